@@ -220,20 +220,55 @@ pub struct Configured {
     pub span: SourceSpan,
 }
 
-/// The effective VS Code Go settings for the folder (user < workspace < folder).
+/// The VS Code Go settings relevant to the folder, from every layer (user < workspace < folder).
+/// Every configured value is kept (not only the winning one) so that rules can simulate
+/// removing a member and see what a lower layer then provides.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct EditorSettings {
     /// Display name of the editor, e.g. "VS Code".
     pub editor_name: String,
-    pub goroot: Option<Configured>,
-    pub alternate_go: Option<Configured>,
-    pub gopath: Option<Configured>,
-    /// `go.toolsEnvVars.*`, by variable name.
-    pub tools_env_vars: BTreeMap<String, Configured>,
-    /// `gopls` → `build.env.*`, by variable name.
-    pub gopls_env: BTreeMap<String, Configured>,
+    /// Every Go-relevant member found, in any file: keys `go.goroot`, `go.alternateTools.go`,
+    /// `go.gopath`, `go.toolsEnvVars.<VAR>`, `gopls.build.env.<VAR>`.
+    pub values: Vec<Configured>,
     /// Every settings file considered, with its parse status.
     pub files: Vec<SettingsFile>,
+}
+
+impl EditorSettings {
+    /// The effective value of a dotted key: the one from the highest layer.
+    pub fn get(&self, key: &str) -> Option<&Configured> {
+        self.values.iter().filter(|v| v.key == key).max_by_key(|v| v.layer)
+    }
+
+    /// Effective `go.toolsEnvVars.*` overlay, by variable name.
+    pub fn tools_env_vars(&self) -> BTreeMap<String, &Configured> {
+        self.prefixed("go.toolsEnvVars.")
+    }
+
+    /// Effective `gopls` `build.env.*`, by variable name.
+    pub fn gopls_env(&self) -> BTreeMap<String, &Configured> {
+        self.prefixed("gopls.build.env.")
+    }
+
+    fn prefixed(&self, prefix: &str) -> BTreeMap<String, &Configured> {
+        let mut out: BTreeMap<String, &Configured> = BTreeMap::new();
+        for v in &self.values {
+            if let Some(name) = v.key.strip_prefix(prefix) {
+                match out.get(name) {
+                    Some(prev) if prev.layer > v.layer => {}
+                    _ => {
+                        out.insert(name.to_string(), v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The settings file of a layer (the one fixes write to), if it was considered.
+    pub fn file(&self, layer: SettingsLayer) -> Option<&SettingsFile> {
+        self.files.iter().find(|f| f.layer == layer)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
