@@ -17,6 +17,8 @@ pub struct Snapshot {
     pub folder: PathBuf,
     /// The user's home directory, used to display and to expand `~` / `$USER_HOME$`.
     pub home: Option<PathBuf>,
+    /// The uid the tools run as (Unix), to spot caches owned by someone else.
+    pub uid: Option<u32>,
     /// Whether the workspace is trusted (binaries chosen by the workspace may run).
     pub trusted: bool,
     /// Whether the filesystem holding the folder compares names case-insensitively.
