@@ -1,6 +1,9 @@
 //! All IO of the engine: resolve the editor side and the shell side, run `go`, stat paths.
 //! Output: a plain-data [`crate::model::Snapshot`].
 
+pub mod fs;
+pub mod go;
+pub mod process;
 pub mod shell;
 
 use crate::model::Snapshot;

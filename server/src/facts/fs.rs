@@ -1,0 +1,341 @@
+//! Filesystem facts about the paths the rules care about: existence, symlink chains, access as
+//! the current user (probed, not read from mode bits), owner and filesystem type.
+
+use crate::model::{FileKind, FsType, GorootLayout, PathFacts, SymlinkHop};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Links followed before we call it a loop (Linux's own limit is 40).
+const MAX_HOPS: usize = 40;
+
+pub fn stat(path: &Path, want_goroot_layout: bool) -> PathFacts {
+    let mut facts = PathFacts {
+        path: path.to_path_buf(),
+        ..PathFacts::default()
+    };
+    if !path.is_absolute() {
+        // Relative paths are resolved by Go against the cwd of whoever runs it: nothing stable
+        // to stat. Rules report them as relative.
+        facts.error = Some("relative path".into());
+        return facts;
+    }
+    follow_chain(path, &mut facts);
+    match fs::metadata(path) {
+        Ok(meta) => {
+            facts.exists = true;
+            facts.kind = Some(if meta.is_dir() {
+                FileKind::Dir
+            } else if meta.is_file() {
+                FileKind::File
+            } else {
+                FileKind::Other
+            });
+            facts.canonical = dunce::canonicalize(path).ok();
+            facts.owner_uid = owner(&meta);
+            facts.readable = access(path, AccessMode::Read);
+            facts.executable = access(path, AccessMode::Execute);
+            facts.writable = if meta.is_dir() {
+                probe_dir_writable(path)
+            } else {
+                access(path, AccessMode::Write)
+            };
+            facts.fs_type = fs_type(path);
+            if meta.is_dir() {
+                facts.populated = fs::read_dir(path)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(false);
+            }
+        }
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound
+                && !facts.dangling_symlink
+                && !facts.symlink_loop
+            {
+                facts.error = Some(e.to_string());
+            }
+            let (ancestor, not_dir) = existing_ancestor(path);
+            facts.ancestor_not_dir = not_dir;
+            if let Some(a) = &ancestor {
+                facts.fs_type = fs_type(a);
+            }
+            facts.existing_ancestor = ancestor;
+        }
+    }
+    if want_goroot_layout && facts.exists && facts.kind == Some(FileKind::Dir) {
+        facts.goroot_layout = Some(goroot_layout(path));
+    }
+    facts
+}
+
+fn follow_chain(path: &Path, facts: &mut PathFacts) {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_HOPS {
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let Ok(target) = fs::read_link(&current) else {
+                    return;
+                };
+                let next = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(&target),
+                    _ => target.clone(),
+                };
+                facts.symlink_chain.push(SymlinkHop {
+                    link: current.clone(),
+                    target,
+                });
+                current = next;
+            }
+            Ok(_) => return,
+            Err(_) => {
+                // The chain ends at something that is not there (when we followed at least one hop).
+                facts.dangling_symlink = !facts.symlink_chain.is_empty();
+                return;
+            }
+        }
+    }
+    facts.symlink_loop = true;
+}
+
+/// Nearest existing ancestor, and whether it (or the first blocking component) is not a directory.
+fn existing_ancestor(path: &Path) -> (Option<PathBuf>, bool) {
+    let mut p = path.parent();
+    while let Some(dir) = p {
+        if let Ok(meta) = fs::metadata(dir) {
+            return (Some(dir.to_path_buf()), !meta.is_dir());
+        }
+        p = dir.parent();
+    }
+    (None, false)
+}
+
+pub fn goroot_layout(root: &Path) -> GorootLayout {
+    let bin_go = root
+        .join("bin")
+        .join(if cfg!(windows) { "go.exe" } else { "go" });
+    GorootLayout {
+        version: read_version(root),
+        has_bin_go: bin_go.is_file(),
+        bin_go_executable: access(&bin_go, AccessMode::Execute),
+        has_src: root.join("src").is_dir(),
+        has_pkg_tool: root.join("pkg").join("tool").is_dir(),
+    }
+}
+
+/// First line of `$GOROOT/VERSION` (`go1.22.10`), if present.
+pub fn read_version(root: &Path) -> Option<String> {
+    let text = fs::read_to_string(root.join("VERSION")).ok()?;
+    let first = text.lines().next()?.trim();
+    (!first.is_empty()).then(|| first.to_string())
+}
+
+/// Writability of a directory as this user, by really creating and removing a file: mode bits
+/// lie for root, ACLs and read-only mounts.
+fn probe_dir_writable(dir: &Path) -> bool {
+    let name = format!(".go-env-doctor-probe-{}", std::process::id());
+    let probe = dir.join(name);
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+enum AccessMode {
+    Read,
+    Write,
+    Execute,
+}
+
+#[cfg(unix)]
+fn access(path: &Path, mode: AccessMode) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let m = match mode {
+        AccessMode::Read => libc::R_OK,
+        AccessMode::Write => libc::W_OK,
+        AccessMode::Execute => libc::X_OK,
+    };
+    // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
+    unsafe { libc::access(c.as_ptr(), m) == 0 }
+}
+
+#[cfg(not(unix))]
+fn access(path: &Path, mode: AccessMode) -> bool {
+    match mode {
+        AccessMode::Write => fs::metadata(path)
+            .map(|m| !m.permissions().readonly())
+            .unwrap_or(false),
+        _ => path.exists(),
+    }
+}
+
+#[cfg(unix)]
+fn owner(meta: &fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    Some(meta.uid())
+}
+
+#[cfg(not(unix))]
+fn owner(_meta: &fs::Metadata) -> Option<u32> {
+    None
+}
+
+/// The current user's uid.
+#[cfg(unix)]
+pub fn current_uid() -> Option<u32> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    Some(unsafe { libc::geteuid() })
+}
+
+#[cfg(not(unix))]
+pub fn current_uid() -> Option<u32> {
+    None
+}
+
+#[cfg(target_os = "linux")]
+fn fs_type(path: &Path) -> Option<FsType> {
+    use std::os::unix::ffi::OsStrExt;
+    const NFS_SUPER_MAGIC: i64 = 0x6969;
+    const SMB_SUPER_MAGIC: i64 = 0x517B;
+    const CIFS_MAGIC_NUMBER: i64 = 0xFF53_4D42;
+    const SMB2_MAGIC_NUMBER: i64 = 0xFE53_4D42;
+    const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statfs writes into the zeroed struct we own; `c` is NUL-terminated.
+    let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::statfs(c.as_ptr(), &mut buf) };
+    if rc != 0 {
+        return None;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    let magic = buf.f_type as i64 & 0xFFFF_FFFF;
+    Some(match magic {
+        NFS_SUPER_MAGIC => FsType::Nfs,
+        SMB_SUPER_MAGIC | CIFS_MAGIC_NUMBER | SMB2_MAGIC_NUMBER => FsType::Smb,
+        FUSE_SUPER_MAGIC => FsType::Fuse,
+        _ => FsType::Local,
+    })
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn fs_type(path: &Path) -> Option<FsType> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statfs writes into the zeroed struct we own; `c` is NUL-terminated.
+    let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statfs(c.as_ptr(), &mut buf) } != 0 {
+        return None;
+    }
+    let name: String = buf
+        .f_fstypename
+        .iter()
+        .take_while(|&&ch| ch != 0)
+        .map(|&ch| ch as u8 as char)
+        .collect();
+    Some(match name.as_str() {
+        "nfs" => FsType::Nfs,
+        "smbfs" | "cifs" => FsType::Smb,
+        n if n.starts_with("fuse") || n.starts_with("osxfuse") || n == "macfuse" => FsType::Fuse,
+        _ => FsType::Local,
+    })
+}
+
+#[cfg(not(unix))]
+fn fs_type(_path: &Path) -> Option<FsType> {
+    None
+}
+
+/// Whether names on the filesystem holding `dir` compare case-insensitively (macOS, Windows).
+pub fn case_insensitive(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let flipped: String = name
+        .chars()
+        .map(|c| {
+            if c.is_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if flipped == name {
+        return false;
+    }
+    let other = dir.with_file_name(flipped);
+    match (fs::metadata(dir), fs::metadata(&other)) {
+        (Ok(a), Ok(b)) => same_file(&a, &b),
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_every_hop_and_spots_a_dangling_end() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::os::unix::fs::symlink(&b, &a).expect("symlink");
+        std::os::unix::fs::symlink("missing", &b).expect("symlink");
+        let f = stat(&a, true);
+        assert!(!f.exists);
+        assert!(f.dangling_symlink);
+        assert_eq!(f.symlink_chain.len(), 2);
+        assert_eq!(f.symlink_chain[1].target, PathBuf::from("missing"));
+    }
+
+    #[test]
+    fn a_symlink_loop_is_reported_not_followed_forever() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::os::unix::fs::symlink(&b, &a).expect("symlink");
+        std::os::unix::fs::symlink(&a, &b).expect("symlink");
+        let f = stat(&a, true);
+        assert!(f.symlink_loop);
+        assert!(!f.exists);
+    }
+
+    #[test]
+    fn a_file_in_the_parent_chain_is_seen() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("file");
+        fs::write(&file, "x").expect("write");
+        let f = stat(&file.join("sub/deeper"), false);
+        assert!(!f.exists);
+        assert!(f.ancestor_not_dir);
+        assert_eq!(f.existing_ancestor.as_deref(), Some(file.as_path()));
+    }
+
+    #[test]
+    fn writable_directory_is_probed_and_left_clean() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = stat(dir.path(), false);
+        assert!(f.writable);
+        assert_eq!(fs::read_dir(dir.path()).expect("read").count(), 0);
+        assert_eq!(f.fs_type, Some(FsType::Local));
+    }
+}
