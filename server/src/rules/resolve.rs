@@ -1,9 +1,43 @@
 //! The effective view of one side, computed purely from a snapshot: which `go` runs, its
 //! version, and every Go env key with its provenance (cmd/go's precedence, GO-FACTS §1, plus
 //! the editor's overlay). Used by the rules, by fix simulation, and by the reports.
+//!
+//! Precedence per key, highest first (GO-FACTS §1, vscode-go §6):
+//! 1. editor only: the overlay — `go.gopath` (GOPATH), `go.toolsEnvVars.KEY`, `go.goroot`
+//!    (GOROOT, only when its directory exists per `snapshot.paths`, like vscode-go). An overlay
+//!    value replaces the OS variable even when empty (node sets `KEY=`), and an empty variable
+//!    counts as unset for cmd/go;
+//! 2. the OS environment, non-empty values only;
+//! 3. the user env file (present, even if empty), unless GOENV=off;
+//! 4. `$GOROOT/go.env`, located through the GOROOT named in the *user env file* if any, else
+//!    the go binary's own root — never the OS env GOROOT (cmd/go's quirk);
+//! 5. the default (see [`default_value`]).
 
-use crate::model::{EnvValue, GoBinary, SideKind, Snapshot};
-use std::collections::BTreeMap;
+use crate::model::{
+    CommandResult, Configured, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy, Origin, PathFacts,
+    SettingsLayer, SideFacts, SideKind, Snapshot,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Keys every [`EffectiveSide::env`] holds (plus every key of the side's `go env -json`).
+pub const KEYS: &[&str] = &[
+    "GOROOT",
+    "GOPATH",
+    "GOCACHE",
+    "GOENV",
+    "GOBIN",
+    "GOFLAGS",
+    "GOPROXY",
+    "GONOPROXY",
+    "GOSUMDB",
+    "GONOSUMDB",
+    "GOPRIVATE",
+    "GOINSECURE",
+    "GOTOOLCHAIN",
+    "GOMODCACHE",
+    "GOVERSION",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EffectiveSide {
@@ -15,10 +49,843 @@ pub struct EffectiveSide {
     pub go_version: Option<String>,
     /// Every Go env key this side ends up with, with where it comes from.
     pub env: BTreeMap<String, EnvValue>,
+    /// Every layer's value per key, highest precedence first (the winner is the first one;
+    /// the default is always last). Rules use it to see what a lower layer would provide and
+    /// what is shadowed (e.g. an env-file value hidden by the OS env).
+    pub layers: BTreeMap<String, Vec<EnvValue>>,
+    /// The environment variables Go runs with on this side: OS env + editor overlay (the
+    /// overlay's empty values included, as node passes them). Not Go's view: see `env`.
+    pub process_env: BTreeMap<String, String>,
+    /// Editor: the winning `go.goroot` setting, if any, and whether vscode-go honours it
+    /// (it ignores a go.goroot whose directory does not exist).
+    pub goroot_setting: Option<Configured>,
+    pub goroot_setting_honoured: bool,
+    /// Editor: the winning `go.alternateTools.go`, and whether it decided the `go` binary
+    /// (absolute and executable per `snapshot.paths`; otherwise silently skipped).
+    pub alternate_go: Option<Configured>,
+    pub alternate_go_used: bool,
+    /// The GOROOT the `go` binary finds by itself (exe/../.., symlinks resolved).
+    pub own_goroot: Option<String>,
+    /// Which GOROOT's `go.env` cmd/go reads on this side (key of
+    /// `SideFacts::goroot_env_files`), and whether it was found in the snapshot.
+    pub goroot_env_root: Option<String>,
+    pub goroot_env_found: bool,
+    /// The facts layer ran exactly this `go` for this side: `SideFacts::go_env`,
+    /// `go_version` and `gotoolchain` describe it. False after a simulated switch of binary.
+    pub ran: bool,
+    /// PATH entries of this side.
+    pub path_entries: Vec<PathBuf>,
+}
+
+impl EffectiveSide {
+    /// The effective env value of `key`, if the side has the key at all.
+    pub fn get(&self, key: &str) -> Option<&EnvValue> {
+        self.env.get(key)
+    }
+
+    /// The effective value of `key` (empty when unset).
+    pub fn value(&self, key: &str) -> &str {
+        self.env.get(key).map(|v| v.value.as_str()).unwrap_or("")
+    }
+
+    /// The effective GOROOT (empty when unknown).
+    pub fn goroot(&self) -> &str {
+        self.value("GOROOT")
+    }
+
+    /// Whether GOROOT is set explicitly (overlay, OS env, env file) rather than found by `go`.
+    pub fn goroot_is_explicit(&self) -> bool {
+        self.env
+            .get("GOROOT")
+            .is_some_and(|v| !matches!(v.origin, Origin::Default))
+    }
 }
 
 /// `None` when the side is absent (the shell side with `--no-shell`, or a failed probe).
 pub fn effective(snapshot: &Snapshot, kind: SideKind) -> Option<EffectiveSide> {
-    let _ = (snapshot, kind);
+    match kind {
+        SideKind::Editor => Some(resolve_side(snapshot, &snapshot.editor, true)),
+        SideKind::Shell => {
+            let shell = snapshot.shell.as_ref()?;
+            if !probe_ok(shell) {
+                return None;
+            }
+            Some(resolve_side(snapshot, shell, false))
+        }
+    }
+}
+
+/// Whether the side's facts are usable (the shell probe, when there is one, succeeded).
+pub fn probe_ok(side: &SideFacts) -> bool {
+    side.probe.as_ref().map_or(true, |p| {
+        matches!(p.outcome, crate::model::ProbeOutcome::Ok)
+    })
+}
+
+fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> EffectiveSide {
+    // 1. The overlay (editor only): key → (value, setting).
+    let mut overlay: BTreeMap<String, (String, Configured)> = BTreeMap::new();
+    let mut goroot_setting = None;
+    let mut goroot_setting_honoured = false;
+    let mut alternate_go = None;
+    if is_editor {
+        let settings = &snapshot.settings;
+        if let Some(c) = settings.get("go.goroot") {
+            goroot_setting = Some(c.clone());
+            if !c.value.is_empty() && goroot_dir_usable(snapshot, &c.value) {
+                goroot_setting_honoured = true;
+                overlay.insert("GOROOT".into(), (c.value.clone(), c.clone()));
+            }
+        }
+        for (name, c) in settings.tools_env_vars() {
+            overlay.insert(name, (c.value.clone(), c.clone()));
+        }
+        if let Some(c) = settings.get("go.gopath") {
+            if !c.value.is_empty() {
+                overlay.insert("GOPATH".into(), (c.value.clone(), c.clone()));
+            }
+        }
+        alternate_go = settings.get("go.alternateTools.go").cloned();
+    }
+
+    let mut process_env = facts.os_env.clone();
+    for (k, (v, _)) in &overlay {
+        process_env.insert(k.clone(), v.clone());
+    }
+
+    // 2. Which go.
+    let (go, alternate_go_used) = find_go(snapshot, facts, &process_env, alternate_go.as_ref());
+    let ran = match (&go, &facts.go) {
+        (Some(a), Some(b)) => a.path == b.path,
+        _ => false,
+    };
+    let go_version = side_go_version(facts, go.as_ref(), ran);
+    let own_goroot = go.as_ref().and_then(|g| g.own_goroot.clone());
+
+    // 3. Env file (unless GOENV=off).
+    let goenv_off = process_env.get("GOENV").is_some_and(|v| v == "off");
+    let env_file: Option<&EnvFile> = if goenv_off {
+        None
+    } else {
+        facts.env_file.as_ref().filter(|f| f.exists)
+    };
+
+    // 4. $GOROOT/go.env: through the env file's GOROOT, else the binary's own root.
+    let file_goroot = env_file
+        .and_then(|f| f.get("GOROOT"))
+        .map(|e| e.value.clone())
+        .filter(|v| !v.is_empty());
+    let goroot_env_root = file_goroot.clone().or_else(|| own_goroot.clone());
+    let goroot_env: Option<(String, &EnvFile)> = goroot_env_root
+        .as_deref()
+        .and_then(|r| lookup_goroot_env(snapshot, facts, r));
+    let goroot_env_found = goroot_env.as_ref().is_some_and(|(_, f)| f.exists);
+
+    // Keys to resolve.
+    let go_env_json = if ran {
+        facts.go_env.as_ref().and_then(|r| r.ok())
+    } else {
+        None
+    };
+    let mut keys: BTreeSet<String> = KEYS.iter().map(|k| k.to_string()).collect();
+    if let Some(m) = go_env_json {
+        keys.extend(m.keys().cloned());
+    }
+    if let Some(f) = env_file {
+        keys.extend(f.entries.iter().map(|e| e.key.clone()));
+    }
+    keys.extend(overlay.keys().filter(|k| is_go_var(k)).cloned());
+    keys.extend(facts.os_env.keys().filter(|k| is_go_var(k)).cloned());
+
+    let mut ctx = DefaultCtx {
+        process_env: &process_env,
+        go_version: go_version.as_deref(),
+        own_goroot: own_goroot.as_deref(),
+        go_env_json,
+        env_file: facts.env_file.as_ref(),
+        resolved: BTreeMap::new(),
+    };
+
+    // GOPATH before GOMODCACHE, GOPRIVATE before GONOPROXY/GONOSUMDB (defaults derive).
+    let mut order: Vec<String> = ["GOPATH", "GOPRIVATE"]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    let rest: Vec<String> = keys.iter().filter(|k| !order.contains(k)).cloned().collect();
+    order.extend(rest);
+
+    let mut env = BTreeMap::new();
+    let mut layers = BTreeMap::new();
+    for key in order {
+        let mut ls: Vec<EnvValue> = Vec::new();
+        if let Some((v, c)) = overlay.get(&key) {
+            if !v.is_empty() {
+                ls.push(EnvValue {
+                    value: v.clone(),
+                    origin: Origin::EditorSetting {
+                        path: c.span.file.clone(),
+                        key: c.key.clone(),
+                        line: c.span.line,
+                    },
+                });
+            }
+        }
+        // The OS layer: an overlay value (even empty) replaces the OS variable.
+        if !overlay.contains_key(&key) {
+            if let Some(v) = facts.os_env.get(&key).filter(|v| !v.is_empty()) {
+                ls.push(EnvValue {
+                    value: v.clone(),
+                    origin: Origin::OsEnv,
+                });
+            }
+        }
+        if key != "GOENV" {
+            if let Some(f) = env_file {
+                if let Some(e) = f.get(&key) {
+                    ls.push(EnvValue {
+                        value: e.value.clone(),
+                        origin: Origin::EnvFile {
+                            path: f.path.clone(),
+                            line: e.line,
+                        },
+                    });
+                }
+            }
+            let in_user_file = env_file.is_some_and(|f| f.get(&key).is_some());
+            if !in_user_file {
+                if let Some((_, gf)) = &goroot_env {
+                    if let Some(e) = gf.get(&key) {
+                        ls.push(EnvValue {
+                            value: e.value.clone(),
+                            origin: Origin::GorootGoEnv {
+                                path: gf.path.clone(),
+                                line: e.line,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        ls.push(ctx.default_value(&key));
+        let winner = ls[0].clone();
+        ctx.resolved.insert(key.clone(), winner.clone());
+        env.insert(key.clone(), winner);
+        layers.insert(key, ls);
+    }
+
+    EffectiveSide {
+        kind: facts.kind,
+        label: facts.label.clone(),
+        go,
+        go_version,
+        env,
+        layers,
+        process_env,
+        goroot_setting,
+        goroot_setting_honoured,
+        alternate_go,
+        alternate_go_used,
+        own_goroot,
+        goroot_env_root,
+        goroot_env_found,
+        ran,
+        path_entries: facts.path_entries.clone(),
+    }
+}
+
+fn is_go_var(k: &str) -> bool {
+    k.starts_with("GO") || k.starts_with("CGO_")
+}
+
+/// vscode-go honours `go.goroot` only when the directory exists. A path unknown to the facts
+/// layer is given the benefit of the doubt.
+fn goroot_dir_usable(snapshot: &Snapshot, dir: &str) -> bool {
+    match path_facts(snapshot, dir) {
+        Some(p) => p.exists && p.kind == Some(FileKind::Dir),
+        None => true,
+    }
+}
+
+/// The `go` a side runs. Editor: alternateTools → GOBIN/go → GOROOT/bin/go → PATH (and
+/// vscode-go's fallbacks, already in `path_go`). Shell: the first `go` on PATH.
+fn find_go(
+    snapshot: &Snapshot,
+    facts: &SideFacts,
+    process_env: &BTreeMap<String, String>,
+    alternate: Option<&Configured>,
+) -> (Option<GoBinary>, bool) {
+    let from_facts = |path: &Path, found_by: GoFoundBy| -> Option<GoBinary> {
+        [facts.go.as_ref(), facts.path_go.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|g| g.path == path)
+            .map(|g| GoBinary {
+                found_by,
+                ..g.clone()
+            })
+    };
+    if facts.kind == SideKind::Editor {
+        if let Some(alt) = alternate {
+            let p = Path::new(&alt.value);
+            if p.is_absolute() {
+                let executable = match path_facts(snapshot, &alt.value) {
+                    Some(pf) => pf.exists && pf.kind != Some(FileKind::Dir) && pf.executable,
+                    // Unknown to facts: trust the facts' own choice only.
+                    None => facts.go.as_ref().is_some_and(|g| g.path == p),
+                };
+                if executable {
+                    let bin = from_facts(p, GoFoundBy::AlternateTools).unwrap_or_else(|| {
+                        binary_from_path(snapshot, p, GoFoundBy::AlternateTools, alt.layer)
+                    });
+                    return (Some(bin), true);
+                }
+            }
+        }
+        if let Some(gobin) = process_env.get("GOBIN").filter(|v| !v.is_empty()) {
+            let candidate = join(gobin, "go");
+            let exists = path_facts(snapshot, &candidate.to_string_lossy())
+                .is_some_and(|pf| pf.exists && pf.executable && pf.kind != Some(FileKind::Dir));
+            let facts_chose = facts
+                .go
+                .as_ref()
+                .is_some_and(|g| g.found_by == GoFoundBy::Gobin && g.path == candidate);
+            if exists || facts_chose {
+                let bin = from_facts(&candidate, GoFoundBy::Gobin).unwrap_or_else(|| {
+                    binary_from_path(snapshot, &candidate, GoFoundBy::Gobin, SettingsLayer::User)
+                });
+                return (Some(bin), false);
+            }
+        }
+        if let Some(goroot) = process_env.get("GOROOT").filter(|v| !v.is_empty()) {
+            if let Some(bin) = goroot_bin(snapshot, facts, goroot) {
+                return (Some(bin), false);
+            }
+        }
+    }
+    let path_go = facts.path_go.clone().or_else(|| {
+        // Facts without a separate path_go: the binary it ran when that came from PATH.
+        facts
+            .go
+            .clone()
+            .filter(|g| matches!(g.found_by, GoFoundBy::Path | GoFoundBy::WellKnown))
+    });
+    let path_go = path_go.map(|g| {
+        let found_by = g.found_by;
+        from_facts(&g.path, found_by).unwrap_or(g)
+    });
+    (path_go, false)
+}
+
+/// `$GOROOT/bin/go` when that GOROOT holds an executable go.
+fn goroot_bin(snapshot: &Snapshot, facts: &SideFacts, goroot: &str) -> Option<GoBinary> {
+    let own = canonical(snapshot, goroot);
+    if let Some(inst) = lookup_install(snapshot, goroot) {
+        let known = [facts.go.as_ref(), facts.path_go.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|g| g.path == inst.go_binary);
+        let bin = GoBinary {
+            path: inst.go_binary.clone(),
+            found_by: GoFoundBy::GorootBin,
+            own_goroot: known
+                .and_then(|g| g.own_goroot.clone())
+                .or_else(|| Some(own.clone())),
+            static_version: known
+                .and_then(|g| g.static_version.clone())
+                .or_else(|| inst.version.clone()),
+            executable: known.map(|g| g.executable).unwrap_or(true),
+            workspace_chosen: known.is_some_and(|g| g.workspace_chosen),
+        };
+        return Some(bin);
+    }
+    let candidate = join(goroot, "bin/go");
+    if let Some(g) = facts
+        .go
+        .as_ref()
+        .filter(|g| g.found_by == GoFoundBy::GorootBin && g.path == candidate)
+    {
+        return Some(g.clone());
+    }
+    let layout = path_facts(snapshot, goroot).and_then(|p| p.goroot_layout.as_ref())?;
+    if layout.has_bin_go && layout.bin_go_executable {
+        return Some(GoBinary {
+            path: candidate,
+            found_by: GoFoundBy::GorootBin,
+            own_goroot: Some(own),
+            static_version: layout.version.clone(),
+            executable: true,
+            workspace_chosen: false,
+        });
+    }
     None
+}
+
+/// A binary known only by its path (e.g. `go.alternateTools.go`): its own root is
+/// `canonical/../..`, its version that root's VERSION (installs or goroot layout).
+fn binary_from_path(
+    snapshot: &Snapshot,
+    path: &Path,
+    found_by: GoFoundBy,
+    layer: SettingsLayer,
+) -> GoBinary {
+    let s = path.to_string_lossy();
+    let resolved = path_facts(snapshot, &s)
+        .and_then(|p| p.canonical.clone())
+        .unwrap_or_else(|| path.to_path_buf());
+    let root = resolved
+        .parent()
+        .and_then(|p| p.parent())
+        .map(|p| p.to_string_lossy().into_owned());
+    let version = root.as_deref().and_then(|r| {
+        lookup_install(snapshot, r)
+            .and_then(|i| i.version.clone())
+            .or_else(|| {
+                path_facts(snapshot, r)
+                    .and_then(|p| p.goroot_layout.as_ref())
+                    .and_then(|l| l.version.clone())
+            })
+    });
+    let inside_folder = path.starts_with(&snapshot.folder);
+    GoBinary {
+        path: path.to_path_buf(),
+        found_by,
+        own_goroot: root,
+        static_version: version,
+        executable: true,
+        workspace_chosen: inside_folder
+            || (found_by == GoFoundBy::AlternateTools && layer != SettingsLayer::User),
+    }
+}
+
+/// Go version of a side: `go version` output if it ran with this binary, else GOVERSION from
+/// `go env -json`, else the static VERSION of the binary's own root.
+fn side_go_version(facts: &SideFacts, go: Option<&GoBinary>, ran: bool) -> Option<String> {
+    let go = go?;
+    if ran {
+        if let Some(v) = facts
+            .go_version
+            .as_ref()
+            .and_then(|r| r.ok())
+            .and_then(|out| parse_go_version_output(out))
+        {
+            return Some(v);
+        }
+        if let Some(v) = facts
+            .go_env
+            .as_ref()
+            .and_then(|r| r.ok())
+            .and_then(|m| m.get("GOVERSION"))
+            .filter(|v| !v.is_empty())
+        {
+            return Some(v.clone());
+        }
+    }
+    go.static_version.clone()
+}
+
+/// `go version go1.22.10 linux/amd64` → `go1.22.10` (also `devel go1.23-abc …`).
+pub fn parse_go_version_output(out: &str) -> Option<String> {
+    let line = out.lines().find(|l| l.starts_with("go version "))?;
+    let rest = line.strip_prefix("go version ")?;
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    if first == "devel" {
+        return words.next().map(|w| w.to_string());
+    }
+    Some(first.to_string())
+}
+
+struct DefaultCtx<'a> {
+    process_env: &'a BTreeMap<String, String>,
+    go_version: Option<&'a str>,
+    own_goroot: Option<&'a str>,
+    go_env_json: Option<&'a BTreeMap<String, String>>,
+    env_file: Option<&'a EnvFile>,
+    resolved: BTreeMap<String, EnvValue>,
+}
+
+impl DefaultCtx<'_> {
+    fn env(&self, k: &str) -> Option<&str> {
+        self.process_env
+            .get(k)
+            .map(|s| s.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn host_os(&self) -> String {
+        self.go_env_json
+            .and_then(|m| m.get("GOHOSTOS"))
+            .cloned()
+            .unwrap_or_else(|| std::env::consts::OS.to_string())
+    }
+
+    fn json(&self, k: &str) -> Option<String> {
+        self.go_env_json.and_then(|m| m.get(k)).cloned()
+    }
+
+    /// The built-in default of `key` (cmd/go), origin `Default`.
+    fn default_value(&self, key: &str) -> EnvValue {
+        let value = match key {
+            // GOPROXY, GOSUMDB, GOTOOLCHAIN have no non-empty built-in default (go.env has
+            // them); `go env -json` ran with GOTOOLCHAIN=local, so never read it from there.
+            "GOPROXY" | "GOSUMDB" | "GOTOOLCHAIN" | "GOBIN" | "GOFLAGS" | "GOPRIVATE"
+            | "GOINSECURE" => String::new(),
+            "GONOPROXY" | "GONOSUMDB" => {
+                // GOPRIVATE is their default: report its value and origin.
+                if let Some(p) = self
+                    .resolved
+                    .get("GOPRIVATE")
+                    .filter(|p| !p.value.is_empty())
+                {
+                    return p.clone();
+                }
+                String::new()
+            }
+            "GOROOT" => self
+                .own_goroot
+                .map(|s| s.to_string())
+                .or_else(|| self.json("GOROOT"))
+                .unwrap_or_default(),
+            "GOVERSION" => self
+                .go_version
+                .map(|s| s.to_string())
+                .or_else(|| self.json("GOVERSION"))
+                .unwrap_or_default(),
+            "GOENV" => self
+                .env_file
+                .map(|f| f.path.to_string_lossy().into_owned())
+                .or_else(|| self.computed_user_config().map(|c| format!("{c}/go/env")))
+                .or_else(|| self.json("GOENV"))
+                .unwrap_or_default(),
+            "GOPATH" => self.default_gopath(),
+            "GOMODCACHE" => {
+                let gopath = self
+                    .resolved
+                    .get("GOPATH")
+                    .map(|v| v.value.clone())
+                    .unwrap_or_else(|| self.default_gopath());
+                let first = split_list(&gopath).into_iter().next().unwrap_or_default();
+                if first.is_empty() {
+                    String::new()
+                } else {
+                    join(&first, "pkg/mod").to_string_lossy().into_owned()
+                }
+            }
+            "GOCACHE" => self.default_gocache(),
+            _ => self.json(key).unwrap_or_default(),
+        };
+        EnvValue {
+            value,
+            origin: Origin::Default,
+        }
+    }
+
+    fn home(&self) -> Option<String> {
+        let os = self.host_os();
+        let var = match os.as_str() {
+            "windows" => "USERPROFILE",
+            "plan9" => "home",
+            _ => "HOME",
+        };
+        self.env(var).map(|s| s.to_string())
+    }
+
+    /// go/build's default GOPATH: `$HOME/go`, unless that is GOROOT.
+    fn default_gopath(&self) -> String {
+        match self.home() {
+            Some(h) => {
+                let p = join(&h, "go").to_string_lossy().into_owned();
+                let goroot = self.resolved.get("GOROOT").map(|v| v.value.as_str());
+                if goroot.is_some_and(|g| clean(g) == clean(&p)) {
+                    String::new()
+                } else {
+                    p
+                }
+            }
+            None => self.json("GOPATH").unwrap_or_default(),
+        }
+    }
+
+    /// `os.UserCacheDir()/go-build`, `""` when it cannot be located. The raw default, never
+    /// the `off` that `go env GOCACHE` prints when it cannot be located.
+    fn default_gocache(&self) -> String {
+        match self.host_os().as_str() {
+            "linux" | "freebsd" | "openbsd" | "netbsd" | "dragonfly" | "solaris" | "illumos"
+            | "aix" | "android" => {
+                let base = self
+                    .env("XDG_CACHE_HOME")
+                    .map(|s| s.to_string())
+                    .or_else(|| {
+                        self.env("HOME")
+                            .map(|h| format!("{}/.cache", h.trim_end_matches('/')))
+                    });
+                match base {
+                    Some(b) => format!("{}/go-build", b.trim_end_matches('/')),
+                    None => String::new(),
+                }
+            }
+            "darwin" | "ios" => match self.env("HOME") {
+                Some(h) => format!("{}/Library/Caches/go-build", h.trim_end_matches('/')),
+                None => String::new(),
+            },
+            "windows" => match self
+                .env("LocalAppData")
+                .or_else(|| self.env("LOCALAPPDATA"))
+            {
+                Some(d) => format!("{}\\go-build", d.trim_end_matches('\\')),
+                None => String::new(),
+            },
+            _ => self
+                .json("GOCACHE")
+                .filter(|v| v != "off")
+                .unwrap_or_default(),
+        }
+    }
+
+    fn computed_user_config(&self) -> Option<String> {
+        match self.host_os().as_str() {
+            "darwin" | "ios" => self
+                .env("HOME")
+                .map(|h| format!("{}/Library/Application Support", h.trim_end_matches('/'))),
+            "windows" => self
+                .env("AppData")
+                .or_else(|| self.env("APPDATA"))
+                .map(|s| s.to_string()),
+            _ => self
+                .env("XDG_CONFIG_HOME")
+                .map(|s| s.to_string())
+                .or_else(|| {
+                    self.env("HOME")
+                        .map(|h| format!("{}/.config", h.trim_end_matches('/')))
+                }),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path helpers (pure string work on facts; never touches the filesystem)
+// ---------------------------------------------------------------------------------------------
+
+fn join(base: &str, rest: &str) -> PathBuf {
+    Path::new(base).join(rest)
+}
+
+/// Split a GOPATH-like list on the platform list separator (`:`; `;` when the value looks
+/// like a Windows list).
+pub fn split_list(s: &str) -> Vec<String> {
+    let sep = if s.contains(';') || s.contains('\\') {
+        ';'
+    } else {
+        ':'
+    };
+    s.split(sep)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// Remove trailing separators (keeping a lone root) — `/usr/local/go/` → `/usr/local/go`.
+pub fn clean(p: &str) -> String {
+    let t = p.trim_end_matches(['/', '\\']);
+    if t.is_empty() && !p.is_empty() {
+        p[..1].to_string()
+    } else if t.ends_with(':') && p.len() > t.len() {
+        // `C:\` stays `C:\`.
+        p[..t.len() + 1].to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Path facts of `p`, tolerating a trailing separator difference.
+pub fn path_facts<'a>(snapshot: &'a Snapshot, p: &str) -> Option<&'a PathFacts> {
+    snapshot.path(p).or_else(|| {
+        let c = clean(p);
+        snapshot.path(&c).or_else(|| {
+            snapshot
+                .paths
+                .iter()
+                .find(|(k, _)| clean(k) == c)
+                .map(|(_, v)| v)
+        })
+    })
+}
+
+/// The canonical form of `p` per facts (symlinks resolved), else `p` without trailing
+/// separators. Strings, for display and comparison.
+pub fn canonical(snapshot: &Snapshot, p: &str) -> String {
+    path_facts(snapshot, p)
+        .and_then(|f| f.canonical.as_ref())
+        .map(|c| clean(&c.to_string_lossy()))
+        .unwrap_or_else(|| clean(p))
+}
+
+/// Whether two path strings name the same place: canonical paths (symlinks resolved per
+/// facts), trailing separators ignored, case-insensitively when the filesystem is.
+pub fn same_path(snapshot: &Snapshot, a: &str, b: &str) -> bool {
+    let (ca, cb) = (canonical(snapshot, a), canonical(snapshot, b));
+    if snapshot.case_insensitive_fs {
+        ca.to_lowercase() == cb.to_lowercase()
+    } else {
+        ca == cb
+    }
+}
+
+/// The install of a GOROOT string (exact, trailing separator, or same canonical path).
+pub fn lookup_install<'a>(
+    snapshot: &'a Snapshot,
+    goroot: &str,
+) -> Option<&'a crate::model::GoInstall> {
+    snapshot.installs.get(goroot).or_else(|| {
+        snapshot
+            .installs
+            .iter()
+            .find(|(k, _)| same_path(snapshot, k, goroot))
+            .map(|(_, v)| v)
+    })
+}
+
+/// The `$GOROOT/go.env` of a GOROOT string on this side (exact, else same path).
+fn lookup_goroot_env<'a>(
+    snapshot: &Snapshot,
+    facts: &'a SideFacts,
+    goroot: &str,
+) -> Option<(String, &'a EnvFile)> {
+    if let Some(f) = facts.goroot_env_files.get(goroot) {
+        return Some((goroot.to_string(), f));
+    }
+    facts
+        .goroot_env_files
+        .iter()
+        .find(|(k, _)| same_path(snapshot, k, goroot))
+        .map(|(k, f)| (k.clone(), f))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words for messages
+// ---------------------------------------------------------------------------------------------
+
+/// `~/…` for a path under the snapshot's home (used for env files, as users know them).
+pub fn tilde(snapshot: &Snapshot, p: &Path) -> String {
+    if let Some(home) = &snapshot.home {
+        if let Ok(rest) = p.strip_prefix(home) {
+            if rest.as_os_str().is_empty() {
+                return "~".into();
+            }
+            return format!("~/{}", rest.display());
+        }
+    }
+    p.display().to_string()
+}
+
+/// How a settings file is named in messages: relative to the folder when inside it
+/// (`.vscode/settings.json`), "your user settings (…)" for the user layer.
+pub fn settings_file_words(snapshot: &Snapshot, file: &Path) -> String {
+    if let Ok(rel) = file.strip_prefix(&snapshot.folder) {
+        return rel.display().to_string();
+    }
+    let layer = snapshot
+        .settings
+        .values
+        .iter()
+        .find(|v| v.span.file == file)
+        .map(|v| v.layer)
+        .or_else(|| {
+            snapshot
+                .settings
+                .files
+                .iter()
+                .find(|f| f.path == file)
+                .map(|f| f.layer)
+        });
+    match layer {
+        Some(SettingsLayer::User) => format!("your user settings ({})", tilde(snapshot, file)),
+        _ => tilde(snapshot, file),
+    }
+}
+
+/// Where a value comes from, in words, e.g. "from go.goroot in .vscode/settings.json",
+/// "from GOROOT in your go env file (~/.config/go/env:3)", "from $GOROOT/go.env",
+/// "set in your shell's environment", "the default".
+pub fn origin_words(snapshot: &Snapshot, side_label: &str, key: &str, origin: &Origin) -> String {
+    match origin {
+        Origin::OsEnv => format!("set in {}", possessive(side_label, "environment")),
+        Origin::EnvFile { path, line } => format!(
+            "from {key} in your go env file ({}:{line})",
+            tilde(snapshot, path)
+        ),
+        Origin::GorootGoEnv { path, line } => {
+            format!("from $GOROOT/go.env ({}:{line})", path.display())
+        }
+        Origin::EditorSetting { path, key, .. } => {
+            format!("from {key} in {}", settings_file_words(snapshot, path))
+        }
+        Origin::Default => "the default".into(),
+    }
+}
+
+/// "your shell" + "environment" → "your shell's environment".
+pub fn possessive(label: &str, what: &str) -> String {
+    if label.ends_with('s') {
+        format!("{label}' {what}")
+    } else {
+        format!("{label}'s {what}")
+    }
+}
+
+/// How a side found its `go`, in words: "found from `go` on PATH", "from go.alternateTools.go
+/// in .vscode/settings.json", "$GOROOT/bin/go", …
+pub fn go_found_words(snapshot: &Snapshot, side: &EffectiveSide) -> String {
+    let Some(go) = &side.go else {
+        return "no go found".into();
+    };
+    match go.found_by {
+        GoFoundBy::Path => "found from `go` on PATH".into(),
+        GoFoundBy::WellKnown => format!("found at the fallback location {}", go.path.display()),
+        GoFoundBy::Gobin => "found as $GOBIN/go".into(),
+        GoFoundBy::GorootBin => match side.get("GOROOT") {
+            Some(v) if !matches!(v.origin, Origin::Default) => format!(
+                "$GOROOT/bin/go, GOROOT {}",
+                origin_words(snapshot, &side.label, "GOROOT", &v.origin)
+            ),
+            _ => "found as $GOROOT/bin/go".into(),
+        },
+        GoFoundBy::AlternateTools => match &side.alternate_go {
+            Some(c) => format!(
+                "from go.alternateTools.go in {}",
+                settings_file_words(snapshot, &c.span.file)
+            ),
+            None => "from go.alternateTools.go".into(),
+        },
+    }
+}
+
+/// The GOROOT of a side with its origin in words: for a default GOROOT, how the binary was
+/// found ("found from `go` on PATH"); otherwise where GOROOT is set.
+pub fn goroot_origin_words(snapshot: &Snapshot, side: &EffectiveSide) -> String {
+    match side.get("GOROOT") {
+        Some(v) if !matches!(v.origin, Origin::Default) => {
+            origin_words(snapshot, &side.label, "GOROOT", &v.origin)
+        }
+        _ => go_found_words(snapshot, side),
+    }
+}
+
+/// The result of `go env -json` for this side when it describes the resolved binary.
+pub fn go_env_result<'a>(
+    snapshot: &'a Snapshot,
+    side: &EffectiveSide,
+) -> Option<&'a CommandResult<BTreeMap<String, String>>> {
+    if !side.ran {
+        return None;
+    }
+    side_facts(snapshot, side.kind).and_then(|f| f.go_env.as_ref())
+}
+
+/// The raw facts of a side.
+pub fn side_facts(snapshot: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
+    match kind {
+        SideKind::Editor => Some(&snapshot.editor),
+        SideKind::Shell => snapshot.shell.as_ref(),
+    }
 }
