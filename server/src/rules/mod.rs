@@ -2,11 +2,19 @@
 //!
 //! Each area module exposes `pub fn findings(ctx: &Ctx) -> Vec<Finding>` returning findings with
 //! their *candidate* fixes in preference order; [`check`] then keeps only the fixes that really
-//! make the finding disappear when simulated on the snapshot (see `simulate`).
+//! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
+pub mod cache;
+pub mod goroot;
+pub mod inputs;
+pub mod modules;
+pub mod paths;
 pub mod resolve;
+pub mod simulate;
+pub mod toolchain;
 
-use crate::model::{Finding, Snapshot};
+use crate::catalogue;
+use crate::model::{Finding, Fix, Location, Severity, Snapshot};
 use resolve::EffectiveSide;
 
 /// What every rule gets: the snapshot and both sides' effective views, computed once.
@@ -29,10 +37,124 @@ impl<'a> Ctx<'a> {
     pub fn sides(&self) -> impl Iterator<Item = &EffectiveSide> {
         self.editor.iter().chain(self.shell.iter())
     }
+
+    /// The side of a kind.
+    pub fn side(&self, kind: crate::model::SideKind) -> Option<&EffectiveSide> {
+        match kind {
+            crate::model::SideKind::Editor => self.editor.as_ref(),
+            crate::model::SideKind::Shell => self.shell.as_ref(),
+        }
+    }
+
+    /// Fallback location when nothing is configured: the `module` line of go.mod (else the
+    /// first line of go.work), where the LSP shows such findings.
+    pub fn module_location(&self) -> Option<Location> {
+        let line = self
+            .snapshot
+            .go_mod
+            .as_ref()
+            .and_then(|m| m.module.as_ref().or(m.go.as_ref()))
+            .or_else(|| {
+                self.snapshot
+                    .go_work
+                    .as_ref()
+                    .and_then(|w| w.go.as_ref().or(w.toolchain.as_ref()))
+            })?;
+        Some(Location {
+            path: line.span.file.clone(),
+            line: line.line,
+            column: line.span.column,
+            span: Some((line.span.start, line.span.end)),
+        })
+    }
 }
 
-/// Every finding for the snapshot, fixes verified and ordered best first.
+/// A finding with the catalogue's severity and no locations or fixes yet.
+pub fn finding(code: &str, subject: &str, message: String) -> Finding {
+    Finding {
+        code: code.to_string(),
+        severity: severity(code),
+        message,
+        subject: subject.to_string(),
+        editor: None,
+        shell: None,
+        locations: Vec::new(),
+        fixes: Vec::new(),
+    }
+}
+
+/// The catalogue severity of a code (`Error` for an unknown code, which tests catch).
+pub fn severity(code: &str) -> Severity {
+    catalogue::lookup(code)
+        .map(|c| c.severity)
+        .unwrap_or(Severity::Error)
+}
+
+/// Every finding of every area with its *candidate* fixes (unverified), unsorted. This is
+/// what fix simulation re-runs: it never simulates, so it cannot recurse.
+pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
+    let ctx = Ctx::new(snapshot);
+    let mut out = Vec::new();
+    out.extend(inputs::findings(&ctx));
+    out.extend(goroot::findings(&ctx));
+    out.extend(toolchain::findings(&ctx));
+    out.extend(cache::findings(&ctx));
+    out.extend(modules::findings(&ctx));
+    out.extend(paths::findings(&ctx));
+    out
+}
+
+/// Every finding for the snapshot, fixes verified and ordered best first, disabled codes
+/// dropped, sorted by severity (errors first) then catalogue order.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
-    let _ = Ctx::new(snapshot);
-    Vec::new()
+    let mut out: Vec<Finding> = raw_findings(snapshot)
+        .into_iter()
+        .filter(|f| !snapshot.disabled_checks.contains(&f.code))
+        .map(|mut f| {
+            let candidates = std::mem::take(&mut f.fixes);
+            let mut kept: Vec<Fix> = Vec::new();
+            for fix in candidates {
+                if kept.iter().any(|k| k.action == fix.action) {
+                    continue;
+                }
+                if fix_works(snapshot, &f, &fix) {
+                    kept.push(fix);
+                }
+            }
+            f.fixes = kept;
+            f
+        })
+        .collect();
+    out.sort_by_key(|f| {
+        (
+            std::cmp::Reverse(f.severity),
+            catalogue::CODES
+                .iter()
+                .position(|c| c.code == f.code)
+                .unwrap_or(usize::MAX),
+        )
+    });
+    out
+}
+
+/// Whether `fix` makes `finding` go away: after simulating it, no raw finding with the same
+/// code and subject concerns any side the original concerned.
+pub fn fix_works(snapshot: &Snapshot, finding: &Finding, fix: &Fix) -> bool {
+    let after = simulate::apply(snapshot, &fix.action);
+    !raw_findings(&after)
+        .iter()
+        .any(|g| same_finding(finding, g))
+}
+
+/// Same code and subject, and overlapping sides (a finding about neither side matches any).
+pub fn same_finding(a: &Finding, b: &Finding) -> bool {
+    if a.code != b.code || a.subject != b.subject {
+        return false;
+    }
+    let a_sides = (a.editor.is_some(), a.shell.is_some());
+    let b_sides = (b.editor.is_some(), b.shell.is_some());
+    if a_sides == (false, false) || b_sides == (false, false) {
+        return true;
+    }
+    (a_sides.0 && b_sides.0) || (a_sides.1 && b_sides.1)
 }

@@ -211,7 +211,11 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         .iter()
         .map(|k| k.to_string())
         .collect();
-    let rest: Vec<String> = keys.iter().filter(|k| !order.contains(k)).cloned().collect();
+    let rest: Vec<String> = keys
+        .iter()
+        .filter(|k| !order.contains(k))
+        .cloned()
+        .collect();
     order.extend(rest);
 
     let mut env = BTreeMap::new();

@@ -1,0 +1,326 @@
+//! Fix simulation: the snapshot as it would be after a fix, computed purely (SPEC §5: "a fix
+//! is offered only if it works"). [`super::check`] re-runs the raw rules on the result.
+//!
+//! Besides editing the fact the fix touches, `apply` invalidates the facts a change makes
+//! stale: `go env -json` keys the fix changes are removed (resolve then computes them), and
+//! failed `go` runs of an affected side become [`SIMULATED`] `NotRun`s (the failure may be
+//! what the fix cures; nothing can tell without running `go` again).
+
+use crate::model::{
+    CommandResult, Configured, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts,
+    SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `NotRun` reason of a command result invalidated by a simulated fix.
+pub const SIMULATED: &str = "simulated: a fix changed its inputs";
+
+/// The snapshot after `fix`, with stale facts invalidated. Pure.
+pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
+    let mut s = snapshot.clone();
+    match fix {
+        FixAction::SetSetting { file, key, value } => {
+            let layer = layer_of(&s, file);
+            s.settings
+                .values
+                .retain(|v| !(v.key == *key && v.span.file == *file));
+            let substituted = substitute(&s, value);
+            s.settings.values.push(Configured {
+                key: key.clone(),
+                raw: value.clone(),
+                value: substituted.clone(),
+                layer,
+                span: SourceSpan {
+                    file: file.clone(),
+                    start: 0,
+                    end: 0,
+                    line: 1,
+                    column: 1,
+                },
+            });
+            match s.settings.files.iter_mut().find(|f| f.path == *file) {
+                Some(f) => f.exists = true,
+                None => s.settings.files.push(SettingsFile {
+                    path: file.clone(),
+                    layer,
+                    exists: true,
+                    error: None,
+                }),
+            }
+            if key == "go.goroot" {
+                add_install_path_facts(&mut s, &substituted);
+            }
+            invalidate_setting(&mut s, key);
+        }
+        FixAction::RemoveSetting { file, key } => {
+            s.settings
+                .values
+                .retain(|v| !(v.key == *key && v.span.file == *file));
+            invalidate_setting(&mut s, key);
+        }
+        FixAction::GoEnvWrite { key, value } => {
+            if let Some(path) = go_env_w_file(&s) {
+                for side in sides_mut(&mut s) {
+                    let Some(file) = side.env_file.as_mut().filter(|f| f.path == path) else {
+                        continue;
+                    };
+                    file.exists = true;
+                    // cmd/go: the first line of KEY is rewritten, later ones dropped.
+                    let mut seen = false;
+                    file.entries.retain_mut(|e| {
+                        if e.key != *key {
+                            return true;
+                        }
+                        if seen {
+                            return false;
+                        }
+                        seen = true;
+                        e.value = value.clone();
+                        true
+                    });
+                    if !seen {
+                        let line = file.entries.iter().map(|e| e.line).max().unwrap_or(0) + 1;
+                        file.entries.push(EnvFileEntry {
+                            key: key.clone(),
+                            value: value.clone(),
+                            line,
+                        });
+                    }
+                    invalidate_side(side, &[key.as_str()]);
+                }
+            }
+        }
+        FixAction::GoEnvUnset { key } => {
+            if let Some(path) = go_env_w_file(&s) {
+                for side in sides_mut(&mut s) {
+                    let Some(file) = side.env_file.as_mut().filter(|f| f.path == path) else {
+                        continue;
+                    };
+                    file.entries.retain(|e| e.key != *key);
+                    invalidate_side(side, &[key.as_str()]);
+                }
+            }
+        }
+        FixAction::EnvFileRemoveLine { file, key, line } => {
+            for side in sides_mut(&mut s) {
+                let Some(f) = side.env_file.as_mut().filter(|f| f.path == *file) else {
+                    continue;
+                };
+                f.entries.retain(|e| !(e.line == *line && e.key == *key));
+                invalidate_side(side, &[key.as_str()]);
+            }
+        }
+        FixAction::CreateDirectory { path } => create_directory(&mut s, path),
+        FixAction::CleanCache { gocache } => {
+            let want = gocache.to_string_lossy();
+            for (k, p) in s.paths.iter_mut() {
+                if super::resolve::clean(k) == super::resolve::clean(&want) || p.path == *gocache {
+                    p.populated = false;
+                }
+            }
+        }
+    }
+    s
+}
+
+/// `go env -w` runs with the shell-side environment: it writes the shell's env file (the
+/// editor's when there is no shell side).
+fn go_env_w_file(s: &Snapshot) -> Option<PathBuf> {
+    s.shell
+        .as_ref()
+        .filter(|sh| super::resolve::probe_ok(sh))
+        .and_then(|sh| sh.env_file.as_ref())
+        .or(s.editor.env_file.as_ref())
+        .map(|f| f.path.clone())
+}
+
+fn sides_mut(s: &mut Snapshot) -> impl Iterator<Item = &mut SideFacts> {
+    std::iter::once(&mut s.editor).chain(s.shell.iter_mut())
+}
+
+/// The layer a settings file belongs to: as listed, else by its name.
+fn layer_of(s: &Snapshot, file: &Path) -> SettingsLayer {
+    if let Some(f) = s.settings.files.iter().find(|f| f.path == file) {
+        return f.layer;
+    }
+    if let Some(v) = s.settings.values.iter().find(|v| v.span.file == file) {
+        return v.layer;
+    }
+    if file.extension().is_some_and(|e| e == "code-workspace") {
+        SettingsLayer::Workspace
+    } else if file.starts_with(&s.folder) {
+        SettingsLayer::Folder
+    } else {
+        SettingsLayer::User
+    }
+}
+
+/// vscode-go's substitutions that a fix value may use: `${workspaceFolder}`,
+/// `${workspaceRoot}`, `${workspaceFolderBasename}`, a leading `~`.
+fn substitute(s: &Snapshot, value: &str) -> String {
+    let folder = s.folder.to_string_lossy();
+    let base = s
+        .folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut v = value
+        .replace("${workspaceFolder}", &folder)
+        .replace("${workspaceRoot}", &folder)
+        .replace("${workspaceFolderBasename}", &base);
+    if let (Some(rest), Some(home)) = (v.strip_prefix('~'), s.home.as_ref()) {
+        if rest.is_empty() || rest.starts_with('/') || rest.starts_with('\\') {
+            v = format!("{}{rest}", home.to_string_lossy());
+        }
+    }
+    v
+}
+
+/// Setting go.goroot to an install the facts did not stat as a path: its facts follow from
+/// the install (a complete GOROOT of that version).
+fn add_install_path_facts(s: &mut Snapshot, goroot: &str) {
+    if super::resolve::path_facts(s, goroot).is_some() {
+        return;
+    }
+    let Some(inst) = s.installs.get(goroot).cloned() else {
+        return;
+    };
+    s.paths.insert(
+        goroot.to_string(),
+        PathFacts {
+            path: PathBuf::from(goroot),
+            exists: true,
+            kind: Some(FileKind::Dir),
+            canonical: Some(PathBuf::from(goroot)),
+            readable: true,
+            executable: true,
+            owner_uid: None,
+            goroot_layout: Some(GorootLayout {
+                version: inst.version.clone(),
+                has_bin_go: true,
+                bin_go_executable: true,
+                has_src: true,
+                has_pkg_tool: true,
+            }),
+            ..PathFacts::default()
+        },
+    );
+}
+
+/// Which Go env keys a settings key feeds (editor side).
+fn invalidate_setting(s: &mut Snapshot, key: &str) {
+    let keys: Vec<&str> = if let Some(var) = key.strip_prefix("go.toolsEnvVars.") {
+        vec![var]
+    } else {
+        match key {
+            "go.gopath" => vec!["GOPATH"],
+            "go.goroot" | "go.alternateTools.go" => vec!["GOROOT"],
+            _ => Vec::new(),
+        }
+    };
+    if key.starts_with("gopls.") {
+        return;
+    }
+    invalidate_side(&mut s.editor, &keys);
+}
+
+/// Forget what `go` said about `keys` (and what derives from them) on a side, and turn its
+/// failed runs into [`SIMULATED`] not-runs.
+fn invalidate_side(side: &mut SideFacts, keys: &[&str]) {
+    let mut drop: Vec<&str> = keys.to_vec();
+    for k in keys {
+        match *k {
+            "GOPATH" => drop.push("GOMODCACHE"),
+            "GOROOT" => drop.extend(["GOTOOLDIR", "GOVERSION"]),
+            "GOPRIVATE" => drop.extend(["GONOPROXY", "GONOSUMDB"]),
+            "HOME" | "XDG_CACHE_HOME" => drop.extend(["GOCACHE", "GOPATH", "GOMODCACHE"]),
+            _ => {}
+        }
+    }
+    if let Some(CommandResult::Ok { value, .. }) = side.go_env.as_mut() {
+        for k in &drop {
+            value.remove(*k);
+        }
+    }
+    fn stale<T>(r: &mut Option<CommandResult<T>>) {
+        if matches!(
+            r,
+            Some(CommandResult::Failed { .. }) | Some(CommandResult::TimedOut { .. })
+        ) {
+            *r = Some(CommandResult::NotRun {
+                reason: SIMULATED.to_string(),
+            });
+        }
+    }
+    stale(&mut side.go_env);
+    stale(&mut side.go_version);
+    stale(&mut side.gotoolchain);
+    if drop.contains(&"GOTOOLCHAIN") {
+        side.gotoolchain = None;
+    }
+}
+
+/// Mark `path` and its missing parents (those the facts know) as existing writable dirs.
+fn create_directory(s: &mut Snapshot, path: &Path) {
+    let uid = s.uid;
+    let want = path.to_string_lossy().into_owned();
+    // The filesystem of the nearest existing ancestor, if known.
+    let fs_type = super::resolve::path_facts(s, &want)
+        .and_then(|p| p.existing_ancestor.clone())
+        .and_then(|a| super::resolve::path_facts(s, &a.to_string_lossy()).and_then(|p| p.fs_type));
+    let mut touched = false;
+    let mut updates: BTreeMap<String, ()> = BTreeMap::new();
+    for (k, p) in s.paths.iter() {
+        let kp = Path::new(k);
+        let is_target = super::resolve::clean(k) == super::resolve::clean(&want);
+        let is_missing_parent = !p.exists && path.starts_with(kp);
+        if is_target || is_missing_parent {
+            updates.insert(k.clone(), ());
+        }
+    }
+    for k in updates.keys() {
+        if let Some(p) = s.paths.get_mut(k) {
+            mark_dir(p, uid, fs_type);
+            touched = true;
+        }
+    }
+    if !touched {
+        let mut p = PathFacts {
+            path: path.to_path_buf(),
+            ..PathFacts::default()
+        };
+        mark_dir(&mut p, uid, fs_type);
+        s.paths.insert(want, p);
+    }
+    // Paths below the new directory that were "missing" now have it as their ancestor.
+    for (k, p) in s.paths.iter_mut() {
+        if !p.exists && Path::new(k).starts_with(path) {
+            p.existing_ancestor = Some(path.to_path_buf());
+            p.ancestor_not_dir = false;
+        }
+    }
+}
+
+fn mark_dir(p: &mut PathFacts, uid: Option<u32>, fs_type: Option<crate::model::FsType>) {
+    p.exists = true;
+    p.kind = Some(FileKind::Dir);
+    p.readable = true;
+    p.writable = true;
+    p.executable = true;
+    p.populated = false;
+    p.dangling_symlink = false;
+    p.symlink_loop = false;
+    p.ancestor_not_dir = false;
+    p.existing_ancestor = None;
+    p.error = None;
+    if p.canonical.is_none() {
+        p.canonical = Some(p.path.clone());
+    }
+    if p.owner_uid.is_none() {
+        p.owner_uid = uid;
+    }
+    if p.fs_type.is_none() {
+        p.fs_type = fs_type;
+    }
+}
