@@ -1,6 +1,8 @@
 //! The finding catalogue: stable codes, their severity, report area and explanations.
 //! Codes are a public interface (SPEC §4): never rename one.
 
+mod explanations;
+
 use crate::model::Severity;
 
 /// The report groups of the human output, in display order.
@@ -53,49 +55,49 @@ macro_rules! codes {
 }
 
 codes! {
-    "go-not-found", Error, GoAndGoroot, "No `go` binary can be found", "";
-    "goroot-mismatch", Error, EditorAndShell, "The editor and the shell use different GOROOTs", "";
-    "go-version-mismatch", Warning, EditorAndShell, "The editor and the shell run different Go versions", "";
-    "goroot-missing", Error, GoAndGoroot, "The configured GOROOT does not exist", "";
-    "goroot-dangling-symlink", Error, GoAndGoroot, "GOROOT is a symlink chain that points nowhere", "";
-    "goroot-not-a-goroot", Error, GoAndGoroot, "GOROOT is not a Go installation", "";
-    "goroot-unreadable", Error, GoAndGoroot, "GOROOT or its go binary cannot be read or run", "";
-    "goroot-version-skew", Error, GoAndGoroot, "GOROOT belongs to another Go version than the go binary", "";
-    "goroot-explicit", Info, GoAndGoroot, "GOROOT is set although go finds its own root", "";
-    "goroot-in-env-file", Warning, GoAndGoroot, "GOROOT is set in the go env file", "";
-    "gocache-relative", Error, BuildCache, "GOCACHE is not an absolute path", "";
-    "gocache-off", Error, BuildCache, "The build cache is disabled (GOCACHE=off)", "";
-    "gocache-unlocatable", Error, BuildCache, "The build cache cannot be located (HOME and XDG_CACHE_HOME unset)", "";
-    "gocache-unwritable", Error, BuildCache, "The build cache directory is not writable", "";
-    "gocache-not-a-directory", Error, BuildCache, "GOCACHE or one of its parents is not a directory", "";
-    "gocache-network-fs", Warning, BuildCache, "The build cache is on a network filesystem", "";
-    "gocache-foreign-owner", Warning, BuildCache, "The build cache belongs to another user", "";
-    "gocache-mismatch", Warning, EditorAndShell, "The editor and the shell build into different caches", "";
-    "goproxy-off", Warning, ModulesAndProxy, "Module downloads are disabled (GOPROXY=off)", "";
-    "goproxy-empty", Error, ModulesAndProxy, "GOPROXY is set but lists no proxy", "";
-    "goproxy-invalid", Error, ModulesAndProxy, "GOPROXY holds an invalid entry", "";
-    "goproxy-insecure-http", Warning, ModulesAndProxy, "GOPROXY uses plain http", "";
-    "goproxy-credentials", Warning, ModulesAndProxy, "GOPROXY contains credentials", "";
-    "goproxy-mismatch", Warning, EditorAndShell, "The editor and the shell use different module proxies", "";
-    "gosumdb-off", Warning, ModulesAndProxy, "Checksum verification is off (GOSUMDB=off)", "";
-    "gosumdb-empty", Error, ModulesAndProxy, "GOSUMDB is set but empty", "";
-    "gosumdb-invalid", Error, ModulesAndProxy, "GOSUMDB is malformed", "";
-    "goinsecure-broad", Warning, ModulesAndProxy, "GOINSECURE matches far more than intended", "";
-    "gonosumdb-broad", Warning, ModulesAndProxy, "GONOSUMDB/GOPRIVATE skips verification for far more than intended", "";
-    "goflags-invalid", Error, ModulesAndProxy, "GOFLAGS makes every go command fail", "";
-    "goflags-insecure", Warning, ModulesAndProxy, "GOFLAGS weakens module security", "";
-    "gotoolchain-invalid", Error, Toolchain, "GOTOOLCHAIN is invalid", "";
-    "toolchain-too-old", Error, Toolchain, "go.mod needs a newer Go than this side may use", "";
-    "toolchain-will-download", Info, Toolchain, "go will download another toolchain for this module", "";
-    "toolchain-not-in-path", Error, Toolchain, "GOTOOLCHAIN=path but the needed goX.Y.Z is not on PATH", "";
-    "env-file-shadowed", Warning, EditorAndShell, "A go env file value is overridden by the environment on one side only", "";
-    "gopath-relative", Error, GoAndGoroot, "A GOPATH entry is relative", "";
-    "gopath-tilde", Error, GoAndGoroot, "A GOPATH entry starts with ~", "";
-    "gobin-not-on-path", Info, GoAndGoroot, "GOBIN is not on PATH", "";
-    "shell-probe-failed", Warning, EditorAndShell, "Your login shell's environment could not be read", "";
-    "shell-probe-slow", Info, EditorAndShell, "Your login shell takes long to start", "";
-    "settings-unparseable", Error, EditorAndShell, "A settings file cannot be parsed", "";
-    "untrusted-not-executed", Info, GoAndGoroot, "A workspace-chosen go was inspected, not run", "";
+    "go-not-found", Error, GoAndGoroot, "No `go` binary can be found", explanations::GO_NOT_FOUND;
+    "goroot-mismatch", Error, EditorAndShell, "The editor and the shell use different GOROOTs", explanations::GOROOT_MISMATCH;
+    "go-version-mismatch", Warning, EditorAndShell, "The editor and the shell run different Go versions", explanations::GO_VERSION_MISMATCH;
+    "goroot-missing", Error, GoAndGoroot, "The configured GOROOT does not exist", explanations::GOROOT_MISSING;
+    "goroot-dangling-symlink", Error, GoAndGoroot, "GOROOT is a symlink chain that points nowhere", explanations::GOROOT_DANGLING_SYMLINK;
+    "goroot-not-a-goroot", Error, GoAndGoroot, "GOROOT is not a Go installation", explanations::GOROOT_NOT_A_GOROOT;
+    "goroot-unreadable", Error, GoAndGoroot, "GOROOT or its go binary cannot be read or run", explanations::GOROOT_UNREADABLE;
+    "goroot-version-skew", Error, GoAndGoroot, "GOROOT belongs to another Go version than the go binary", explanations::GOROOT_VERSION_SKEW;
+    "goroot-explicit", Info, GoAndGoroot, "GOROOT is set although go finds its own root", explanations::GOROOT_EXPLICIT;
+    "goroot-in-env-file", Warning, GoAndGoroot, "GOROOT is set in the go env file", explanations::GOROOT_IN_ENV_FILE;
+    "gocache-relative", Error, BuildCache, "GOCACHE is not an absolute path", explanations::GOCACHE_RELATIVE;
+    "gocache-off", Error, BuildCache, "The build cache is disabled (GOCACHE=off)", explanations::GOCACHE_OFF;
+    "gocache-unlocatable", Error, BuildCache, "The build cache cannot be located (HOME and XDG_CACHE_HOME unset)", explanations::GOCACHE_UNLOCATABLE;
+    "gocache-unwritable", Error, BuildCache, "The build cache directory is not writable", explanations::GOCACHE_UNWRITABLE;
+    "gocache-not-a-directory", Error, BuildCache, "GOCACHE or one of its parents is not a directory", explanations::GOCACHE_NOT_A_DIRECTORY;
+    "gocache-network-fs", Warning, BuildCache, "The build cache is on a network filesystem", explanations::GOCACHE_NETWORK_FS;
+    "gocache-foreign-owner", Warning, BuildCache, "The build cache belongs to another user", explanations::GOCACHE_FOREIGN_OWNER;
+    "gocache-mismatch", Warning, EditorAndShell, "The editor and the shell build into different caches", explanations::GOCACHE_MISMATCH;
+    "goproxy-off", Warning, ModulesAndProxy, "Module downloads are disabled (GOPROXY=off)", explanations::GOPROXY_OFF;
+    "goproxy-empty", Error, ModulesAndProxy, "GOPROXY is set but lists no proxy", explanations::GOPROXY_EMPTY;
+    "goproxy-invalid", Error, ModulesAndProxy, "GOPROXY holds an invalid entry", explanations::GOPROXY_INVALID;
+    "goproxy-insecure-http", Warning, ModulesAndProxy, "GOPROXY uses plain http", explanations::GOPROXY_INSECURE_HTTP;
+    "goproxy-credentials", Warning, ModulesAndProxy, "GOPROXY contains credentials", explanations::GOPROXY_CREDENTIALS;
+    "goproxy-mismatch", Warning, EditorAndShell, "The editor and the shell use different module proxies", explanations::GOPROXY_MISMATCH;
+    "gosumdb-off", Warning, ModulesAndProxy, "Checksum verification is off (GOSUMDB=off)", explanations::GOSUMDB_OFF;
+    "gosumdb-empty", Error, ModulesAndProxy, "GOSUMDB is set but empty", explanations::GOSUMDB_EMPTY;
+    "gosumdb-invalid", Error, ModulesAndProxy, "GOSUMDB is malformed", explanations::GOSUMDB_INVALID;
+    "goinsecure-broad", Warning, ModulesAndProxy, "GOINSECURE matches far more than intended", explanations::GOINSECURE_BROAD;
+    "gonosumdb-broad", Warning, ModulesAndProxy, "GONOSUMDB/GOPRIVATE skips verification for far more than intended", explanations::GONOSUMDB_BROAD;
+    "goflags-invalid", Error, ModulesAndProxy, "GOFLAGS makes every go command fail", explanations::GOFLAGS_INVALID;
+    "goflags-insecure", Warning, ModulesAndProxy, "GOFLAGS weakens module security", explanations::GOFLAGS_INSECURE;
+    "gotoolchain-invalid", Error, Toolchain, "GOTOOLCHAIN is invalid", explanations::GOTOOLCHAIN_INVALID;
+    "toolchain-too-old", Error, Toolchain, "go.mod needs a newer Go than this side may use", explanations::TOOLCHAIN_TOO_OLD;
+    "toolchain-will-download", Info, Toolchain, "go will download another toolchain for this module", explanations::TOOLCHAIN_WILL_DOWNLOAD;
+    "toolchain-not-in-path", Error, Toolchain, "GOTOOLCHAIN=path but the needed goX.Y.Z is not on PATH", explanations::TOOLCHAIN_NOT_IN_PATH;
+    "env-file-shadowed", Warning, EditorAndShell, "A go env file value is overridden by the environment on one side only", explanations::ENV_FILE_SHADOWED;
+    "gopath-relative", Error, GoAndGoroot, "A GOPATH entry is relative", explanations::GOPATH_RELATIVE;
+    "gopath-tilde", Error, GoAndGoroot, "A GOPATH entry starts with ~", explanations::GOPATH_TILDE;
+    "gobin-not-on-path", Info, GoAndGoroot, "GOBIN is not on PATH", explanations::GOBIN_NOT_ON_PATH;
+    "shell-probe-failed", Warning, EditorAndShell, "Your login shell's environment could not be read", explanations::SHELL_PROBE_FAILED;
+    "shell-probe-slow", Info, EditorAndShell, "Your login shell takes long to start", explanations::SHELL_PROBE_SLOW;
+    "settings-unparseable", Error, EditorAndShell, "A settings file cannot be parsed", explanations::SETTINGS_UNPARSEABLE;
+    "untrusted-not-executed", Info, GoAndGoroot, "A workspace-chosen go was inspected, not run", explanations::UNTRUSTED_NOT_EXECUTED;
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

@@ -1,4 +1,274 @@
-//! The command-line front end.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The command-line front end (SPEC §6): `check`, `serve`, `explain`, and the hidden
+//! `__print-env` helper the shell probe runs. Renderers are pure functions of a [`Report`]:
+//! [`human::render_human`], [`json::render_json`], [`sarif::render_sarif`],
+//! [`github::render_github`].
+//!
+//! Exit codes: 0 no error-severity finding, 1 an error was found, 2 could not run.
+
+pub mod explain;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod report;
+pub mod sarif;
+
+pub use report::{Report, ShellState, SideView};
+
+use crate::catalogue;
+use crate::facts::{self, CheckOptions};
+use crate::rules;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Environment variable equivalent to `--user-settings`.
+pub const USER_SETTINGS_ENV: &str = "GO_ENV_DOCTOR_USER_SETTINGS";
+
+const EXIT_ERRORS_FOUND: u8 = 1;
+const EXIT_COULD_NOT_RUN: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "go-env-doctor",
+    version,
+    about = "Finds where your editor's Go environment and your shell's disagree.",
+    long_about = "Finds where your editor's Go environment and your shell's disagree \
+                  (GOROOT, Go version, GOPROXY, GOSUMDB, GOCACHE, GOTOOLCHAIN, …), shows where \
+                  each value is configured, and explains how to fix it.",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a folder: compare the editor's Go environment with your login shell's.
+    Check(CheckArgs),
+    /// Run the language server on stdio (beside gopls).
+    Serve {
+        /// Accepted for compatibility with LSP clients; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Explain a finding code: what it means, why it breaks builds, how to fix it.
+    Explain(ExplainArgs),
+    /// Internal: print the environment between markers (run by the login shell probe).
+    #[command(name = "__print-env", hide = true)]
+    PrintEnv { mark: String },
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The workspace folder to check [default: the current directory].
+    dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Do not start your login shell; check the editor side only.
+    #[arg(long)]
+    no_shell: bool,
+    /// The login shell to probe [default: $SHELL, then your account's shell].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_shell")]
+    shell: Option<PathBuf>,
+    /// Give up on the login shell after this many seconds (1–120).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=120)
+    )]
+    shell_timeout: u64,
+    /// Trust the folder: run a `go` chosen by workspace settings instead of only inspecting it.
+    #[arg(long)]
+    trust: bool,
+    /// The VS Code user settings.json to read [env: GO_ENV_DOCTOR_USER_SETTINGS]
+    /// [default: the standard location of VS Code, Insiders, VSCodium, Cursor].
+    #[arg(long, value_name = "FILE")]
+    user_settings: Option<PathBuf>,
+    /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    disable: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// A finding code, e.g. goroot-mismatch.
+    #[arg(required_unless_present = "list", conflicts_with = "list")]
+    code: Option<String>,
+    /// List every code with its severity and title.
+    #[arg(long)]
+    list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Grouped report for people, like `flutter doctor`.
+    Human,
+    /// Machine-readable report (version 1).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        // Interim until `print_env::run` lands: the probe then reports no markers.
+        Command::PrintEnv { mark: _ } => {
+            could_not_run("__print-env: the environment helper is not available in this build")
+        }
+        Command::Check(args) => {
+            init_logging();
+            run_check(args)
+        }
+        Command::Serve { stdio: _ } => {
+            init_logging();
+            eprintln!(
+                "go-env-doctor: the language server (`serve`) is not available in this build yet; \
+                 use `go-env-doctor check` for a report"
+            );
+            ExitCode::from(EXIT_COULD_NOT_RUN)
+        }
+        Command::Explain(args) => run_explain(args),
+    }
+}
+
+/// `tracing` to stderr (stdout is for reports and, later, the protocol); `RUST_LOG`, default warn.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let ansi = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .try_init();
+}
+
+fn could_not_run(msg: &str) -> ExitCode {
+    eprintln!("go-env-doctor: {msg}");
+    ExitCode::from(EXIT_COULD_NOT_RUN)
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let folder = match check_folder(args.dir.as_deref()) {
+        Ok(folder) => folder,
+        Err(msg) => return could_not_run(&msg),
+    };
+    for code in &args.disable {
+        if catalogue::lookup(code).is_none() {
+            let close = explain::close_matches(&code.trim().to_ascii_lowercase());
+            let hint = if close.is_empty() {
+                "see `go-env-doctor explain --list`".to_string()
+            } else {
+                format!("did you mean {}?", close.join(", "))
+            };
+            return could_not_run(&format!("--disable {code}: unknown code; {hint}"));
+        }
+    }
+    let helper_exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return could_not_run(&format!("cannot locate my own executable: {e}")),
+    };
+    let user_settings = args.user_settings.or_else(|| {
+        std::env::var_os(USER_SETTINGS_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let user_settings = match user_settings.map(|p| std::path::absolute(&p).map_err(|e| (p, e))) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err((p, e))) => {
+            return could_not_run(&format!("--user-settings {}: {e}", p.display()));
+        }
+    };
+
+    let mut opts = CheckOptions::new(folder, helper_exe);
+    opts.probe_shell = !args.no_shell;
+    opts.shell = args.shell;
+    opts.shell_timeout = Duration::from_secs(args.shell_timeout);
+    opts.trusted = args.trust;
+    opts.user_settings = user_settings;
+    opts.disabled_checks = args.disable;
+    tracing::debug!(?opts, "check");
+
+    let snapshot = facts::collect(&opts);
+    let findings = rules::check(&snapshot);
+    let report = Report::from_snapshot(&snapshot, findings);
+
+    let stdout = std::io::stdout();
+    let text = match args.format {
+        Format::Human => {
+            let style = human::Style::detect(stdout.is_terminal());
+            human::render_human_styled(&report, style)
+        }
+        Format::Json => json::render_json(&report),
+        Format::Sarif => sarif::render_sarif(&report),
+        Format::Github => github::render_github(&report),
+    };
+    if let Err(e) = write_stdout(&text) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return could_not_run(&format!("cannot write the report: {e}"));
+        }
+    }
+    if report.has_errors() {
+        ExitCode::from(EXIT_ERRORS_FOUND)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The folder to check, absolute (not canonicalized: users see their own path), and readable.
+fn check_folder(dir: Option<&Path>) -> Result<PathBuf, String> {
+    let given = dir.unwrap_or(Path::new("."));
+    let folder =
+        std::path::absolute(given).map_err(|e| format!("cannot check {}: {e}", given.display()))?;
+    match std::fs::metadata(&folder) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "cannot check {}: no such directory",
+            folder.display()
+        )),
+        Err(e) => Err(format!("cannot check {}: {e}", folder.display())),
+        Ok(meta) if !meta.is_dir() => Err(format!(
+            "cannot check {}: not a directory",
+            folder.display()
+        )),
+        Ok(_) => match std::fs::read_dir(&folder) {
+            Ok(_) => Ok(folder),
+            Err(e) => Err(format!("cannot read {}: {e}", folder.display())),
+        },
+    }
+}
+
+fn run_explain(args: ExplainArgs) -> ExitCode {
+    if args.list {
+        return match write_stdout(&explain::render_list()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => could_not_run(&format!("cannot write: {e}")),
+        };
+    }
+    let code = args.code.unwrap_or_default();
+    match explain::explain(&code) {
+        Ok(text) => match write_stdout(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => could_not_run(&format!("cannot write: {e}")),
+        },
+        Err(msg) => could_not_run(&msg),
+    }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }

@@ -1,0 +1,432 @@
+//! The report for people, in the manner of `flutter doctor`: who runs which Go, one section per
+//! area with ✓ / ! / ✗, one bullet per finding with its best fix and where it is configured,
+//! where each important value comes from, and a one-line summary.
+
+use super::report::{code_area, Report, ShellState, SideView};
+use crate::catalogue::{self, Area};
+use crate::model::{Finding, Origin, Severity};
+use crate::redact::redact;
+use std::fmt::Write as _;
+
+/// The keys whose provenance the report shows, in this order.
+pub const ENV_KEYS: [&str; 5] = ["GOROOT", "GOPROXY", "GOSUMDB", "GOTOOLCHAIN", "GOCACHE"];
+
+/// Lines are wrapped (at spaces only, never inside a path) to this many columns.
+const WIDTH: usize = 100;
+/// Values longer than this do not widen the value column of the environment table.
+const MAX_VALUE_COLUMN: usize = 44;
+
+/// Whether to use ANSI colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty, or when
+    /// `CLICOLOR_FORCE` is set to something other than `0` (and `NO_COLOR` is not set).
+    pub fn detect(stdout_is_tty: bool) -> Style {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let no_color = var("NO_COLOR").is_some();
+        let forced = var("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+        Style {
+            color: !no_color && (stdout_is_tty || forced),
+        }
+    }
+
+    fn paint(self, code: &str, s: &str) -> String {
+        if self.color && !s.is_empty() {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn red(self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    fn yellow(self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    fn green(self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn cyan(self, s: &str) -> String {
+        self.paint("36", s)
+    }
+    fn bold(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(self, s: &str) -> String {
+        self.paint("2", s)
+    }
+}
+
+/// The human report without colours.
+pub fn render_human(report: &Report) -> String {
+    render_human_styled(report, Style::default())
+}
+
+/// The human report, coloured when `style.color`.
+pub fn render_human_styled(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    header(&mut out, report, style);
+    out.push('\n');
+    for area in Area::ALL {
+        section(&mut out, report, area, style);
+    }
+    environment(&mut out, report, style);
+    out.push('\n');
+    summary(&mut out, report, style);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn header(out: &mut String, report: &Report, style: Style) {
+    let folder = redact(&report.folder.display().to_string());
+    let _ = writeln!(out, "{}  {}", style.bold("folder"), folder);
+
+    // (role, label, version, goroot) rows, aligned.
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    match &report.editor {
+        Some(side) => rows.push(side_row("editor", side)),
+        None => notes.push((
+            "editor".into(),
+            "no Go environment could be resolved".into(),
+        )),
+    }
+    match &report.shell {
+        ShellState::Probed(side) => rows.push(side_row("shell", side)),
+        ShellState::NotProbed => notes.push(("shell".into(), "not probed (--no-shell)".into())),
+        ShellState::Failed { label, reason } => notes.push((
+            "shell".into(),
+            format!("{}: environment not read ({})", redact(label), reason),
+        )),
+    }
+    let label_w = rows.iter().map(|r| width(&r.1)).max().unwrap_or(0);
+    let version_w = rows.iter().map(|r| width(&r.2)).max().unwrap_or(0);
+    for (role, label, version) in &rows {
+        let side = if role == "editor" {
+            report.editor.as_ref()
+        } else {
+            report.shell.side()
+        };
+        let rest = match side {
+            Some(s) if s.go.is_none() => style.red("no go found"),
+            Some(s) => match s.goroot.as_deref() {
+                Some(root) => format!("GOROOT {}", redact(root)),
+                None => "GOROOT unknown".to_string(),
+            },
+            None => String::new(),
+        };
+        let mut line = format!("{}  ", style.bold(&pad(role, 6)));
+        for (cell, w) in [(label.as_str(), label_w), (version.as_str(), version_w)] {
+            if w > 0 {
+                line.push_str(&pad(cell, w));
+                line.push_str("  ");
+            }
+        }
+        line.push_str(&rest);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for (role, note) in notes {
+        let _ = writeln!(out, "{}  {}", style.bold(&pad(&role, 6)), style.dim(&note));
+    }
+}
+
+fn side_row(role: &str, side: &SideView) -> (String, String, String) {
+    let version = match (&side.go, &side.go_version) {
+        (None, _) => String::new(),
+        (Some(_), Some(v)) => redact(v),
+        (Some(_), None) => "go ?".to_string(),
+    };
+    (role.to_string(), redact(&side.label), version)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn section(out: &mut String, report: &Report, area: Area, style: Style) {
+    let mut findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| code_area(&f.code) == area)
+        .collect();
+    // Worst first; the rules' order otherwise.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let worst = findings.first().map(|f| f.severity);
+    let mark = match worst {
+        Some(Severity::Error) => style.red("✗"),
+        Some(Severity::Warning) => style.yellow("!"),
+        Some(Severity::Info) | None => style.green("✓"),
+    };
+    let _ = writeln!(out, "[{mark}] {}", style.bold(area.title()));
+    for f in findings {
+        finding(out, report, f, style);
+    }
+}
+
+fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
+    let (bullet, paint): (&str, fn(Style, &str) -> String) = match f.severity {
+        Severity::Error => ("✗", Style::red),
+        Severity::Warning => ("!", Style::yellow),
+        Severity::Info => ("i", Style::cyan),
+    };
+    for (i, line) in wrap(&redact(f.message.trim()), WIDTH - 6)
+        .iter()
+        .enumerate()
+    {
+        if i == 0 {
+            let _ = writeln!(out, "    {} {line}", paint(style, bullet));
+        } else {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+
+    // The dim lines under the message: hint, alternatives, location; the code ends the last.
+    let mut tail: Vec<String> = Vec::new();
+    match f.fixes.split_first() {
+        Some((best, others)) => {
+            hint_lines(&mut tail, "→ ", &redact(&best.title));
+            for other in others.iter().take(2) {
+                hint_lines(&mut tail, "  or: ", &redact(&other.title));
+            }
+            if others.len() > 2 {
+                tail.push(format!(
+                    "  ({} more fixes: --format json)",
+                    others.len() - 2
+                ));
+            }
+        }
+        None => {
+            let title = catalogue::lookup(&f.code)
+                .map(|c| c.title)
+                .unwrap_or("See the explanation");
+            hint_lines(&mut tail, "→ ", title);
+        }
+    }
+    if let Some(loc) = f.locations.first() {
+        tail.push(format!(
+            "  at {}:{}:{}",
+            redact(&report.display_path(&loc.path)),
+            loc.line,
+            loc.column
+        ));
+    }
+    let tag = format!("[{}]", f.code);
+    match tail.last_mut() {
+        Some(last) if width(last) + 2 + width(&tag) <= WIDTH - 6 => {
+            last.push_str("  ");
+            last.push_str(&tag);
+        }
+        _ => tail.push(format!("  {tag}")),
+    }
+    for line in tail {
+        let _ = writeln!(out, "      {}", style.dim(&line));
+    }
+}
+
+fn hint_lines(tail: &mut Vec<String>, lead: &str, text: &str) {
+    let indent = " ".repeat(width(lead));
+    for (i, line) in wrap(text, WIDTH - 6 - width(lead)).iter().enumerate() {
+        if i == 0 {
+            tail.push(format!("{lead}{line}"));
+        } else {
+            tail.push(format!("{indent}{line}"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct EnvRow {
+    key: &'static str,
+    who: &'static str,
+    value: String,
+    origin: String,
+}
+
+fn environment(out: &mut String, report: &Report, style: Style) {
+    let editor = report.editor.as_ref();
+    let shell = report.shell.side();
+    if editor.is_none() && shell.is_none() {
+        return;
+    }
+    let mut rows: Vec<EnvRow> = Vec::new();
+    for key in ENV_KEYS {
+        let e = editor.map(|s| env_cell(report, s, key));
+        let s = shell.map(|s| env_cell(report, s, key));
+        match (e, s) {
+            (Some(e), Some(s)) if e == s => rows.push(EnvRow {
+                key,
+                who: "both",
+                value: e.0,
+                origin: e.1,
+            }),
+            (e, s) => {
+                if let Some((value, origin)) = e {
+                    rows.push(EnvRow {
+                        key,
+                        who: "editor",
+                        value,
+                        origin,
+                    });
+                }
+                if let Some((value, origin)) = s {
+                    rows.push(EnvRow {
+                        key,
+                        who: "shell",
+                        value,
+                        origin,
+                    });
+                }
+            }
+        }
+    }
+    let value_w = rows
+        .iter()
+        .map(|r| width(&r.value))
+        .filter(|w| *w <= MAX_VALUE_COLUMN)
+        .max()
+        .unwrap_or(0);
+    let who_w = rows.iter().map(|r| width(r.who)).max().unwrap_or(0);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", style.bold("Environment"));
+    let mut previous_key = "";
+    for r in &rows {
+        let key = if r.key == previous_key { "" } else { r.key };
+        previous_key = r.key;
+        let line = format!(
+            "  {}  {}  {}  {}",
+            pad(key, 11),
+            pad(r.who, who_w),
+            pad(&r.value, value_w),
+            style.dim(&r.origin)
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// (value, origin) of one key on one side, ready to print.
+fn env_cell(report: &Report, side: &SideView, key: &str) -> (String, String) {
+    match side.env.get(key) {
+        Some(v) => {
+            let value = match (&v.origin, v.value.is_empty()) {
+                (Origin::Default, true) => "(unset)".to_string(),
+                (_, true) => "(empty)".to_string(),
+                (_, false) => redact(&v.value),
+            };
+            let origin = match (&v.origin, key) {
+                (Origin::Default, "GOROOT") => "found by go".to_string(),
+                (origin, _) => report.origin_label(origin, side.kind),
+            };
+            (value, redact(&origin))
+        }
+        None => ("(unset)".to_string(), String::new()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn summary(out: &mut String, report: &Report, style: Style) {
+    let c = report.counts();
+    let folder = redact(&report.folder.display().to_string());
+    if c.errors + c.warnings == 0 {
+        let notes = match c.notes {
+            0 => String::new(),
+            1 => " (1 note)".to_string(),
+            n => format!(" ({n} notes)"),
+        };
+        let text = match report.shell {
+            ShellState::NotProbed => {
+                format!("No issues found in the editor's Go environment{notes} (shell not probed).")
+            }
+            _ => format!("No issues found: your editor and shell agree{notes}."),
+        };
+        let _ = writeln!(out, "{}", style.green(&text));
+    } else {
+        let mut parts = Vec::new();
+        if c.errors > 0 {
+            parts.push(plural(c.errors, "error", "errors"));
+        }
+        if c.warnings > 0 {
+            parts.push(plural(c.warnings, "warning", "warnings"));
+        }
+        if c.notes > 0 {
+            parts.push(plural(c.notes, "note", "notes"));
+        }
+        let text = format!("{} in {}", parts.join(", "), folder);
+        let painted = if c.errors > 0 {
+            style.red(&text)
+        } else {
+            style.yellow(&text)
+        };
+        let _ = writeln!(out, "{painted}");
+    }
+    if !report.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim("`go-env-doctor explain CODE` tells what a finding means and how to fix it.")
+        );
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Display width, counted in chars (the report's symbols are all single-width).
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = width(s);
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+/// Greedy word wrap at spaces; words longer than `max` stay whole. Newlines in `text` are kept.
+pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            if !line.is_empty() && width(&line) + 1 + width(word) > max {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces_only() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        assert_eq!(
+            wrap("/a/very/long/path x", 5),
+            vec!["/a/very/long/path", "x"]
+        );
+        assert_eq!(wrap("", 5), vec![""]);
+    }
+}

@@ -1,0 +1,164 @@
+//! The machine-readable report, version 1 (SPEC §6). Built explicitly here, not from the
+//! model's serde derives, so the schema stays stable whatever the model looks like.
+//! Every string value passes through [`redact`].
+
+use super::report::{severity_word, Report, SideView};
+use crate::model::{EnvValue, Finding, Fix, FixAction, Location, Origin, SideValue};
+use crate::redact::redact;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// Version of the JSON report format.
+pub const JSON_VERSION: u32 = 1;
+
+/// The JSON report, pretty-printed, with a trailing newline.
+pub fn render_json(report: &Report) -> String {
+    let value = report_value(report);
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+/// The JSON report as a value.
+pub fn report_value(report: &Report) -> Value {
+    json!({
+        "version": JSON_VERSION,
+        "sides": {
+            "editor": report.editor.as_ref().map(side_value).unwrap_or(Value::Null),
+            "shell": report.shell.side().map(side_value).unwrap_or(Value::Null),
+        },
+        "findings": report.findings.iter().map(finding_value).collect::<Vec<_>>(),
+    })
+}
+
+fn path_str(p: &Path) -> String {
+    redact(&p.to_string_lossy())
+}
+
+fn side_value(side: &SideView) -> Value {
+    let mut env = Map::new();
+    for (key, v) in &side.env {
+        env.insert(key.clone(), env_value(v));
+    }
+    json!({
+        "go": side.go.as_deref().map(path_str),
+        "goVersion": side.go_version.as_deref().map(redact),
+        "env": env,
+    })
+}
+
+/// `{ "value", "origin", "path"?, "line"?, "key"? }`.
+fn env_value(v: &EnvValue) -> Value {
+    let mut m = Map::new();
+    m.insert("value".into(), Value::String(redact(&v.value)));
+    origin_fields(&mut m, &v.origin);
+    Value::Object(m)
+}
+
+fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
+    let (name, path, line, key) = match origin {
+        Origin::OsEnv => ("os-env", None, None, None),
+        Origin::EnvFile { path, line } => ("env-file", Some(path), Some(*line), None),
+        Origin::GorootGoEnv { path, line } => ("goroot-go.env", Some(path), Some(*line), None),
+        Origin::EditorSetting { path, key, line } => {
+            ("editor-setting", Some(path), Some(*line), Some(key))
+        }
+        Origin::Default => ("default", None, None, None),
+    };
+    m.insert("origin".into(), Value::String(name.into()));
+    if let Some(p) = path {
+        m.insert("path".into(), Value::String(path_str(p)));
+    }
+    if let Some(l) = line {
+        m.insert("line".into(), Value::from(l));
+    }
+    if let Some(k) = key {
+        m.insert("key".into(), Value::String(redact(k)));
+    }
+}
+
+fn finding_value(f: &Finding) -> Value {
+    json!({
+        "code": f.code,
+        "severity": severity_word(f.severity),
+        "message": redact(&f.message),
+        "subject": redact(&f.subject),
+        "editor": f.editor.as_ref().map(side_value_of_finding).unwrap_or(Value::Null),
+        "shell": f.shell.as_ref().map(side_value_of_finding).unwrap_or(Value::Null),
+        "locations": f.locations.iter().map(location_value).collect::<Vec<_>>(),
+        "fixes": f.fixes.iter().map(fix_value).collect::<Vec<_>>(),
+    })
+}
+
+/// `{ "value": string|null, "goVersion": string|null, "origin"?, "path"?, "line"?, "key"? }`.
+fn side_value_of_finding(v: &SideValue) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "value".into(),
+        v.value
+            .as_deref()
+            .map(|s| Value::String(redact(s)))
+            .unwrap_or(Value::Null),
+    );
+    m.insert(
+        "goVersion".into(),
+        v.go_version
+            .as_deref()
+            .map(|s| Value::String(redact(s)))
+            .unwrap_or(Value::Null),
+    );
+    match &v.origin {
+        Some(origin) => origin_fields(&mut m, origin),
+        None => {
+            m.insert("origin".into(), Value::Null);
+        }
+    }
+    Value::Object(m)
+}
+
+fn location_value(l: &Location) -> Value {
+    json!({ "path": path_str(&l.path), "line": l.line.max(1), "column": l.column.max(1) })
+}
+
+/// `{ "title", "kind", ... }` with the action's fields in camelCase.
+pub(crate) fn fix_value(fix: &Fix) -> Value {
+    let mut m = Map::new();
+    m.insert("title".into(), Value::String(redact(&fix.title)));
+    let s = |v: &str| Value::String(redact(v));
+    let p = |v: &Path| Value::String(path_str(v));
+    let fields: Vec<(&str, Value)> = match &fix.action {
+        FixAction::SetSetting { file, key, value } => vec![
+            ("kind", "set-setting".into()),
+            ("file", p(file)),
+            ("key", s(key)),
+            ("value", s(value)),
+        ],
+        FixAction::RemoveSetting { file, key } => vec![
+            ("kind", "remove-setting".into()),
+            ("file", p(file)),
+            ("key", s(key)),
+        ],
+        FixAction::GoEnvWrite { key, value } => vec![
+            ("kind", "go-env-write".into()),
+            ("key", s(key)),
+            ("value", s(value)),
+        ],
+        FixAction::GoEnvUnset { key } => vec![("kind", "go-env-unset".into()), ("key", s(key))],
+        FixAction::EnvFileRemoveLine { file, key, line } => vec![
+            ("kind", "env-file-remove-line".into()),
+            ("file", p(file)),
+            ("key", s(key)),
+            ("line", Value::from(*line)),
+        ],
+        FixAction::CreateDirectory { path } => {
+            vec![("kind", "create-directory".into()), ("path", p(path))]
+        }
+        FixAction::CleanCache { gocache } => {
+            vec![("kind", "clean-cache".into()), ("gocache", p(gocache))]
+        }
+    };
+    for (k, v) in fields {
+        m.insert(k.into(), v);
+    }
+    Value::Object(m)
+}
