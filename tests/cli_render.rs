@@ -695,3 +695,42 @@ fn no_colour_when_piped_or_no_color() {
         "CLICOLOR_FORCE=1 gave no colour:\n{stdout}"
     );
 }
+
+#[test]
+fn report_from_snapshot_sides_and_disabled_checks() {
+    use go_env_doctor::model::{ProbeOutcome, ProbeReport, SideFacts, Snapshot};
+    let mut snap = Snapshot {
+        folder: p(FOLDER),
+        home: Some(p(HOME)),
+        ..Snapshot::default()
+    };
+    let r = Report::from_snapshot(&snap, vec![]);
+    assert_eq!(r.shell, ShellState::NotProbed);
+    assert!(r.editor.is_some());
+    assert!(render_human(&r).contains("shell   not probed (--no-shell)"));
+
+    snap.shell = Some(SideFacts {
+        kind: SideKind::Shell,
+        label: "your shell (/bin/zsh)".into(),
+        probe: Some(ProbeReport {
+            shell: p("/bin/zsh"),
+            millis: 10_012,
+            outcome: ProbeOutcome::TimedOut { after_secs: 10 },
+        }),
+        ..SideFacts::default()
+    });
+    snap.disabled_checks = vec!["goroot-mismatch".into()];
+    let mut findings = goroot_mismatch().findings;
+    findings.extend(shell_probe_failed().findings);
+    let r = Report::from_snapshot(&snap, findings);
+    assert_eq!(
+        r.shell,
+        ShellState::Failed {
+            label: "your shell (/bin/zsh)".into(),
+            reason: "timed out after 10 s".into()
+        }
+    );
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["goroot-explicit", "shell-probe-failed"]);
+    assert!(!r.has_errors());
+}
