@@ -4,6 +4,7 @@
 pub mod envfile;
 pub mod gomod;
 pub mod jsonc;
+pub mod paths;
 
 /// A replacement of the byte range `start..end` of a file's text by `new_text`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
