@@ -14,7 +14,7 @@ pub mod simulate;
 pub mod toolchain;
 
 use crate::catalogue;
-use crate::model::{Finding, Fix, Location, Severity, Snapshot};
+use crate::model::{Configured, Finding, Fix, Location, Origin, Severity, SideValue, Snapshot};
 use resolve::EffectiveSide;
 
 /// What every rule gets: the snapshot and both sides' effective views, computed once.
@@ -46,6 +46,61 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A side's value of `key` for a finding: redacted value, origin and the side's Go version.
+    pub fn side_value(&self, side: &EffectiveSide, key: &str) -> SideValue {
+        let v = side.get(key);
+        SideValue {
+            value: v.map(|v| crate::redact::redact(&v.value)),
+            origin: v.map(|v| v.origin.clone()),
+            go_version: side.go_version.clone(),
+        }
+    }
+
+    /// Where a value with this origin is configured: the settings member's value, the env
+    /// file line (column 1), the `$GOROOT/go.env` line. `None` for the OS env and defaults.
+    pub fn origin_location(&self, origin: &Origin) -> Option<Location> {
+        match origin {
+            Origin::EditorSetting { path, key, line } => Some(
+                self.snapshot
+                    .settings
+                    .values
+                    .iter()
+                    .find(|c| c.span.file == *path && c.key == *key)
+                    .map(setting_location)
+                    .unwrap_or(Location {
+                        path: path.clone(),
+                        line: *line,
+                        column: 1,
+                        span: None,
+                    }),
+            ),
+            Origin::EnvFile { path, line } | Origin::GorootGoEnv { path, line } => Some(Location {
+                path: path.clone(),
+                line: *line,
+                column: 1,
+                span: None,
+            }),
+            Origin::OsEnv | Origin::Default => None,
+        }
+    }
+
+    /// Locations of the given origins (deduplicated, in order); when none is configured
+    /// anywhere, the go.mod `module` line.
+    pub fn locations(&self, origins: &[&Origin]) -> Vec<Location> {
+        let mut out: Vec<Location> = Vec::new();
+        for o in origins {
+            if let Some(l) = self.origin_location(o) {
+                if !out.contains(&l) {
+                    out.push(l);
+                }
+            }
+        }
+        if out.is_empty() {
+            out.extend(self.module_location());
+        }
+        out
+    }
+
     /// Fallback location when nothing is configured: the `module` line of go.mod (else the
     /// first line of go.work), where the LSP shows such findings.
     pub fn module_location(&self) -> Option<Location> {
@@ -66,6 +121,16 @@ impl<'a> Ctx<'a> {
             column: line.span.column,
             span: Some((line.span.start, line.span.end)),
         })
+    }
+}
+
+/// The location of a settings member's value.
+pub fn setting_location(c: &Configured) -> Location {
+    Location {
+        path: c.span.file.clone(),
+        line: c.span.line,
+        column: c.span.column,
+        span: Some((c.span.start, c.span.end)),
     }
 }
 

@@ -1,8 +1,711 @@
-//! Rules of this area (filled in by its owner).
+//! Toolchain selection (GO-FACTS §5, cmd/go/internal/toolchain/select.go): gotoolchain-invalid,
+//! toolchain-too-old, toolchain-will-download, toolchain-not-in-path.
+//!
+//! For each side we replay `Select`: parse GOTOOLCHAIN (`local`, `auto`, `path`, `goX.Y.Z`,
+//! `<name>+auto`, `<name>+path`; empty — go.env hidden — means no switching at all), then in
+//! auto/path mode read the module's `go` and `toolchain` lines (go.work wins over go.mod),
+//! pick the toolchain, look for it on PATH, and see whether the chosen Go satisfies the `go`
+//! line.
 
-use super::Ctx;
-use crate::model::Finding;
+use super::goroot::{remove_settings, set_setting};
+use super::resolve::{self, lookup_install, origin_words, EffectiveSide};
+use super::{finding, Ctx};
+use crate::model::{Finding, Fix, FixAction, GoModFacts, Location, Origin, SideKind, SideValue};
+use std::fmt;
 
-pub fn findings(_ctx: &Ctx) -> Vec<Finding> {
-    Vec::new()
+// ---------------------------------------------------------------------------------------------
+// Go versions (cmd/go/internal/gover)
+// ---------------------------------------------------------------------------------------------
+
+/// A Go version: `1.22` (language version), `1.22rc1`, `1.22.10`. Ordered like gover:
+/// `1.21` < `1.21rc1` < `1.21.0` < `1.21.1`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GoVer {
+    pub major: u32,
+    pub minor: u32,
+    /// 0: language version (no patch), 1: beta, 2: rc, 3: release.
+    pub tier: u8,
+    /// Patch for a release, the pre-release number otherwise.
+    pub n: u32,
+}
+
+impl GoVer {
+    pub fn is_lang(&self) -> bool {
+        self.tier == 0
+    }
+
+    /// The toolchain a `go` line names: `go 1.N` means `go1.N.0` for N ≥ 21 (for older
+    /// versions the language version itself).
+    pub fn as_toolchain(&self) -> GoVer {
+        if self.is_lang() && (self.major, self.minor) >= (1, 21) {
+            GoVer {
+                tier: 3,
+                n: 0,
+                ..*self
+            }
+        } else {
+            *self
+        }
+    }
+}
+
+impl fmt::Display for GoVer {
+    /// Without the `go` prefix, like gover: `1.22.10`, `1.22`, `1.23rc1`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.tier {
+            0 => write!(f, "{}.{}", self.major, self.minor),
+            1 => write!(f, "{}.{}beta{}", self.major, self.minor, self.n),
+            2 => write!(f, "{}.{}rc{}", self.major, self.minor, self.n),
+            _ => write!(f, "{}.{}.{}", self.major, self.minor, self.n),
+        }
+    }
+}
+
+/// Parse `1.22`, `1.22.10`, `1.22rc1`, `go1.22.10`, `go1.21.3-bigcorp` (suffix ignored).
+/// `1` alone is `1.0`.
+pub fn parse_version(s: &str) -> Option<GoVer> {
+    let s = s.trim();
+    let s = s.strip_prefix("go").unwrap_or(s);
+    let s = s.split_once('-').map(|(a, _)| a).unwrap_or(s);
+    let s = s.split_once(' ').map(|(a, _)| a).unwrap_or(s);
+    let (major_s, rest) = match s.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let major: u32 = num(major_s)?;
+    let Some(rest) = rest else {
+        return Some(GoVer {
+            major,
+            ..GoVer::default()
+        });
+    };
+    // minor, then `.patch`, `rcN`, `betaN` or nothing.
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let minor: u32 = num(&rest[..digits])?;
+    let tail = &rest[digits..];
+    let (tier, n) = if tail.is_empty() {
+        (0, 0)
+    } else if let Some(p) = tail.strip_prefix('.') {
+        (3, num(p)?)
+    } else if let Some(p) = tail.strip_prefix("rc") {
+        (2, num(p)?)
+    } else if let Some(p) = tail.strip_prefix("beta") {
+        (1, num(p)?)
+    } else {
+        return None;
+    };
+    Some(GoVer {
+        major,
+        minor,
+        tier,
+        n,
+    })
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A toolchain name's version: `go1.22.10` → 1.22.10 (gover.FromToolchain).
+fn from_toolchain(name: &str) -> Option<GoVer> {
+    let rest = name.strip_prefix("go")?;
+    parse_version(rest)
+}
+
+// ---------------------------------------------------------------------------------------------
+// GOTOOLCHAIN
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Never switch (also an empty GOTOOLCHAIN: go.env hidden).
+    Local,
+    Auto,
+    Path,
+    /// `goX.Y.Z` alone: always that toolchain.
+    Pinned,
+}
+
+#[derive(Debug, Clone)]
+struct Parsed {
+    mode: Mode,
+    /// The minimum toolchain: the local one, or `<name>` of `<name>+auto`/`+path`/pinned.
+    min_name: Option<String>,
+}
+
+/// Parse GOTOOLCHAIN like select.go; `Err` is Go's own message.
+fn parse_gotoolchain(v: &str) -> Result<Parsed, String> {
+    let local = |mode| {
+        Ok(Parsed {
+            mode,
+            min_name: None,
+        })
+    };
+    match v {
+        "" | "local" => return local(Mode::Local),
+        "auto" => return local(Mode::Auto),
+        "path" => return local(Mode::Path),
+        _ => {}
+    }
+    if let Some((min, suffix)) = v.split_once('+') {
+        // select.go checks the name first, then the suffix.
+        if min != "local" {
+            check_name(min)
+                .map_err(|e| e.unwrap_or_else(|| format!("go: invalid GOTOOLCHAIN \"{v}\"")))?;
+        }
+        let mode = match suffix {
+            "auto" => Mode::Auto,
+            "path" => Mode::Path,
+            _ => {
+                return Err(format!(
+                    "go: invalid GOTOOLCHAIN \"{v}\": only version suffixes are +auto and +path"
+                ))
+            }
+        };
+        if min == "local" {
+            return local(mode);
+        }
+        return Ok(Parsed {
+            mode,
+            min_name: Some(min.to_string()),
+        });
+    }
+    check_name(v).map_err(|e| e.unwrap_or_else(|| format!("go: invalid GOTOOLCHAIN \"{v}\"")))?;
+    Ok(Parsed {
+        mode: Mode::Pinned,
+        min_name: Some(v.to_string()),
+    })
+}
+
+/// A toolchain name must be `go<version>`; a language version ≥ 1.21 is not a toolchain.
+/// `Err(None)`: Go's generic "invalid GOTOOLCHAIN" message.
+fn check_name(name: &str) -> Result<GoVer, Option<String>> {
+    let v = from_toolchain(name).ok_or(None)?;
+    if v.is_lang() && (v.major, v.minor) >= (1, 21) {
+        return Err(Some(format!(
+            "go: invalid toolchain: {name} is a language version but not a toolchain version ({name}.x)"
+        )));
+    }
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------------------------
+
+pub fn findings(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    invalid(ctx, &mut out);
+    selection(ctx, &mut out);
+    out
+}
+
+fn side_value(side: &EffectiveSide, value: &str, origin: &Origin) -> SideValue {
+    SideValue {
+        value: Some(crate::redact::redact(value)),
+        origin: Some(origin.clone()),
+        go_version: side.go_version.clone(),
+    }
+}
+
+fn set_sides(f: &mut Finding, sides: &[(&EffectiveSide, SideValue)]) {
+    for (s, v) in sides {
+        match s.kind {
+            SideKind::Editor => f.editor = Some(v.clone()),
+            SideKind::Shell => f.shell = Some(v.clone()),
+        }
+    }
+}
+
+fn who(sides: &[&EffectiveSide]) -> String {
+    sides
+        .iter()
+        .map(|s| s.label.clone())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+fn origin_words_for(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> String {
+    if matches!(origin, Origin::OsEnv) && sides.len() > 1 {
+        return format!("set in the environment of both {}", who(sides));
+    }
+    let label = sides.first().map(|s| s.label.as_str()).unwrap_or("");
+    origin_words(ctx.snapshot, label, "GOTOOLCHAIN", origin)
+}
+
+/// `GOTOOLCHAIN=auto` fixes for a side set: `go env -w` (the env file or go.env decides
+/// there), and the editor overlay.
+fn auto_fixes(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    let editor_only = sides.iter().all(|s| s.kind == SideKind::Editor);
+    match origin {
+        Origin::EditorSetting { key, .. } => {
+            fixes.extend(remove_settings(ctx, key, ""));
+            fixes.push(set_setting(ctx, key, "auto", ""));
+        }
+        Origin::EnvFile { path, line } => {
+            fixes.push(Fix {
+                title: "Run `go env -w GOTOOLCHAIN=auto`".into(),
+                action: FixAction::GoEnvWrite {
+                    key: "GOTOOLCHAIN".into(),
+                    value: "auto".into(),
+                },
+            });
+            fixes.push(Fix {
+                title: format!(
+                    "Delete the GOTOOLCHAIN line from {} (line {line}; $GOROOT/go.env then says auto)",
+                    resolve::tilde(ctx.snapshot, path)
+                ),
+                action: FixAction::EnvFileRemoveLine {
+                    file: path.clone(),
+                    key: "GOTOOLCHAIN".into(),
+                    line: *line,
+                },
+            });
+        }
+        Origin::GorootGoEnv { .. } | Origin::Default => fixes.push(Fix {
+            title: "Run `go env -w GOTOOLCHAIN=auto`".into(),
+            action: FixAction::GoEnvWrite {
+                key: "GOTOOLCHAIN".into(),
+                value: "auto".into(),
+            },
+        }),
+        Origin::OsEnv => {}
+    }
+    if editor_only && !matches!(origin, Origin::EditorSetting { .. }) {
+        fixes.push(set_setting(ctx, "go.toolsEnvVars.GOTOOLCHAIN", "auto", ""));
+    }
+    fixes
+}
+
+fn invalid(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // (value, origin) → sides, error.
+    let mut groups: Vec<(String, Origin, String, Vec<&EffectiveSide>)> = Vec::new();
+    for side in ctx.sides() {
+        let Some(v) = side.get("GOTOOLCHAIN") else {
+            continue;
+        };
+        let Err(err) = parse_gotoolchain(&v.value) else {
+            continue;
+        };
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == v.value && g.1 == v.origin)
+        {
+            Some(g) => g.3.push(side),
+            None => groups.push((v.value.clone(), v.origin.clone(), err, vec![side])),
+        }
+    }
+    for (value, origin, err, sides) in groups {
+        let shell_rc =
+            if matches!(origin, Origin::OsEnv) && sides.iter().any(|s| s.kind == SideKind::Shell) {
+                " It is exported by your shell's startup files: fix it there."
+            } else {
+                ""
+            };
+        let message = format!(
+            "{} {} GOTOOLCHAIN \"{}\" ({}), which is invalid: every go command fails with \"{}\" (only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=auto` still work).{shell_rc}",
+            who(&sides),
+            if sides.len() > 1 { "use" } else { "uses" },
+            crate::redact::redact(&value),
+            origin_words_for(ctx, &sides, &origin),
+            crate::redact::redact(&err),
+        );
+        let mut f = finding("gotoolchain-invalid", "GOTOOLCHAIN", message);
+        let vals: Vec<(&EffectiveSide, SideValue)> = sides
+            .iter()
+            .map(|s| (*s, side_value(s, &value, &origin)))
+            .collect();
+        set_sides(&mut f, &vals);
+        f.locations = ctx.locations(&[&origin]);
+        f.fixes = auto_fixes(ctx, &sides, &origin);
+        out.push(f);
+    }
+}
+
+/// The module file that decides (go.work in workspace mode, else go.mod).
+fn module_file<'a>(ctx: &'a Ctx) -> Option<&'a GoModFacts> {
+    ctx.snapshot
+        .go_work
+        .as_ref()
+        .filter(|w| w.go.is_some() || w.toolchain.is_some())
+        .or(ctx.snapshot.go_mod.as_ref())
+}
+
+fn file_name(m: &GoModFacts) -> String {
+    m.path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "go.mod".into())
+}
+
+fn line_location(l: &crate::model::Line<String>) -> Location {
+    Location {
+        path: l.span.file.clone(),
+        line: l.line,
+        column: l.span.column,
+        span: Some((l.span.start, l.span.end)),
+    }
+}
+
+/// What one side ends up doing for the module.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    /// Runs a Go older than the `go` line.
+    TooOld {
+        running: GoVer,
+        required: String,
+        explain: String,
+    },
+    /// Switches to `name`, not found on PATH: downloads it.
+    Download {
+        name: String,
+        reason_toolchain_line: bool,
+    },
+    /// `path` mode and `name` is not on PATH.
+    NotInPath {
+        name: String,
+        reason_toolchain_line: bool,
+    },
+}
+
+fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
+    let local = side.go_version.as_deref().and_then(from_toolchain)?;
+    let gotc = side.value("GOTOOLCHAIN").to_string();
+    let parsed = parse_gotoolchain(&gotc).ok()?;
+    let go_line = m.go.as_ref().and_then(|l| parse_version(&l.value));
+    let tc_line = m.toolchain.as_ref().map(|l| l.value.trim().to_string());
+
+    let mut min_vers = local;
+    let mut target: Option<String> = None; // toolchain to switch to
+    let mut by_toolchain_line = false;
+    if let Some(name) = &parsed.min_name {
+        let v = from_toolchain(name)?;
+        if v != local {
+            target = Some(name.clone());
+        }
+        min_vers = v;
+    }
+    let mut toolchain_default = false;
+    if matches!(parsed.mode, Mode::Auto | Mode::Path) {
+        match tc_line.as_deref() {
+            Some("default") => toolchain_default = true,
+            Some(tc) => {
+                if let Some(tv) = from_toolchain(tc) {
+                    if tv > min_vers {
+                        target = Some(tc.to_string());
+                        min_vers = tv;
+                        by_toolchain_line = true;
+                    }
+                }
+            }
+            None => {}
+        }
+        if !toolchain_default {
+            if let Some(gv) = go_line {
+                if gv > min_vers {
+                    target = Some(format!("go{}", gv.as_toolchain()));
+                    by_toolchain_line = false;
+                }
+            }
+        }
+    }
+    let running = match &target {
+        Some(name) if from_toolchain(name) != Some(local) => {
+            let facts = resolve::side_facts(ctx.snapshot, side.kind);
+            let on_path = facts.is_some_and(|f| f.path_toolchains.contains_key(name));
+            if !on_path {
+                return Some(if parsed.mode == Mode::Path {
+                    Outcome::NotInPath {
+                        name: name.clone(),
+                        reason_toolchain_line: by_toolchain_line,
+                    }
+                } else {
+                    Outcome::Download {
+                        name: name.clone(),
+                        reason_toolchain_line: by_toolchain_line,
+                    }
+                });
+            }
+            from_toolchain(name).unwrap_or(local)
+        }
+        _ => local,
+    };
+    let gv = go_line?;
+    if running >= gv {
+        return None;
+    }
+    // gover.TooNewError: "; GOTOOLCHAIN=<v>" unless auto, then "; go.mod sets …".
+    let mut explain = String::new();
+    if !gotc.is_empty() && gotc != "auto" {
+        explain.push_str(&format!("; GOTOOLCHAIN={gotc}"));
+    }
+    if toolchain_default {
+        explain.push_str(&format!("; {} sets toolchain default", file_name(m)));
+    }
+    Some(Outcome::TooOld {
+        running,
+        required: m.go.as_ref().map(|l| l.value.clone()).unwrap_or_default(),
+        explain,
+    })
+}
+
+fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(m) = module_file(ctx) else { return };
+    // Outcome + GOTOOLCHAIN origin → sides.
+    let mut groups: Vec<(Outcome, String, Origin, Vec<&EffectiveSide>)> = Vec::new();
+    for side in ctx.sides() {
+        let Some(o) = select(ctx, side, m) else {
+            continue;
+        };
+        let (v, origin) = side
+            .get("GOTOOLCHAIN")
+            .map(|v| (v.value.clone(), v.origin.clone()))
+            .unwrap_or((String::new(), Origin::Default));
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == o && g.1 == v && g.2 == origin && g.3[0].go_version == side.go_version)
+        {
+            Some(g) => g.3.push(side),
+            None => groups.push((o, v, origin, vec![side])),
+        }
+    }
+    let fname = file_name(m);
+    for (outcome, gotc, origin, sides) in groups {
+        let gotc_words = if gotc.is_empty() {
+            format!(
+                "GOTOOLCHAIN empty ({}; $GOROOT/go.env's auto is hidden)",
+                origin_words_for(ctx, &sides, &origin)
+            )
+        } else {
+            format!(
+                "GOTOOLCHAIN={gotc} ({})",
+                origin_words_for(ctx, &sides, &origin)
+            )
+        };
+        let running = sides
+            .first()
+            .and_then(|s| s.go_version.clone())
+            .unwrap_or_default();
+        let go_loc = m.go.as_ref().map(line_location);
+        let tc_loc = m.toolchain.as_ref().map(line_location);
+        let vals: Vec<(&EffectiveSide, SideValue)> = sides
+            .iter()
+            .map(|s| (*s, side_value(s, &gotc, &origin)))
+            .collect();
+        match outcome {
+            Outcome::TooOld {
+                running: rv,
+                required,
+                explain,
+            } => {
+                let why = if explain.contains("toolchain default") {
+                    format!("{fname} says `toolchain default`, which forbids switching")
+                } else if gotc.is_empty() {
+                    format!("{gotc_words} never switches")
+                } else {
+                    format!("{gotc_words} does not switch to a newer Go")
+                };
+                let message = format!(
+                    "{fname} requires go >= {required} but {} {} go{rv} and {why}: every go command in this module fails with \"go: {fname} requires go >= {required} (running go {rv}{explain})\".",
+                    who(&sides),
+                    if sides.len() > 1 { "run" } else { "runs" },
+                );
+                let mut f = finding("toolchain-too-old", &fname, message);
+                set_sides(&mut f, &vals);
+                f.locations = go_loc.into_iter().collect();
+                let mut fixes = Vec::new();
+                let need = parse_version(&required).map(|v| v.as_toolchain());
+                if sides.iter().any(|s| s.kind == SideKind::Editor) {
+                    if let Some(inst) = satisfying_install(ctx, need) {
+                        fixes.push(set_setting(
+                            ctx,
+                            "go.goroot",
+                            &inst.goroot,
+                            &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
+                        ));
+                    }
+                }
+                if !explain.contains("toolchain default") {
+                    fixes.extend(auto_fixes(ctx, &sides, &origin));
+                }
+                f.fixes = fixes;
+                let _ = running;
+                out.push(f);
+            }
+            Outcome::Download {
+                name,
+                reason_toolchain_line,
+            } => {
+                let (goos, goarch) = platform(ctx, sides[0]);
+                let modcache = sides[0].value("GOMODCACHE").to_string();
+                let dir = format!("golang.org/toolchain@v0.0.1-{name}.{goos}-{goarch}");
+                let reason = if reason_toolchain_line {
+                    format!(
+                        "{fname} asks for `toolchain {}`",
+                        m.toolchain.as_ref().map(|l| l.value.as_str()).unwrap_or("")
+                    )
+                } else {
+                    format!(
+                        "{fname} requires go >= {}",
+                        m.go.as_ref().map(|l| l.value.as_str()).unwrap_or("")
+                    )
+                };
+                let mut message = format!(
+                    "{} {} {running} with {gotc_words}; {reason}, so every go command in this module first downloads {name} ({goos}/{goarch}) and runs it. It will live in {}.",
+                    who(&sides),
+                    if sides.len() > 1 { "run" } else { "runs" },
+                    if modcache.is_empty() {
+                        format!("$GOMODCACHE/{dir}")
+                    } else {
+                        format!("{}/{dir}", modcache.trim_end_matches('/'))
+                    }
+                );
+                let proxy = sides[0].value("GOPROXY");
+                if proxy == "off" {
+                    message.push_str(&format!(
+                        " GOPROXY=off forbids that download: it fails with \"go: download {name} for {goos}/{goarch}: toolchain not available\"."
+                    ));
+                }
+                let mut f = finding("toolchain-will-download", &fname, message);
+                set_sides(&mut f, &vals);
+                f.locations = if reason_toolchain_line {
+                    tc_loc.into_iter().collect()
+                } else {
+                    go_loc.into_iter().collect()
+                };
+                if sides.iter().all(|s| s.kind == SideKind::Editor) {
+                    if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
+                        f.fixes.push(set_setting(
+                            ctx,
+                            "go.goroot",
+                            &inst.goroot,
+                            &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
+                        ));
+                    }
+                }
+                out.push(f);
+            }
+            Outcome::NotInPath {
+                name,
+                reason_toolchain_line,
+            } => {
+                let message = format!(
+                    "{} {} {running} with {gotc_words}, which only looks on PATH; {fname} needs {name} and there is no {name} on PATH: every go command in this module fails with \"go: cannot find \\\"{name}\\\" in PATH\". Install it with `go install golang.org/dl/{name}@latest && {name} download`, or switch to GOTOOLCHAIN=auto.",
+                    who(&sides),
+                    if sides.len() > 1 { "run" } else { "runs" },
+                );
+                let mut f = finding("toolchain-not-in-path", &fname, message);
+                set_sides(&mut f, &vals);
+                f.locations = if reason_toolchain_line {
+                    tc_loc.into_iter().collect()
+                } else {
+                    go_loc.into_iter().collect()
+                };
+                let mut fixes = auto_fixes(ctx, &sides, &origin);
+                if sides.iter().any(|s| s.kind == SideKind::Editor) {
+                    if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
+                        fixes.insert(
+                            0,
+                            set_setting(
+                                ctx,
+                                "go.goroot",
+                                &inst.goroot,
+                                &format!(
+                                    " (installed {})",
+                                    inst.version.clone().unwrap_or_default()
+                                ),
+                            ),
+                        );
+                    }
+                }
+                f.fixes = fixes;
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// GOOS/GOARCH of a side: from `go env -json` when it ran, else the host's.
+fn platform(ctx: &Ctx, side: &EffectiveSide) -> (String, String) {
+    let json = resolve::go_env_result(ctx.snapshot, side).and_then(|r| r.ok());
+    let get = |k: &str, host: &str, fallback: &str| {
+        json.and_then(|m| m.get(k).or_else(|| m.get(host)))
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        other => other,
+    };
+    (
+        get("GOHOSTOS", "GOOS", std::env::consts::OS),
+        get("GOHOSTARCH", "GOARCH", arch),
+    )
+}
+
+/// The newest installed Go that satisfies `need` (any install when `need` is unknown).
+fn satisfying_install<'a>(
+    ctx: &'a Ctx,
+    need: Option<GoVer>,
+) -> Option<&'a crate::model::GoInstall> {
+    let need = need?;
+    ctx.snapshot
+        .installs
+        .values()
+        .filter_map(|i| Some((i, i.version.as_deref().and_then(from_toolchain)?)))
+        .filter(|(_, v)| *v >= need)
+        .filter(|(i, _)| lookup_install(ctx.snapshot, &i.goroot).is_some())
+        .max_by_key(|(_, v)| *v)
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_like_gover() {
+        let v = |s| parse_version(s).expect(s);
+        assert!(v("1.21") < v("1.21rc1"));
+        assert!(v("1.21rc1") < v("1.21.0"));
+        assert!(v("1.21.0") < v("1.21.1"));
+        assert!(v("1.9.9") < v("1.10"));
+        assert!(v("go1.22.10") > v("1.22"));
+        assert_eq!(v("1.22").as_toolchain().to_string(), "1.22.0");
+        assert_eq!(v("1.20").as_toolchain().to_string(), "1.20");
+        assert_eq!(parse_version("1.22.x"), None);
+        assert_eq!(parse_version("bogus"), None);
+    }
+
+    #[test]
+    fn gotoolchain_values() {
+        assert!(parse_gotoolchain("local").is_ok());
+        assert!(parse_gotoolchain("auto").is_ok());
+        assert!(parse_gotoolchain("path").is_ok());
+        assert!(parse_gotoolchain("go1.22.10").is_ok());
+        assert!(parse_gotoolchain("go1.22.10+auto").is_ok());
+        assert!(parse_gotoolchain("local+path").is_ok());
+        assert_eq!(
+            parse_gotoolchain("bogus").err().as_deref(),
+            Some("go: invalid GOTOOLCHAIN \"bogus\"")
+        );
+        assert_eq!(
+            parse_gotoolchain("local+foo").err().as_deref(),
+            Some(
+                "go: invalid GOTOOLCHAIN \"local+foo\": only version suffixes are +auto and +path"
+            )
+        );
+        assert_eq!(
+            parse_gotoolchain("go1.22").err().as_deref(),
+            Some("go: invalid toolchain: go1.22 is a language version but not a toolchain version (go1.22.x)")
+        );
+    }
 }
