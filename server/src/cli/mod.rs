@@ -120,10 +120,8 @@ enum Format {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        // Interim until `print_env::run` lands: the probe then reports no markers.
-        Command::PrintEnv { mark: _ } => {
-            could_not_run("__print-env: the environment helper is not available in this build")
-        }
+        // No logging: the login shell reads stdout; nothing else may reach it.
+        Command::PrintEnv { mark } => crate::print_env::run(&mark),
         Command::Check(args) => {
             init_logging();
             run_check(args)
