@@ -209,7 +209,7 @@ fn parse_proxy(value: &str) -> ProxyList {
 /// modfetch `newProxyRepo`'s checks: (scheme, host) or cmd/go's error.
 fn check_proxy_url(url: &str) -> Result<(String, String), String> {
     let u = url_parse(url)?;
-    let redacted = shown(url);
+    let redacted = paths::shown_raw(url);
     match u.scheme.as_str() {
         "http" | "https" => Ok((u.scheme, u.host)),
         "file" => {
@@ -347,7 +347,7 @@ fn proxy_issues(
                 .filter_map(|e| match e {
                     Entry::Url {
                         url, scheme, host, ..
-                    } if scheme == "http" && !is_loopback(host) => Some(shown(url)),
+                    } if scheme == "http" && !is_loopback(host) => Some(paths::shown_raw(url)),
                     _ => None,
                 })
                 .collect();
@@ -878,8 +878,9 @@ fn goflags_issues(
         if !modern && bool_on(f, "insecure") {
             insecure.push((
                 f.clone(),
-                "`-insecure` fetches every module over plain HTTP and without certificate \
-                 checks (use GOINSECURE with the hosts that need it; Go 1.17 removed the flag)",
+                "`-insecure` lets `go get` fetch every module over plain HTTP and without \
+                 certificate checks (use GOINSECURE with the hosts that need it; Go 1.17 \
+                 removed the flag)",
             ));
         }
         if bool_on(f, "modcacherw") {
@@ -912,7 +913,7 @@ fn goflags_issues(
         } else {
             "every go command except `go env` and `go bug` fails with"
         };
-        issue.detail = format!(": {which} `{}`.", shown(&msg));
+        issue.detail = format!(": {which} `{}`.", paths::shown_raw(&msg));
         let drop: Vec<&str> = field.iter().map(|s| s.as_str()).collect();
         issue.fixes = fixes_without(&drop);
         out.push(("goflags-invalid", "GOFLAGS", issue));
@@ -952,7 +953,7 @@ fn url_parse(raw: &str) -> Result<Url, String> {
         Some((u, f)) => (u, Some(f)),
         None => (raw, None),
     };
-    let wrap = |s: &str, e: String| format!("parse {}: {e}", paths::go_quote(&shown(s)));
+    let wrap = |s: &str, e: String| format!("parse {}: {e}", paths::go_quote(&paths::shown_raw(s)));
     let mut url = parse_inner(u).map_err(|e| wrap(u, e))?;
     if let Some(f) = frag {
         if !f.is_empty() {

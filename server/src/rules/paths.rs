@@ -90,7 +90,10 @@ fn shadowed_finding(
     reading: &EffectiveSide,
     file_value: &EnvValue,
 ) -> Finding {
-    let file_words = resolve::origin_words(snapshot, &reading.label, key, &file_value.origin);
+    let file_words = match &file_value.origin {
+        Origin::EnvFile { path, line } => format!("{}:{line}", resolve::tilde(snapshot, path)),
+        other => resolve::origin_words(snapshot, &reading.label, key, other),
+    };
     let export_words = match overriding.kind {
         SideKind::Shell => "exported by your shell's startup files".to_string(),
         SideKind::Editor => format!(
@@ -99,7 +102,7 @@ fn shadowed_finding(
         ),
     };
     let message = capitalize(&format!(
-        "{key} in your go env file is {} ({file_words}), but {} overrides it with {} \
+        "Your go env file sets {key}={} ({file_words}), but {} overrides it with {} \
          ({export_words}); {} does not see that and uses the env file's value, so the two \
          sides disagree on {key}.",
         shown(&file_value.value),
@@ -199,9 +202,9 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
     // fixing one of the two does not look like fixing nothing.
     if let Some(editor) = ctx.editor.as_ref() {
         if let Some(c) = snapshot.settings.gopls_env().get("GOPATH") {
-            if let Some((code, entry)) = bad_gopath_entry(&c.value) {
+            if let Some((code, entry)) = bad_gopath_entry(&c.raw) {
                 let origin = setting_origin(c);
-                let issue = gopath_issue(ctx, editor, &c.value, &origin, &entry);
+                let issue = gopath_issue(ctx, editor, &c.raw, &origin, &entry);
                 found.push((code, "gopls.build.env.GOPATH", issue));
             }
         }
@@ -224,13 +227,24 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
 
 fn gopath_message(code: &str, issue: &Issue, who: &Who) -> String {
     let quoted = go_quote(&issue.detail);
-    let lead = format!(
-        "{} {} GOPATH {} ({})",
-        who.names,
-        who.verb("uses", "use"),
-        issue.side_value_text(),
-        issue.origin_words
-    );
+    let gopls = matches!(&issue.origin, Some(Origin::EditorSetting { key, .. }) if key.starts_with("gopls."));
+    let lead = if gopls {
+        format!(
+            "{}'s gopls gets GOPATH {} ({}, passed to gopls as written: vscode-go expands `~` \
+             only in go.* settings)",
+            who.names,
+            issue.side_value_text(),
+            issue.origin_words
+        )
+    } else {
+        format!(
+            "{} {} GOPATH {} ({})",
+            who.names,
+            who.verb("uses", "use"),
+            issue.side_value_text(),
+            issue.origin_words
+        )
+    };
     if code == "gopath-tilde" {
         let hint = match &issue.origin {
             Some(Origin::OsEnv) => {
@@ -597,10 +611,10 @@ pub(super) fn locations<'a>(
 }
 
 /// A value as shown in messages: credentials redacted (also in scheme-less proxy entries,
-/// which cmd/go completes with `https://`), `""` when empty.
+/// which cmd/go completes with `https://`), quoted when empty or holding blanks.
 pub(super) fn shown(value: &str) -> String {
-    if value.is_empty() {
-        return "\"\"".into();
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return go_quote(&shown_raw(value));
     }
     shown_raw(value)
 }
