@@ -102,6 +102,14 @@ fn sv(value: &str, origin: &Origin, go_version: Option<&String>) -> SideValue {
     }
 }
 
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 fn version_words(side: &EffectiveSide) -> String {
     side.go_version
         .clone()
@@ -565,7 +573,12 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
                 origin_w = origin_w.trim_start_matches("from go.goroot ")
             )
         } else {
-            format!("{} uses GOROOT {} ({origin_w})", who(&sides), c.value)
+            format!(
+                "{} {} GOROOT {} ({origin_w})",
+                who(&sides),
+                if sides.len() > 1 { "use" } else { "uses" },
+                c.value
+            )
         };
         let consequence = if ignored {
             let editor = c.side;
@@ -743,6 +756,13 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
             _ => Vec::new(),
         };
         if sides.iter().all(|s| s.kind == SideKind::Editor) {
+            if go.found_by == GoFoundBy::AlternateTools {
+                fixes.extend(remove_settings(
+                    ctx,
+                    "go.alternateTools.go",
+                    " (VS Code then runs $GOROOT/bin/go)",
+                ));
+            }
             if let Some(own) = &go.own_goroot {
                 fixes.push(set_setting(
                     ctx,
@@ -800,8 +820,9 @@ fn explicit(ctx: &Ctx, out: &mut Vec<Finding>) {
             .map(|g| g.path.display().to_string())
             .unwrap_or_default();
         let message = format!(
-            "{} sets GOROOT to {} ({}), the root {go_path} finds by itself. Setting GOROOT is discouraged: it pins every go command to this installation and breaks per-folder version switching (asdf, mise, goenv) and toolchain upgrades.{}",
+            "{} {} GOROOT to {} ({}), the root {go_path} finds by itself. Setting GOROOT is discouraged: it pins every go command to this installation and breaks per-folder version switching (asdf, mise, goenv) and toolchain upgrades.{}",
             who(&sides),
+            if sides.len() > 1 { "set" } else { "sets" },
             c.value,
             origin_words_for(ctx, &sides, "GOROOT", &c.origin),
             shell_rc_hint(&sides, &c.origin),
@@ -866,7 +887,7 @@ fn in_env_file(ctx: &Ctx, out: &mut Vec<Finding>) {
                 if !matches!(win.origin, Origin::EnvFile { .. }) && !value.is_empty() {
                     notes.push(format!(
                         "{} overrides it with {} ({}), but go still reads $GOROOT/go.env from {value}{}",
-                        s.label,
+                        capitalize(&s.label),
                         win.value,
                         origin_words(ctx.snapshot, &s.label, "GOROOT", &win.origin),
                         if s.goroot_env_found {
@@ -920,8 +941,6 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     if eg.is_empty() || sg.is_empty() {
         return;
     }
-    let e_origin = editor.get("GOROOT").map(|v| v.origin.clone());
-    let s_origin = shell.get("GOROOT").map(|v| v.origin.clone());
     if !same_path(ctx.snapshot, eg, sg) {
         let message = format!(
             "{} uses GOROOT {eg} ({}, {}) but {} uses {sg} ({}, {}).",
@@ -962,12 +981,12 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut f = finding("go-version-mismatch", "go", message);
     f.editor = Some(SideValue {
         value: Some(ego.path.display().to_string()),
-        origin: e_origin,
+        origin: None,
         go_version: Some(ev.clone()),
     });
     f.shell = Some(SideValue {
         value: Some(sgo.path.display().to_string()),
-        origin: s_origin,
+        origin: None,
         go_version: Some(sv_.clone()),
     });
     f.locations = mismatch_locations(ctx, editor, shell);

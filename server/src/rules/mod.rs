@@ -135,7 +135,17 @@ pub fn setting_location(c: &Configured) -> Location {
 }
 
 /// A finding with the catalogue's severity and no locations or fixes yet.
+/// The message's first letter is capitalised (labels like "your shell" start sentences).
+/// A message starting with a plain lowercase word (a label like "your shell") gets it
+/// capitalised; one starting with a key (`go.goroot`) is left alone.
 pub fn finding(code: &str, subject: &str, message: String) -> Finding {
+    let first_word = message.split(' ').next().unwrap_or("");
+    let plain_word = first_word.chars().all(|c| c.is_ascii_lowercase());
+    let mut chars = message.chars();
+    let message = match chars.next() {
+        Some(c) if plain_word && c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => message,
+    };
     Finding {
         code: code.to_string(),
         severity: severity(code),
@@ -172,17 +182,20 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
 /// Every finding for the snapshot, fixes verified and ordered best first, disabled codes
 /// dropped, sorted by severity (errors first) then catalogue order.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
-    let mut out: Vec<Finding> = raw_findings(snapshot)
+    let raw = raw_findings(snapshot);
+    let mut out: Vec<Finding> = raw
+        .clone()
         .into_iter()
         .filter(|f| !snapshot.disabled_checks.contains(&f.code))
         .map(|mut f| {
             let candidates = std::mem::take(&mut f.fixes);
             let mut kept: Vec<Fix> = Vec::new();
             for fix in candidates {
-                if kept.iter().any(|k| k.action == fix.action) {
+                if kept.iter().any(|k| k.action == fix.action) || edits_unparseable(snapshot, &fix)
+                {
                     continue;
                 }
-                if fix_works(snapshot, &f, &fix) {
+                if fix_works(snapshot, &raw, &f, &fix) {
                     kept.push(fix);
                 }
             }
@@ -202,13 +215,39 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     out
 }
 
-/// Whether `fix` makes `finding` go away: after simulating it, no raw finding with the same
-/// code and subject concerns any side the original concerned.
-pub fn fix_works(snapshot: &Snapshot, finding: &Finding, fix: &Fix) -> bool {
-    let after = simulate::apply(snapshot, &fix.action);
-    !raw_findings(&after)
+/// No edit is ever offered for a settings file that cannot be parsed (settings-unparseable).
+fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
+    let file = match &fix.action {
+        crate::model::FixAction::SetSetting { file, .. }
+        | crate::model::FixAction::RemoveSetting { file, .. } => file,
+        _ => return false,
+    };
+    snapshot
+        .settings
+        .files
         .iter()
-        .any(|g| same_finding(finding, g))
+        .any(|f| f.path == *file && f.error.is_some())
+}
+
+/// Whether `fix` makes `finding` go away: after simulating it, no raw finding with the same
+/// code and subject concerns any side the original concerned. A fix that *sets* a value
+/// (a setting, `go env -w`) must also not trade the problem for a new error (an
+/// error-severity finding that `before` did not have, e.g. pointing go.goroot at another SDK
+/// that then disagrees with the shell's GOROOT). Removals only reveal what lies beneath and
+/// are judged on the finding alone.
+pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix: &Fix) -> bool {
+    let after = raw_findings(&simulate::apply(snapshot, &fix.action));
+    if after.iter().any(|g| same_finding(finding, g)) {
+        return false;
+    }
+    let sets_value = matches!(
+        fix.action,
+        crate::model::FixAction::SetSetting { .. } | crate::model::FixAction::GoEnvWrite { .. }
+    );
+    !sets_value
+        || !after
+            .iter()
+            .any(|g| g.severity == Severity::Error && !before.iter().any(|b| same_finding(b, g)))
 }
 
 /// Same code and subject, and overlapping sides (a finding about neither side matches any).
