@@ -266,3 +266,16 @@ fn a_failed_shell_probe_leaves_only_the_editor() {
     assert_eq!(codes(&f), ["gocache-off"]);
     assert!(f[0].shell.is_none());
 }
+
+#[test]
+fn a_side_without_go_gets_no_cache_findings() {
+    let mut s = healthy();
+    let editor = side(&mut s, SideKind::Editor);
+    editor.go = None;
+    editor.path_go = None;
+    editor.go_env = None;
+    editor.go_version = None;
+    os_env(&mut s, SideKind::Editor, "GOCACHE", "off");
+    // go-not-found speaks for the editor; the shell is healthy.
+    assert!(cache_findings(&s).is_empty(), "{:#?}", cache_findings(&s));
+}

@@ -68,7 +68,7 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
     let mut by_code: Vec<(&'static str, Issue)> = Vec::new();
     let mut dirs: Vec<(&EffectiveSide, String, EnvValue)> = Vec::new();
-    for side in ctx.sides() {
+    for side in paths::go_sides(ctx) {
         let (st, ev) = state(side);
         match &st {
             State::Off => by_code.push(("gocache-off", redirect_issue(ctx, side, &ev, ""))),

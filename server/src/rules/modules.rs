@@ -39,7 +39,7 @@
 use super::paths::{self, emit, go_minor, shown, Issue};
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
-use crate::model::{CommandResult, EnvValue, Finding, Fix, Origin, Severity};
+use crate::model::{CommandResult, EnvValue, Finding, Fix, Origin, Severity, SideKind};
 use std::path::Path;
 
 const DEFAULT_GOPROXY: &str = "https://proxy.golang.org,direct";
@@ -47,7 +47,7 @@ const DEFAULT_GOSUMDB: &str = "sum.golang.org";
 
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut issues: Vec<(&'static str, &'static str, Issue)> = Vec::new();
-    for side in ctx.sides() {
+    for side in paths::go_sides(ctx) {
         proxy_issues(ctx, side, &mut issues);
         sumdb_issues(ctx, side, &mut issues);
         pattern_issues(ctx, side, &mut issues);
@@ -377,7 +377,10 @@ fn proxy_key(value: &str) -> (Vec<Entry>, Option<String>) {
 
 fn proxy_mismatch(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
-    let (Some(es), Some(ss)) = (ctx.editor.as_ref(), ctx.shell.as_ref()) else {
+    let (Some(es), Some(ss)) = (
+        paths::go_side(ctx, SideKind::Editor),
+        paths::go_side(ctx, SideKind::Shell),
+    ) else {
         return Vec::new();
     };
     let (e, s) = (env(es, "GOPROXY"), env(ss, "GOPROXY"));

@@ -18,6 +18,8 @@
 //!   ([`FixAction::EnvFileRemoveLine`]). `gopls` → `build.env.GOPATH` is checked too: it is
 //!   passed to gopls without vscode-go's `~` substitution.
 //! - `gobin-not-on-path` has no fix: PATH lives in shell startup files we do not edit.
+//! - These rules (and the cache and module rules) only look at sides that have a `go`: a side
+//!   without one gets `go-not-found`, and findings about its Go environment would be noise.
 
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
@@ -42,7 +44,10 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
 
 fn env_file_shadowed(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
-    let (Some(editor), Some(shell)) = (ctx.editor.as_ref(), ctx.shell.as_ref()) else {
+    let (Some(editor), Some(shell)) = (
+        go_side(ctx, SideKind::Editor),
+        go_side(ctx, SideKind::Shell),
+    ) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -185,7 +190,7 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
     // (code, subject, issue)
     let mut found: Vec<(&'static str, &'static str, Issue)> = Vec::new();
-    for side in ctx.sides() {
+    for side in go_sides(ctx) {
         let Some(ev) = side.get("GOPATH") else {
             continue;
         };
@@ -200,7 +205,7 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
     }
     // gopls gets `build.env` unchanged: no `~` substitution there. Its own subject, so that
     // fixing one of the two does not look like fixing nothing.
-    if let Some(editor) = ctx.editor.as_ref() {
+    if let Some(editor) = go_side(ctx, SideKind::Editor) {
         if let Some(c) = snapshot.settings.gopls_env().get("GOPATH") {
             if let Some((code, entry)) = bad_gopath_entry(&c.raw) {
                 let origin = setting_origin(c);
@@ -323,7 +328,7 @@ fn gopath_issue(
 fn gobin_not_on_path(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
     let mut issues = Vec::new();
-    for side in ctx.sides() {
+    for side in go_sides(ctx) {
         if side.path_entries.is_empty() {
             continue;
         }
@@ -398,6 +403,17 @@ fn gobin_not_on_path(ctx: &Ctx) -> Vec<Finding> {
 // =============================================================================================
 // Shared helpers (cache.rs, modules.rs, this file)
 // =============================================================================================
+
+/// The sides that have a `go` to run: a side without one gets `go-not-found` and nothing
+/// about its Go environment (it would be noise).
+pub(super) fn go_sides<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a EffectiveSide> {
+    ctx.sides().filter(|s| s.go.is_some())
+}
+
+/// The side of `kind` if it has a `go`.
+pub(super) fn go_side<'a>(ctx: &'a Ctx, kind: SideKind) -> Option<&'a EffectiveSide> {
+    ctx.side(kind).filter(|s| s.go.is_some())
+}
 
 /// One side's instance of a problem, before [`emit`] merges sides.
 #[derive(Debug, Clone)]
