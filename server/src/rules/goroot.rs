@@ -10,7 +10,7 @@ use super::resolve::{
     self, canonical, go_found_words, goroot_origin_words, lookup_install, origin_words, path_facts,
     same_path, settings_file_words, tilde, EffectiveSide,
 };
-use super::toolchain::{parse_version, GoVer};
+use super::toolchain::{parse_version, GoVersion};
 use super::{finding, setting_location, Ctx};
 use crate::model::{
     CommandResult, Configured, FileKind, Finding, Fix, FixAction, GoFoundBy, Origin, PathFacts,
@@ -195,11 +195,9 @@ fn env_file_goroot_fixes(ctx: &Ctx, path: &std::path::Path, line: u32) -> Vec<Fi
         },
     };
     let writer = env_writer(ctx);
-    let v127 = parse_version("1.27").unwrap_or_default();
     let modern = writer
         .and_then(|w| w.go_version.as_deref())
-        .and_then(parse_version)
-        .is_some_and(|v| v >= v127);
+        .is_some_and(refuses_goroot_unset);
     let can_run = writer.is_some_and(|w| go_can_run(ctx, w));
     if !modern && can_run {
         vec![unset, remove_line]
@@ -208,10 +206,18 @@ fn env_file_goroot_fixes(ctx: &Ctx, path: &std::path::Path, line: u32) -> Vec<Fi
     }
 }
 
+/// Go 1.27+ refuses `go env -u GOROOT` / `-w GOROOT=` ("go: GOROOT cannot be modified").
+fn refuses_goroot_unset(version: &str) -> bool {
+    match (parse_version(version), parse_version("1.27rc1")) {
+        (Some(v), Some(min)) => v >= min,
+        _ => false,
+    }
+}
+
 /// Installs sorted best first for a replacement GOROOT: the version hinted by `hint` (e.g. a
 /// Cellar path `…/go/1.21.5/libexec`), then the same major.minor, then newest first.
 fn installs_by_preference<'a>(ctx: &'a Ctx, hint: &str) -> Vec<&'a crate::model::GoInstall> {
-    let hinted: Option<GoVer> = hint
+    let hinted: Option<GoVersion> = hint
         .split(['/', '\\', '@', '-'])
         .rev()
         .find_map(|seg| parse_version(seg.trim_start_matches("go")));
@@ -900,11 +906,7 @@ fn in_env_file(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         let writer_version = env_writer(ctx).and_then(|w| w.go_version.clone());
-        let v127 = parse_version("1.27").unwrap_or_default();
-        let modern = writer_version
-            .as_deref()
-            .and_then(parse_version)
-            .is_some_and(|v| v >= v127);
+        let modern = writer_version.as_deref().is_some_and(refuses_goroot_unset);
         if modern {
             notes.push("Go 1.27 refuses `go env -u GOROOT` (\"go: GOROOT cannot be modified\") yet still honours the line: delete it from the file.".into());
         }

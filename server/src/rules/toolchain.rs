@@ -11,109 +11,25 @@ use super::goroot::{remove_settings, set_setting};
 use super::resolve::{self, lookup_install, origin_words, EffectiveSide};
 use super::{finding, Ctx};
 use crate::model::{Finding, Fix, FixAction, GoModFacts, Location, Origin, SideKind, SideValue};
-use std::fmt;
 
 // ---------------------------------------------------------------------------------------------
-// Go versions (cmd/go/internal/gover)
+// Go versions (cmd/go/internal/gover, via settings::gomod)
 // ---------------------------------------------------------------------------------------------
 
-/// A Go version: `1.22` (language version), `1.22rc1`, `1.22.10`. Ordered like gover:
-/// `1.21` < `1.21rc1` < `1.21.0` < `1.21.1`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GoVer {
-    pub major: u32,
-    pub minor: u32,
-    /// 0: language version (no patch), 1: beta, 2: rc, 3: release.
-    pub tier: u8,
-    /// Patch for a release, the pre-release number otherwise.
-    pub n: u32,
-}
+pub use crate::settings::gomod::{parse_version, GoVersion};
 
-impl GoVer {
-    pub fn is_lang(&self) -> bool {
-        self.tier == 0
-    }
-
-    /// The toolchain a `go` line names: `go 1.N` means `go1.N.0` for N ≥ 21 (for older
-    /// versions the language version itself).
-    pub fn as_toolchain(&self) -> GoVer {
-        if self.is_lang() && (self.major, self.minor) >= (1, 21) {
-            GoVer {
-                tier: 3,
-                n: 0,
-                ..*self
-            }
-        } else {
-            *self
-        }
-    }
-}
-
-impl fmt::Display for GoVer {
-    /// Without the `go` prefix, like gover: `1.22.10`, `1.22`, `1.23rc1`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.tier {
-            0 => write!(f, "{}.{}", self.major, self.minor),
-            1 => write!(f, "{}.{}beta{}", self.major, self.minor, self.n),
-            2 => write!(f, "{}.{}rc{}", self.major, self.minor, self.n),
-            _ => write!(f, "{}.{}.{}", self.major, self.minor, self.n),
-        }
-    }
-}
-
-/// Parse `1.22`, `1.22.10`, `1.22rc1`, `go1.22.10`, `go1.21.3-bigcorp` (suffix ignored).
-/// `1` alone is `1.0`.
-pub fn parse_version(s: &str) -> Option<GoVer> {
-    let s = s.trim();
-    let s = s.strip_prefix("go").unwrap_or(s);
-    let s = s.split_once('-').map(|(a, _)| a).unwrap_or(s);
-    let s = s.split_once(' ').map(|(a, _)| a).unwrap_or(s);
-    let (major_s, rest) = match s.split_once('.') {
-        Some((a, b)) => (a, Some(b)),
-        None => (s, None),
-    };
-    let major: u32 = num(major_s)?;
-    let Some(rest) = rest else {
-        return Some(GoVer {
-            major,
-            ..GoVer::default()
-        });
-    };
-    // minor, then `.patch`, `rcN`, `betaN` or nothing.
-    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
-    let minor: u32 = num(&rest[..digits])?;
-    let tail = &rest[digits..];
-    let (tier, n) = if tail.is_empty() {
-        (0, 0)
-    } else if let Some(p) = tail.strip_prefix('.') {
-        (3, num(p)?)
-    } else if let Some(p) = tail.strip_prefix("rc") {
-        (2, num(p)?)
-    } else if let Some(p) = tail.strip_prefix("beta") {
-        (1, num(p)?)
-    } else {
-        return None;
-    };
-    Some(GoVer {
-        major,
-        minor,
-        tier,
-        n,
-    })
-}
-
-fn num(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
-    {
-        return None;
-    }
-    s.parse().ok()
+/// The toolchain a `go` line names: `go 1.N` means `go1.N.0` for N ≥ 21.
+fn as_toolchain(v: &GoVersion) -> GoVersion {
+    crate::settings::gomod::toolchain_version_of_go_line(&v.to_string())
+        .unwrap_or_else(|| v.clone())
 }
 
 /// A toolchain name's version: `go1.22.10` → 1.22.10 (gover.FromToolchain).
-fn from_toolchain(name: &str) -> Option<GoVer> {
-    let rest = name.strip_prefix("go")?;
-    parse_version(rest)
+fn from_toolchain(name: &str) -> Option<GoVersion> {
+    if !name.starts_with("go") {
+        return None;
+    }
+    parse_version(name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,9 +99,9 @@ fn parse_gotoolchain(v: &str) -> Result<Parsed, String> {
 
 /// A toolchain name must be `go<version>`; a language version ≥ 1.21 is not a toolchain.
 /// `Err(None)`: Go's generic "invalid GOTOOLCHAIN" message.
-fn check_name(name: &str) -> Result<GoVer, Option<String>> {
+fn check_name(name: &str) -> Result<GoVersion, Option<String>> {
     let v = from_toolchain(name).ok_or(None)?;
-    if v.is_lang() && (v.major, v.minor) >= (1, 21) {
+    if v.is_lang() {
         return Err(Some(format!(
             "go: invalid toolchain: {name} is a language version but not a toolchain version ({name}.x)"
         )));
@@ -357,7 +273,7 @@ fn line_location(l: &crate::model::Line<String>) -> Location {
 enum Outcome {
     /// Runs a Go older than the `go` line.
     TooOld {
-        running: GoVer,
+        running: GoVersion,
         required: String,
         explain: String,
     },
@@ -380,7 +296,7 @@ fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
     let go_line = m.go.as_ref().and_then(|l| parse_version(&l.value));
     let tc_line = m.toolchain.as_ref().map(|l| l.value.trim().to_string());
 
-    let mut min_vers = local;
+    let mut min_vers = local.clone();
     let mut target: Option<String> = None; // toolchain to switch to
     let mut by_toolchain_line = false;
     if let Some(name) = &parsed.min_name {
@@ -406,16 +322,16 @@ fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
             None => {}
         }
         if !toolchain_default {
-            if let Some(gv) = go_line {
-                if gv > min_vers {
-                    target = Some(format!("go{}", gv.as_toolchain()));
+            if let Some(gv) = &go_line {
+                if *gv > min_vers {
+                    target = Some(format!("go{}", as_toolchain(gv)));
                     by_toolchain_line = false;
                 }
             }
         }
     }
     let running = match &target {
-        Some(name) if from_toolchain(name) != Some(local) => {
+        Some(name) if from_toolchain(name).as_ref() != Some(&local) => {
             let facts = resolve::side_facts(ctx.snapshot, side.kind);
             let on_path = facts.is_some_and(|f| f.path_toolchains.contains_key(name));
             if !on_path {
@@ -519,7 +435,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 set_sides(&mut f, &vals);
                 f.locations = go_loc.into_iter().collect();
                 let mut fixes = Vec::new();
-                let need = parse_version(&required).map(|v| v.as_toolchain());
+                let need = parse_version(&required).map(|v| as_toolchain(&v));
                 if sides.iter().any(|s| s.kind == SideKind::Editor) {
                     if let Some(inst) = satisfying_install(ctx, need) {
                         fixes.push(set_setting(
@@ -654,7 +570,7 @@ fn platform(ctx: &Ctx, side: &EffectiveSide) -> (String, String) {
 /// The newest installed Go that satisfies `need` (any install when `need` is unknown).
 fn satisfying_install<'a>(
     ctx: &'a Ctx,
-    need: Option<GoVer>,
+    need: Option<GoVersion>,
 ) -> Option<&'a crate::model::GoInstall> {
     let need = need?;
     ctx.snapshot
@@ -663,7 +579,7 @@ fn satisfying_install<'a>(
         .filter_map(|i| Some((i, i.version.as_deref().and_then(from_toolchain)?)))
         .filter(|(_, v)| *v >= need)
         .filter(|(i, _)| lookup_install(ctx.snapshot, &i.goroot).is_some())
-        .max_by_key(|(_, v)| *v)
+        .max_by_key(|(_, v)| v.clone())
         .map(|(i, _)| i)
 }
 
@@ -679,8 +595,7 @@ mod tests {
         assert!(v("1.21.0") < v("1.21.1"));
         assert!(v("1.9.9") < v("1.10"));
         assert!(v("go1.22.10") > v("1.22"));
-        assert_eq!(v("1.22").as_toolchain().to_string(), "1.22.0");
-        assert_eq!(v("1.20").as_toolchain().to_string(), "1.20");
+        assert_eq!(as_toolchain(&v("1.22")).to_string(), "1.22.0");
         assert_eq!(parse_version("1.22.x"), None);
         assert_eq!(parse_version("bogus"), None);
     }
