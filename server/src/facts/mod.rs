@@ -1,13 +1,22 @@
 //! All IO of the engine: resolve the editor side and the shell side, run `go`, stat paths.
 //! Output: a plain-data [`crate::model::Snapshot`].
+//!
+//! The two sides are gathered in parallel: the login-shell probe (often the slowest thing we
+//! do) runs on its own thread while the editor side reads settings and runs its `go`.
 
 pub mod fs;
 pub mod go;
 pub mod process;
 pub mod shell;
 
-use crate::model::Snapshot;
-use std::path::PathBuf;
+use crate::model::{
+    CommandResult, Configured, EditorSettings, EnvFile, GoBinary, GoFoundBy, GoModFacts, PathFacts,
+    ProbeOutcome, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
+};
+use crate::rules::resolve;
+use crate::settings::{self, paths::Os};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What to probe, as chosen on the command line or by the language server's configuration.
@@ -28,6 +37,10 @@ pub struct CheckOptions {
     /// `GO_ENV_DOCTOR_USER_SETTINGS`). `None`: the OS's standard locations.
     pub user_settings: Option<PathBuf>,
     pub disabled_checks: Vec<String>,
+    /// The editor's environment; `None`: this process's own (the editor started us).
+    pub editor_env: Option<BTreeMap<String, String>>,
+    /// Display name of the editor side.
+    pub editor_name: String,
 }
 
 impl CheckOptions {
@@ -41,6 +54,8 @@ impl CheckOptions {
             helper_exe,
             user_settings: None,
             disabled_checks: Vec::new(),
+            editor_env: None,
+            editor_name: "VS Code".into(),
         }
     }
 }
@@ -48,10 +63,583 @@ impl CheckOptions {
 /// Gather every fact about `opts.folder`. Never fails: what could not be learned is recorded in
 /// the snapshot (failed commands, unreadable files) so that rules can report it.
 pub fn collect(opts: &CheckOptions) -> Snapshot {
-    Snapshot {
-        folder: opts.folder.clone(),
-        trusted: opts.trusted,
-        disabled_checks: opts.disabled_checks.clone(),
-        ..Snapshot::default()
+    let editor_env: BTreeMap<String, String> = opts.editor_env.clone().unwrap_or_else(process_env);
+    let home = editor_env
+        .get("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    let os = Os::current();
+
+    std::thread::scope(|s| {
+        let shell_side = opts
+            .probe_shell
+            .then(|| s.spawn(|| shell_side(opts, &editor_env, os)));
+
+        let mut snap = Snapshot {
+            folder: opts.folder.clone(),
+            home: home.clone(),
+            uid: fs::current_uid(),
+            trusted: opts.trusted,
+            case_insensitive_fs: fs::case_insensitive(&opts.folder),
+            disabled_checks: opts.disabled_checks.clone(),
+            ..Snapshot::default()
+        };
+        let subst = settings::jsonc::Substitution {
+            workspace_folder: opts.folder.clone(),
+            home: home.clone(),
+            env: editor_env.clone(),
+        };
+        snap.settings = read_settings(opts, &subst, home.as_deref(), &editor_env, os);
+        snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
+        snap.go_work = read_go_mod(&opts.folder.join("go.work"));
+
+        let mut editor = base_side(
+            SideKind::Editor,
+            opts.editor_name.clone(),
+            editor_env.clone(),
+            &opts.folder,
+            os,
+        );
+        if editor.path_go.is_none() {
+            editor.path_go = well_known_go(&opts.folder);
+        }
+        snap.editor = editor;
+        add_side_paths(&mut snap, SideKind::Editor);
+        add_settings_paths(&mut snap);
+        run_editor_go(&mut snap, opts);
+        add_effective_paths(&mut snap, SideKind::Editor);
+
+        if let Some(handle) = shell_side {
+            match handle.join() {
+                Ok(side) => {
+                    let probed = side
+                        .probe
+                        .as_ref()
+                        .is_some_and(|p| p.outcome == ProbeOutcome::Ok);
+                    snap.shell = Some(side);
+                    if probed {
+                        add_side_paths(&mut snap, SideKind::Shell);
+                        add_effective_paths(&mut snap, SideKind::Shell);
+                    }
+                }
+                Err(_) => tracing::error!("the shell probe thread panicked"),
+            }
+        }
+        add_installs(&mut snap);
+        snap
+    })
+}
+
+fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// PATH, `go` on it, the env file and PATH toolchains of one side.
+fn base_side(
+    kind: SideKind,
+    label: String,
+    env: BTreeMap<String, String>,
+    folder: &Path,
+    os: Os,
+) -> SideFacts {
+    let path_entries = env
+        .get("PATH")
+        .map(|p| go::split_path(p))
+        .unwrap_or_default();
+    let path_go = go::which("go", &path_entries).map(|p| go::inspect(&p, GoFoundBy::Path, folder));
+    let home = env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let env_file = home
+        .as_deref()
+        .and_then(|h| settings::paths::go_env_file(h, &env, os))
+        .or_else(|| {
+            env.get("GOENV")
+                .filter(|v| !v.is_empty() && *v != "off")
+                .map(PathBuf::from)
+        })
+        .map(|p| read_env_file(&p));
+    SideFacts {
+        kind,
+        label,
+        path_toolchains: go::path_toolchains(&path_entries),
+        path_entries,
+        path_go,
+        env_file,
+        os_env: env,
+        ..SideFacts::default()
+    }
+}
+
+/// vscode-go's last resorts when PATH has no `go`.
+fn well_known_go(folder: &Path) -> Option<GoBinary> {
+    let candidates: &[&str] = if cfg!(windows) {
+        &["C:\\Program Files\\Go\\bin\\go.exe"]
+    } else {
+        &["/usr/local/go/bin/go", "/usr/local/bin/go"]
+    };
+    candidates
+        .iter()
+        .map(Path::new)
+        .find(|p| go::is_executable(p))
+        .map(|p| go::inspect(p, GoFoundBy::WellKnown, folder))
+}
+
+fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os) -> SideFacts {
+    let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
+    let (report, env) = shell::probe(&shell::ProbeOptions {
+        shell: shell_path.clone(),
+        cwd: opts.folder.clone(),
+        timeout: opts.shell_timeout,
+        helper_exe: opts.helper_exe.clone(),
+        env: opts.editor_env.clone(),
+    });
+    let label = format!("your shell ({})", shell_path.display());
+    let Some(env) = env else {
+        return SideFacts {
+            kind: SideKind::Shell,
+            label,
+            probe: Some(report),
+            ..SideFacts::default()
+        };
+    };
+    let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
+    side.probe = Some(report);
+    side.go = side.path_go.clone();
+    if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
+        read_goroot_env(&mut side, &goroot);
+    }
+    read_goroot_env_candidates(&mut side);
+    if let Some(binary) = side.go.clone() {
+        let run = go::probe(&binary.path, &side.os_env, &opts.folder);
+        side.go_env = Some(run.env_json);
+        side.go_version = run.version;
+        side.gotoolchain = Some(run.gotoolchain);
+    }
+    side
+}
+
+/// Read `$GOROOT/go.env` of every GOROOT cmd/go might take it from: the env file's GOROOT and
+/// the binary's own root (SPEC §3: go.env is found through the env file's GOROOT).
+fn read_goroot_env_candidates(side: &mut SideFacts) {
+    let mut roots = Vec::new();
+    if let Some(g) = side.env_file.as_ref().and_then(|f| f.get("GOROOT")) {
+        roots.push(g.value.clone());
+    }
+    if let Some(own) = side.path_go.as_ref().and_then(|g| g.own_goroot.clone()) {
+        roots.push(own);
+    }
+    for r in roots {
+        read_goroot_env(side, &r);
+    }
+}
+
+fn read_goroot_env(side: &mut SideFacts, goroot: &str) {
+    if goroot.is_empty() || side.goroot_env_files.contains_key(goroot) {
+        return;
+    }
+    let file = read_env_file(&Path::new(goroot).join("go.env"));
+    side.goroot_env_files.insert(goroot.to_string(), file);
+}
+
+fn read_env_file(path: &Path) -> EnvFile {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            settings::envfile::parse(path, &text)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => EnvFile {
+            path: path.to_path_buf(),
+            exists: false,
+            ..EnvFile::default()
+        },
+        Err(e) => EnvFile {
+            path: path.to_path_buf(),
+            exists: true,
+            error: Some(e.to_string()),
+            ..EnvFile::default()
+        },
+    }
+}
+
+fn read_go_mod(path: &Path) -> Option<GoModFacts> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    Some(settings::gomod::parse(path, &text))
+}
+
+/// Settings files, lowest layer first: user, `*.code-workspace` in the folder, folder.
+fn read_settings(
+    opts: &CheckOptions,
+    subst: &settings::jsonc::Substitution,
+    home: Option<&Path>,
+    env: &BTreeMap<String, String>,
+    os: Os,
+) -> EditorSettings {
+    use settings::jsonc::SettingsRoot;
+    let mut out = EditorSettings {
+        editor_name: opts.editor_name.clone(),
+        ..EditorSettings::default()
+    };
+
+    let user = opts.user_settings.clone().or_else(|| {
+        let candidates = home
+            .map(|h| settings::paths::user_settings_files(h, env, os))
+            .unwrap_or_default();
+        let first = candidates.first().map(|(_, p)| p.clone());
+        candidates
+            .into_iter()
+            .map(|(_, p)| p)
+            .find(|p| p.is_file())
+            .or(first)
+    });
+    if let Some(user) = user {
+        read_settings_file(
+            &mut out,
+            &user,
+            SettingsLayer::User,
+            SettingsRoot::TopLevel,
+            subst,
+        );
+    }
+    if let Ok(entries) = std::fs::read_dir(&opts.folder) {
+        let mut workspaces: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "code-workspace"))
+            .collect();
+        workspaces.sort();
+        if let Some(ws) = workspaces.first() {
+            read_settings_file(
+                &mut out,
+                ws,
+                SettingsLayer::Workspace,
+                SettingsRoot::WorkspaceFile,
+                subst,
+            );
+        }
+    }
+    let folder_settings = opts.folder.join(".vscode").join("settings.json");
+    read_settings_file(
+        &mut out,
+        &folder_settings,
+        SettingsLayer::Folder,
+        SettingsRoot::TopLevel,
+        subst,
+    );
+    out
+}
+
+/// Settings files larger than this are not parsed (a 10 MB settings file is a mistake, and
+/// parsing it on every keystroke would be felt).
+const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
+
+fn read_settings_file(
+    out: &mut EditorSettings,
+    path: &Path,
+    layer: SettingsLayer,
+    root: settings::jsonc::SettingsRoot,
+    subst: &settings::jsonc::Substitution,
+) {
+    let mut file = SettingsFile {
+        path: path.to_path_buf(),
+        layer,
+        exists: false,
+        error: None,
+    };
+    let too_big = std::fs::metadata(path)
+        .map(|m| m.len() > MAX_SETTINGS_BYTES)
+        .unwrap_or(false);
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            file.exists = true;
+            file.error = Some(crate::model::SettingsError {
+                message: e.to_string(),
+                line: 1,
+                column: 1,
+            });
+        }
+        Ok(_) if too_big => {
+            file.exists = true;
+            file.error = Some(crate::model::SettingsError {
+                message: format!(
+                    "file is larger than {} MiB; not read",
+                    MAX_SETTINGS_BYTES >> 20
+                ),
+                line: 1,
+                column: 1,
+            });
+        }
+        Ok(bytes) => {
+            file.exists = true;
+            let parsed = settings::jsonc::decode(&bytes)
+                .and_then(|text| settings::jsonc::parse_settings(path, text, layer, root, subst));
+            match parsed {
+                Ok(values) => out.values.extend(values),
+                Err(e) => file.error = Some(e),
+            }
+        }
+    }
+    out.files.push(file);
+}
+
+/// The environment the editor runs `go` with: its own env overlaid by the Go settings
+/// (vscode-go: `go.toolsEnvVars`, `go.goroot` when the directory exists, `go.gopath`).
+pub fn editor_run_env(snap: &Snapshot) -> BTreeMap<String, String> {
+    let mut env = snap.editor.os_env.clone();
+    if let Some(gopath) = snap.settings.get("go.gopath") {
+        env.insert("GOPATH".into(), gopath.value.clone());
+    }
+    if let Some(goroot) = snap.settings.get("go.goroot") {
+        if Path::new(&goroot.value).is_dir() {
+            env.insert("GOROOT".into(), goroot.value.clone());
+        }
+    }
+    for (k, v) in snap.settings.tools_env_vars() {
+        env.insert(k, v.value.clone());
+    }
+    env
+}
+
+fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
+    let run_env = editor_run_env(snap);
+    if let Some(goroot) = run_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
+        read_goroot_env(&mut snap.editor, &goroot);
+    }
+    read_goroot_env_candidates(&mut snap.editor);
+    let chosen = resolve::effective(snap, SideKind::Editor)
+        .and_then(|e| e.go)
+        .or_else(|| snap.editor.path_go.clone());
+    let Some(mut binary) = chosen else { return };
+    binary.workspace_chosen |= chosen_by_workspace(snap, &binary);
+    if let Some(own) = binary.own_goroot.clone() {
+        read_goroot_env(&mut snap.editor, &own);
+    }
+    if binary.workspace_chosen && !opts.trusted {
+        let reason = format!(
+            "{} was chosen by the workspace and the workspace is not trusted (use --trust to run it)",
+            binary.path.display()
+        );
+        snap.editor.go_env = Some(CommandResult::NotRun {
+            reason: reason.clone(),
+        });
+        snap.editor.gotoolchain = Some(CommandResult::NotRun { reason });
+    } else {
+        let run = go::probe(&binary.path, &run_env, &opts.folder);
+        snap.editor.go_env = Some(run.env_json);
+        snap.editor.go_version = run.version;
+        snap.editor.gotoolchain = Some(run.gotoolchain);
+    }
+    snap.editor.go = Some(binary);
+}
+
+/// A `go` named by folder- or workspace-level settings is the workspace's choice (SPEC §7).
+fn chosen_by_workspace(snap: &Snapshot, binary: &GoBinary) -> bool {
+    let workspace_level = |c: &Configured| c.layer != SettingsLayer::User;
+    match binary.found_by {
+        GoFoundBy::AlternateTools => snap
+            .settings
+            .get("go.alternateTools.go")
+            .is_some_and(workspace_level),
+        GoFoundBy::GorootBin => {
+            let from_setting = snap
+                .settings
+                .get("go.goroot")
+                .filter(|c| workspace_level(c))
+                .is_some_and(|c| binary.path.starts_with(&c.value));
+            let from_tools_env = snap
+                .settings
+                .tools_env_vars()
+                .get("GOROOT")
+                .is_some_and(|c| workspace_level(c));
+            from_setting || from_tools_env
+        }
+        _ => false,
+    }
+}
+
+const PATH_KEYS: [&str; 4] = ["GOROOT", "GOCACHE", "GOBIN", "GOMODCACHE"];
+
+/// Stat the paths a side mentions before we know its effective env: its env's and env file's
+/// GOROOT/GOCACHE/GOPATH/GOBIN and its `go`'s own root.
+fn add_side_paths(snap: &mut Snapshot, kind: SideKind) {
+    let Some(side) = side(snap, kind) else { return };
+    let mut want: BTreeSet<(String, bool)> = BTreeSet::new();
+    for key in PATH_KEYS {
+        let goroot = key == "GOROOT";
+        if let Some(v) = side.os_env.get(key) {
+            want.insert((v.clone(), goroot));
+        }
+        if let Some(e) = side.env_file.as_ref().and_then(|f| f.get(key)) {
+            want.insert((e.value.clone(), goroot));
+        }
+    }
+    for gopath in side.os_env.get("GOPATH").into_iter().chain(
+        side.env_file
+            .as_ref()
+            .and_then(|f| f.get("GOPATH"))
+            .map(|e| &e.value),
+    ) {
+        for entry in std::env::split_paths(gopath) {
+            want.insert((entry.to_string_lossy().into_owned(), false));
+        }
+    }
+    for g in [&side.path_go, &side.go].into_iter().flatten() {
+        if let Some(own) = &g.own_goroot {
+            want.insert((own.clone(), true));
+        }
+    }
+    if let Some(home) = side.os_env.get("HOME") {
+        want.insert((default_gocache(&side.os_env, home), false));
+    }
+    stat_all(snap, want);
+}
+
+fn default_gocache(env: &BTreeMap<String, String>, home: &str) -> String {
+    let base = env
+        .get("XDG_CACHE_HOME")
+        .filter(|x| Path::new(x).is_absolute())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(home).join(".cache"));
+    base.join("go-build").to_string_lossy().into_owned()
+}
+
+/// Paths named by the editor settings: every go.goroot, go.alternateTools.go and path-like
+/// toolsEnvVars, from every layer (a fix may reveal a lower layer's value).
+fn add_settings_paths(snap: &mut Snapshot) {
+    let mut want = BTreeSet::new();
+    for v in &snap.settings.values {
+        let goroot = matches!(
+            v.key.as_str(),
+            "go.goroot" | "go.toolsEnvVars.GOROOT" | "gopls.build.env.GOROOT"
+        );
+        let pathlike = goroot
+            || v.key == "go.alternateTools.go"
+            || v.key == "go.gopath"
+            || PATH_KEYS.iter().any(|k| v.key.ends_with(&format!(".{k}")));
+        if pathlike && !v.value.is_empty() {
+            want.insert((v.value.clone(), goroot));
+        }
+        if v.key == "go.gopath" || v.key.ends_with(".GOPATH") {
+            for entry in std::env::split_paths(&v.value) {
+                want.insert((entry.to_string_lossy().into_owned(), false));
+            }
+        }
+    }
+    stat_all(snap, want);
+    let roots: Vec<String> = snap
+        .settings
+        .values
+        .iter()
+        .filter(|v| v.key == "go.goroot" || v.key.ends_with(".GOROOT"))
+        .map(|v| v.value.clone())
+        .collect();
+    for r in roots {
+        read_goroot_env(&mut snap.editor, &r);
+        if let Some(own) = go::own_goroot(&Path::new(&r).join("bin").join(go::exe_name("go"))) {
+            read_goroot_env(&mut snap.editor, &own.to_string_lossy());
+        }
+    }
+}
+
+/// Stat what the effective env of a side names (GOROOT, GOCACHE, GOPATH entries, GOBIN).
+fn add_effective_paths(snap: &mut Snapshot, kind: SideKind) {
+    let Some(eff) = resolve::effective(snap, kind) else {
+        return;
+    };
+    let mut want = BTreeSet::new();
+    for key in PATH_KEYS {
+        if let Some(v) = eff.env.get(key) {
+            want.insert((v.value.clone(), key == "GOROOT"));
+        }
+    }
+    if let Some(gopath) = eff.env.get("GOPATH") {
+        for entry in std::env::split_paths(&gopath.value) {
+            let entry = entry.to_string_lossy().into_owned();
+            want.insert((format!("{entry}/bin"), false));
+            want.insert((entry, false));
+        }
+    }
+    if let Some(go_env) = side(snap, kind)
+        .and_then(|s| s.go_env.as_ref())
+        .and_then(|r| r.ok())
+    {
+        for key in PATH_KEYS {
+            if let Some(v) = go_env.get(key) {
+                want.insert((v.clone(), key == "GOROOT"));
+            }
+        }
+    }
+    stat_all(snap, want);
+}
+
+fn stat_all(snap: &mut Snapshot, want: BTreeSet<(String, bool)>) {
+    for (p, goroot) in want {
+        if p.is_empty() || p == "off" {
+            continue;
+        }
+        let needs = match snap.paths.get(&p) {
+            None => true,
+            Some(f) => goroot && f.goroot_layout.is_none() && f.exists,
+        };
+        if needs {
+            let facts: PathFacts = fs::stat(Path::new(&p), goroot);
+            // Rules ask whether a missing directory could be created: stat its nearest parent.
+            let ancestor = facts.existing_ancestor.clone();
+            snap.paths.insert(p, facts);
+            if let Some(a) = ancestor {
+                let key = a.to_string_lossy().into_owned();
+                if !snap.paths.contains_key(&key) {
+                    snap.paths.insert(key, fs::stat(&a, false));
+                }
+            }
+        }
+    }
+}
+
+fn side(snap: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
+    match kind {
+        SideKind::Editor => Some(&snap.editor),
+        SideKind::Shell => snap.shell.as_ref(),
+    }
+}
+
+/// Every Go installation we know of: GOROOTs seen so far, `~/sdk/*`, `/usr/local/go`, the
+/// roots of `goX.Y.Z` binaries on either PATH.
+fn add_installs(snap: &mut Snapshot) {
+    let mut roots: BTreeSet<PathBuf> = snap
+        .paths
+        .iter()
+        .filter(|(_, f)| f.goroot_layout.as_ref().is_some_and(|l| l.has_bin_go))
+        .map(|(p, _)| PathBuf::from(p))
+        .collect();
+    roots.extend(go::well_known_installs(snap.home.as_deref()));
+    let sides = std::iter::once(&snap.editor).chain(snap.shell.iter());
+    for s in sides {
+        for bin in s.path_toolchains.values() {
+            if let Some(root) = go::own_goroot(bin) {
+                roots.insert(root);
+            }
+        }
+        for g in [&s.path_go, &s.go].into_iter().flatten() {
+            if let Some(own) = &g.own_goroot {
+                roots.insert(PathBuf::from(own));
+            }
+        }
+    }
+    for root in roots {
+        if let Some(install) = go::install_at(&root) {
+            let key = install.goroot.clone();
+            if !snap.paths.contains_key(&key) {
+                snap.paths.insert(key.clone(), fs::stat(&root, true));
+            }
+            snap.installs.insert(key, install);
+        }
     }
 }
