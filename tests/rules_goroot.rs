@@ -183,6 +183,27 @@ fn go_version_mismatch_same_goroot_different_binaries() {
 }
 
 #[test]
+fn go_version_mismatch_alternate_tools() {
+    // GOROOT=/usr/local/go exported for every process; the folder settings point
+    // go.alternateTools.go at another Go.
+    let mut s = healthy();
+    install(&mut s, SDK23, "go1.23.4");
+    os_env(&mut s, Editor, "GOROOT", GOROOT);
+    os_env(&mut s, Shell, "GOROOT", GOROOT);
+    let alt = format!("{SDK23}/bin/go");
+    setting(&mut s, Folder, "go.alternateTools.go", &alt);
+    file(&mut s, &alt).executable = true;
+    use_go(&mut s, Editor, SDK23, "go1.23.4", GoFoundBy::AlternateTools);
+    let f = findings_of(&s, "go-version-mismatch");
+    assert_eq!(f.len(), 1);
+    assert!(matches!(
+        f[0].fixes[0].action,
+        FixAction::RemoveSetting { ref key, .. } if key == "go.alternateTools.go"
+    ));
+    snap("rules__go-version-mismatch__alternate_tools", &f);
+}
+
+#[test]
 fn go_version_mismatch_not_reported_with_goroot_mismatch() {
     let s = spec_example(false);
     let c = codes(&mine(&s));

@@ -247,7 +247,15 @@ pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix
     !sets_value
         || !after
             .iter()
-            .any(|g| g.severity == Severity::Error && !before.iter().any(|b| same_finding(b, g)))
+            .any(|g| g.severity == Severity::Error && !before.iter().any(|b| covers(b, g)))
+}
+
+/// `b` already reported `g`: same code and subject, and every side `g` concerns.
+fn covers(b: &Finding, g: &Finding) -> bool {
+    b.code == g.code
+        && b.subject == g.subject
+        && (b.editor.is_some() || g.editor.is_none())
+        && (b.shell.is_some() || g.shell.is_none())
 }
 
 /// Same code and subject, and overlapping sides (a finding about neither side matches any).

@@ -432,6 +432,21 @@ fn binary_from_path(
     found_by: GoFoundBy,
     layer: SettingsLayer,
 ) -> GoBinary {
+    // A binary some side already knows (e.g. the shell's go named in go.alternateTools.go).
+    if let Some(known) = std::iter::once(&snapshot.editor)
+        .chain(snapshot.shell.iter())
+        .flat_map(|side| [side.go.as_ref(), side.path_go.as_ref()])
+        .flatten()
+        .find(|g| g.path == path)
+    {
+        return GoBinary {
+            found_by,
+            workspace_chosen: known.workspace_chosen
+                || path.starts_with(&snapshot.folder)
+                || (found_by == GoFoundBy::AlternateTools && layer != SettingsLayer::User),
+            ..known.clone()
+        };
+    }
     let s = path.to_string_lossy();
     let resolved = path_facts(snapshot, &s)
         .and_then(|p| p.canonical.clone())

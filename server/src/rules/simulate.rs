@@ -48,8 +48,11 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
                     error: None,
                 }),
             }
-            if key == "go.goroot" {
+            if key == "go.goroot" || key == "go.toolsEnvVars.GOROOT" {
                 add_install_path_facts(&mut s, &substituted);
+            }
+            if key == "go.alternateTools.go" {
+                add_known_binary_path_facts(&mut s, &substituted);
             }
             invalidate_setting(&mut s, key);
         }
@@ -203,6 +206,36 @@ fn add_install_path_facts(s: &mut Snapshot, goroot: &str) {
                 has_src: true,
                 has_pkg_tool: true,
             }),
+            ..PathFacts::default()
+        },
+    );
+}
+
+/// Setting go.alternateTools.go to a `go` the facts know (a side's binary, an install's
+/// bin/go) that was not stat'ed as a path: it is an existing executable file.
+fn add_known_binary_path_facts(s: &mut Snapshot, path: &str) {
+    if super::resolve::path_facts(s, path).is_some() {
+        return;
+    }
+    let p = Path::new(path);
+    let known = std::iter::once(&s.editor)
+        .chain(s.shell.iter())
+        .flat_map(|side| [side.go.as_ref(), side.path_go.as_ref()])
+        .flatten()
+        .any(|g| g.path == p && g.executable)
+        || s.installs.values().any(|i| i.go_binary == p);
+    if !known {
+        return;
+    }
+    s.paths.insert(
+        path.to_string(),
+        PathFacts {
+            path: p.to_path_buf(),
+            exists: true,
+            kind: Some(FileKind::File),
+            canonical: Some(p.to_path_buf()),
+            readable: true,
+            executable: true,
             ..PathFacts::default()
         },
     );
