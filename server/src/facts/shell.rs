@@ -1,0 +1,978 @@
+//! The shell side (SPEC §3): the environment the user's login + interactive shell builds when it
+//! starts in the workspace folder, resolved the way VS Code resolves it (GO-FACTS §7).
+//!
+//! The shell runs our own binary's hidden `__print-env MARK` subcommand (see
+//! [`crate::print_env`]), which prints `MARK{json}MARK`; everything else the rc files print
+//! (banners, JSON-looking lines, noise on stderr) is ignored.
+//!
+//! Safety properties, each covered by `tests/shell_probe.rs`:
+//! - stdin is `/dev/null`, so a `read` in an rc file gets EOF instead of hanging;
+//! - stdout and stderr are drained concurrently on threads, so a noisy rc cannot fill a pipe;
+//! - the shell starts a new session (`setsid`, which also makes it a process-group leader), so
+//!   an interactive shell cannot grab the terminal of the CLI that runs us, and on timeout — and
+//!   after a normal exit, for background jobs the rc files started — the whole group (and on
+//!   Linux every process left in the session) is killed with SIGKILL and reaped;
+//! - the wait is bounded by [`ProbeOptions::timeout`] plus a short grace, whatever the shell does.
+
+// The probe itself is Unix-only; elsewhere `probe` reports SpawnFailed and its helpers are idle.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
+use crate::model::{ProbeOutcome, ProbeReport};
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// VS Code's default (`application.shellEnvironmentResolutionTimeout`, clamped 1–120 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Set to `1` in the child's environment so rc files can skip slow work; removed from the result.
+pub const RESOLVING_FLAGS: [&str; 2] = [
+    "GO_ENV_DOCTOR_RESOLVING_ENVIRONMENT",
+    "VSCODE_RESOLVING_ENVIRONMENT",
+];
+
+/// The hidden subcommand of our binary that prints the environment between marks.
+pub const PRINT_ENV_SUBCOMMAND: &str = "__print-env";
+
+/// How much of the shell's stderr is kept for the logs.
+const STDERR_TAIL: usize = 2048;
+/// Upper bound on the stdout kept in memory (the tail is kept: the env comes last).
+const STDOUT_CAP: usize = 8 << 20;
+/// After the group is killed, how long to wait for the pipes to reach EOF. Only a process that
+/// escaped the session (a daemon started by an rc file that kept our pipe) makes this expire.
+#[cfg(unix)]
+const READER_GRACE: Duration = Duration::from_millis(500);
+/// After SIGKILL on timeout, how long to wait for the shell to die before giving up on reaping
+/// it synchronously (a process stuck in uninterruptible IO).
+#[cfg(unix)]
+const KILL_GRACE: Duration = Duration::from_secs(2);
+
+/// Picks the shell like VS Code: the explicit one, else `$SHELL`, else the passwd shell of the
+/// current user, else `/bin/sh`. `/bin/false` (an account without a shell) becomes `/bin/bash`.
+pub fn resolve_shell(explicit: Option<&Path>, env: &BTreeMap<String, String>) -> PathBuf {
+    let chosen = explicit
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            env.get("SHELL")
+                .filter(|s| !s.trim().is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(passwd_shell)
+        .unwrap_or_else(|| PathBuf::from("/bin/sh"));
+    if chosen == Path::new("/bin/false") {
+        PathBuf::from("/bin/bash")
+    } else {
+        chosen
+    }
+}
+
+/// The login shell recorded for the current uid in the user database (`getpwuid_r`).
+#[cfg(unix)]
+fn passwd_shell() -> Option<PathBuf> {
+    use std::ffi::CStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    // SAFETY: sysconf has no preconditions.
+    let suggested = unsafe { libc::sysconf(libc::_SC_GETPW_R_SIZE_MAX) };
+    let mut len = usize::try_from(suggested)
+        .ok()
+        .filter(|&n| n > 0)
+        .unwrap_or(1024);
+    loop {
+        let mut buf: Vec<libc::c_char> = vec![0; len];
+        // SAFETY: passwd is a plain C struct for which all-zero bytes are a valid value.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid for the duration of the call and `buf.len()` is the
+        // true size of `buf`; the strings in `pwd` point into `buf`, which outlives their use.
+        let rc =
+            unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+        if rc == libc::ERANGE && len < (1 << 20) {
+            len *= 2;
+            continue;
+        }
+        if rc != 0 || result.is_null() || pwd.pw_shell.is_null() {
+            tracing::debug!(
+                uid,
+                rc,
+                "no passwd entry (or no shell) for the current user"
+            );
+            return None;
+        }
+        // SAFETY: pw_shell is non-null and NUL-terminated inside `buf`, which is still alive.
+        let shell = unsafe { CStr::from_ptr(pwd.pw_shell) }.to_bytes();
+        if shell.is_empty() {
+            return None;
+        }
+        return Some(PathBuf::from(OsStr::from_bytes(shell)));
+    }
+}
+
+#[cfg(not(unix))]
+fn passwd_shell() -> Option<PathBuf> {
+    None
+}
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// The shell, usually from [`resolve_shell`].
+    pub shell: PathBuf,
+    /// The workspace folder: per-folder version managers (asdf, mise, goenv) look at it.
+    pub cwd: PathBuf,
+    /// The whole probe, from spawn to the shell's exit ([`DEFAULT_TIMEOUT`] in production).
+    pub timeout: Duration,
+    /// Our own binary; the shell runs `<helper_exe> __print-env MARK`.
+    pub helper_exe: PathBuf,
+    /// The base environment of the shell; `None` inherits ours. The resolving flags are added.
+    pub env: Option<BTreeMap<String, String>>,
+}
+
+/// How a shell wants its command line (GO-FACTS §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellKind {
+    /// bash, zsh, dash, ksh, mksh, sh and any unknown shell: `-i -l -c CMD`.
+    Posix,
+    /// fish: `-i -l -c CMD`, with fish's single-quote escapes.
+    Fish,
+    /// tcsh, csh: `-i -c CMD` (no `-l` together with other flags).
+    Csh,
+    /// pwsh, powershell: `-Login -Command CMD`, with `& 'path'`.
+    PowerShell,
+    /// nushell: `-l -i -c CMD`, with `^` before the program path.
+    Nu,
+}
+
+/// Classifies a shell by the base name of its path (`-zsh`, `pwsh.exe` are understood).
+pub fn shell_kind(shell: &Path) -> ShellKind {
+    let name = shell
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.trim_start_matches('-');
+    let name = name.strip_suffix(".exe").unwrap_or(name);
+    match name {
+        "tcsh" | "csh" => ShellKind::Csh,
+        "pwsh" | "pwsh-preview" | "powershell" => ShellKind::PowerShell,
+        "nu" => ShellKind::Nu,
+        "fish" => ShellKind::Fish,
+        _ => ShellKind::Posix,
+    }
+}
+
+/// The arguments after the shell's path: flags, then the one command string that runs
+/// `<helper_exe> __print-env <mark>`, quoted for that shell.
+pub fn shell_args(kind: ShellKind, helper_exe: &Path, mark: &str) -> Vec<OsString> {
+    let flags: &[&str] = match kind {
+        ShellKind::Posix | ShellKind::Fish => &["-i", "-l", "-c"],
+        ShellKind::Csh => &["-i", "-c"],
+        ShellKind::PowerShell => &["-Login", "-Command"],
+        ShellKind::Nu => &["-l", "-i", "-c"],
+    };
+    let mut args: Vec<OsString> = flags.iter().map(OsString::from).collect();
+    args.push(command_line(kind, helper_exe, mark));
+    args
+}
+
+fn command_line(kind: ShellKind, helper_exe: &Path, mark: &str) -> OsString {
+    let path = path_bytes(helper_exe);
+    let mut cmd: Vec<u8> = Vec::with_capacity(path.len() + 48);
+    match kind {
+        ShellKind::Posix => quote_posix(&mut cmd, &path, false),
+        ShellKind::Csh => quote_posix(&mut cmd, &path, true),
+        ShellKind::Fish => {
+            cmd.push(b'\'');
+            for &b in &path {
+                if b == b'\\' || b == b'\'' {
+                    cmd.push(b'\\');
+                }
+                cmd.push(b);
+            }
+            cmd.push(b'\'');
+        }
+        ShellKind::PowerShell => {
+            cmd.extend_from_slice(b"& '");
+            // PowerShell also treats the typographic single quotes as quotes; doubling escapes.
+            let text = String::from_utf8_lossy(&path);
+            for c in text.chars() {
+                if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+                    cmd.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                cmd.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            cmd.push(b'\'');
+        }
+        ShellKind::Nu => {
+            // Nu strings have no escapes in '…' or `…`; raw strings cover the rest.
+            cmd.push(b'^');
+            if !path.contains(&b'\'') {
+                cmd.push(b'\'');
+                cmd.extend_from_slice(&path);
+                cmd.push(b'\'');
+            } else if !path.contains(&b'`') {
+                cmd.push(b'`');
+                cmd.extend_from_slice(&path);
+                cmd.push(b'`');
+            } else {
+                cmd.extend_from_slice(b"r#'");
+                cmd.extend_from_slice(&path);
+                cmd.extend_from_slice(b"'#");
+            }
+        }
+    }
+    cmd.push(b' ');
+    cmd.extend_from_slice(PRINT_ENV_SUBCOMMAND.as_bytes());
+    cmd.push(b' ');
+    cmd.extend_from_slice(mark.as_bytes());
+    bytes_to_os(cmd)
+}
+
+/// `'…'` with `'` written as `'\''`; csh also needs `!` escaped (history substitution happens
+/// even inside single quotes).
+fn quote_posix(out: &mut Vec<u8>, path: &[u8], csh: bool) {
+    out.push(b'\'');
+    for &b in path {
+        match b {
+            b'\'' => out.extend_from_slice(b"'\\''"),
+            b'!' if csh => out.extend_from_slice(b"\\!"),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'\'');
+}
+
+#[cfg(unix)]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    p.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    p.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(unix)]
+fn bytes_to_os(b: Vec<u8>) -> OsString {
+    use std::os::unix::ffi::OsStringExt;
+    OsString::from_vec(b)
+}
+
+#[cfg(not(unix))]
+fn bytes_to_os(b: Vec<u8>) -> OsString {
+    OsString::from(String::from_utf8_lossy(&b).into_owned())
+}
+
+/// 12 random lowercase hex characters (6 bytes of `/dev/urandom`).
+pub fn new_mark() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 6];
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if let Err(e) = read {
+        // No /dev/urandom (non-Unix, odd sandboxes): std's per-process random hash keys, mixed
+        // with the time, are unpredictable enough for a marker that only has to be unguessable
+        // by rc files.
+        tracing::debug!(error = %e, "no /dev/urandom; deriving the mark from RandomState");
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default(),
+        );
+        h.write_u32(std::process::id());
+        bytes.copy_from_slice(&h.finish().to_le_bytes()[..6]);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Finds the last `MARK{…}MARK` in the shell's stdout whose middle is a JSON object of strings.
+/// Anything outside (banners, JSON-looking lines of rc files, output of exit traps) is ignored;
+/// a mark inside a value (a variable that holds our command line) does not confuse it.
+pub fn extract_env(stdout: &[u8], mark: &str) -> Option<BTreeMap<String, String>> {
+    let m = mark.as_bytes();
+    if m.is_empty() || stdout.len() < 2 * m.len() + 2 {
+        return None;
+    }
+    let hits: Vec<usize> = stdout
+        .windows(m.len())
+        .enumerate()
+        .filter(|(_, w)| *w == m)
+        .map(|(i, _)| i)
+        .collect();
+    let closes = hits
+        .iter()
+        .rev()
+        .filter(|&&i| i > 0 && stdout[i - 1] == b'}');
+    let mut attempts = 0;
+    for &close in closes {
+        let opens = hits
+            .iter()
+            .rev()
+            .filter(|&&i| i + m.len() < close && stdout[i + m.len()] == b'{');
+        for &open in opens {
+            attempts += 1;
+            if attempts > 64 {
+                return None;
+            }
+            let json = &stdout[open + m.len()..close];
+            if let Ok(env) = serde_json::from_slice::<BTreeMap<String, String>>(json) {
+                return Some(env);
+            }
+        }
+    }
+    None
+}
+
+/// Runs the login shell in `opts.cwd` and returns how it went plus, when the marks were found,
+/// the environment it printed (without [`RESOLVING_FLAGS`]).
+///
+/// Blocking: the caller runs it on a thread, in parallel with the other probes. The environment
+/// is returned whenever the marks were found: with [`ProbeOutcome::Ok`] even if the shell exited
+/// non-zero or by a signal *after* printing (logged), and also with [`ProbeOutcome::TimedOut`]
+/// when the shell printed it and then hung (e.g. in a logout file) — the outcome stays TimedOut
+/// because that is what an editor with the same timeout sees.
+pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, String>>) {
+    let started = Instant::now();
+    let (outcome, env) = imp::run(opts);
+    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match &outcome {
+        ProbeOutcome::Ok => {
+            tracing::debug!(shell = %opts.shell.display(), millis, vars = env.as_ref().map_or(0, BTreeMap::len), "shell environment resolved");
+        }
+        other => {
+            tracing::warn!(shell = %opts.shell.display(), cwd = %opts.cwd.display(), millis, outcome = ?other, "could not resolve the shell environment");
+        }
+    }
+    let report = ProbeReport {
+        shell: opts.shell.clone(),
+        millis,
+        outcome,
+    };
+    (report, env)
+}
+
+/// Keeps the last `cap` bytes written (amortised: trims when twice as large).
+struct Tail {
+    buf: Vec<u8>,
+    cap: usize,
+    dropped: usize,
+}
+
+impl Tail {
+    fn new(cap: usize) -> Arc<Mutex<Tail>> {
+        Arc::new(Mutex::new(Tail {
+            buf: Vec::new(),
+            cap,
+            dropped: 0,
+        }))
+    }
+
+    fn push(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() > 2 * self.cap {
+            let cut = self.buf.len() - self.cap;
+            self.buf.drain(..cut);
+            self.dropped += cut;
+        }
+    }
+
+    fn take(shared: &Arc<Mutex<Tail>>) -> (Vec<u8>, usize) {
+        let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut buf = std::mem::take(&mut t.buf);
+        let mut dropped = t.dropped;
+        if buf.len() > t.cap {
+            let cut = buf.len() - t.cap;
+            buf.drain(..cut);
+            dropped += cut;
+        }
+        (buf, dropped)
+    }
+}
+
+fn after_secs(timeout: Duration) -> u64 {
+    timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0)
+}
+
+#[cfg(unix)]
+mod imp {
+    use super::*;
+    use std::io::{self, Read};
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::{Child, Command, ExitStatus, Stdio};
+    use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+    use std::thread;
+
+    pub(super) fn run(opts: &ProbeOptions) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
+        if !opts.cwd.is_dir() {
+            let error = format!("the folder {} is not a directory", opts.cwd.display());
+            return (ProbeOutcome::SpawnFailed { error }, None);
+        }
+        let mark = new_mark();
+        let kind = shell_kind(&opts.shell);
+        let mut cmd = Command::new(&opts.shell);
+        cmd.args(shell_args(kind, &opts.helper_exe, &mark));
+        if let Some(env) = &opts.env {
+            cmd.env_clear();
+            cmd.envs(env);
+        }
+        for flag in RESOLVING_FLAGS {
+            cmd.env(flag, "1");
+        }
+        cmd.current_dir(&opts.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // A new session rather than only a new process group: an interactive bash started in a
+        // background process group of a terminal stops itself with SIGTTIN until it gets the
+        // foreground (it opens /dev/tty), so `go-env-doctor check` run from a terminal would
+        // time out. Without a controlling terminal the shell runs without job control, which
+        // also keeps its background jobs in its own process group, where we can kill them.
+        // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        tracing::debug!(shell = %opts.shell.display(), ?kind, cwd = %opts.cwd.display(), "starting the login shell");
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                let error = format!("cannot start {}: {e}", opts.shell.display());
+                return (ProbeOutcome::SpawnFailed { error }, None);
+            }
+        };
+        let Ok(pid) = libc::pid_t::try_from(child.id()) else {
+            // Cannot happen on Unix (pids fit in pid_t); never leave the child running.
+            let _ = child.kill();
+            let _ = child.wait();
+            let error = format!("unexpected pid {}", child.id());
+            return (ProbeOutcome::SpawnFailed { error }, None);
+        };
+
+        let out = Tail::new(STDOUT_CAP);
+        let err = Tail::new(STDERR_TAIL);
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let mut readers = 0;
+        let mut setup_error = None;
+        if let Some(pipe) = child.stdout.take() {
+            match spawn_reader(
+                "shell-probe-stdout",
+                pipe,
+                Arc::clone(&out),
+                done_tx.clone(),
+            ) {
+                Ok(()) => readers += 1,
+                Err(e) => setup_error = Some(e),
+            }
+        }
+        if let Some(pipe) = child.stderr.take() {
+            match spawn_reader(
+                "shell-probe-stderr",
+                pipe,
+                Arc::clone(&err),
+                done_tx.clone(),
+            ) {
+                Ok(()) => readers += 1,
+                Err(e) => setup_error = Some(e),
+            }
+        }
+        drop(done_tx);
+        let (exit_tx, exit_rx) = mpsc::channel::<()>();
+        let waiter = match spawn_waiter(pid, exit_tx) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                setup_error = Some(e);
+                None
+            }
+        };
+        if let Some(e) = setup_error {
+            kill_session(pid);
+            let _ = child.wait();
+            let error = format!("cannot start the threads that watch the shell: {e}");
+            return (ProbeOutcome::SpawnFailed { error }, None);
+        }
+
+        // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
+        // exists — and its id cannot be reused — while we kill what the rc files left behind.
+        let timed_out = match exit_rx.recv_timeout(opts.timeout) {
+            Ok(()) => false,
+            Err(RecvTimeoutError::Timeout) => true,
+            Err(RecvTimeoutError::Disconnected) => {
+                tracing::warn!(pid, "waitid failed; killing the shell's process group");
+                false
+            }
+        };
+        kill_session(pid);
+        let status = if timed_out {
+            match exit_rx.recv_timeout(KILL_GRACE) {
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => reap(&mut child),
+                Err(RecvTimeoutError::Timeout) => {
+                    tracing::warn!(pid, "the shell did not die within {KILL_GRACE:?} of SIGKILL; reaping it in the background");
+                    detach_reaper(child);
+                    None
+                }
+            }
+        } else {
+            reap(&mut child)
+        };
+        if let (Some(w), Some(_)) = (waiter, status) {
+            // The child is reaped and the waiter has returned (or fails with ECHILD at once).
+            let _ = w.join();
+        }
+
+        let deadline = Instant::now() + READER_GRACE;
+        let mut finished = 0;
+        while finished < readers {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match done_rx.recv_timeout(left) {
+                Ok(()) => finished += 1,
+                Err(_) => {
+                    tracing::warn!(pid, "a process that left the shell's session still holds its output pipe; reading what arrived");
+                    break;
+                }
+            }
+        }
+        let (stdout, dropped) = Tail::take(&out);
+        let (stderr, _) = Tail::take(&err);
+        if !stderr.is_empty() {
+            tracing::debug!(stderr = %String::from_utf8_lossy(&stderr), "shell stderr (tail)");
+        }
+        if dropped > 0 {
+            tracing::debug!(
+                dropped,
+                "the shell printed more than {STDOUT_CAP} bytes; kept the tail"
+            );
+        }
+
+        let env = extract_env(&stdout, &mark).map(|mut env| {
+            for flag in RESOLVING_FLAGS {
+                env.remove(flag);
+            }
+            env
+        });
+        let outcome = classify(timed_out, env.is_some(), status, opts.timeout);
+        (outcome, env)
+    }
+
+    fn classify(
+        timed_out: bool,
+        found: bool,
+        status: Option<ExitStatus>,
+        timeout: Duration,
+    ) -> ProbeOutcome {
+        if timed_out {
+            return ProbeOutcome::TimedOut {
+                after_secs: after_secs(timeout),
+            };
+        }
+        if found {
+            if let Some(s) = status.filter(|s| !s.success()) {
+                tracing::info!(status = %s, "the shell printed its environment, then exited unsuccessfully");
+            }
+            return ProbeOutcome::Ok;
+        }
+        match status {
+            Some(s) => match (s.code(), s.signal()) {
+                (Some(0), _) => ProbeOutcome::NoMarkers,
+                (Some(code), _) => ProbeOutcome::Exited { code },
+                (None, Some(signal)) => ProbeOutcome::Signalled { signal },
+                (None, None) => ProbeOutcome::NoMarkers,
+            },
+            None => ProbeOutcome::NoMarkers,
+        }
+    }
+
+    fn reap(child: &mut Child) -> Option<ExitStatus> {
+        match child.wait() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reap the shell");
+                None
+            }
+        }
+    }
+
+    fn detach_reaper(mut child: Child) {
+        let spawned = thread::Builder::new()
+            .name("shell-probe-reaper".into())
+            .spawn(move || {
+                let _ = child.wait();
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot start a reaper thread; the shell stays a zombie");
+        }
+    }
+
+    fn spawn_reader<R: Read + Send + 'static>(
+        name: &str,
+        mut pipe: R,
+        sink: Arc<Mutex<Tail>>,
+        done: Sender<()>,
+    ) -> io::Result<()> {
+        thread::Builder::new().name(name.into()).spawn(move || {
+            let mut chunk = [0u8; 8192];
+            loop {
+                match pipe.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => sink
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(&chunk[..n]),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "reading the shell's output failed");
+                        break;
+                    }
+                }
+            }
+            let _ = done.send(());
+        })?;
+        Ok(())
+    }
+
+    /// Signals once the child has exited, leaving it a zombie (not reaped).
+    fn spawn_waiter(pid: libc::pid_t, exited: Sender<()>) -> io::Result<thread::JoinHandle<()>> {
+        let id = libc::id_t::try_from(pid).map_err(io::Error::other)?;
+        thread::Builder::new()
+            .name("shell-probe-waiter".into())
+            .spawn(move || loop {
+                // SAFETY: siginfo_t is a plain C struct; all-zero bytes are a valid value.
+                let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+                // SAFETY: `info` is a valid, writable siginfo_t for the duration of the call.
+                let rc = unsafe {
+                    libc::waitid(libc::P_PID, id, &mut info, libc::WEXITED | libc::WNOWAIT)
+                };
+                if rc == 0 {
+                    let _ = exited.send(());
+                    return;
+                }
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    // ECHILD once the main thread reaped it; anything else: dropping the sender
+                    // tells the main thread.
+                    tracing::debug!(pid, error = %e, "waitid");
+                    return;
+                }
+            })
+    }
+
+    /// SIGKILL to the shell's process group and, on Linux, to every process still in its
+    /// session (background jobs an rc file moved to another group with `set -m`).
+    fn kill_session(pid: libc::pid_t) {
+        // SAFETY: killpg has no memory-safety preconditions. ESRCH (group already empty) is
+        // the normal case after a clean exit.
+        let rc = unsafe { libc::killpg(pid, libc::SIGKILL) };
+        if rc == 0 {
+            tracing::debug!(
+                pgid = pid,
+                "killed what was left of the shell's process group"
+            );
+        }
+        #[cfg(target_os = "linux")]
+        for other in linux_session_members(pid) {
+            if other != pid {
+                tracing::debug!(
+                    pid = other,
+                    session = pid,
+                    "killing a leftover process of the shell's session"
+                );
+                // SAFETY: as above.
+                unsafe { libc::kill(other, libc::SIGKILL) };
+            }
+        }
+    }
+
+    /// Processes whose session id is `sid` (field 6 of /proc/PID/stat).
+    #[cfg(target_os = "linux")]
+    fn linux_session_members(sid: libc::pid_t) -> Vec<libc::pid_t> {
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        dir.filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+            .filter(|&p| {
+                let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+                    return false;
+                };
+                // `pid (comm) state ppid pgrp session …`; comm may contain spaces and parens.
+                let Some((_, rest)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                rest.split_whitespace().nth(3).and_then(|s| s.parse().ok()) == Some(sid)
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn status(raw: i32) -> Option<ExitStatus> {
+            Some(ExitStatus::from_raw(raw))
+        }
+
+        #[test]
+        fn classification() {
+            let t = Duration::from_secs(10);
+            assert_eq!(
+                classify(true, false, None, t),
+                ProbeOutcome::TimedOut { after_secs: 10 }
+            );
+            assert_eq!(
+                classify(true, true, status(0), t),
+                ProbeOutcome::TimedOut { after_secs: 10 }
+            );
+            assert_eq!(classify(false, true, status(1 << 8), t), ProbeOutcome::Ok);
+            assert_eq!(
+                classify(false, false, status(0), t),
+                ProbeOutcome::NoMarkers
+            );
+            assert_eq!(
+                classify(false, false, status(3 << 8), t),
+                ProbeOutcome::Exited { code: 3 }
+            );
+            assert_eq!(
+                classify(false, false, status(9), t),
+                ProbeOutcome::Signalled { signal: 9 }
+            );
+            assert_eq!(
+                classify(true, false, None, Duration::from_millis(1500)),
+                ProbeOutcome::TimedOut { after_secs: 2 }
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod imp {
+    use super::*;
+
+    pub(super) fn run(_opts: &ProbeOptions) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
+        let error = "the login-shell probe is only supported on Unix".to_string();
+        (ProbeOutcome::SpawnFailed { error }, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn explicit_shell_wins() {
+        let e = env(&[("SHELL", "/usr/bin/zsh")]);
+        assert_eq!(
+            resolve_shell(Some(Path::new("/bin/dash")), &e),
+            PathBuf::from("/bin/dash")
+        );
+    }
+
+    #[test]
+    fn shell_variable_is_next() {
+        let e = env(&[("SHELL", "/usr/bin/zsh")]);
+        assert_eq!(resolve_shell(None, &e), PathBuf::from("/usr/bin/zsh"));
+        assert_eq!(
+            resolve_shell(Some(Path::new("")), &e),
+            PathBuf::from("/usr/bin/zsh")
+        );
+    }
+
+    #[test]
+    fn bin_false_becomes_bash() {
+        let e = env(&[("SHELL", "/bin/false")]);
+        assert_eq!(resolve_shell(None, &e), PathBuf::from("/bin/bash"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn empty_shell_variable_falls_back_to_passwd() {
+        // SAFETY: getuid cannot fail.
+        let uid = unsafe { libc::getuid() };
+        let expected = std::fs::read_to_string("/etc/passwd")
+            .ok()
+            .and_then(|text| {
+                text.lines().find_map(|l| {
+                    let f: Vec<&str> = l.split(':').collect();
+                    (f.len() == 7 && f[2] == uid.to_string()).then(|| f[6].to_string())
+                })
+            })
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s == "/bin/false" {
+                    "/bin/bash".to_string()
+                } else {
+                    s
+                }
+            })
+            .unwrap_or_else(|| "/bin/sh".to_string());
+        let got = resolve_shell(None, &env(&[("SHELL", "")]));
+        assert_eq!(got, PathBuf::from(expected));
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(shell_kind(Path::new("/bin/bash")), ShellKind::Posix);
+        assert_eq!(shell_kind(Path::new("/usr/bin/zsh")), ShellKind::Posix);
+        assert_eq!(shell_kind(Path::new("/bin/ksh93")), ShellKind::Posix);
+        assert_eq!(shell_kind(Path::new("-zsh")), ShellKind::Posix);
+        assert_eq!(shell_kind(Path::new("/usr/bin/fish")), ShellKind::Fish);
+        assert_eq!(shell_kind(Path::new("/bin/tcsh")), ShellKind::Csh);
+        assert_eq!(shell_kind(Path::new("/bin/csh")), ShellKind::Csh);
+        assert_eq!(
+            shell_kind(Path::new("/opt/microsoft/powershell/7/pwsh")),
+            ShellKind::PowerShell
+        );
+        assert_eq!(
+            shell_kind(Path::new("PowerShell.exe")),
+            ShellKind::PowerShell
+        );
+        assert_eq!(
+            shell_kind(Path::new("/home/u/.cargo/bin/nu")),
+            ShellKind::Nu
+        );
+    }
+
+    fn args(kind: ShellKind, exe: &str) -> Vec<String> {
+        shell_args(kind, Path::new(exe), "0123456789ab")
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn command_lines_per_shell() {
+        let exe = "/opt/it's here/ged";
+        assert_eq!(
+            args(ShellKind::Posix, exe),
+            [
+                "-i",
+                "-l",
+                "-c",
+                r"'/opt/it'\''s here/ged' __print-env 0123456789ab"
+            ]
+        );
+        assert_eq!(
+            args(ShellKind::Fish, r"/opt/it's\x/ged"),
+            [
+                "-i",
+                "-l",
+                "-c",
+                r"'/opt/it\'s\\x/ged' __print-env 0123456789ab"
+            ]
+        );
+        assert_eq!(
+            args(ShellKind::Csh, "/opt/it's wow!/ged"),
+            [
+                "-i",
+                "-c",
+                r"'/opt/it'\''s wow\!/ged' __print-env 0123456789ab"
+            ]
+        );
+        assert_eq!(
+            args(ShellKind::PowerShell, exe),
+            [
+                "-Login",
+                "-Command",
+                "& '/opt/it''s here/ged' __print-env 0123456789ab"
+            ]
+        );
+        assert_eq!(
+            args(ShellKind::Nu, "/opt/x y/ged"),
+            ["-l", "-i", "-c", "^'/opt/x y/ged' __print-env 0123456789ab"]
+        );
+        assert_eq!(
+            args(ShellKind::Nu, exe),
+            [
+                "-l",
+                "-i",
+                "-c",
+                "^`/opt/it's here/ged` __print-env 0123456789ab"
+            ]
+        );
+    }
+
+    #[test]
+    fn marks_are_twelve_hex_chars_and_differ() {
+        let a = new_mark();
+        let b = new_mark();
+        assert_eq!(a.len(), 12);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_ne!(a, b);
+    }
+
+    const M: &str = "a1b2c3d4e5f6";
+
+    #[test]
+    fn extracts_between_marks_ignoring_noise() {
+        let out = format!(
+            "Welcome!\n{{\"PATH\":\"/evil\"}}\n{M}{{\"PATH\":\"/usr/bin\",\"GOPROXY\":\"x\"}}{M}\nbye {{\"PATH\":\"/evil2\"}}\n"
+        );
+        let env = extract_env(out.as_bytes(), M).expect("found");
+        assert_eq!(env["PATH"], "/usr/bin");
+        assert_eq!(env.len(), 2);
+    }
+
+    #[test]
+    fn takes_the_last_block() {
+        let out = format!("{M}{{\"A\":\"1\"}}{M}\n{M}{{\"A\":\"2\"}}{M}");
+        assert_eq!(extract_env(out.as_bytes(), M).expect("found")["A"], "2");
+    }
+
+    #[test]
+    fn a_mark_inside_a_value_does_not_confuse_it() {
+        let out = format!(
+            "{M}{{\"CMD\":\"ged __print-env {M}\",\"X\":\"{M}{{\\\"Y\\\":\\\"z\\\"}}{M}\"}}{M}"
+        );
+        let env = extract_env(out.as_bytes(), M).expect("found");
+        assert_eq!(env["CMD"], format!("ged __print-env {M}"));
+        assert!(env.contains_key("X"));
+    }
+
+    #[test]
+    fn no_or_broken_block_is_none() {
+        assert_eq!(extract_env(b"", M), None);
+        assert_eq!(extract_env(b"hello {\"PATH\":\"/evil\"}", M), None);
+        let truncated = format!("{M}{{\"PATH\":\"/usr/b");
+        assert_eq!(extract_env(truncated.as_bytes(), M), None);
+        let not_strings = format!("{M}{{\"PATH\":1}}{M}");
+        assert_eq!(extract_env(not_strings.as_bytes(), M), None);
+        assert_eq!(extract_env(b"xx{}xx", ""), None);
+    }
+
+    #[test]
+    fn non_utf8_noise_around_the_block_is_fine() {
+        let mut out = b"\xff\xfe banner\n".to_vec();
+        out.extend_from_slice(format!("{M}{{\"A\":\"b\"}}{M}").as_bytes());
+        out.extend_from_slice(b"\n\xc3");
+        assert_eq!(extract_env(&out, M).expect("found")["A"], "b");
+    }
+
+    #[test]
+    fn tail_keeps_the_end() {
+        let t = Tail::new(4);
+        for chunk in [b"abc".as_slice(), b"defgh", b"ij"] {
+            t.lock().unwrap_or_else(PoisonError::into_inner).push(chunk);
+        }
+        let (buf, dropped) = Tail::take(&t);
+        assert_eq!(buf, b"ghij");
+        assert_eq!(dropped, 6);
+    }
+}
