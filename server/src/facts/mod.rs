@@ -595,9 +595,7 @@ fn stat_all(snap: &mut Snapshot, want: BTreeSet<(String, bool)>) {
             snap.paths.insert(p, facts);
             if let Some(a) = ancestor {
                 let key = a.to_string_lossy().into_owned();
-                if !snap.paths.contains_key(&key) {
-                    snap.paths.insert(key, fs::stat(&a, false));
-                }
+                snap.paths.entry(key).or_insert_with(|| fs::stat(&a, false));
             }
         }
     }
