@@ -1129,6 +1129,20 @@ fn goflags_invalid_from_go_version() {
     r.message_has(f, &["unknown flag -foo"]);
 }
 
+#[test]
+fn goflags_insecure_modcacherw() {
+    // -modcacherw keeps the module cache writable: works, but dependency sources can be altered
+    // after verification (the rules engineer's definition, server/src/rules/modules.rs).
+    let r = env_file_case("GOFLAGS=-modcacherw", "goflags-insecure", "warning");
+    r.absent("goflags-invalid");
+}
+
+#[test]
+fn goflags_insecure_flag_is_invalid_on_modern_go() {
+    // `-insecure` was removed in Go 1.17: with 1.22 it is an error, not a mere weakening.
+    env_file_case("GOFLAGS=-insecure", "goflags-invalid", "error");
+}
+
 // =============================================================================================
 // Toolchain
 // =============================================================================================
