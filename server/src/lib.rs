@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod facts;
+pub mod lsp;
 pub mod model;
 pub mod print_env;
 pub mod redact;

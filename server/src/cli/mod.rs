@@ -128,11 +128,7 @@ pub fn main() -> ExitCode {
         }
         Command::Serve { stdio: _ } => {
             init_logging();
-            eprintln!(
-                "go-env-doctor: the language server (`serve`) is not available in this build yet; \
-                 use `go-env-doctor check` for a report"
-            );
-            ExitCode::from(EXIT_COULD_NOT_RUN)
+            crate::lsp::run()
         }
         Command::Explain(args) => run_explain(args),
     }

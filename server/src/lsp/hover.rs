@@ -1,0 +1,135 @@
+//! Hover on a covered line (a settings member, the go.mod `go`/`toolchain` line): a Markdown
+//! table of the editor's and the shell's value, where each comes from, and each side's Go.
+
+use super::convert;
+use super::Backend;
+use crate::model::{SideKind, Snapshot};
+use crate::redact::redact;
+use crate::rules::resolve;
+use tower_lsp_server::lsp_types::{
+    Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range,
+};
+use tower_lsp_server::UriExt;
+
+pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
+    let pos = &params.text_document_position_params;
+    let path = pos.text_document.uri.to_file_path()?.into_owned();
+    let state = backend.state();
+    let text = match state.docs.get(&path) {
+        Some(doc) => doc.text.clone(),
+        None => std::fs::read_to_string(&path).ok()?,
+    };
+    let line = pos.position.line + 1;
+    let folder = Backend::folder_of(&state, &path)?;
+    let snapshot = &state.results.get(&folder)?.snapshot;
+
+    // A settings member on this line (key or value).
+    if let Some(c) = snapshot
+        .settings
+        .values
+        .iter()
+        .rev()
+        .find(|c| c.span.file == path && c.span.line == line)
+    {
+        let env_key = env_key(&c.key)?;
+        let title = format!(
+            "**{env_key}** — `{}` in {}",
+            c.key,
+            resolve::settings_file_words(snapshot, &path)
+        );
+        let range = convert::range(&text, c.span.start, c.span.end, state.enc);
+        return Some(markdown(table(snapshot, &title, env_key), Some(range)));
+    }
+    // The go.mod / go.work `go` or `toolchain` line.
+    for m in [&snapshot.go_mod, &snapshot.go_work].into_iter().flatten() {
+        if m.path != path {
+            continue;
+        }
+        for l in [&m.go, &m.toolchain].into_iter().flatten() {
+            if l.line == line {
+                let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let title = format!("**{}** requires `{}`", file.unwrap_or_default(), l.value);
+                let range = convert::range(&text, l.span.start, l.span.end, state.enc);
+                return Some(markdown(
+                    table(snapshot, &title, "GOTOOLCHAIN"),
+                    Some(range),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The Go environment variable a setting configures.
+fn env_key(setting: &str) -> Option<&str> {
+    match setting {
+        "go.goroot" | "go.alternateTools.go" => Some("GOROOT"),
+        "go.gopath" => Some("GOPATH"),
+        _ => setting
+            .strip_prefix("go.toolsEnvVars.")
+            .or_else(|| setting.strip_prefix("gopls.build.env.")),
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The editor-vs-shell table of `key`.
+pub(crate) fn table(snapshot: &Snapshot, title: &str, key: &str) -> String {
+    let sides: Vec<_> = [SideKind::Editor, SideKind::Shell]
+        .into_iter()
+        .map(|k| (k, resolve::effective(snapshot, k)))
+        .collect();
+    let mut header = String::from("| |");
+    let mut rule = String::from("|---|");
+    let mut value = format!("| `{key}` |");
+    let mut origin = String::from("| origin |");
+    let mut go = String::from("| Go |");
+    for (kind, side) in &sides {
+        let label = match (kind, side) {
+            (_, Some(s)) => s.label.clone(),
+            (SideKind::Editor, None) => snapshot.settings.editor_name.clone(),
+            (SideKind::Shell, None) => "shell".to_string(),
+        };
+        header.push_str(&format!(" {} |", cell(&label)));
+        rule.push_str("---|");
+        match side {
+            Some(s) => {
+                let v = s.get(key);
+                let shown = v
+                    .map(|v| redact(&v.value))
+                    .filter(|v| !v.is_empty())
+                    .map_or("*(unset)*".to_string(), |v| format!("`{}`", cell(&v)));
+                value.push_str(&format!(" {shown} |"));
+                let words = v.map_or("—".to_string(), |v| {
+                    resolve::origin_words(snapshot, &s.label, key, &v.origin)
+                });
+                origin.push_str(&format!(" {} |", cell(&words)));
+                let version = s.go_version.clone().unwrap_or_else(|| "unknown".into());
+                go.push_str(&format!(" {} |", cell(&version)));
+            }
+            None => {
+                let why = if *kind == SideKind::Shell && snapshot.shell.is_none() {
+                    "not probed"
+                } else {
+                    "unavailable"
+                };
+                value.push_str(&format!(" *{why}* |"));
+                origin.push_str(" — |");
+                go.push_str(" — |");
+            }
+        }
+    }
+    format!("{title}\n\n{header}\n{rule}\n{value}\n{origin}\n{go}\n")
+}
+
+fn markdown(value: String, range: Option<Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
+}

@@ -1,0 +1,598 @@
+//! The language server (`go-env-doctor serve`, SPEC §7) on tower-lsp-server over stdio.
+//!
+//! The only module that knows LSP types. It maps findings to diagnostics (published for every
+//! affected file, open or not), fixes to code actions (JSONC text edits computed against the
+//! file's current text; `go env -w/-u` as commands), and answers hovers from the last
+//! snapshot. Facts are collected on a blocking thread, never on the message loop; a generation
+//! counter drops results that a newer re-check superseded. State lives behind a `std` mutex
+//! that is never held across an `.await`.
+
+mod actions;
+pub mod convert;
+mod hover;
+
+use crate::cli::{human, Report};
+use crate::facts::{self, CheckOptions};
+use crate::model::{Finding, Snapshot};
+use crate::rules;
+use convert::Encoding;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    LSPAny, MessageType, OneOf, PositionEncodingKind, Registration, ResourceOperationKind,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server, UriExt};
+
+/// Re-check after this long without further changes.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+pub const CMD_RECHECK: &str = "goEnvDoctor.recheck";
+pub const CMD_REPORT: &str = "goEnvDoctor.report";
+pub const CMD_GO_ENV_WRITE: &str = "goEnvDoctor.goEnvWrite";
+pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
+pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
+
+/// Run the server on stdin/stdout until the client says `exit`.
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let helper_exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            tracing::error!("cannot locate my own executable: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async move {
+        let (service, socket) = LspService::new(|client| Backend::new(client, helper_exe));
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // A probe still running (the client exited mid-check) must not keep us alive.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    ExitCode::SUCCESS
+}
+
+/// `initializationOptions` / the `goEnvDoctor` configuration section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Config {
+    pub shell: Option<PathBuf>,
+    pub shell_timeout_seconds: Option<u64>,
+    pub trusted: bool,
+    pub disabled_checks: Vec<String>,
+    pub log_level: Option<String>,
+    /// The VS Code user settings file to read (tests; else `GO_ENV_DOCTOR_USER_SETTINGS`,
+    /// else the OS's standard locations).
+    pub user_settings: Option<PathBuf>,
+}
+
+impl Config {
+    fn from_value(v: Option<&serde_json::Value>) -> Config {
+        match v {
+            None | Some(serde_json::Value::Null) => Config::default(),
+            Some(v) => serde_json::from_value(v.clone()).unwrap_or_else(|e| {
+                tracing::warn!("ignoring invalid initializationOptions: {e}");
+                Config::default()
+            }),
+        }
+    }
+}
+
+/// An open document.
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    pub text: String,
+    pub version: i32,
+}
+
+/// The last check of one workspace folder.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    pub snapshot: Snapshot,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub enc: Encoding,
+    pub config: Config,
+    pub folders: Vec<PathBuf>,
+    pub docs: HashMap<PathBuf, Doc>,
+    pub results: BTreeMap<PathBuf, Checked>,
+    /// Files we published non-empty diagnostics for (to clear them later).
+    pub published: BTreeSet<PathBuf>,
+    /// The client applies `documentChanges` / can create files in a workspace edit.
+    pub document_changes: bool,
+    pub create_files: bool,
+    pub shut_down: bool,
+}
+
+#[derive(Clone)]
+pub(crate) struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    generation: Arc<AtomicU64>,
+    helper_exe: PathBuf,
+}
+
+impl Backend {
+    fn new(client: Client, helper_exe: PathBuf) -> Self {
+        Backend {
+            client,
+            state: Arc::default(),
+            generation: Arc::default(),
+            helper_exe,
+        }
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn options(&self, state: &State, folder: &Path) -> CheckOptions {
+        let c = &state.config;
+        let mut o = CheckOptions::new(folder.to_path_buf(), self.helper_exe.clone());
+        o.shell = c.shell.clone();
+        o.shell_timeout = Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120));
+        o.trusted = c.trusted;
+        o.disabled_checks = c.disabled_checks.clone();
+        o.user_settings = c.user_settings.clone().or_else(|| {
+            std::env::var_os(crate::cli::USER_SETTINGS_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        o
+    }
+
+    /// Re-collect every folder after `delay` (unless a newer re-check started meanwhile), then
+    /// publish. Results a newer re-check superseded are dropped.
+    pub(crate) async fn recheck(&self, delay: Duration) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+            if self.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+        }
+        let (opts, enc) = {
+            let state = self.state();
+            if state.shut_down {
+                return;
+            }
+            let opts: Vec<CheckOptions> = state
+                .folders
+                .iter()
+                .map(|f| self.options(&state, f))
+                .collect();
+            (opts, state.enc)
+        };
+        let started = std::time::Instant::now();
+        let work = tokio::task::spawn_blocking(move || {
+            let results: BTreeMap<PathBuf, Checked> = opts
+                .iter()
+                .map(|o| {
+                    let snapshot = facts::collect(o);
+                    let findings = rules::check(&snapshot);
+                    (o.folder.clone(), Checked { snapshot, findings })
+                })
+                .collect();
+            let diagnostics = diagnostics_by_file(&results, enc);
+            (results, diagnostics)
+        })
+        .await;
+        let (results, diagnostics) = match work {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("the check failed: {e}");
+                return;
+            }
+        };
+        tracing::debug!(generation, millis = ?started.elapsed(), "checked");
+        let to_publish: Vec<(PathBuf, Vec<Diagnostic>)> = {
+            let mut state = self.state();
+            if state.shut_down || self.generation.load(Ordering::SeqCst) != generation {
+                tracing::debug!(generation, "dropping a superseded check");
+                return;
+            }
+            state.results = results;
+            let mut out: Vec<(PathBuf, Vec<Diagnostic>)> = state
+                .published
+                .iter()
+                .filter(|p| !diagnostics.contains_key(*p))
+                .map(|p| (p.clone(), Vec::new()))
+                .collect();
+            state.published = diagnostics.keys().cloned().collect();
+            out.extend(diagnostics);
+            out
+        };
+        self.publish(to_publish).await;
+    }
+
+    async fn publish(&self, files: Vec<(PathBuf, Vec<Diagnostic>)>) {
+        for (path, diags) in files {
+            match convert::file_uri(&path) {
+                Some(uri) => self.client.publish_diagnostics(uri, diags, None).await,
+                None => tracing::warn!("cannot make a URI of {}", path.display()),
+            }
+        }
+    }
+
+    /// The workspace folder a file belongs to (the deepest containing it), else the first.
+    pub(crate) fn folder_of(state: &State, path: &Path) -> Option<PathBuf> {
+        state
+            .results
+            .keys()
+            .filter(|f| path.starts_with(f))
+            .max_by_key(|f| f.as_os_str().len())
+            .or_else(|| state.results.keys().next())
+            .cloned()
+    }
+
+    /// Re-check in the background: handlers return at once (tower-lsp runs only a few at a
+    /// time, so a handler waiting on a probe would hold up the message loop).
+    fn spawn_recheck(&self, delay: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move { this.recheck(delay).await });
+    }
+
+    fn report_markdown(&self) -> String {
+        let state = self.state();
+        let mut out = String::from("# go-env-doctor report\n");
+        if state.results.is_empty() {
+            out.push_str("\nNo workspace folder has been checked yet.\n");
+        }
+        for checked in state.results.values() {
+            let report = Report::from_snapshot(&checked.snapshot, checked.findings.clone());
+            out.push_str(&format!(
+                "\n## {}\n\n```text\n{}```\n",
+                checked.snapshot.folder.display(),
+                human::render_human(&report)
+            ));
+        }
+        out
+    }
+}
+
+/// Whether a change to this file calls for a re-check.
+fn is_covered(path: &Path, state: &State) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let in_vscode = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|p| p == ".vscode");
+    (name == "settings.json" && in_vscode)
+        || name.ends_with(".code-workspace")
+        || name == "go.mod"
+        || name == "go.work"
+        || state.config.user_settings.as_deref() == Some(path)
+        || state.results.values().any(|c| {
+            c.snapshot.settings.files.iter().any(|f| f.path == path)
+                || [Some(&c.snapshot.editor), c.snapshot.shell.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.env_file.as_ref().is_some_and(|e| e.path == path))
+        })
+}
+
+/// Every finding as a diagnostic on the file of its first location, files read from disk (the
+/// text the snapshot's byte spans refer to). Identical diagnostics from several folders (user
+/// settings) are kept once.
+fn diagnostics_by_file(
+    results: &BTreeMap<PathBuf, Checked>,
+    enc: Encoding,
+) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut read = |p: &Path| -> String {
+        texts
+            .entry(p.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(p).unwrap_or_default())
+            .clone()
+    };
+    let mut out: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    for checked in results.values() {
+        for finding in &checked.findings {
+            let Some(first) = finding.locations.first() else {
+                tracing::debug!(code = finding.code, "finding without a location");
+                continue;
+            };
+            let text = read(&first.path);
+            let other = |p: &Path| std::fs::read_to_string(p).ok();
+            let diag = convert::diagnostic(finding, &text, enc, &other);
+            let list = out.entry(first.path.clone()).or_default();
+            if !list.contains(&diag) {
+                list.push(diag);
+            }
+        }
+    }
+    out
+}
+
+fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref());
+        let enc = if offered.is_some_and(|e| e.contains(&PositionEncodingKind::UTF8)) {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        let workspace_edit = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref());
+        let document_changes = workspace_edit
+            .and_then(|w| w.document_changes)
+            .unwrap_or(false);
+        let create_files = document_changes
+            && workspace_edit
+                .and_then(|w| w.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| uri_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(uri_path));
+        }
+        let config = Config::from_value(params.initialization_options.as_ref());
+        tracing::info!(?enc, ?folders, ?config, "initialize");
+        {
+            let mut state = self.state();
+            state.enc = enc;
+            state.folders = folders;
+            state.config = config;
+            state.document_changes = document_changes;
+            state.create_files = create_files;
+        }
+        let position_encoding = Some(match enc {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        });
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                            include_text: Some(false),
+                        })),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: [
+                        CMD_RECHECK,
+                        CMD_REPORT,
+                        CMD_GO_ENV_WRITE,
+                        CMD_GO_ENV_UNSET,
+                        CMD_CREATE_DIRECTORY,
+                    ]
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect(),
+                    ..ExecuteCommandOptions::default()
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "go-env-doctor".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        // Registering is a client round-trip: do it off the handler so it cannot deadlock.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let watchers = [
+                "**/.vscode/settings.json",
+                "**/*.code-workspace",
+                "**/go.mod",
+            ]
+            .into_iter()
+            .chain(["**/go.work"])
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = Registration {
+                id: "goEnvDoctor.watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::debug!("the client did not register file watchers: {e}");
+            }
+        });
+        self.spawn_recheck(Duration::ZERO);
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let published: Vec<PathBuf> = {
+            let mut state = self.state();
+            state.shut_down = true;
+            std::mem::take(&mut state.published).into_iter().collect()
+        };
+        self.publish(published.into_iter().map(|p| (p, Vec::new())).collect())
+            .await;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        self.state().docs.insert(
+            path,
+            Doc {
+                text: params.text_document.text,
+                version: params.text_document.version,
+            },
+        );
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        let mut state = self.state();
+        let enc = state.enc;
+        let Some(doc) = state.docs.get_mut(&path) else {
+            tracing::warn!("change to a document that is not open: {}", path.display());
+            return;
+        };
+        for change in params.content_changes {
+            match change.range {
+                Some(r) => {
+                    let start = convert::offset(&doc.text, r.start, enc);
+                    let end = convert::offset(&doc.text, r.end, enc).max(start);
+                    doc.text.replace_range(start..end, &change.text);
+                }
+                None => doc.text = change.text,
+            }
+        }
+        doc.version = params.text_document.version;
+        // The facts are read from disk: unsaved text changes nothing until it is saved.
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let covered = uri_path(&params.text_document.uri)
+            .is_some_and(|path| is_covered(&path, &self.state()));
+        if covered {
+            self.spawn_recheck(DEBOUNCE);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if let Some(path) = uri_path(&params.text_document.uri) {
+            self.state().docs.remove(&path);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let covered = {
+            let state = self.state();
+            params
+                .changes
+                .iter()
+                .filter_map(|c| uri_path(&c.uri))
+                .any(|p| is_covered(&p, &state))
+        };
+        if covered {
+            self.spawn_recheck(DEBOUNCE);
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        {
+            let mut state = self.state();
+            let removed: Vec<PathBuf> = params
+                .event
+                .removed
+                .iter()
+                .filter_map(|f| uri_path(&f.uri))
+                .collect();
+            state.folders.retain(|f| !removed.contains(f));
+            for f in params.event.added.iter().filter_map(|f| uri_path(&f.uri)) {
+                if !state.folders.contains(&f) {
+                    state.folders.push(f);
+                }
+            }
+        }
+        self.spawn_recheck(Duration::ZERO);
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let actions = actions::code_actions(self, &params);
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(hover::hover(self, &params))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let arg = params.arguments.first().cloned().unwrap_or_default();
+        match params.command.as_str() {
+            CMD_RECHECK => {
+                self.recheck(Duration::ZERO).await;
+                Ok(None)
+            }
+            CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
+            CMD_GO_ENV_WRITE | CMD_GO_ENV_UNSET | CMD_CREATE_DIRECTORY => {
+                let outcome = actions::execute(self, &params.command, arg).await;
+                match outcome {
+                    Ok(()) => {
+                        self.recheck(Duration::ZERO).await;
+                        Ok(None)
+                    }
+                    Err(msg) => {
+                        tracing::warn!("{}: {msg}", params.command);
+                        self.client
+                            .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                            .await;
+                        Err(Error::invalid_params(msg))
+                    }
+                }
+            }
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+}
