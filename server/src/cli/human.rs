@@ -14,7 +14,7 @@ pub const ENV_KEYS: [&str; 5] = ["GOROOT", "GOPROXY", "GOSUMDB", "GOTOOLCHAIN", 
 /// Lines are wrapped (at spaces only, never inside a path) to this many columns.
 const WIDTH: usize = 100;
 /// Values longer than this do not widen the value column of the environment table.
-const MAX_VALUE_COLUMN: usize = 44;
+const MAX_VALUE_COLUMN: usize = 56;
 
 /// Whether to use ANSI colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
