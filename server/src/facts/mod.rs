@@ -633,6 +633,12 @@ fn add_installs(snap: &mut Snapshot) {
     }
     for root in roots {
         if let Some(install) = go::install_at(&root) {
+            // A fix may point either side at this install: its go.env must be known to both.
+            let root_str = install.goroot.clone();
+            read_goroot_env(&mut snap.editor, &root_str);
+            if let Some(shell) = snap.shell.as_mut().filter(|s| resolve::probe_ok(s)) {
+                read_goroot_env(shell, &root_str);
+            }
             let key = install.goroot.clone();
             if !snap.paths.contains_key(&key) {
                 snap.paths.insert(key.clone(), fs::stat(&root, true));

@@ -943,7 +943,17 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     if eg.is_empty() || sg.is_empty() {
         return;
     }
-    if !same_path(ctx.snapshot, eg, sg) {
+    // When neither side sets GOROOT, each `go` uses its own root: two different `go` binaries
+    // first on PATH. The user-visible problem is then the version, not a GOROOT setting.
+    let implicit = |side: &EffectiveSide| {
+        side.env
+            .get("GOROOT")
+            .is_none_or(|v| matches!(v.origin, Origin::Default))
+    };
+    let versions_differ =
+        matches!((&editor.go_version, &shell.go_version), (Some(a), Some(b)) if a != b);
+    let same_root = same_path(ctx.snapshot, eg, sg);
+    if !same_root && !(implicit(editor) && implicit(shell) && versions_differ) {
         let message = format!(
             "{} uses GOROOT {eg} ({}, {}) but {} uses {sg} ({}, {}).",
             editor.label,
@@ -971,8 +981,13 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     let (Some(ego), Some(sgo)) = (&editor.go, &shell.go) else {
         return;
     };
+    let roots = if same_root {
+        format!("both with GOROOT {sg}")
+    } else {
+        format!("each with its own GOROOT ({eg} and {sg})")
+    };
     let message = format!(
-        "{} runs {ev} ({}, {}) but {} runs {sv_} ({}, {}), both with GOROOT {sg}.",
+        "{} runs {ev} ({}, {}) but {} runs {sv_} ({}, {}), {roots}.",
         editor.label,
         ego.path.display(),
         go_found_words(ctx.snapshot, editor),

@@ -230,24 +230,24 @@ fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
 }
 
 /// Whether `fix` makes `finding` go away: after simulating it, no raw finding with the same
-/// code and subject concerns any side the original concerned. A fix that *sets* a value
-/// (a setting, `go env -w`) must also not trade the problem for a new error (an
-/// error-severity finding that `before` did not have, e.g. pointing go.goroot at another SDK
-/// that then disagrees with the shell's GOROOT). Removals only reveal what lies beneath and
-/// are judged on the finding alone.
+/// code and subject concerns any side the original concerned, and no new error appears in
+/// its place (an error-severity finding that `before` did not have: pointing go.goroot at an
+/// SDK that then disagrees with the shell, or removing go.goroot when the editor's PATH has
+/// no `go` at all — SPEC §5: a fix that trades one error for another fixes nothing).
 pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix: &Fix) -> bool {
     let after = raw_findings(&simulate::apply(snapshot, &fix.action));
     if after.iter().any(|g| same_finding(finding, g)) {
+        tracing::debug!(code = %finding.code, fix = %fix.title, "fix rejected: the finding stays");
         return false;
     }
-    let sets_value = matches!(
-        fix.action,
-        crate::model::FixAction::SetSetting { .. } | crate::model::FixAction::GoEnvWrite { .. }
-    );
-    !sets_value
-        || !after
-            .iter()
-            .any(|g| g.severity == Severity::Error && !before.iter().any(|b| covers(b, g)))
+    let new_error = after
+        .iter()
+        .find(|g| g.severity == Severity::Error && !before.iter().any(|b| covers(b, g)));
+    if let Some(g) = new_error {
+        tracing::debug!(code = %finding.code, fix = %fix.title, new = %g.code, message = %g.message, "fix rejected: it brings a new error");
+        return false;
+    }
+    true
 }
 
 /// `b` already reported `g`: same code and subject, and every side `g` concerns.
