@@ -1,0 +1,635 @@
+//! `go-env-doctor serve` end to end over stdio with real LSP framing (`Content-Length`), against
+//! REAL Go toolchains and a REAL login shell (bash), like `cli_check`.
+//!
+//! Each scenario builds a temp world under `/tmp`: a HOME whose `.bash_profile` sources a
+//! `.bashrc` that puts one Go first on PATH, a workspace folder with `go.mod` and
+//! `.vscode/settings.json`, and a user-settings fixture (passed as `initializationOptions`
+//! `userSettings`). The server is spawned with `env_clear()` plus HOME, PATH, SHELL and a marker
+//! variable that lets the shutdown test find any leftover descendant in `/proc`.
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
+#[path = "support/mod.rs"]
+mod support;
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+const GO121: &str = "1.21.13";
+const GO122: &str = "1.22.10";
+/// Diagnostics include a login-shell probe and two `go env` runs.
+const WAIT: Duration = Duration::from_secs(60);
+
+// =============================================================================================
+// Harness: a client speaking LSP over the server's stdin/stdout.
+// =============================================================================================
+
+struct Lsp {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Latest diagnostics per URI, and every notification in arrival order.
+    diagnostics: HashMap<String, Vec<Value>>,
+    log: Vec<Value>,
+}
+
+fn write_frame(w: &mut impl Write, msg: &Value) {
+    let body = serde_json::to_string(msg).unwrap();
+    write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    w.flush().unwrap();
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut len: Option<usize> = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0u8; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Lsp {
+    fn spawn(s: &Scenario) -> Lsp {
+        let mut child = Command::new(support::bin())
+            .arg("serve")
+            .arg("--stdio")
+            .env_clear()
+            .envs(&s.env)
+            .current_dir(&s.root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_frame(&mut r) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Lsp {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            diagnostics: HashMap::new(),
+            log: Vec::new(),
+        }
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        write_frame(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
+        );
+    }
+
+    /// Handle one incoming message: answer server requests, record notifications; returns
+    /// responses.
+    fn handle(&mut self, msg: Value) -> Option<Value> {
+        if msg.get("method").is_some() {
+            if let Some(id) = msg.get("id") {
+                // client/registerCapability, workspace/configuration, …: accept with null.
+                let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                write_frame(&mut self.stdin, &reply);
+            } else if msg["method"] == "textDocument/publishDiagnostics" {
+                let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
+                let diags = msg["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                self.diagnostics.insert(uri, diags);
+            }
+            self.log.push(msg);
+            return None;
+        }
+        Some(msg)
+    }
+
+    fn recv(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(msg) => Some(msg),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its stdout"),
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        write_frame(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to {method} within {WAIT:?}"));
+            if let Some(resp) = self.handle(msg) {
+                if resp["id"] == json!(id) {
+                    assert!(
+                        resp.get("error").is_none(),
+                        "{method} failed: {}",
+                        resp["error"]
+                    );
+                    return resp["result"].clone();
+                }
+            }
+        }
+    }
+
+    /// Wait until the latest diagnostics of `path` satisfy `pred`; returns them.
+    fn wait_diagnostics(&mut self, path: &Path, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let uri = file_uri(path);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(d) = self.diagnostics.get(&uri) {
+                if pred(d) {
+                    return d.clone();
+                }
+            }
+            match self.recv(deadline) {
+                Some(msg) => {
+                    self.handle(msg);
+                }
+                None => panic!(
+                    "diagnostics of {uri} never matched; latest: {:#?}\nall: {:#?}",
+                    self.diagnostics.get(&uri),
+                    self.diagnostics
+                ),
+            }
+        }
+    }
+
+    fn initialize(&mut self, s: &Scenario, encodings: &[&str]) -> Value {
+        let folder = file_uri(&s.folder);
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": folder,
+                "workspaceFolders": [{"uri": folder, "name": "ws"}],
+                "capabilities": {
+                    "general": {"positionEncodings": encodings},
+                    "workspace": {
+                        "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
+                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "workspaceFolders": true
+                    },
+                    "textDocument": {"codeAction": {"isPreferredSupport": true}}
+                },
+                "initializationOptions": {
+                    "shell": support::shell("bash"),
+                    "shellTimeoutSeconds": 30,
+                    "trusted": true,
+                    "userSettings": s.user_settings,
+                }
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// shutdown + exit; the server must exit by itself, successfully.
+    fn shutdown(mut self) -> std::process::ExitStatus {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Lsp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn file_uri(p: &Path) -> String {
+    // Test paths are plain ASCII without spaces.
+    format!("file://{}", p.display())
+}
+
+// =============================================================================================
+// Scenario builder
+// =============================================================================================
+
+struct Scenario {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    home: PathBuf,
+    folder: PathBuf,
+    user_settings: PathBuf,
+    env: HashMap<String, String>,
+    marker: String,
+}
+
+impl Scenario {
+    fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("ged-lsp-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let home = root.join("home");
+        let folder = root.join("ws");
+        std::fs::create_dir_all(home.join(".config/go")).unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("go.mod"),
+            "module example.com/hello\n\ngo 1.21\n",
+        )
+        .unwrap();
+        let user_settings = root.join("user-settings.json");
+        std::fs::write(&user_settings, "{}\n").unwrap();
+        let marker = format!(
+            "{}-{}",
+            root.file_name().unwrap().to_string_lossy(),
+            std::process::id()
+        );
+        let env: HashMap<String, String> = [
+            ("HOME", home.display().to_string()),
+            ("PATH", "/usr/bin:/bin".to_string()),
+            ("SHELL", support::shell("bash").display().to_string()),
+            ("GED_LSP_TEST_MARK", marker.clone()),
+            ("RUST_LOG", "go_env_doctor=debug".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Scenario {
+            _dir: dir,
+            root,
+            home,
+            folder,
+            user_settings,
+            env,
+            marker,
+        }
+    }
+
+    fn settings_path(&self) -> PathBuf {
+        self.folder.join(".vscode/settings.json")
+    }
+
+    fn settings(&self, text: &str) -> PathBuf {
+        let p = self.settings_path();
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// The login shell puts `goroot/bin` first on PATH from `.bashrc` (Debian's /etc/profile
+    /// resets PATH for login shells, so the rc must prepend after it).
+    fn shell_go(&self, goroot: &Path) {
+        std::fs::write(
+            self.home.join(".bash_profile"),
+            "[ -f ~/.bashrc ] && . ~/.bashrc\n",
+        )
+        .unwrap();
+        std::fs::write(
+            self.home.join(".bashrc"),
+            format!("export PATH=\"{}/bin:$PATH\"\n", goroot.display()),
+        )
+        .unwrap();
+    }
+
+    /// Paths replaced by stable names in snapshots.
+    fn filter(&self, text: &str) -> String {
+        text.replace(&support::goroot(GO122).display().to_string(), "[GO_1_22]")
+            .replace(&support::goroot(GO121).display().to_string(), "[GO_1_21]")
+            .replace(&self.root.display().to_string(), "[ROOT]")
+            .replace(&support::shell("bash").display().to_string(), "[BASH]")
+    }
+
+    /// PIDs of live processes carrying this scenario's marker in their environment.
+    fn marked_processes(&self) -> Vec<u32> {
+        let needle = format!("GED_LSP_TEST_MARK={}", self.marker);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+                continue;
+            };
+            let is_zombie = std::fs::read_to_string(entry.path().join("stat"))
+                .map(|s| s.contains(") Z "))
+                .unwrap_or(false);
+            if !is_zombie && environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+                out.push(pid);
+            }
+        }
+        out
+    }
+}
+
+// =============================================================================================
+// Text helpers (the client side of position encodings)
+// =============================================================================================
+
+/// Byte offset of an LSP position in `text` under `enc` ("utf-8" / "utf-16").
+fn offset_of(text: &str, pos: &Value, enc: &str) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let character = pos["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += if enc == "utf-8" {
+            c.len_utf8()
+        } else {
+            c.len_utf16()
+        };
+    }
+    text.len()
+}
+
+/// Apply LSP text edits (non-overlapping) to `text`.
+fn apply(text: &str, edits: &[Value], enc: &str) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"], enc),
+                offset_of(text, &e["range"]["end"], enc),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (s, e, t) in spans {
+        out.replace_range(s..e, &t);
+    }
+    out
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn has_code(code: &'static str) -> impl Fn(&[Value]) -> bool {
+    move |d: &[Value]| d.iter().any(|d| d["code"] == code)
+}
+
+// =============================================================================================
+// Scenarios
+// =============================================================================================
+
+const SETTINGS_WITH_COMMENTS: &str = r#"{
+    // Pinned for the old CI image.
+    "editor.formatOnSave": true,
+    /* the SDK */ "go.goroot": "GOROOT_121", // keep in sync
+    "go.toolsEnvVars": {
+        "GOFLAGS": "-mod=mod", // trailing comma below
+    },
+}
+"#;
+
+/// The whole loop a user sees: a diagnostic on the UNOPENED settings file, the preferred quick
+/// fix, the fixed file keeping its comments, and the diagnostic gone after the save.
+#[test]
+fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let text = SETTINGS_WITH_COMMENTS.replace("GOROOT_121", &go121.display().to_string());
+    let settings = s.settings(&text);
+    s.shell_go(&go122);
+
+    let mut lsp = Lsp::spawn(&s);
+    let init = lsp.initialize(&s, &["utf-16"]);
+    let caps = &init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "{init:#}");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["codeActionProvider"]["codeActionKinds"][0], "quickfix");
+    let commands = caps["executeCommandProvider"]["commands"].to_string();
+    assert!(commands.contains("goEnvDoctor.recheck") && commands.contains("goEnvDoctor.report"));
+
+    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    assert_eq!(diag["source"], "go-env-doctor");
+    assert_eq!(diag["severity"], 1, "error: {diag:#}");
+    assert!(
+        diag["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .contains("goroot-mismatch"),
+        "{diag:#}"
+    );
+    let msg = diag["message"].as_str().unwrap();
+    assert!(msg.contains(GO121) && msg.contains(GO122), "{msg}");
+    // The range is the go.goroot value (the string literal, quotes included).
+    let value = format!("\"{}\"", go121.display());
+    let start = text.find(&value).unwrap();
+    assert_eq!(offset_of(&text, &diag["range"]["start"], "utf-16"), start);
+    assert_eq!(
+        offset_of(&text, &diag["range"]["end"], "utf-16"),
+        start + value.len()
+    );
+
+    // Hover on the member: both sides' GOROOT and Go versions.
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file_uri(&settings)}, "position": diag["range"]["start"]}),
+    );
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let md = hover["contents"]["value"].as_str().unwrap();
+    for part in [
+        "GOROOT",
+        "go1.21.13",
+        "go1.22.10",
+        "| origin |",
+        &go121.display().to_string(),
+        &go122.display().to_string(),
+    ] {
+        assert!(md.contains(part), "hover lacks {part:?}:\n{md}");
+    }
+    snapshot("lsp__hover_goroot_mismatch", &s.filter(md));
+
+    // The report command returns the Markdown report.
+    let report = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.report", "arguments": []}),
+    );
+    let report = report.as_str().unwrap();
+    assert!(report.starts_with("# go-env-doctor report"), "{report}");
+    assert!(
+        report.contains("goroot-mismatch") || report.contains("GOROOT"),
+        "{report}"
+    );
+
+    // Code actions: the preferred fix first, a versionless edit of the unopened file.
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": file_uri(&settings)},
+            "range": diag["range"],
+            "context": {"diagnostics": [diag], "only": ["quickfix"]}
+        }),
+    );
+    let actions = actions.as_array().unwrap();
+    assert!(!actions.is_empty());
+    let preferred = &actions[0];
+    assert_eq!(preferred["isPreferred"], true, "{actions:#?}");
+    assert_eq!(preferred["kind"], "quickfix");
+    assert!(actions.iter().skip(1).all(|a| a["isPreferred"] != true));
+    let change = &preferred["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["uri"], file_uri(&settings));
+    assert!(change["textDocument"]["version"].is_null());
+    let fixed = apply(&text, change["edits"].as_array().unwrap(), "utf-16");
+    // Comments, the trailing commas and the other members survive.
+    for kept in [
+        "// Pinned for the old CI image.",
+        "/* the SDK */",
+        "// keep in sync",
+        "// trailing comma below",
+        "\"editor.formatOnSave\": true,",
+    ] {
+        assert!(fixed.contains(kept), "lost {kept:?}:\n{fixed}");
+    }
+    assert!(fixed.contains(&go122.display().to_string()), "{fixed}");
+    snapshot(
+        "lsp__goroot_mismatch_quick_fix",
+        &format!(
+            "action: {}\n---\n{}",
+            s.filter(preferred["title"].as_str().unwrap()),
+            s.filter(&fixed)
+        ),
+    );
+
+    // Write it and tell the server: the diagnostic goes away.
+    std::fs::write(&settings, &fixed).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
+    );
+    let after = lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    assert!(
+        !codes(&after).contains(&"goroot-mismatch".to_string()),
+        "{after:#?}"
+    );
+    let status = lsp.shutdown();
+    assert!(status.success(), "{status:?}");
+}
+
+/// A non-BMP character before the key: UTF-16 columns count it as 2 units, UTF-8 as 4 bytes.
+#[test]
+fn ranges_in_utf16_and_utf8_with_an_emoji_before_the_key() {
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    for enc in ["utf-16", "utf-8"] {
+        let s = Scenario::new();
+        let text = format!("{{ /* 🦀 é */ \"go.goroot\": \"{}\" }}\n", go121.display());
+        let settings = s.settings(&text);
+        s.shell_go(&go122);
+        let mut lsp = Lsp::spawn(&s);
+        let offered: &[&str] = if enc == "utf-8" {
+            &["utf-8", "utf-16"]
+        } else {
+            &["utf-16"]
+        };
+        let init = lsp.initialize(&s, offered);
+        assert_eq!(init["capabilities"]["positionEncoding"], enc);
+        let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+        let d = diags
+            .iter()
+            .find(|d| d["code"] == "goroot-mismatch")
+            .unwrap();
+        let value_start = text.find(&format!("\"{}", go121.display())).unwrap();
+        // Columns as each encoding counts them.
+        let prefix = &text[..value_start];
+        let expected = if enc == "utf-8" {
+            prefix.len()
+        } else {
+            prefix.chars().map(char::len_utf16).sum()
+        };
+        assert_eq!(d["range"]["start"]["line"], 0);
+        assert_eq!(
+            d["range"]["start"]["character"].as_u64().unwrap() as usize,
+            expected,
+            "{enc}: {d:#}"
+        );
+        assert_eq!(offset_of(&text, &d["range"]["start"], enc), value_start);
+        let status = lsp.shutdown();
+        assert!(status.success());
+    }
+}
+
+/// shutdown clears what was published; exit ends the server and every process it started.
+#[test]
+fn shutdown_clears_diagnostics_and_exit_leaves_no_process() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let settings = s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", go121.display()));
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let pid = lsp.child.id();
+    lsp.request("shutdown", Value::Null);
+    lsp.wait_diagnostics(&settings, |d| d.is_empty());
+    lsp.notify("exit", Value::Null);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = lsp.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server {pid} did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let left = s.marked_processes();
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+}
