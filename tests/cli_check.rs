@@ -352,6 +352,9 @@ impl Report {
         let json: Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|e| panic!("stdout is not a JSON report ({e}){}", run.context()));
         let r = Report { run, json };
+        if std::env::var_os("GED_DUMP").is_some() {
+            eprintln!("{}", r.context());
+        }
         r.sanity();
         r
     }
@@ -584,6 +587,16 @@ fn healthy_environment_reports_no_problem() {
             r.context()
         );
         assert_eq!(v["line"], 7, "GOPROXY is line 7 of go.env{}", r.context());
+        let env = r.json["sides"][side]["env"].as_object().unwrap();
+        let foreign: Vec<&String> = env
+            .keys()
+            .filter(|k| k.starts_with("GO_ENV_DOCTOR"))
+            .collect();
+        assert!(
+            foreign.is_empty(),
+            "{side} env lists non-Go variables {foreign:?}{}",
+            r.context()
+        );
         let ver = r.json["sides"][side]["goVersion"].as_str().unwrap_or("");
         assert!(
             ver.contains(GO122),
@@ -830,6 +843,15 @@ fn goroot_unreadable_go_binary_not_executable() {
     let r = s.check_no_shell();
     let f = r.expect("goroot-unreadable", "error");
     r.message_has(f, &[&broken.display().to_string()]);
+    // vscode-go skips a GOROOT/bin/go that is not executable (executableFileExists: X_OK) and
+    // falls back to PATH, so the editor runs the good copy, whose own root is not GOROOT.
+    assert_eq!(
+        r.json["sides"]["editor"]["go"].as_str().map(PathBuf::from),
+        Some(good.join("bin/go")),
+        "the editor's go{}",
+        r.context()
+    );
+    r.absent("goroot-explicit");
 }
 
 #[test]
