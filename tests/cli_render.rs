@@ -642,7 +642,8 @@ fn bad_flags_exit_2() {
         &["check", "--shell-timeout", "0"],
         &["check", "--no-shell", "--shell", "/bin/sh"],
         &["check", "--disable", "goroot-mismach"],
-        &["serve"],
+        &["explain"],
+        &["explain", "--list", "goroot-mismatch"],
         &["frobnicate"],
     ] {
         let (out, _, stderr) = run(bin().args(args));
