@@ -282,7 +282,7 @@ impl Scenario {
             ("PATH", "/usr/bin:/bin".to_string()),
             ("SHELL", support::shell("bash").display().to_string()),
             ("GED_LSP_TEST_MARK", marker.clone()),
-            ("RUST_LOG", "go_env_doctor=debug".to_string()),
+            ("RUST_LOG", "go_env_doctor=warn".to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -632,4 +632,105 @@ fn shutdown_clears_diagnostics_and_exit_leaves_no_process() {
     assert!(status.success(), "{status:?}");
     let left = s.marked_processes();
     assert!(left.is_empty(), "processes left behind: {left:?}");
+}
+
+/// An open document gets a versioned edit computed against the editor's text, not the disk.
+#[test]
+fn open_settings_get_a_versioned_edit_against_the_buffer_text() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
+    let settings = s.settings(&disk);
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    let uri = file_uri(&settings);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
+    );
+    // An unsaved edit in the buffer: a comment line above the member (incremental change).
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 7},
+            "contentChanges": [{
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                "text": "  // 🦀 unsaved\n"
+            }]
+        }),
+    );
+    let buffer = disk.replacen("{\n", "{\n  // 🦀 unsaved\n", 1);
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diag["range"],
+            "context": {"diagnostics": [diag]}
+        }),
+    );
+    let preferred = &actions[0];
+    assert_eq!(preferred["isPreferred"], true, "{actions:#}");
+    let change = &preferred["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 7, "{change:#}");
+    let fixed = apply(&buffer, change["edits"].as_array().unwrap(), "utf-16");
+    assert_eq!(
+        fixed,
+        buffer.replace(&go121.display().to_string(), &go122.display().to_string()),
+        "only the value changes"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// An env-file finding: diagnostic on the env file line, a `go env -u` command as the preferred
+/// fix, run by the server with the shell's go and environment, then re-checked and cleared.
+#[test]
+fn env_file_fix_runs_go_env_unset_and_clears_the_diagnostic() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "gocache-off")
+        .unwrap()
+        .clone();
+    assert_eq!(diag["range"]["start"], json!({"line": 0, "character": 0}));
+    assert_eq!(diag["range"]["end"], json!({"line": 0, "character": 11}));
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": file_uri(&env_file)},
+            "range": diag["range"],
+            "context": {"diagnostics": [diag]}
+        }),
+    );
+    let preferred = &actions[0];
+    assert_eq!(preferred["isPreferred"], true, "{actions:#}");
+    let command = &preferred["command"];
+    assert_eq!(command["command"], "goEnvDoctor.goEnvUnset", "{actions:#}");
+    assert_eq!(command["arguments"][0]["key"], "GOCACHE");
+    lsp.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    let text = std::fs::read_to_string(&env_file).unwrap();
+    assert!(!text.contains("GOCACHE"), "go env -u left: {text:?}");
+    lsp.wait_diagnostics(&env_file, |d| !has_code("gocache-off")(d));
+    assert!(lsp.shutdown().success());
 }
