@@ -236,7 +236,10 @@ fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
 /// no `go` at all — SPEC §5: a fix that trades one error for another fixes nothing).
 pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix: &Fix) -> bool {
     let after = raw_findings(&simulate::apply(snapshot, &fix.action));
-    if after.iter().any(|g| same_finding(finding, g)) {
+    if after
+        .iter()
+        .any(|g| same_finding(finding, g) || same_problem_renamed(finding, g))
+    {
         tracing::debug!(code = %finding.code, fix = %fix.title, "fix rejected: the finding stays");
         return false;
     }
@@ -248,6 +251,13 @@ pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix
         return false;
     }
     true
+}
+
+/// The editor and the shell still run different Go installations, only reported under the
+/// sibling code (a removed GOROOT override can turn a GOROOT mismatch into a version mismatch).
+fn same_problem_renamed(a: &Finding, b: &Finding) -> bool {
+    const SIBLINGS: [&str; 2] = ["goroot-mismatch", "go-version-mismatch"];
+    a.code != b.code && SIBLINGS.contains(&a.code.as_str()) && SIBLINGS.contains(&b.code.as_str())
 }
 
 /// `b` already reported `g`: same code and subject, and every side `g` concerns.
