@@ -703,46 +703,47 @@ fn inherits_our_environment_when_no_base_env_is_given() {
 
 /// An interactive bash in a background process group of a terminal stops itself (SIGTTIN) until
 /// it gets the foreground; the probe's new session keeps `go-env-doctor check` run from a
-/// terminal from hanging. Runs [`terminal_child`] under a pseudo-terminal with script(1).
+/// terminal from hanging. Runs the real binary under a pseudo-terminal with script(1).
 #[test]
 fn probe_from_a_terminal_does_not_hang() {
-    let exe = std::env::current_exe().expect("test binary");
+    let home = TempDir::new().expect("tempdir");
+    let folder = TempDir::new().expect("tempdir");
+    let bash = support::shell("bash");
+    std::fs::write(
+        home.path().join(".bash_profile"),
+        "export GOPROXY=https://rc.example\n",
+    )
+    .expect("write rc");
     let cmd = format!(
-        "'{}' --exact --ignored --nocapture --test-threads 1 terminal_child",
-        exe.display()
+        "'{}' check '{}' --shell '{}' --shell-timeout 5 --format json",
+        support::bin().display(),
+        folder.path().display(),
+        bash.display()
     );
+    let start = Instant::now();
     let out = std::process::Command::new("script")
         .args(["-q", "-e", "-c", &cmd, "/dev/null"])
-        .env("GED_TERMINAL_CHILD", "1")
+        .env("HOME", home.path())
+        .env("SHELL", "/bin/sh")
+        .env(
+            "GO_ENV_DOCTOR_USER_SETTINGS",
+            home.path().join("no-settings.json"),
+        )
         .stdin(std::process::Stdio::null())
         .output()
         .expect("script(1) (util-linux/bsdutils) must be installed");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success() && text.contains("1 passed"),
-        "under a terminal: {}\n{text}",
-        out.status
-    );
-}
-
-#[test]
-#[ignore = "run under a pseudo-terminal by probe_from_a_terminal_does_not_hang"]
-fn terminal_child() {
-    assert_eq!(
-        std::env::var("GED_TERMINAL_CHILD").as_deref(),
-        Ok("1"),
-        "run through probe_from_a_terminal_does_not_hang"
+        start.elapsed() < Duration::from_secs(5),
+        "check under a terminal took {:?}:\n{text}",
+        start.elapsed()
     );
     assert!(
-        std::fs::File::open("/dev/tty").is_ok(),
-        "script(1) must give us a controlling terminal"
+        !text.contains("shell-probe-failed"),
+        "the probe failed under a terminal:\n{text}"
     );
-    let fx = Fixture::new(Sh::Bash);
-    fx.rc(&[Sh::Bash.export("GOPROXY", "https://rc.example")]);
-    let (report, env) = fx.probe(Duration::from_secs(5));
-    let env = expect_ok(Sh::Bash, &report, env);
-    assert_eq!(
-        env.get("GOPROXY").map(String::as_str),
-        Some("https://rc.example")
+    assert!(
+        text.contains("https://rc.example"),
+        "the shell's GOPROXY is missing from the report:\n{text}"
     );
 }
