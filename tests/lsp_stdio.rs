@@ -36,6 +36,9 @@ struct Lsp {
     /// Latest diagnostics per URI, and every notification in arrival order.
     diagnostics: HashMap<String, Vec<Value>>,
     log: Vec<Value>,
+    /// The `goEnvDoctor` section this client answers `workspace/configuration` with; `None`:
+    /// the client does not support `workspace/configuration`.
+    config_reply: Option<Value>,
 }
 
 fn write_frame(w: &mut impl Write, msg: &Value) {
@@ -95,6 +98,7 @@ impl Lsp {
             next_id: 1,
             diagnostics: HashMap::new(),
             log: Vec::new(),
+            config_reply: None,
         }
     }
 
@@ -110,8 +114,12 @@ impl Lsp {
     fn handle(&mut self, msg: Value) -> Option<Value> {
         if msg.get("method").is_some() {
             if let Some(id) = msg.get("id") {
-                // client/registerCapability, workspace/configuration, …: accept with null.
-                let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                // workspace/configuration: the section; client/registerCapability, …: null.
+                let result = match (&self.config_reply, msg["method"].as_str()) {
+                    (Some(c), Some("workspace/configuration")) => json!([c]),
+                    _ => Value::Null,
+                };
+                let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                 write_frame(&mut self.stdin, &reply);
             } else if msg["method"] == "textDocument/publishDiagnostics" {
                 let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
@@ -197,6 +205,7 @@ impl Lsp {
                     "workspace": {
                         "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
                         "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "configuration": self.config_reply.is_some(),
                         "workspaceFolders": true
                     },
                     "textDocument": {"codeAction": {"isPreferredSupport": true}}
@@ -732,5 +741,41 @@ fn env_file_fix_runs_go_env_unset_and_clears_the_diagnostic() {
     let text = std::fs::read_to_string(&env_file).unwrap();
     assert!(!text.contains("GOCACHE"), "go env -u left: {text:?}");
     lsp.wait_diagnostics(&env_file, |d| !has_code("gocache-off")(d));
+    assert!(lsp.shutdown().success());
+}
+
+/// The `goEnvDoctor` section answered on `workspace/configuration` wins over
+/// initializationOptions, and is pulled again on `didChangeConfiguration`.
+#[test]
+fn configuration_is_pulled_and_pulled_again_on_change() {
+    let mut s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let settings = s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", go121.display()));
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.config_reply = Some(json!({"disabledChecks": ["gocache-off"]}));
+    lsp.initialize(&s, &["utf-16"]);
+    // The check ran (the settings diagnostic is there) without the disabled code.
+    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let env_uri = file_uri(&env_file);
+    assert!(
+        lsp.diagnostics.get(&env_uri).map(Vec::is_empty) != Some(false),
+        "{:#?}",
+        lsp.diagnostics
+    );
+    // The user turns the check back on.
+    lsp.config_reply = Some(json!({"disabledChecks": []}));
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     assert!(lsp.shutdown().success());
 }

@@ -26,7 +26,8 @@ use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
@@ -93,6 +94,21 @@ pub struct Config {
 }
 
 impl Config {
+    /// `initializationOptions` with the `goEnvDoctor` section's members on top (the section
+    /// wins, SPEC §7).
+    fn merged(init: &serde_json::Value, section: Option<&serde_json::Value>) -> Config {
+        let mut base = match init {
+            serde_json::Value::Object(m) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        if let Some(serde_json::Value::Object(m)) = section {
+            for (k, v) in m {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+        Config::from_value(Some(&serde_json::Value::Object(base)))
+    }
+
     fn from_value(v: Option<&serde_json::Value>) -> Config {
         match v {
             None | Some(serde_json::Value::Null) => Config::default(),
@@ -130,6 +146,10 @@ pub(crate) struct State {
     /// The client applies `documentChanges` / can create files in a workspace edit.
     pub document_changes: bool,
     pub create_files: bool,
+    /// The client answers `workspace/configuration`.
+    pub pull_config: bool,
+    /// `initializationOptions`, the base the `goEnvDoctor` section overrides.
+    pub init_config: serde_json::Value,
     pub shut_down: bool,
 }
 
@@ -254,6 +274,31 @@ impl Backend {
             .cloned()
     }
 
+    /// Ask the client for the `goEnvDoctor` section (when it can answer), then re-check; in
+    /// the background, as a handler awaiting a client request can deadlock the message loop.
+    fn spawn_configure_and_recheck(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let pull = this.state().pull_config;
+            if pull {
+                let item = ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("goEnvDoctor".to_string()),
+                };
+                match this.client.configuration(vec![item]).await {
+                    Ok(values) => {
+                        let mut state = this.state();
+                        let section = values.first().filter(|v| v.is_object());
+                        state.config = Config::merged(&state.init_config, section);
+                        tracing::info!(config = ?state.config, "configuration");
+                    }
+                    Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
+                }
+            }
+            this.recheck(Duration::ZERO).await;
+        });
+    }
+
     /// Re-check in the background: handlers return at once (tower-lsp runs only a few at a
     /// time, so a handler waiting on a probe would hold up the message loop).
     fn spawn_recheck(&self, delay: Duration) {
@@ -372,6 +417,12 @@ impl LanguageServer for Backend {
             folders.extend(params.root_uri.as_ref().and_then(uri_path));
         }
         let config = Config::from_value(params.initialization_options.as_ref());
+        let pull_config = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
         tracing::info!(?enc, ?folders, ?config, "initialize");
         {
             let mut state = self.state();
@@ -380,6 +431,8 @@ impl LanguageServer for Backend {
             state.config = config;
             state.document_changes = document_changes;
             state.create_files = create_files;
+            state.pull_config = pull_config;
+            state.init_config = params.initialization_options.clone().unwrap_or_default();
         }
         let position_encoding = Some(match enc {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -460,7 +513,27 @@ impl LanguageServer for Backend {
                 tracing::debug!("the client did not register file watchers: {e}");
             }
         });
-        self.spawn_recheck(Duration::ZERO);
+        self.spawn_configure_and_recheck();
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let pull = {
+            let mut state = self.state();
+            if !state.pull_config {
+                // Clients that push: `{"goEnvDoctor": {…}}` (or the section itself).
+                let section = params
+                    .settings
+                    .get("goEnvDoctor")
+                    .unwrap_or(&params.settings);
+                state.config = Config::merged(&state.init_config, Some(section));
+            }
+            state.pull_config
+        };
+        if pull {
+            self.spawn_configure_and_recheck();
+        } else {
+            self.spawn_recheck(Duration::ZERO);
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
