@@ -33,14 +33,33 @@ command -v setpriv >/dev/null 2>&1 || {
 test_args=()
 if [ "${1:-}" = "--" ]; then shift; test_args=("$@"); fi
 
-log "cargo test --workspace --all-targets"
+log "cargo test --workspace --all-targets --no-fail-fast"
+log_file=$(mktemp /tmp/ged-tests-XXXXXX.log)
+trap 'rm -f "$log_file"' EXIT
 status=0
-cargo test --workspace --all-targets -- "${test_args[@]}" || status=$?
+cargo test --workspace --all-targets --no-fail-fast -- "${test_args[@]}" 2>&1 | tee "$log_file" || status=$?
+# With pipefail, $status is cargo's exit code (tee does not fail).
 
 elapsed=$(( $(date +%s) - start ))
+# Totals over every suite's "test result:" line.
+read -r passed failed ignored suites < <(awk '
+  /^test result:/ { n++; for (i = 1; i <= NF; i++) {
+      if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1);
+      if ($(i) ~ /^ignored;?$/) g += $(i-1) } }
+  END { printf "%d %d %d %d\n", p, f, g, n }' "$log_file")
+failing=$(grep -E '^test .* \.\.\. FAILED$' "$log_file" | sed -E 's/^test (.*) \.\.\. FAILED$/\1/' | sort -u || true)
+
+if [ "$ignored" -gt 0 ]; then
+  echo "tests/run.sh: $ignored test(s) are #[ignore]d: nothing may be skipped" >&2
+  [ "$status" -ne 0 ] || status=1
+fi
 if [ "$status" -eq 0 ]; then
-  echo "tests/run.sh: ALL SUITES PASSED in ${elapsed}s"
+  echo "tests/run.sh: PASSED: $passed tests in $suites suites, 0 failed, in ${elapsed}s"
 else
-  echo "tests/run.sh: FAILED (cargo test exit $status) after ${elapsed}s" >&2
+  if [ -n "$failing" ]; then
+    echo "failing tests:" >&2
+    printf '  %s\n' $failing >&2
+  fi
+  echo "tests/run.sh: FAILED: $passed passed, $failed failed in $suites suites (cargo exit $status), ${elapsed}s" >&2
 fi
 exit "$status"
