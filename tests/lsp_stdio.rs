@@ -39,6 +39,8 @@ struct Lsp {
     /// The `goEnvDoctor` section this client answers `workspace/configuration` with; `None`:
     /// the client does not support `workspace/configuration`.
     config_reply: Option<Value>,
+    /// `initializationOptions.trusted`.
+    trusted: bool,
 }
 
 fn write_frame(w: &mut impl Write, msg: &Value) {
@@ -99,6 +101,7 @@ impl Lsp {
             diagnostics: HashMap::new(),
             log: Vec::new(),
             config_reply: None,
+            trusted: true,
         }
     }
 
@@ -213,7 +216,7 @@ impl Lsp {
                 "initializationOptions": {
                     "shell": support::shell("bash"),
                     "shellTimeoutSeconds": 30,
-                    "trusted": true,
+                    "trusted": self.trusted,
                     "userSettings": s.user_settings,
                 }
             }),
