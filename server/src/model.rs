@@ -49,7 +49,9 @@ impl Snapshot {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SideKind {
     #[default]
@@ -94,10 +96,21 @@ pub struct SideFacts {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum CommandResult<T> {
-    Ok { value: T, millis: u64 },
-    Failed { exit_code: Option<i32>, stderr: String, millis: u64 },
-    TimedOut { after_millis: u64 },
-    NotRun { reason: String },
+    Ok {
+        value: T,
+        millis: u64,
+    },
+    Failed {
+        exit_code: Option<i32>,
+        stderr: String,
+        millis: u64,
+    },
+    TimedOut {
+        after_millis: u64,
+    },
+    NotRun {
+        reason: String,
+    },
 }
 
 impl<T> CommandResult<T> {
@@ -239,7 +252,10 @@ pub struct EditorSettings {
 impl EditorSettings {
     /// The effective value of a dotted key: the one from the highest layer.
     pub fn get(&self, key: &str) -> Option<&Configured> {
-        self.values.iter().filter(|v| v.key == key).max_by_key(|v| v.layer)
+        self.values
+            .iter()
+            .filter(|v| v.key == key)
+            .max_by_key(|v| v.layer)
     }
 
     /// Effective `go.toolsEnvVars.*` overlay, by variable name.
@@ -394,9 +410,19 @@ pub enum Severity {
 #[serde(tag = "origin", rename_all = "kebab-case")]
 pub enum Origin {
     OsEnv,
-    EnvFile { path: PathBuf, line: u32 },
-    GorootGoEnv { path: PathBuf, line: u32 },
-    EditorSetting { path: PathBuf, key: String, line: u32 },
+    EnvFile {
+        path: PathBuf,
+        line: u32,
+    },
+    GorootGoEnv {
+        path: PathBuf,
+        line: u32,
+    },
+    EditorSetting {
+        path: PathBuf,
+        key: String,
+        line: u32,
+    },
     Default,
 }
 
@@ -455,15 +481,35 @@ pub struct Fix {
 pub enum FixAction {
     /// Set a VS Code setting (dotted key, e.g. `go.toolsEnvVars.GOPROXY`) in a settings file,
     /// creating the file when absent.
-    SetSetting { file: PathBuf, key: String, value: String },
-    RemoveSetting { file: PathBuf, key: String },
+    SetSetting {
+        file: PathBuf,
+        key: String,
+        value: String,
+    },
+    RemoveSetting {
+        file: PathBuf,
+        key: String,
+    },
     /// `go env -w KEY=VALUE` with the shell-side environment.
-    GoEnvWrite { key: String, value: String },
+    GoEnvWrite {
+        key: String,
+        value: String,
+    },
     /// `go env -u KEY`.
-    GoEnvUnset { key: String },
+    GoEnvUnset {
+        key: String,
+    },
     /// Edit the env file directly (when `go` cannot run): remove the line of KEY.
-    EnvFileRemoveLine { file: PathBuf, key: String, line: u32 },
-    CreateDirectory { path: PathBuf },
+    EnvFileRemoveLine {
+        file: PathBuf,
+        key: String,
+        line: u32,
+    },
+    CreateDirectory {
+        path: PathBuf,
+    },
     /// `go clean -cache`.
-    CleanCache { gocache: PathBuf },
+    CleanCache {
+        gocache: PathBuf,
+    },
 }

@@ -53,7 +53,10 @@ mod tests {
 
     #[test]
     fn redacts_bare_token() {
-        assert_eq!(redact("https://ghp_abc@goproxy.io"), "https://***@goproxy.io");
+        assert_eq!(
+            redact("https://ghp_abc@goproxy.io"),
+            "https://***@goproxy.io"
+        );
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn creatable(ctx: &Ctx, path: &Path) -> bool {
     }
     match pf.existing_ancestor.as_ref() {
         Some(a) => {
-            resolve::path_facts(ctx.snapshot, &a.to_string_lossy()).map_or(true, |af| af.writable)
+            resolve::path_facts(ctx.snapshot, &a.to_string_lossy()).is_none_or(|af| af.writable)
         }
         None => true,
     }

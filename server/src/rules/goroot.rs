@@ -228,7 +228,7 @@ fn installs_by_preference<'a>(ctx: &'a Ctx, hint: &str) -> Vec<&'a crate::model:
         .filter(|i| !same_path(ctx.snapshot, &i.goroot, hint))
         .filter(|i| {
             path_facts(ctx.snapshot, &i.goroot)
-                .map_or(true, |p| p.exists && p.kind == Some(FileKind::Dir))
+                .is_none_or(|p| p.exists && p.kind == Some(FileKind::Dir))
         })
         .collect();
     v.sort_by_key(|i| {
@@ -256,7 +256,7 @@ fn goroot_usable(ctx: &Ctx, g: &str) -> bool {
                 && p.readable
                 && p.goroot_layout
                     .as_ref()
-                    .map_or(true, |l| l.has_bin_go && l.has_src && l.has_pkg_tool)
+                    .is_none_or(|l| l.has_bin_go && l.has_src && l.has_pkg_tool)
         }
         None => true,
     }
@@ -953,7 +953,8 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     let versions_differ =
         matches!((&editor.go_version, &shell.go_version), (Some(a), Some(b)) if a != b);
     let same_root = same_path(ctx.snapshot, eg, sg);
-    if !same_root && !(implicit(editor) && implicit(shell) && versions_differ) {
+    let both_implicit = implicit(editor) && implicit(shell);
+    if !(same_root || both_implicit && versions_differ) {
         let message = format!(
             "{} uses GOROOT {eg} ({}, {}) but {} uses {sg} ({}, {}).",
             editor.label,

@@ -98,7 +98,7 @@ fn env(side: &EffectiveSide, key: &str) -> EnvValue {
 
 /// Go 1.21+ (or unknown) reads defaults from `$GOROOT/go.env`; older Go has built-ins.
 fn uses_go_env(side: &EffectiveSide) -> bool {
-    go_minor(side).map_or(true, |m| m >= 21)
+    go_minor(side).is_none_or(|m| m >= 21)
 }
 
 /// Nothing set and the go.env that should supply the default is missing.
@@ -831,7 +831,7 @@ fn goflags_issues(
     if ev.value.trim().is_empty() {
         return;
     }
-    let modern = go_minor(side).map_or(true, |m| m >= 17);
+    let modern = go_minor(side).is_none_or(|m| m >= 17);
     // Fields to drop and cmd/go's complaint.
     let mut invalid: Option<(String, Option<String>)> = None;
     let mut insecure: Vec<(String, &'static str)> = Vec::new();

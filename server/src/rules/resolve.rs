@@ -117,9 +117,9 @@ pub fn effective(snapshot: &Snapshot, kind: SideKind) -> Option<EffectiveSide> {
 
 /// Whether the side's facts are usable (the shell probe, when there is one, succeeded).
 pub fn probe_ok(side: &SideFacts) -> bool {
-    side.probe.as_ref().map_or(true, |p| {
-        matches!(p.outcome, crate::model::ProbeOutcome::Ok)
-    })
+    side.probe
+        .as_ref()
+        .is_none_or(|p| matches!(p.outcome, crate::model::ProbeOutcome::Ok))
 }
 
 fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> EffectiveSide {
