@@ -39,7 +39,7 @@ BIN="$TARGET_DIR/release/go-env-doctor"
 [ -x "$BIN" ] || { log "release binary missing at $BIN"; exit 1; }
 
 # --- a healthy world --------------------------------------------------------------------------
-WORLD=$(mktemp -d /tmp/ged-bench-XXXXXX)
+WORLD=$(mktemp -d /tmp/gedbench-XXXXXX)
 trap 'rm -rf "$WORLD"' EXIT
 HOME_DIR="$WORLD/home"
 WS="$WORLD/ws"

@@ -34,7 +34,7 @@ test_args=()
 if [ "${1:-}" = "--" ]; then shift; test_args=("$@"); fi
 
 log "cargo test --workspace --all-targets --no-fail-fast"
-log_file=$(mktemp /tmp/ged-tests-XXXXXX.log)
+log_file=$(mktemp /tmp/gedtests-XXXXXX.log)
 trap 'rm -f "$log_file"' EXIT
 status=0
 cargo test --workspace --all-targets --no-fail-fast -- "${test_args[@]}" 2>&1 | tee "$log_file" || status=$?
