@@ -526,6 +526,12 @@ fn add_settings_paths(snap: &mut Snapshot) {
         if pathlike && !v.value.is_empty() {
             want.insert((v.value.clone(), goroot));
         }
+        if v.key == "go.alternateTools.go" {
+            // Its version comes from the root it finds by itself (exe/../..).
+            if let Some(root) = go::own_goroot(Path::new(&v.value)) {
+                want.insert((root.to_string_lossy().into_owned(), true));
+            }
+        }
         if v.key == "go.gopath" || v.key.ends_with(".GOPATH") {
             for entry in std::env::split_paths(&v.value) {
                 want.insert((entry.to_string_lossy().into_owned(), false));
