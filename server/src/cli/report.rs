@@ -52,6 +52,16 @@ pub struct SideView {
     pub env: BTreeMap<String, EnvValue>,
 }
 
+/// "your shell (/bin/zsh)": the header names which shell was asked.
+fn shell_header_label(facts: &crate::model::SideFacts) -> String {
+    match &facts.probe {
+        Some(p) if !facts.label.contains('(') => {
+            format!("{} ({})", facts.label, p.shell.display())
+        }
+        _ => facts.label.clone(),
+    }
+}
+
 impl SideView {
     pub fn from_effective(side: &EffectiveSide) -> SideView {
         let goroot = side
@@ -98,9 +108,13 @@ impl Report {
         let shell = match &snapshot.shell {
             None => ShellState::NotProbed,
             Some(facts) => match resolve::effective(snapshot, SideKind::Shell) {
-                Some(side) => ShellState::Probed(SideView::from_effective(&side)),
+                Some(side) => {
+                    let mut view = SideView::from_effective(&side);
+                    view.label = shell_header_label(facts);
+                    ShellState::Probed(view)
+                }
                 None => ShellState::Failed {
-                    label: facts.label.clone(),
+                    label: shell_header_label(facts),
                     reason: facts
                         .probe
                         .as_ref()

@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::rules::resolve;
 use crate::settings::{self, paths::Os};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -89,7 +89,14 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             home: home.clone(),
             env: editor_env.clone(),
         };
-        snap.settings = read_settings(opts, &subst, home.as_deref(), &editor_env, os);
+        snap.settings = read_settings(
+            opts,
+            &subst,
+            home.as_deref(),
+            &editor_env,
+            os,
+            &Overrides::new(),
+        );
         snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
         snap.go_work = read_go_mod(&opts.folder.join("go.work"));
 
@@ -199,7 +206,8 @@ fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os
         helper_exe: opts.helper_exe.clone(),
         env: opts.editor_env.clone(),
     });
-    let label = format!("your shell ({})", shell_path.display());
+    // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
+    let label = "your shell".to_string();
     let Some(env) = env else {
         return SideFacts {
             kind: SideKind::Shell,
@@ -273,6 +281,95 @@ fn read_go_mod(path: &Path) -> Option<GoModFacts> {
     Some(settings::gomod::parse(path, &text))
 }
 
+/// The text of files as the editor holds them (unsaved buffers), by path: read instead of the
+/// file on disk.
+pub type Overrides = HashMap<PathBuf, String>;
+
+/// Re-read only what the user edits by hand — the editor settings files and go.mod/go.work —
+/// into `snap`, keeping every probe result: **no process runs** (the language server's
+/// keystroke path, SPEC §7). `overrides` holds unsaved buffer text, used instead of the disk;
+/// byte spans then refer to that text.
+///
+/// `snap` should be the snapshot as [`collect`] returned it: what `go` said on the editor side
+/// under run-environment keys the new settings change is dropped (resolve then derives those
+/// keys), and a failed editor `go` run becomes a `NotRun` (the edit may cure it; only a
+/// re-probe can tell). Paths the new settings name are stat'ed (no process either).
+pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Overrides) {
+    let editor_env = snap.editor.os_env.clone();
+    let os = Os::current();
+    let subst = settings::jsonc::Substitution {
+        workspace_folder: opts.folder.clone(),
+        home: snap.home.clone(),
+        env: editor_env.clone(),
+    };
+    let before = editor_run_env(snap);
+    snap.settings = read_settings(
+        opts,
+        &subst,
+        snap.home.clone().as_deref(),
+        &editor_env,
+        os,
+        overrides,
+    );
+    snap.go_mod = read_go_mod_with(&opts.folder.join("go.mod"), overrides);
+    snap.go_work = read_go_mod_with(&opts.folder.join("go.work"), overrides);
+    snap.disabled_checks = opts.disabled_checks.clone();
+    add_settings_paths(snap);
+    add_effective_paths(snap, SideKind::Editor);
+    let after = editor_run_env(snap);
+    let changed: Vec<&str> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(String::as_str)
+        .collect();
+    if !changed.is_empty() {
+        forget_go_output(&mut snap.editor, &changed);
+    }
+}
+
+/// What the editor side's `go` said about `keys` (and what derives from them) no longer holds:
+/// drop those keys from its `go env -json`, and turn its failed runs into not-runs.
+fn forget_go_output(side: &mut SideFacts, keys: &[&str]) {
+    let mut drop: Vec<&str> = keys.to_vec();
+    for k in keys {
+        match *k {
+            "GOPATH" => drop.push("GOMODCACHE"),
+            "GOROOT" => drop.extend(["GOTOOLDIR", "GOVERSION"]),
+            "GOPRIVATE" => drop.extend(["GONOPROXY", "GONOSUMDB"]),
+            _ => {}
+        }
+    }
+    if let Some(CommandResult::Ok { value, .. }) = side.go_env.as_mut() {
+        for k in &drop {
+            value.remove(*k);
+        }
+    }
+    fn stale<T>(r: &mut Option<CommandResult<T>>) {
+        if matches!(
+            r,
+            Some(CommandResult::Failed { .. }) | Some(CommandResult::TimedOut { .. })
+        ) {
+            *r = Some(CommandResult::NotRun {
+                reason: crate::rules::simulate::SIMULATED.to_string(),
+            });
+        }
+    }
+    stale(&mut side.go_env);
+    stale(&mut side.go_version);
+    stale(&mut side.gotoolchain);
+    if drop.contains(&"GOTOOLCHAIN") {
+        side.gotoolchain = None;
+    }
+}
+
+fn read_go_mod_with(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {
+    match overrides.get(path) {
+        Some(text) => Some(settings::gomod::parse(path, text)),
+        None => read_go_mod(path),
+    }
+}
+
 /// Settings files, lowest layer first: user, `*.code-workspace` in the folder, folder.
 fn read_settings(
     opts: &CheckOptions,
@@ -280,6 +377,7 @@ fn read_settings(
     home: Option<&Path>,
     env: &BTreeMap<String, String>,
     os: Os,
+    overrides: &Overrides,
 ) -> EditorSettings {
     use settings::jsonc::SettingsRoot;
     let mut out = EditorSettings {
@@ -305,6 +403,7 @@ fn read_settings(
             SettingsLayer::User,
             SettingsRoot::TopLevel,
             subst,
+            overrides,
         );
     }
     if let Ok(entries) = std::fs::read_dir(&opts.folder) {
@@ -321,6 +420,7 @@ fn read_settings(
                 SettingsLayer::Workspace,
                 SettingsRoot::WorkspaceFile,
                 subst,
+                overrides,
             );
         }
     }
@@ -331,6 +431,7 @@ fn read_settings(
         SettingsLayer::Folder,
         SettingsRoot::TopLevel,
         subst,
+        overrides,
     );
     out
 }
@@ -345,6 +446,7 @@ fn read_settings_file(
     layer: SettingsLayer,
     root: settings::jsonc::SettingsRoot,
     subst: &settings::jsonc::Substitution,
+    overrides: &Overrides,
 ) {
     let mut file = SettingsFile {
         path: path.to_path_buf(),
@@ -352,6 +454,15 @@ fn read_settings_file(
         exists: false,
         error: None,
     };
+    if let Some(text) = overrides.get(path) {
+        file.exists = true;
+        match settings::jsonc::parse_settings(path, text, layer, root, subst) {
+            Ok(values) => out.values.extend(values),
+            Err(e) => file.error = Some(e),
+        }
+        out.files.push(file);
+        return;
+    }
     let too_big = std::fs::metadata(path)
         .map(|m| m.len() > MAX_SETTINGS_BYTES)
         .unwrap_or(false);

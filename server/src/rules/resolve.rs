@@ -297,8 +297,10 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     }
 }
 
+/// Go's own variables (GOPROXY, GO111MODULE, CGO_ENABLED…), not every name that happens to
+/// start with GO (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*).
 fn is_go_var(k: &str) -> bool {
-    k.starts_with("GO") || k.starts_with("CGO_")
+    (k.starts_with("GO") && !k.contains('_')) || k.starts_with("CGO_")
 }
 
 /// vscode-go honours `go.goroot` only when the directory exists. A path unknown to the facts
