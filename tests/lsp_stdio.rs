@@ -782,3 +782,101 @@ fn configuration_is_pulled_and_pulled_again_on_change() {
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     assert!(lsp.shutdown().success());
 }
+
+/// Faults of the server's reaped children (`cminflt`, /proc/PID/stat field 11): every process
+/// the server starts and waits for adds to it, so an unchanged value means none ran.
+fn reaped_children_faults(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let rest = &stat[stat.rfind(')').unwrap() + 1..];
+    rest.split_whitespace().nth(8).unwrap().parse().unwrap()
+}
+
+fn publish_count(lsp: &Lsp) -> usize {
+    lsp.log
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .count()
+}
+
+/// Unsaved settings text is re-diagnosed at once from the cached probes — no process spawned —
+/// and the ranges follow the buffer: a line inserted above moves the diagnostic; pointing
+/// go.goroot at the shell's SDK in the buffer clears it; closing the buffer unsaved brings the
+/// file on disk back.
+#[test]
+fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
+    let settings = s.settings(&disk);
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let pid = lsp.child.id();
+    let faults_before = reaped_children_faults(pid);
+    let uri = file_uri(&settings);
+
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
+    );
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                "text": "  // 🦀 pinned by hand\n"
+            }]
+        }),
+    );
+    let moved = lsp.wait_diagnostics(&settings, |d| {
+        d.iter()
+            .any(|d| d["code"] == "goroot-mismatch" && d["range"]["start"]["line"] == 2)
+    });
+    let buffer = disk.replacen("{\n", "{\n  // 🦀 pinned by hand\n", 1);
+    let d = moved
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap();
+    let value = format!("\"{}\"", go121.display());
+    assert_eq!(
+        offset_of(&buffer, &d["range"]["start"], "utf-16"),
+        buffer.find(&value).unwrap()
+    );
+    let last = lsp
+        .log
+        .iter()
+        .rev()
+        .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .unwrap();
+    assert_eq!(last["params"]["version"], 2, "{last:#}");
+
+    // The buffer now names the shell's SDK: the mismatch is gone before any save.
+    let fixed = buffer.replace(&go121.display().to_string(), &go122.display().to_string());
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": fixed}]}),
+    );
+    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+
+    // Closed without saving: the file on disk speaks again.
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let again = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let d = again
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap();
+    assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
+    assert!(publish_count(&lsp) >= 4);
+    assert_eq!(
+        reaped_children_faults(pid),
+        faults_before,
+        "the server ran a process for a settings-only change"
+    );
+    assert!(lsp.shutdown().success());
+}

@@ -12,8 +12,8 @@ pub mod convert;
 mod hover;
 
 use crate::cli::{human, Report};
-use crate::facts::{self, CheckOptions};
-use crate::model::{Finding, Snapshot};
+use crate::facts::{self, CheckOptions, Overrides};
+use crate::model::{Finding, SideKind, Snapshot};
 use crate::rules;
 use convert::Encoding;
 use serde::Deserialize;
@@ -130,8 +130,39 @@ pub(crate) struct Doc {
 /// The last check of one workspace folder.
 #[derive(Debug, Clone)]
 pub(crate) struct Checked {
+    /// The snapshot as the probes left it (settings read from disk): the base every
+    /// settings-only re-check starts from.
+    pub probed: Snapshot,
+    /// `probed` with the settings as they are now (open buffers' text included).
     pub snapshot: Snapshot,
     pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// Rules run on `probed` with the settings re-read (`reread`, no process) with the open
+    /// buffers' text.
+    fn new(probed: Snapshot, opts: &CheckOptions, overrides: &Overrides, reread: bool) -> Checked {
+        let mut snapshot = probed.clone();
+        if reread {
+            facts::refresh_settings(&mut snapshot, opts, overrides);
+        }
+        let findings = rules::check(&snapshot);
+        Checked {
+            probed,
+            snapshot,
+            findings,
+        }
+    }
+
+    /// What the editor side's probe ran (its `go` and run environment) differs from what the
+    /// current settings would run: the probe is stale and a re-probe would learn something.
+    fn editor_probe_stale(&self) -> bool {
+        let ran = self.probed.editor.go.as_ref().map(|g| g.path.clone());
+        let would = rules::resolve::effective(&self.snapshot, SideKind::Editor)
+            .and_then(|e| e.go)
+            .map(|g| g.path);
+        ran != would || facts::editor_run_env(&self.probed) != facts::editor_run_env(&self.snapshot)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -140,6 +171,8 @@ pub(crate) struct State {
     pub config: Config,
     pub folders: Vec<PathBuf>,
     pub docs: HashMap<PathBuf, Doc>,
+    /// Bumped on every open/change/close: a check that read other buffers is refreshed.
+    pub docs_epoch: u64,
     pub results: BTreeMap<PathBuf, Checked>,
     /// Files we published non-empty diagnostics for (to clear them later).
     pub published: BTreeSet<PathBuf>,
@@ -200,7 +233,7 @@ impl Backend {
                 return;
             }
         }
-        let (opts, enc) = {
+        let (opts, enc, overrides, epoch) = {
             let state = self.state();
             if state.shut_down {
                 return;
@@ -210,19 +243,20 @@ impl Backend {
                 .iter()
                 .map(|f| self.options(&state, f))
                 .collect();
-            (opts, state.enc)
+            (opts, state.enc, overrides(&state), state.docs_epoch)
         };
         let started = std::time::Instant::now();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .iter()
                 .map(|o| {
-                    let snapshot = facts::collect(o);
-                    let findings = rules::check(&snapshot);
-                    (o.folder.clone(), Checked { snapshot, findings })
+                    // Just read from disk: only unsaved buffers can make a difference.
+                    let reread = !overrides.is_empty();
+                    let checked = Checked::new(facts::collect(o), o, &overrides, reread);
+                    (o.folder.clone(), checked)
                 })
                 .collect();
-            let diagnostics = diagnostics_by_file(&results, enc);
+            let diagnostics = diagnostics_by_file(&results, enc, &overrides);
             (results, diagnostics)
         })
         .await;
@@ -241,23 +275,63 @@ impl Backend {
                 return;
             }
             state.results = results;
-            let mut out: Vec<(PathBuf, Vec<Diagnostic>)> = state
-                .published
-                .iter()
-                .filter(|p| !diagnostics.contains_key(*p))
-                .map(|p| (p.clone(), Vec::new()))
-                .collect();
-            state.published = diagnostics.keys().cloned().collect();
-            out.extend(diagnostics);
-            out
+            if state.docs_epoch != epoch {
+                // Buffers changed while the probes ran: re-derive from them.
+                self.refresh_locked(&mut state)
+            } else {
+                replace_published(&mut state, diagnostics)
+            }
         };
         self.publish(to_publish).await;
     }
 
+    /// Re-diagnose every folder from its cached probes and the settings as they are now (open
+    /// buffers included): no process runs. Called with the state locked; returns what to
+    /// publish.
+    fn refresh_locked(&self, state: &mut State) -> Vec<(PathBuf, Vec<Diagnostic>)> {
+        let started = std::time::Instant::now();
+        let overrides = overrides(state);
+        let folders: Vec<PathBuf> = state.results.keys().cloned().collect();
+        for folder in folders {
+            let opts = self.options(state, &folder);
+            if let Some(checked) = state.results.get_mut(&folder) {
+                *checked = Checked::new(checked.probed.clone(), &opts, &overrides, true);
+            }
+        }
+        let diagnostics = diagnostics_by_file(&state.results, state.enc, &overrides);
+        tracing::debug!(
+            micros = started.elapsed().as_micros() as u64,
+            processes = 0,
+            "re-diagnosed from cached probes"
+        );
+        replace_published(state, diagnostics)
+    }
+
+    /// The settings-only re-check (SPEC §7 "Live"): from cached probes, no process. With
+    /// `reprobe_if_stale` (a save), a re-probe follows when the settings now choose another
+    /// editor `go` or run environment than the probe ran.
+    async fn refresh(&self, reprobe_if_stale: bool) {
+        let (to_publish, stale) = {
+            let mut state = self.state();
+            if state.shut_down || state.results.is_empty() {
+                return;
+            }
+            let out = self.refresh_locked(&mut state);
+            let stale = state.results.values().any(Checked::editor_probe_stale);
+            (out, stale)
+        };
+        self.publish(to_publish).await;
+        if reprobe_if_stale && stale {
+            tracing::debug!("the settings choose another editor go or environment: re-probing");
+            self.spawn_recheck(DEBOUNCE);
+        }
+    }
+
     async fn publish(&self, files: Vec<(PathBuf, Vec<Diagnostic>)>) {
         for (path, diags) in files {
+            let version = self.state().docs.get(&path).map(|d| d.version);
             match convert::file_uri(&path) {
-                Some(uri) => self.client.publish_diagnostics(uri, diags, None).await,
+                Some(uri) => self.client.publish_diagnostics(uri, diags, version).await,
                 None => tracing::warn!("cannot make a URI of {}", path.display()),
             }
         }
@@ -345,18 +419,42 @@ fn is_covered(path: &Path, state: &State) -> bool {
         })
 }
 
+/// Whether a change to this file (saved) calls for running the probes again, not only for
+/// re-reading the settings: go.mod/go.work, an env file, a `$GOROOT/go.env`.
+fn needs_reprobe(path: &Path, state: &State) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name == "go.mod"
+        || name == "go.work"
+        || state.results.values().any(|c| {
+            [Some(&c.probed.editor), c.probed.shell.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|s| {
+                    s.env_file.as_ref().is_some_and(|e| e.path == path)
+                        || s.goroot_env_files.values().any(|f| f.path == path)
+                })
+        })
+}
+
 /// Every finding as a diagnostic on the file of its first location, files read from disk (the
 /// text the snapshot's byte spans refer to). Identical diagnostics from several folders (user
 /// settings) are kept once.
 fn diagnostics_by_file(
     results: &BTreeMap<PathBuf, Checked>,
     enc: Encoding,
+    overrides: &Overrides,
 ) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let text_of = |p: &Path| -> Option<String> {
+        overrides
+            .get(p)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(p).ok())
+    };
     let mut read = |p: &Path| -> String {
         texts
             .entry(p.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(p).unwrap_or_default())
+            .or_insert_with(|| text_of(p).unwrap_or_default())
             .clone()
     };
     let mut out: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
@@ -367,7 +465,7 @@ fn diagnostics_by_file(
                 continue;
             };
             let text = read(&first.path);
-            let other = |p: &Path| std::fs::read_to_string(p).ok();
+            let other = |p: &Path| text_of(p);
             let diag = convert::diagnostic(finding, &text, enc, &other);
             let list = out.entry(first.path.clone()).or_default();
             if !list.contains(&diag) {
@@ -375,6 +473,32 @@ fn diagnostics_by_file(
             }
         }
     }
+    out
+}
+
+/// The open documents' text by path: what the checks read instead of the disk.
+fn overrides(state: &State) -> Overrides {
+    state
+        .docs
+        .iter()
+        .map(|(p, d)| (p.clone(), d.text.clone()))
+        .collect()
+}
+
+/// Record `diagnostics` as the published set; returns them plus empty lists for files that
+/// had diagnostics and no longer do.
+fn replace_published(
+    state: &mut State,
+    diagnostics: BTreeMap<PathBuf, Vec<Diagnostic>>,
+) -> Vec<(PathBuf, Vec<Diagnostic>)> {
+    let mut out: Vec<(PathBuf, Vec<Diagnostic>)> = state
+        .published
+        .iter()
+        .filter(|p| !diagnostics.contains_key(*p))
+        .map(|p| (p.clone(), Vec::new()))
+        .collect();
+    state.published = diagnostics.keys().cloned().collect();
+    out.extend(diagnostics);
     out
 }
 
@@ -552,64 +676,105 @@ impl LanguageServer for Backend {
         let Some(path) = uri_path(&params.text_document.uri) else {
             return;
         };
-        self.state().docs.insert(
-            path,
-            Doc {
-                text: params.text_document.text,
-                version: params.text_document.version,
-            },
-        );
+        let covered = {
+            let mut state = self.state();
+            state.docs.insert(
+                path.clone(),
+                Doc {
+                    text: params.text_document.text,
+                    version: params.text_document.version,
+                },
+            );
+            state.docs_epoch += 1;
+            is_covered(&path, &state)
+        };
+        if covered {
+            self.refresh(false).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let Some(path) = uri_path(&params.text_document.uri) else {
             return;
         };
-        let mut state = self.state();
-        let enc = state.enc;
-        let Some(doc) = state.docs.get_mut(&path) else {
-            tracing::warn!("change to a document that is not open: {}", path.display());
-            return;
-        };
-        for change in params.content_changes {
-            match change.range {
-                Some(r) => {
-                    let start = convert::offset(&doc.text, r.start, enc);
-                    let end = convert::offset(&doc.text, r.end, enc).max(start);
-                    doc.text.replace_range(start..end, &change.text);
+        let covered = {
+            let mut state = self.state();
+            let enc = state.enc;
+            let Some(doc) = state.docs.get_mut(&path) else {
+                tracing::warn!("change to a document that is not open: {}", path.display());
+                return;
+            };
+            for change in params.content_changes {
+                match change.range {
+                    Some(r) => {
+                        let start = convert::offset(&doc.text, r.start, enc);
+                        let end = convert::offset(&doc.text, r.end, enc).max(start);
+                        doc.text.replace_range(start..end, &change.text);
+                    }
+                    None => doc.text = change.text,
                 }
-                None => doc.text = change.text,
             }
+            doc.version = params.text_document.version;
+            state.docs_epoch += 1;
+            is_covered(&path, &state)
+        };
+        // Unsaved settings text is re-diagnosed at once from the cached probes.
+        if covered {
+            self.refresh(false).await;
         }
-        doc.version = params.text_document.version;
-        // The facts are read from disk: unsaved text changes nothing until it is saved.
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let covered = uri_path(&params.text_document.uri)
-            .is_some_and(|path| is_covered(&path, &self.state()));
-        if covered {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        let (covered, reprobe) = {
+            let state = self.state();
+            (is_covered(&path, &state), needs_reprobe(&path, &state))
+        };
+        if reprobe {
+            // go.mod/go.work or the env file: what `go` says may change.
             self.spawn_recheck(DEBOUNCE);
+        } else if covered {
+            // A settings file: re-diagnosed without a process; re-probed only when the saved
+            // settings make the editor run another `go` or environment.
+            self.refresh(true).await;
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        if let Some(path) = uri_path(&params.text_document.uri) {
-            self.state().docs.remove(&path);
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        let covered = {
+            let mut state = self.state();
+            let was_open = state.docs.remove(&path).is_some();
+            state.docs_epoch += 1;
+            was_open && is_covered(&path, &state)
+        };
+        // Unsaved text thrown away: back to the file on disk.
+        if covered {
+            self.refresh(false).await;
         }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let covered = {
+        let (covered, reprobe) = {
             let state = self.state();
-            params
+            let paths: Vec<PathBuf> = params
                 .changes
                 .iter()
                 .filter_map(|c| uri_path(&c.uri))
-                .any(|p| is_covered(&p, &state))
+                .collect();
+            (
+                paths.iter().any(|p| is_covered(p, &state)),
+                paths.iter().any(|p| needs_reprobe(p, &state)),
+            )
         };
-        if covered {
+        if reprobe {
             self.spawn_recheck(DEBOUNCE);
+        } else if covered {
+            self.refresh(true).await;
         }
     }
 
