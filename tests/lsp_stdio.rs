@@ -880,3 +880,128 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// A quick fix asked for with a diagnostic of an older version of the open document is
+/// refused, saying why, instead of editing text that moved.
+#[test]
+fn a_fix_for_an_older_document_version_is_refused_with_the_reason() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
+    let settings = s.settings(&disk);
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let uri = file_uri(&settings);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
+    );
+    let v1 = lsp.wait_diagnostics(&settings, |d| {
+        d.iter()
+            .any(|d| d["code"] == "goroot-mismatch" && d["data"]["version"] == 1)
+    });
+    let old = v1
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    lsp.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{
+                "range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}},
+                "text": "\n  \"editor.tabSize\": 2,"
+            }]
+        }),
+    );
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": old["range"],
+            "context": {"diagnostics": [old]}
+        }),
+    );
+    let actions = actions.as_array().unwrap();
+    assert!(!actions.is_empty(), "no answer at all");
+    for a in actions {
+        assert!(a["edit"].is_null(), "an edit against moved text: {a:#}");
+        let reason = a["disabled"]["reason"].as_str().unwrap_or("");
+        assert!(reason.contains("changed"), "{a:#}");
+    }
+    // The re-check of version 2 offers the fix again, as a versioned edit.
+    let v2 = lsp.wait_diagnostics(&settings, |d| {
+        d.iter()
+            .any(|d| d["code"] == "goroot-mismatch" && d["data"]["version"] == 2)
+    });
+    let fresh = v2
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": fresh["range"],
+            "context": {"diagnostics": [fresh]}
+        }),
+    );
+    assert_eq!(actions[0]["isPreferred"], true, "{actions:#}");
+    assert_eq!(
+        actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
+        2
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// A `GOROOT=` line in the env file naming a missing directory: `go` cannot run, so the fix is
+/// a direct edit deleting that line (nothing else in the file changes).
+#[test]
+fn env_file_goroot_line_is_deleted_by_a_direct_edit() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    let text = "GOPRIVATE=example.com/private\nGOROOT=/nonexistent/go\n";
+    std::fs::write(&env_file, text).unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&env_file, |d| {
+        d.iter().any(|d| d["range"]["start"]["line"] == 1)
+    });
+    let mut deleted = None;
+    for diag in diags.iter().filter(|d| d["range"]["start"]["line"] == 1) {
+        let actions = lsp.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": file_uri(&env_file)},
+                "range": diag["range"],
+                "context": {"diagnostics": [diag]}
+            }),
+        );
+        for a in actions.as_array().into_iter().flatten() {
+            let Some(change) = a["edit"]["documentChanges"].get(0) else {
+                continue;
+            };
+            let fixed = apply(text, change["edits"].as_array().unwrap(), "utf-16");
+            deleted = Some((diag["code"].clone(), a["title"].clone(), fixed));
+        }
+    }
+    let (code, title, fixed) =
+        deleted.unwrap_or_else(|| panic!("no line-deleting fix among {diags:#?}"));
+    assert_eq!(fixed, "GOPRIVATE=example.com/private\n", "{code} / {title}");
+    assert!(
+        title.as_str().unwrap().contains("GOROOT"),
+        "{code}: {title}"
+    );
+    assert!(lsp.shutdown().success());
+}

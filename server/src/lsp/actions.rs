@@ -11,11 +11,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tower_lsp_server::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command, CreateFile,
-    Diagnostic, DocumentChangeOperation, DocumentChanges, OneOf,
+    CodeAction, CodeActionDisabled, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command,
+    CreateFile, Diagnostic, DocumentChangeOperation, DocumentChanges, OneOf,
     OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp, TextDocumentEdit,
     TextEdit, Uri, WorkspaceEdit,
 };
+
+/// Why a fix for a diagnostic of an older document version is refused.
+pub(super) const MOVED_ON: &str =
+    "the document changed since this problem was found; wait for go-env-doctor to re-check it";
 
 /// How long `go env -w/-u` may take.
 const GO_ENV_TIMEOUT: Duration = Duration::from_secs(30);
@@ -50,7 +54,28 @@ pub(super) fn code_actions(
     let mut out = Vec::new();
     for diag in &params.context.diagnostics {
         let mut first = true;
-        for fix in convert::fixes_of(diag) {
+        let (fixes, version) = convert::payload_of(diag);
+        let moved_on = match (version, doc_path.as_ref().and_then(|p| state.docs.get(p))) {
+            (Some(v), Some(doc)) => doc.version != v,
+            _ => false,
+        };
+        if moved_on {
+            // The problem was found in an older text: an edit computed now could land on
+            // something else. Say so instead of guessing (the re-check follows the change).
+            for fix in &fixes {
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diag.clone()]),
+                    disabled: Some(CodeActionDisabled {
+                        reason: MOVED_ON.to_string(),
+                    }),
+                    ..CodeAction::default()
+                }));
+            }
+            continue;
+        }
+        for fix in fixes {
             if let Some(mut action) = ctx.action(&fix, diag) {
                 action.is_preferred = Some(first);
                 first = false;
@@ -105,7 +130,10 @@ impl Ctx<'_> {
                 None,
                 Some(self.command(&fix.title, CMD_CREATE_DIRECTORY, json!({ "path": path }))),
             ),
-            FixAction::EnvFileRemoveLine { .. } | FixAction::CleanCache { .. } => {
+            FixAction::EnvFileRemoveLine { file, key, line } => {
+                (Some(self.remove_line_edit(file, key, *line)?), None)
+            }
+            FixAction::CleanCache { .. } => {
                 tracing::debug!("no code action yet for fix {:?}", fix.action);
                 return None;
             }
@@ -206,6 +234,41 @@ impl Ctx<'_> {
                 ..WorkspaceEdit::default()
             }
         }
+    }
+
+    /// Delete line `line` (1-based) of an env file, when it still sets `key` (the file may have
+    /// changed since the check). For a `go` that cannot run at all (a bad `GOROOT=` line).
+    fn remove_line_edit(&self, file: &Path, key: &str, line: u32) -> Option<WorkspaceEdit> {
+        let uri = convert::file_uri(file)?;
+        let (text, version) = match self.docs.get(file) {
+            Some(doc) => (doc.text.clone(), Some(doc.version)),
+            None => match std::fs::read(file) {
+                Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), None),
+                Err(e) => {
+                    tracing::info!("no quick fix: cannot read {}: {e}", file.display());
+                    return None;
+                }
+            },
+        };
+        let index = usize::try_from(line.checked_sub(1)?).ok()?;
+        let start: usize = text.split_inclusive('\n').take(index).map(str::len).sum();
+        let this = text.split_inclusive('\n').nth(index)?;
+        let sets_key = this
+            .trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if !sets_key {
+            tracing::info!(
+                "no quick fix: line {line} of {} no longer sets {key}",
+                file.display()
+            );
+            return None;
+        }
+        let edit = TextEdit {
+            range: convert::range(&text, start, start + this.len(), self.enc),
+            new_text: String::new(),
+        };
+        Some(self.workspace_edit(uri, version, vec![edit]))
     }
 
     /// A new settings file holding the member: a `CreateFile` operation and its text.

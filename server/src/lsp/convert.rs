@@ -164,13 +164,37 @@ pub fn diagnostic(
 
 /// The fixes a diagnostic we published carries in `data`.
 pub fn fixes_of(diag: &Diagnostic) -> Vec<Fix> {
+    payload_of(diag).0
+}
+
+/// The fixes a diagnostic we published carries in `data`, and the version of the open
+/// document it was computed against (`None`: computed from the file on disk). `data` is
+/// either the fixes array, or `{"fixes": [...], "version": N}` for an open document.
+pub fn payload_of(diag: &Diagnostic) -> (Vec<Fix>, Option<i32>) {
     if diag.source.as_deref() != Some(SOURCE) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    diag.data
-        .clone()
-        .and_then(|d| serde_json::from_value(d).ok())
-        .unwrap_or_default()
+    let Some(data) = diag.data.clone() else {
+        return (Vec::new(), None);
+    };
+    let version = data
+        .get("version")
+        .and_then(|v| v.as_i64())
+        .and_then(|v| i32::try_from(v).ok());
+    let fixes = match data {
+        serde_json::Value::Object(mut m) => m.remove("fixes").unwrap_or_default(),
+        other => other,
+    };
+    (serde_json::from_value(fixes).unwrap_or_default(), version)
+}
+
+/// Mark a diagnostic as computed against version `version` of the open document.
+pub fn stamp_version(diag: &mut Diagnostic, version: i32) {
+    let fixes = diag
+        .data
+        .take()
+        .unwrap_or(serde_json::Value::Array(Vec::new()));
+    diag.data = Some(serde_json::json!({ "fixes": fixes, "version": version }));
 }
 
 #[cfg(test)]

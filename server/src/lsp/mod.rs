@@ -245,6 +245,14 @@ impl Backend {
                 .collect();
             (opts, state.enc, overrides(&state), state.docs_epoch)
         };
+        let versions: HashMap<PathBuf, i32> = {
+            let state = self.state();
+            state
+                .docs
+                .iter()
+                .map(|(p, d)| (p.clone(), d.version))
+                .collect()
+        };
         let started = std::time::Instant::now();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
@@ -256,7 +264,7 @@ impl Backend {
                     (o.folder.clone(), checked)
                 })
                 .collect();
-            let diagnostics = diagnostics_by_file(&results, enc, &overrides);
+            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
             (results, diagnostics)
         })
         .await;
@@ -298,7 +306,12 @@ impl Backend {
                 *checked = Checked::new(checked.probed.clone(), &opts, &overrides, true);
             }
         }
-        let diagnostics = diagnostics_by_file(&state.results, state.enc, &overrides);
+        let versions: HashMap<PathBuf, i32> = state
+            .docs
+            .iter()
+            .map(|(p, d)| (p.clone(), d.version))
+            .collect();
+        let diagnostics = diagnostics_by_file(&state.results, state.enc, &overrides, &versions);
         tracing::debug!(
             micros = started.elapsed().as_micros() as u64,
             processes = 0,
@@ -443,6 +456,7 @@ fn diagnostics_by_file(
     results: &BTreeMap<PathBuf, Checked>,
     enc: Encoding,
     overrides: &Overrides,
+    versions: &HashMap<PathBuf, i32>,
 ) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
     let text_of = |p: &Path| -> Option<String> {
@@ -466,7 +480,10 @@ fn diagnostics_by_file(
             };
             let text = read(&first.path);
             let other = |p: &Path| text_of(p);
-            let diag = convert::diagnostic(finding, &text, enc, &other);
+            let mut diag = convert::diagnostic(finding, &text, enc, &other);
+            if let Some(v) = versions.get(&first.path) {
+                convert::stamp_version(&mut diag, *v);
+            }
             let list = out.entry(first.path.clone()).or_default();
             if !list.contains(&diag) {
                 list.push(diag);
