@@ -49,10 +49,8 @@ export function binaryName(platform: NodeJS.Platform): string {
 function pathLookup(input: LookupInput): string[] {
   const sep = input.platform === "win32" ? ";" : ":";
   const dirs = (input.env.PATH ?? input.env.Path ?? "").split(sep).filter((d) => d.length > 0);
-  const names =
-    input.platform === "win32" ? [binaryName(input.platform)] : [binaryName(input.platform)];
   const join = input.platform === "win32" ? path.win32.join : path.posix.join;
-  return dirs.flatMap((d) => names.map((n) => join(d, n)));
+  return dirs.map((d) => join(d, binaryName(input.platform)));
 }
 
 /**

@@ -73,7 +73,7 @@ function tooltipSides(folders: FolderSides[]): string[] {
       lines.push(f.folder);
     }
     for (const s of f.sides) {
-      const who = s.role === "editor" ? "Editor" : "Shell ";
+      const who = s.role === "editor" ? "Editor" : "Shell";
       lines.push(`${who}: ${s.cells.join(" · ")}`);
     }
   }

@@ -54,7 +54,7 @@ describe("statusView", () => {
     const v = statusView({ checking: false, errors: 1, warnings: 2, folders });
     expect(v.text).toBe("$(warning) Go env: 3");
     expect(v.tooltip).toContain("1 error, 2 warnings");
-    expect(v.tooltip).toContain("Shell : your shell (/bin/bash) · go1.22.10 · GOROOT /sdk/go1.22.10");
+    expect(v.tooltip).toContain("Shell: your shell (/bin/bash) · go1.22.10 · GOROOT /sdk/go1.22.10");
   });
 
   it("spins while checking and says when the server is not running", () => {
