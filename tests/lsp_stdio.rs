@@ -1005,3 +1005,57 @@ fn env_file_goroot_line_is_deleted_by_a_direct_edit() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// `goEnvDoctor.cleanCache`: `go clean -cache -n` first (reported as progress), then
+/// `go clean -cache` with the shell's go, between `$/progress` begin and end.
+#[test]
+fn clean_cache_command_lists_first_then_cleans_with_progress() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let cache = s.root.join("gocache");
+    for sub in ["00", "ab"] {
+        std::fs::create_dir_all(cache.join(sub)).unwrap();
+        std::fs::write(cache.join(sub).join("entry-a"), "x").unwrap();
+    }
+    std::fs::write(cache.join("README"), "kept").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    let init = lsp.initialize(&s, &["utf-16"]);
+    assert!(init["capabilities"]["executeCommandProvider"]["commands"]
+        .to_string()
+        .contains("goEnvDoctor.cleanCache"));
+    // The first check has run when an explicit re-check returns.
+    lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.recheck", "arguments": []}),
+    );
+    let out = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.cleanCache", "arguments": [{"gocache": cache}]}),
+    );
+    assert_eq!(out, "removed 2 cache entries", "{out:#}");
+    assert!(!cache.join("00").exists() && !cache.join("ab").exists());
+    assert!(cache.join("README").exists());
+    let progress: Vec<&Value> = lsp
+        .log
+        .iter()
+        .filter(|m| m["method"] == "$/progress")
+        .collect();
+    let kinds: Vec<&str> = progress
+        .iter()
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["begin", "report", "end"], "{progress:#?}");
+    assert_eq!(progress[0]["params"]["value"]["cancellable"], true);
+    let report = progress[1]["params"]["value"]["message"].as_str().unwrap();
+    assert!(report.contains("go clean -cache -n: 2 entries"), "{report}");
+    assert!(lsp
+        .log
+        .iter()
+        .any(|m| m["method"] == "window/workDoneProgress/create"));
+    assert!(lsp.shutdown().success());
+}

@@ -3,12 +3,16 @@
 //! commands the server runs with the shell-side environment.
 
 use super::convert::{self, Encoding};
-use super::{Backend, Doc, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE};
+use super::{
+    Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
+};
 use crate::model::{Fix, FixAction, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::lsp_types::{
     CodeAction, CodeActionDisabled, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command,
@@ -16,6 +20,7 @@ use tower_lsp_server::lsp_types::{
     OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp, TextDocumentEdit,
     TextEdit, Uri, WorkspaceEdit,
 };
+use tower_lsp_server::{Cancellable, OngoingProgress, Unbounded};
 
 /// Why a fix for a diagnostic of an older document version is refused.
 pub(super) const MOVED_ON: &str =
@@ -133,10 +138,17 @@ impl Ctx<'_> {
             FixAction::EnvFileRemoveLine { file, key, line } => {
                 (Some(self.remove_line_edit(file, key, *line)?), None)
             }
-            FixAction::CleanCache { .. } => {
-                tracing::debug!("no code action yet for fix {:?}", fix.action);
-                return None;
-            }
+            FixAction::CleanCache { gocache } => (
+                None,
+                Some(self.command(
+                    &format!(
+                        "{} (lists what `go clean -cache -n` removes first)",
+                        fix.title
+                    ),
+                    CMD_CLEAN_CACHE,
+                    json!({ "gocache": gocache }),
+                )),
+            ),
         };
         Some(CodeAction {
             title: fix.title.clone(),
@@ -301,6 +313,107 @@ impl Ctx<'_> {
     }
 }
 
+/// The snapshot of the folder a command names (`folder` argument), else the first.
+fn snapshot_for(backend: &Backend, arg: &serde_json::Value) -> Result<Snapshot, String> {
+    let state = backend.state();
+    let folder = arg
+        .get("folder")
+        .and_then(|f| f.as_str())
+        .map(PathBuf::from)
+        .filter(|f| state.results.contains_key(f))
+        .or_else(|| state.results.keys().next().cloned())
+        .ok_or("no workspace folder has been checked yet")?;
+    state
+        .results
+        .get(&folder)
+        .map(|c| c.snapshot.clone())
+        .ok_or_else(|| "no workspace folder has been checked yet".to_string())
+}
+
+/// `goEnvDoctor.cleanCache`: `go clean -cache -n` first (what would go, reported as progress),
+/// then `go clean -cache` with `$/progress` and a cancel button; cancelling kills it. Runs with
+/// the shell side's `go` and environment (GOCACHE = the `gocache` argument when given).
+/// Returns the closing message.
+pub(super) async fn clean_cache(
+    backend: &Backend,
+    arg: serde_json::Value,
+    cancel: Arc<AtomicBool>,
+    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
+) -> Result<String, String> {
+    let snapshot = snapshot_for(backend, &arg)?;
+    let side = snapshot
+        .shell
+        .as_ref()
+        .filter(|s| s.go.is_some())
+        .unwrap_or(&snapshot.editor);
+    let go = side
+        .go
+        .as_ref()
+        .map(|g| g.path.clone())
+        .ok_or_else(|| format!("{} has no go to run", side.label))?;
+    let mut env = side.os_env.clone();
+    env.insert("GOTOOLCHAIN".into(), "local".into());
+    if let Some(cache) = arg.get("gocache").and_then(|v| v.as_str()) {
+        env.insert("GOCACHE".into(), cache.to_string());
+    }
+    let folder = snapshot.folder.clone();
+    let (go2, env2, folder2) = (go.clone(), env.clone(), folder.clone());
+    let preview = tokio::task::spawn_blocking(move || {
+        crate::facts::process::run(
+            &go2,
+            &["clean", "-cache", "-n"],
+            &env2,
+            &folder2,
+            GO_ENV_TIMEOUT,
+        )
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let listed = match preview {
+        crate::model::CommandResult::Ok { value, .. } => value
+            .split_whitespace()
+            .filter(|w| *w != "rm" && !w.starts_with('-'))
+            .count(),
+        other => return Err(format!("go clean -cache -n: {other:?}")),
+    };
+    if let Some(p) = progress {
+        p.report_with_message(
+            format!("go clean -cache -n: {listed} entries to remove; running go clean -cache"),
+            Some(true),
+        )
+        .await;
+    }
+    tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(&go)
+            .args(["clean", "-cache"])
+            .env_clear()
+            .envs(&env)
+            .current_dir(&folder)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", go.display()))?;
+        loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                return if status.success() {
+                    Ok(format!("removed {listed} cache entries"))
+                } else {
+                    Err(format!("go clean -cache failed ({status})"))
+                };
+            }
+            if cancel.load(Ordering::SeqCst) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok("cancelled".to_string());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
 /// Run one of the fix commands; the caller re-checks afterwards.
 pub(super) async fn execute(
     backend: &Backend,
@@ -331,21 +444,7 @@ pub(super) async fn execute(
     } else {
         vec!["-u".into(), key.clone()]
     };
-    let snapshot: Snapshot = {
-        let state = backend.state();
-        let folder = arg
-            .get("folder")
-            .and_then(|f| f.as_str())
-            .map(PathBuf::from)
-            .filter(|f| state.results.contains_key(f))
-            .or_else(|| state.results.keys().next().cloned())
-            .ok_or("no workspace folder has been checked yet")?;
-        state
-            .results
-            .get(&folder)
-            .map(|c| c.snapshot.clone())
-            .ok_or("no workspace folder has been checked yet")?
-    };
+    let snapshot: Snapshot = snapshot_for(backend, &arg)?;
     tokio::task::spawn_blocking(move || run_go_env(&snapshot, &go_args))
         .await
         .map_err(|e| e.to_string())?

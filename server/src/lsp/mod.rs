@@ -20,10 +20,11 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::lsp_types::request::WorkDoneProgressCreate;
 use tower_lsp_server::lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
@@ -32,9 +33,10 @@ use tower_lsp_server::lsp_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
     HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    LSPAny, MessageType, OneOf, PositionEncodingKind, Registration, ResourceOperationKind,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkspaceFoldersServerCapabilities,
+    LSPAny, MessageType, NumberOrString, OneOf, PositionEncodingKind, Registration,
+    ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkDoneProgressCancelParams, WorkDoneProgressCreateParams, WorkspaceFoldersServerCapabilities,
     WorkspaceServerCapabilities,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server, UriExt};
@@ -47,6 +49,7 @@ pub const CMD_REPORT: &str = "goEnvDoctor.report";
 pub const CMD_GO_ENV_WRITE: &str = "goEnvDoctor.goEnvWrite";
 pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
 pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
+pub const CMD_CLEAN_CACHE: &str = "goEnvDoctor.cleanCache";
 
 /// Run the server on stdin/stdout until the client says `exit`.
 pub fn run() -> ExitCode {
@@ -69,7 +72,9 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(|client| Backend::new(client, helper_exe));
+        let (service, socket) = LspService::build(|client| Backend::new(client, helper_exe))
+            .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+            .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
@@ -192,6 +197,8 @@ pub(crate) struct Backend {
     state: Arc<Mutex<State>>,
     generation: Arc<AtomicU64>,
     helper_exe: PathBuf,
+    /// Cancel flags of running `$/progress` work, by token.
+    cancels: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
 }
 
 impl Backend {
@@ -201,7 +208,66 @@ impl Backend {
             state: Arc::default(),
             generation: Arc::default(),
             helper_exe,
+            cancels: Arc::default(),
         }
+    }
+
+    /// `window/workDoneProgress/cancel`: the user pressed cancel on our progress.
+    async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        let key = token_key(&params.token);
+        let cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(flag) = cancels.get(&key) {
+            tracing::info!(token = %key, "cancelled by the client");
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// `goEnvDoctor.cleanCache` with `$/progress` (a client-created token when the client
+    /// supports it) and cancellation.
+    async fn clean_cache(&self, arg: LSPAny) -> std::result::Result<String, String> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let token = NumberOrString::String(format!(
+            "goEnvDoctor.cleanCache/{}",
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let key = token_key(&token);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), cancel.clone());
+        let created = self
+            .client
+            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: token.clone(),
+            })
+            .await
+            .is_ok();
+        let progress = if created {
+            Some(
+                self.client
+                    .progress(token, "go clean -cache")
+                    .with_message("go clean -cache -n")
+                    .with_cancel_button()
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let outcome = actions::clean_cache(self, arg, cancel, progress.as_ref()).await;
+        if let Some(p) = progress {
+            let end = match &outcome {
+                Ok(m) => m.clone(),
+                Err(e) => format!("failed: {e}"),
+            };
+            p.finish_with_message(end).await;
+        }
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
+        outcome
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
@@ -519,6 +585,13 @@ fn replace_published(
     out
 }
 
+fn token_key(t: &NumberOrString) -> String {
+    match t {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    }
+}
+
 fn uri_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
@@ -606,6 +679,7 @@ impl LanguageServer for Backend {
                         CMD_GO_ENV_WRITE,
                         CMD_GO_ENV_UNSET,
                         CMD_CREATE_DIRECTORY,
+                        CMD_CLEAN_CACHE,
                     ]
                     .iter()
                     .map(|c| c.to_string())
@@ -831,6 +905,18 @@ impl LanguageServer for Backend {
                 Ok(None)
             }
             CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
+            CMD_CLEAN_CACHE => match self.clean_cache(arg).await {
+                Ok(msg) => {
+                    self.spawn_recheck(Duration::ZERO);
+                    Ok(Some(LSPAny::String(msg)))
+                }
+                Err(msg) => {
+                    self.client
+                        .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                        .await;
+                    Err(Error::invalid_params(msg))
+                }
+            },
             CMD_GO_ENV_WRITE | CMD_GO_ENV_UNSET | CMD_CREATE_DIRECTORY => {
                 let outcome = actions::execute(self, &params.command, arg).await;
                 match outcome {
