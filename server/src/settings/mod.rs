@@ -3,6 +3,7 @@
 
 pub mod envfile;
 pub mod gomod;
+pub mod idea;
 pub mod jsonc;
 pub mod paths;
 
