@@ -47,8 +47,8 @@ step lint npm run --silent lint
 step typecheck npm run --silent typecheck
 
 printf '\n== unit tests\n'
-unit_json=$(mktemp)
-npx --no-install vitest run --reporter=default --reporter=json --outputFile="$unit_json"
+unit_json=$(mktemp --suffix=.json)
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$unit_json"
 unit_rc=$?
 unit_pass=$(node -e 'try{const r=require(process.argv[1]);console.log(r.numPassedTests)}catch{console.log(0)}' "$unit_json")
 unit_fail=$(node -e 'try{const r=require(process.argv[1]);console.log(r.numFailedTests)}catch{console.log(0)}' "$unit_json")

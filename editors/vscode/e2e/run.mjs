@@ -80,6 +80,62 @@ const MISMATCH_SETTINGS = (goroot) => `{
 }
 `;
 
+/**
+ * Install the vsix into a fresh profile and start code-server in its own process group.
+ * `extraArgs`: e.g. `--disable-workspace-trust` for suites that do not exercise trust.
+ */
+async function startCodeServer(s, env, name, extraArgs) {
+  const userData = path.join(s.root, name, "user-data");
+  const extensions = path.join(s.root, name, "extensions");
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  fs.mkdirSync(extensions, { recursive: true });
+  fs.copyFileSync(path.join(s.userData, "User/settings.json"), path.join(userData, "User/settings.json"));
+  const profile = ["--user-data-dir", userData, "--extensions-dir", extensions];
+  execFileSync(CODE_SERVER, [...profile, "--install-extension", VSIX], { env, stdio: "inherit" });
+  const port = await freePort();
+  const serverLog = fs.openSync(path.join(ART, `code-server-${name}.log`), "w");
+  const cs = spawn(
+    CODE_SERVER,
+    [
+      ...profile,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-getting-started-override",
+      "--disable-proxy",
+      ...extraArgs,
+    ],
+    { env, detached: true, stdio: ["ignore", serverLog, serverLog] },
+  );
+  try {
+    await waitHealthy(port, cs);
+  } catch (e) {
+    await stopCodeServer(cs);
+    throw e;
+  }
+  return { cs, port };
+}
+
+/** VS Code keeps a disconnected extension host (and our server) alive for hours: kill the
+ * whole process group. */
+async function stopCodeServer(cs) {
+  if (!cs) return;
+  try {
+    process.kill(-cs.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  try {
+    process.kill(-cs.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /** Everything the run needs on disk: HOME with a login rc, profile dirs, two workspaces. */
 function setup(t) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "ged-vscode-e2e-"));
@@ -116,6 +172,10 @@ function setup(t) {
   fs.writeFileSync(path.join(mismatch, "go.mod"), "module example.com/mismatch\n\ngo 1.21\n");
   d("ws/mismatch/.vscode");
   fs.writeFileSync(path.join(mismatch, ".vscode/settings.json"), MISMATCH_SETTINGS(t.GO_1_21_13));
+  const untrusted = d("ws/untrusted");
+  fs.writeFileSync(path.join(untrusted, "go.mod"), "module example.com/untrusted\n\ngo 1.21\n");
+  d("ws/untrusted/.vscode");
+  fs.writeFileSync(path.join(untrusted, ".vscode/settings.json"), MISMATCH_SETTINGS(t.GO_1_21_13));
   const healthy = d("ws/healthy");
   fs.writeFileSync(path.join(healthy, "go.mod"), "module example.com/healthy\n\ngo 1.21\n");
   return {
@@ -126,6 +186,7 @@ function setup(t) {
     xdg: { XDG_CONFIG_HOME: d("xdg/config"), XDG_DATA_HOME: d("xdg/data"), XDG_CACHE_HOME: d("xdg/cache") },
     userSettingsFixture,
     mismatch,
+    untrusted,
     healthy,
   };
 }
@@ -217,31 +278,13 @@ async function main() {
     RUST_LOG: "go_env_doctor=debug",
     ...s.xdg,
   };
-  const profile = ["--user-data-dir", s.userData, "--extensions-dir", s.extensions];
-  execFileSync(CODE_SERVER, [...profile, "--install-extension", VSIX], { env, stdio: "inherit" });
-  const port = await freePort();
-  const serverLog = fs.openSync(path.join(ART, "code-server.log"), "w");
-  const cs = spawn(
-    CODE_SERVER,
-    [
-      ...profile,
-      "--bind-addr",
-      `127.0.0.1:${port}`,
-      "--auth",
-      "none",
-      "--disable-telemetry",
-      "--disable-update-check",
-      "--disable-getting-started-override",
-      "--disable-proxy",
-      // Trust is not what these scenarios exercise: workspace.isTrusted is true.
-      "--disable-workspace-trust",
-    ],
-    { env, detached: true, stdio: ["ignore", serverLog, serverLog] },
-  );
+  const suiteA = await startCodeServer(s, env, "suite-a", ["--disable-workspace-trust"]);
+  const cs = suiteA.cs;
+  const port = suiteA.port;
   const run = new Run();
   let browser;
+  let suiteB;
   try {
-    await waitHealthy(port, cs);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -360,24 +403,51 @@ async function main() {
       await page2.locator(".workbench-hover, .monaco-hover").filter({ hasText: "agree" }).first().waitFor({ timeout: 10_000 });
       await run.screenshot(page2, "healthy-no-problems-status-check");
     });
+
+    // Suite B: workspace trust on (a fresh profile and server).
+    suiteB = await startCodeServer(s, env, "suite-b", []);
+    const page3 = await context.newPage();
+    await run.scenario("5 untrusted: the workspace's go is inspected, not run; trusting re-checks fully", page3, async () => {
+      await openWorkbench(page3, suiteB.port, s.untrusted);
+      const dialog = page3.locator(".monaco-dialog-box");
+      await dialog.waitFor({ timeout: WAIT });
+      await run.screenshot(page3, "untrusted-trust-prompt");
+      await dialog.locator(".monaco-button").filter({ hasText: "No" }).first().click();
+      await dialog.waitFor({ state: "hidden", timeout: WAIT });
+      await openProblems(page3);
+      const note = page3.locator(".markers-panel .monaco-list-row").filter({ hasText: "untrusted-not-executed" }).first();
+      await note.waitFor({ timeout: WAIT });
+      const text = norm(await note.innerText());
+      check(text.includes("inspected, not run"), `untrusted note reads: ${text}`);
+      await page3.locator(".markers-panel .monaco-list-row").filter({ hasText: "goroot-mismatch" }).first().waitFor({ timeout: WAIT });
+      await run.screenshot(page3, "untrusted-inspected-not-run");
+      await runCommand(page3, "Workspaces: Manage Workspace Trust");
+      const trustButton = page3.locator(".workspace-trust-editor .monaco-button").filter({ hasText: /^Trust$/ }).first();
+      await trustButton.waitFor({ timeout: WAIT });
+      await trustButton.click();
+      await note.waitFor({ state: "detached", timeout: WAIT });
+      await page3.keyboard.press("Control+W");
+      await page3.locator(".markers-panel .monaco-list-row").filter({ hasText: "goroot-mismatch" }).first().waitFor({ timeout: WAIT });
+      const status = await waitStatus(page3, "warning");
+      check(/Go env: 1\b/.test(status), `status bar reads "${status}"`);
+      await run.screenshot(page3, "trusted-full-check");
+      // Same server process, told about the trust (not a restart of the extension host).
+      const logs = fs
+        .readdirSync(path.join(s.root, "suite-b/user-data/logs"), { recursive: true })
+        .filter((f) => String(f).endsWith("Go Env Doctor.log"))
+        .map((f) => fs.readFileSync(path.join(s.root, "suite-b/user-data/logs", String(f)), "utf8"))
+        .join("\n");
+      const starts = logs.split("\n").filter((l) => l.startsWith("Starting ")).length;
+      check(starts === 1, `the server was started ${starts} times`);
+      check(/configuration config=.*trusted: true/.test(logs), "the server never saw trusted: true");
+    });
   } catch (e) {
     run.results.push({ name: "setup", ok: false, error: String(e?.stack ?? e) });
     log(`FAIL setup: ${e?.stack ?? e}`);
   } finally {
     await browser?.close().catch(() => {});
-    // VS Code keeps a disconnected extension host (and our server) alive for hours: kill the
-    // whole process group.
-    try {
-      process.kill(-cs.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-    try {
-      process.kill(-cs.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+    await stopCodeServer(cs);
+    await stopCodeServer(suiteB?.cs);
     if (!process.env.KEEP_E2E_TEMP) fs.rmSync(s.root, { recursive: true, force: true });
   }
   const passed = run.results.filter((r) => r.ok).length;
