@@ -64,7 +64,7 @@ if step package bash -c "npm run --silent package | tee '$vsix_out'"; then
   printf '\n== e2e (code-server %s)\n' "$("$CODE_SERVER" --version | head -1)"
   e2e_json="$repo/target/vscode-e2e/results.json"
   rm -f "$e2e_json"
-  VSIX="$vsix" GO_ENV_DOCTOR_SERVER="$repo/target/release/go-env-doctor" node e2e/run.mjs
+  VSIX="$vsix" GO_ENV_DOCTOR_SERVER="$ext_dir/server/go-env-doctor" node e2e/run.mjs
   e2e_rc=$?
   e2e_pass=$(node -e 'try{const r=require(process.argv[1]);console.log(r.passed)}catch{console.log(0)}' "$e2e_json")
   e2e_fail=$(node -e 'try{const r=require(process.argv[1]);console.log(r.failed)}catch{console.log(0)}' "$e2e_json")
