@@ -1028,11 +1028,23 @@ fn clean_cache_command_lists_first_then_cleans_with_progress() {
     assert!(init["capabilities"]["executeCommandProvider"]["commands"]
         .to_string()
         .contains("goEnvDoctor.cleanCache"));
-    // The first check has run when an explicit re-check returns.
-    lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "goEnvDoctor.recheck", "arguments": []}),
-    );
+    // Wait for the first check (a healthy world publishes nothing): the report names it.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let report = lsp.request(
+            "workspace/executeCommand",
+            json!({"command": "goEnvDoctor.report", "arguments": []}),
+        );
+        if !report
+            .as_str()
+            .unwrap()
+            .contains("No workspace folder has been checked yet")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the first check never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let out = lsp.request(
         "workspace/executeCommand",
         json!({"command": "goEnvDoctor.cleanCache", "arguments": [{"gocache": cache}]}),
@@ -1040,6 +1052,17 @@ fn clean_cache_command_lists_first_then_cleans_with_progress() {
     assert_eq!(out, "removed 2 cache entries", "{out:#}");
     assert!(!cache.join("00").exists() && !cache.join("ab").exists());
     assert!(cache.join("README").exists());
+    // `$/progress` notifications and the response travel separately: wait for the end.
+    let ended = |lsp: &Lsp| {
+        lsp.log
+            .iter()
+            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+    };
+    let deadline = Instant::now() + WAIT;
+    while !ended(&lsp) {
+        let msg = lsp.recv(deadline).expect("no $/progress end");
+        lsp.handle(msg);
+    }
     let progress: Vec<&Value> = lsp
         .log
         .iter()
