@@ -73,6 +73,8 @@ class Doctor implements vscode.Disposable {
   private failed: string | undefined;
   private checking = true;
   private folders: FolderSides[] = [];
+  /** Files that had our diagnostics at the last render (to notice them being cleared). */
+  private ours = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
 
@@ -89,7 +91,12 @@ class Doctor implements vscode.Disposable {
       vscode.commands.registerCommand("goEnvDoctor.recheckAll", () => this.recheck()),
       vscode.commands.registerCommand("goEnvDoctor.restartServer", () => this.restart()),
       vscode.commands.registerCommand("goEnvDoctor.showOutput", () => this.output.show(true)),
-      vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        // Only changes to our diagnostics (gopls and others publish a lot).
+        if (e.uris.some((u) => this.ours.has(u.toString()) || (this.client?.diagnostics?.has(u) ?? false))) {
+          this.scheduleRefresh();
+        }
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendConfiguration()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.server.path`)) {
@@ -299,7 +306,11 @@ class Doctor implements vscode.Disposable {
   private render(): void {
     let errors = 0;
     let warnings = 0;
-    this.client?.diagnostics?.forEach((_uri, diags) => {
+    const ours = new Set<string>();
+    this.client?.diagnostics?.forEach((uri, diags) => {
+      if (diags.length > 0) {
+        ours.add(uri.toString());
+      }
       for (const d of diags) {
         if (d.source !== SOURCE) {
           continue;
@@ -311,6 +322,7 @@ class Doctor implements vscode.Disposable {
         }
       }
     });
+    this.ours = ours;
     const view = statusView({ failed: this.failed, checking: this.checking, errors, warnings, folders: this.folders });
     this.status.text = view.text;
     this.status.tooltip = view.tooltip;
