@@ -41,6 +41,12 @@ pub struct Snapshot {
     pub installs: BTreeMap<String, GoInstall>,
     /// Codes the user disabled.
     pub disabled_checks: Vec<String>,
+    /// The same folder and shell seen through another editor's settings (GoLand's
+    /// `.idea/workspace.xml`): complete snapshots whose `settings` and `editor` side are that
+    /// editor's (its `go` run with its own environment) and whose shell side is this one's.
+    /// Rules run on each ([`crate::rules::check_all`]); a view has no views of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub editor_views: Vec<Snapshot>,
 }
 
 impl Snapshot {

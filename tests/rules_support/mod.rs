@@ -59,6 +59,7 @@ pub fn healthy() -> Snapshot {
         paths: BTreeMap::new(),
         installs: BTreeMap::new(),
         disabled_checks: Vec::new(),
+        editor_views: Vec::new(),
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {

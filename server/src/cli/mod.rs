@@ -195,7 +195,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     tracing::debug!(?opts, "check");
 
     let snapshot = facts::collect(&opts);
-    let findings = rules::check(&snapshot);
+    // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
+    let findings = rules::check_all(&snapshot);
     let report = Report::from_snapshot(&snapshot, findings);
 
     let stdout = std::io::stdout();

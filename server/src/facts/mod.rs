@@ -133,8 +133,154 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             }
         }
         add_installs(&mut snap);
+        let idea = idea_workspace_file(&opts.folder);
+        if idea.is_file() {
+            let settings =
+                read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
+            let view = derive_view(&snap, settings, opts);
+            snap.editor_views.push(view);
+        }
         snap
     })
+}
+
+/// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
+/// both keep the Go SDK in `.idea/workspace.xml`).
+pub const GOLAND: &str = "GoLand";
+
+/// GoLand's per-project settings file of a folder.
+pub fn idea_workspace_file(folder: &Path) -> PathBuf {
+    folder.join(".idea").join("workspace.xml")
+}
+
+/// GoLand's Go settings (`.idea/workspace.xml`, layer Folder): `go.goroot` and
+/// `go.toolsEnvVars.*` as for VS Code (see [`settings::idea`]).
+fn read_idea_settings(
+    path: &Path,
+    folder: &Path,
+    home: Option<&Path>,
+    overrides: &Overrides,
+) -> EditorSettings {
+    let macros = settings::idea::Macros {
+        home: home.map(Path::to_path_buf),
+        project_dir: folder.to_path_buf(),
+    };
+    let mut out = EditorSettings {
+        editor_name: GOLAND.to_string(),
+        ..EditorSettings::default()
+    };
+    let mut file = SettingsFile {
+        path: path.to_path_buf(),
+        layer: SettingsLayer::Folder,
+        exists: false,
+        error: None,
+    };
+    let text: Result<Option<String>, crate::model::SettingsError> = match overrides.get(path) {
+        Some(t) => Ok(Some(t.clone())),
+        None => match std::fs::read(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(crate::model::SettingsError {
+                message: e.to_string(),
+                line: 1,
+                column: 1,
+            }),
+            Ok(bytes) if bytes.len() as u64 > MAX_SETTINGS_BYTES => {
+                Err(crate::model::SettingsError {
+                    message: format!(
+                        "file is larger than {} MiB; not read",
+                        MAX_SETTINGS_BYTES >> 20
+                    ),
+                    line: 1,
+                    column: 1,
+                })
+            }
+            Ok(bytes) => settings::jsonc::decode(&bytes).map(|t| Some(t.to_string())),
+        },
+    };
+    match text {
+        Ok(None) => {}
+        Ok(Some(text)) => {
+            file.exists = true;
+            match settings::idea::parse_workspace(path, &text, SettingsLayer::Folder, &macros) {
+                Ok(values) => out.values = values,
+                Err(e) => file.error = Some(e),
+            }
+        }
+        Err(e) => {
+            file.exists = true;
+            file.error = Some(e);
+        }
+    }
+    out.files.push(file);
+    out
+}
+
+/// The snapshot of `base`'s folder seen through another editor's `settings`: the same shell
+/// side (never probed again), the same process environment, that editor's overlay. The
+/// editor's `go` runs again only when the binary it chooses or its run environment differs
+/// from what `base`'s editor ran. A JetBrains IDE runs `$GOROOT/bin/go` of its SDK and never
+/// looks for `go` on PATH.
+pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOptions) -> Snapshot {
+    let mut v = base.clone();
+    v.editor_views.clear();
+    v.editor.label = settings.editor_name.clone();
+    v.settings = settings;
+    let base_go = v.editor.go.take();
+    if v.settings.editor_name == GOLAND {
+        v.editor.path_go = None;
+    }
+    add_settings_paths(&mut v);
+    add_effective_paths(&mut v, SideKind::Editor);
+    let would = resolve::effective(&v, SideKind::Editor).and_then(|e| e.go);
+    let same_binary = match (&would, &base_go) {
+        (Some(w), Some(b)) => w.path == b.path,
+        (None, None) => true,
+        _ => false,
+    };
+    if same_binary && editor_run_env(&v) == editor_run_env(base) {
+        v.editor.go = match (would, base_go) {
+            (Some(w), Some(b)) => Some(GoBinary {
+                found_by: w.found_by,
+                // It ran as the base editor's choice: nothing new was executed.
+                workspace_chosen: b.workspace_chosen,
+                ..b
+            }),
+            _ => None,
+        };
+    } else {
+        v.editor.go_env = None;
+        v.editor.go_version = None;
+        v.editor.gotoolchain = None;
+        run_editor_go(&mut v, opts);
+    }
+    add_effective_paths(&mut v, SideKind::Editor);
+    add_installs(&mut v);
+    v
+}
+
+/// [`refresh_settings`] for an editor view: its settings re-read (no process), go.mod/go.work
+/// and disabled checks taken from the refreshed `main`.
+fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overrides: &Overrides) {
+    let before = editor_run_env(view);
+    if view.settings.editor_name == GOLAND {
+        let path = idea_workspace_file(&opts.folder);
+        view.settings = read_idea_settings(&path, &opts.folder, main.home.as_deref(), overrides);
+    }
+    view.go_mod = main.go_mod.clone();
+    view.go_work = main.go_work.clone();
+    view.disabled_checks = main.disabled_checks.clone();
+    add_settings_paths(view);
+    add_effective_paths(view, SideKind::Editor);
+    let after = editor_run_env(view);
+    let changed: Vec<&str> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(String::as_str)
+        .collect();
+    if !changed.is_empty() {
+        forget_go_output(&mut view.editor, &changed);
+    }
 }
 
 fn process_env() -> BTreeMap<String, String> {
@@ -326,6 +472,11 @@ pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Ov
     if !changed.is_empty() {
         forget_go_output(&mut snap.editor, &changed);
     }
+    let mut views = std::mem::take(&mut snap.editor_views);
+    for view in &mut views {
+        refresh_view(view, snap, opts, overrides);
+    }
+    snap.editor_views = views;
 }
 
 /// What the editor side's `go` said about `keys` (and what derives from them) no longer holds:

@@ -102,6 +102,32 @@ impl UriPath for Uri {
     }
 }
 
+/// Edits of GoLand's `.idea/workspace.xml` (`$PROJECT_DIR$` is the folder holding `.idea`,
+/// `$USER_HOME$` this process's HOME, as GoLand started us).
+fn idea_edits(
+    file: &Path,
+    text: &str,
+    key: &str,
+    value: Option<&str>,
+) -> Result<Vec<crate::settings::TextEdit>, String> {
+    use crate::settings::idea;
+    let macros = idea::Macros {
+        home: std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from),
+        project_dir: file
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    };
+    match value {
+        Some(v) => idea::set_setting(text, key, v, &macros),
+        None => idea::remove_setting(text, key),
+    }
+    .map_err(|e| e.to_string())
+}
+
 struct Ctx<'a> {
     enc: Encoding,
     docs: &'a HashMap<PathBuf, Doc>,
@@ -192,7 +218,10 @@ impl Ctx<'_> {
                         return None;
                     }
                 },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound
+                        && !crate::settings::idea::is_idea_file(file) =>
+                {
                     return self.create_edit(uri, key, value?);
                 }
                 Err(e) => {
@@ -201,9 +230,14 @@ impl Ctx<'_> {
                 }
             },
         };
-        let edits = match value {
-            Some(v) => jsonc::set_member(&text, root, key, v),
-            None => jsonc::remove_member(&text, root, key),
+        let edits = if crate::settings::idea::is_idea_file(file) {
+            idea_edits(file, &text, key, value)
+        } else {
+            match value {
+                Some(v) => jsonc::set_member(&text, root, key, v),
+                None => jsonc::remove_member(&text, root, key),
+            }
+            .map_err(|e| e.to_string())
         };
         let edits = match edits {
             Ok(e) if e.is_empty() => {

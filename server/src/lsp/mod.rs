@@ -151,7 +151,8 @@ impl Checked {
         if reread {
             facts::refresh_settings(&mut snapshot, opts, overrides);
         }
-        let findings = rules::check(&snapshot);
+        // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
+        let findings = rules::check_all(&snapshot);
         Checked {
             probed,
             snapshot,
@@ -484,7 +485,12 @@ fn is_covered(path: &Path, state: &State) -> bool {
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|p| p == ".vscode");
+    let in_idea = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|p| p == ".idea");
     (name == "settings.json" && in_vscode)
+        || (name == "workspace.xml" && in_idea)
         || name.ends_with(".code-workspace")
         || name == "go.mod"
         || name == "go.work"

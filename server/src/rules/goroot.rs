@@ -57,7 +57,8 @@ pub(crate) fn set_setting(ctx: &Ctx, key: &str, value: &str, why: &str) -> Fix {
     let file = settings_target(ctx, key);
     Fix {
         title: format!(
-            "Set {key} to {} in {}{why}",
+            "Set {} to {} in {}{why}",
+            resolve::setting_key_words(&file, key),
             crate::redact::redact(value),
             settings_file_words(ctx.snapshot, &file)
         ),
@@ -82,7 +83,8 @@ pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
     vals.into_iter()
         .map(|c| Fix {
             title: format!(
-                "Remove {key} from {}{why}",
+                "Remove {} from {}{why}",
+                resolve::setting_key_words(&c.span.file, key),
                 settings_file_words(ctx.snapshot, &c.span.file)
             ),
             action: FixAction::RemoveSetting {
@@ -91,6 +93,21 @@ pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
             },
         })
         .collect()
+}
+
+/// The editor's display name ("VS Code" when unnamed).
+pub(crate) fn editor_name<'a>(ctx: &Ctx<'a>) -> &'a str {
+    let name = ctx.snapshot.settings.editor_name.as_str();
+    if name.is_empty() {
+        "VS Code"
+    } else {
+        name
+    }
+}
+
+/// The editor side is a JetBrains IDE (its Go SDK comes from `.idea/workspace.xml` only).
+pub(crate) fn jetbrains(ctx: &Ctx) -> bool {
+    ctx.snapshot.settings.editor_name == crate::facts::GOLAND
 }
 
 /// A side value for GOROOT-like subjects: an explicit value with origin and version.
@@ -328,6 +345,9 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut parts = Vec::new();
     for s in &missing {
         let mut why = match s.kind {
+            SideKind::Editor if jetbrains(ctx) => {
+                "no Go SDK: .idea/workspace.xml names no GOROOT (GoLand says \"GOROOT is not defined\")".to_string()
+            }
             SideKind::Editor => {
                 "no `go` in GOBIN, GOROOT/bin, on its PATH or at the usual places (/usr/local/go/bin/go, /usr/local/bin/go)".to_string()
             }
@@ -359,14 +379,22 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let Some(shell) = ctx.shell.as_ref().filter(|s| s.go.is_some()) {
         if missing.iter().all(|s| s.kind == SideKind::Editor) {
             message.push_str(&format!(
-                " Your shell finds {} ({}, GOROOT {}); VS Code was probably started outside your login shell and does not see its PATH.",
+                " Your shell finds {} ({}, GOROOT {}){}",
                 shell
                     .go
                     .as_ref()
                     .map(|g| g.path.display().to_string())
                     .unwrap_or_default(),
                 version_words(shell),
-                shell.goroot()
+                shell.goroot(),
+                if jetbrains(ctx) {
+                    "; choose it under Settings → Go → GOROOT.".to_string()
+                } else {
+                    format!(
+                        "; {} was probably started outside your login shell and does not see its PATH.",
+                        editor_name(ctx)
+                    )
+                }
             ));
         }
     }
@@ -590,7 +618,8 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
             let editor = c.side;
             let instead = if editor.go.is_some() && !editor.goroot().is_empty() {
                 format!(
-                    " and VS Code uses {} ({}, {}) instead",
+                    " and {} uses {} ({}, {}) instead",
+                    editor.label,
                     editor.goroot(),
                     version_words(editor),
                     goroot_origin_words(ctx.snapshot, editor)
@@ -766,7 +795,7 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
                 fixes.extend(remove_settings(
                     ctx,
                     "go.alternateTools.go",
-                    " (VS Code then runs $GOROOT/bin/go)",
+                    &format!(" ({} then runs $GOROOT/bin/go)", editor_name(ctx)),
                 ));
             }
             if let Some(own) = &go.own_goroot {
@@ -1061,7 +1090,10 @@ fn mismatch_locations(
 fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) -> Vec<Fix> {
     let sg = shell.goroot();
     let mut fixes = Vec::new();
-    let why = " (VS Code then finds the same Go as your shell)";
+    let why = &format!(
+        " ({} then finds the same Go as your shell)",
+        editor_name(ctx)
+    );
     fixes.extend(remove_settings(ctx, "go.goroot", why));
     fixes.extend(remove_settings(ctx, "go.alternateTools.go", why));
     fixes.extend(remove_settings(ctx, "go.toolsEnvVars.GOROOT", why));

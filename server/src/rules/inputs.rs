@@ -94,8 +94,15 @@ fn settings(ctx: &Ctx, out: &mut Vec<Finding>) {
             "settings-unparseable",
             &file.path.display().to_string(),
             format!(
-                "{words} cannot be parsed: {} (line {}, column {}). VS Code falls back to its other settings for this file's values; go-env-doctor ignores its Go settings and will not edit it until it parses.",
-                err.message, err.line, err.column
+                "{words} cannot be parsed: {} (line {}, column {}). {}; go-env-doctor ignores its Go settings and will not edit it until it parses.",
+                err.message,
+                err.line,
+                err.column,
+                if crate::settings::idea::is_idea_file(&file.path) {
+                    "GoLand cannot load the project's workspace settings either"
+                } else {
+                    "VS Code falls back to its other settings for this file's values"
+                }
             ),
         );
         f.locations.push(Location {

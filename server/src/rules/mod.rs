@@ -215,6 +215,51 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     out
 }
 
+/// Every finding for the snapshot and its other editors' views
+/// ([`Snapshot::editor_views`], e.g. GoLand beside VS Code), each checked like [`check`].
+/// A finding about no editor (shell only, go.mod) that an earlier view already reported with
+/// the same code, subject and message is kept once; findings about an editor say which one in
+/// their message (its label). Fixes a view's settings file cannot hold (a VS Code-only key in
+/// GoLand's workspace.xml) are dropped. Sorted like [`check`].
+pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut out = check(snapshot);
+    for view in &snapshot.editor_views {
+        for mut f in check(view) {
+            let repeated = f.editor.is_none()
+                && out
+                    .iter()
+                    .any(|g| g.code == f.code && g.subject == f.subject && g.message == f.message);
+            if repeated {
+                continue;
+            }
+            f.fixes.retain(fix_storable);
+            out.push(f);
+        }
+    }
+    out.sort_by_key(|f| {
+        (
+            std::cmp::Reverse(f.severity),
+            catalogue::CODES
+                .iter()
+                .position(|c| c.code == f.code)
+                .unwrap_or(usize::MAX),
+        )
+    });
+    out
+}
+
+/// A settings fix whose file can hold its key (workspace.xml: GOROOT and environment entries).
+fn fix_storable(fix: &Fix) -> bool {
+    use crate::settings::idea;
+    match &fix.action {
+        crate::model::FixAction::SetSetting { file, key, .. }
+        | crate::model::FixAction::RemoveSetting { file, key } => {
+            !idea::is_idea_file(file) || idea::supports_key(key)
+        }
+        _ => true,
+    }
+}
+
 /// No edit is ever offered for a settings file that cannot be parsed (settings-unparseable).
 fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
     let file = match &fix.action {

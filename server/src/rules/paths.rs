@@ -772,7 +772,8 @@ pub(super) fn set_setting(snapshot: &Snapshot, file: &Path, key: &str, value: &s
     }
     Some(Fix {
         title: format!(
-            "Set {key} to {} in {}",
+            "Set {} to {} in {}",
+            resolve::setting_key_words(file, key),
             go_quote(value),
             resolve::settings_file_words(snapshot, file)
         ),
@@ -791,7 +792,8 @@ pub(super) fn remove_setting(snapshot: &Snapshot, file: &Path, key: &str) -> Opt
     }
     Some(Fix {
         title: format!(
-            "Remove {key} from {}",
+            "Remove {} from {}",
+            resolve::setting_key_words(file, key),
             resolve::settings_file_words(snapshot, file)
         ),
         action: FixAction::RemoveSetting {

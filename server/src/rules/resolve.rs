@@ -825,6 +825,19 @@ pub fn settings_file_words(snapshot: &Snapshot, file: &Path) -> String {
     }
 }
 
+/// A setting key as the user knows it in its file: `go.goroot` in VS Code settings; the
+/// `GOROOT` and the `GOPROXY` environment entry of GoLand's workspace.xml.
+pub fn setting_key_words(file: &Path, key: &str) -> String {
+    if !crate::settings::idea::is_idea_file(file) {
+        return key.to_string();
+    }
+    match key.strip_prefix(crate::settings::idea::ENV_PREFIX) {
+        Some(var) => format!("the {var} environment entry"),
+        None if key == crate::settings::idea::GOROOT_KEY => "GOROOT".to_string(),
+        None => key.to_string(),
+    }
+}
+
 /// Where a value comes from, in words, e.g. "from go.goroot in .vscode/settings.json",
 /// "from GOROOT in your go env file (~/.config/go/env:3)", "from $GOROOT/go.env",
 /// "set in your shell's environment", "the default".
@@ -838,9 +851,11 @@ pub fn origin_words(snapshot: &Snapshot, side_label: &str, key: &str, origin: &O
         Origin::GorootGoEnv { path, line } => {
             format!("from $GOROOT/go.env ({}:{line})", path.display())
         }
-        Origin::EditorSetting { path, key, .. } => {
-            format!("from {key} in {}", settings_file_words(snapshot, path))
-        }
+        Origin::EditorSetting { path, key, .. } => format!(
+            "from {} in {}",
+            setting_key_words(path, key),
+            settings_file_words(snapshot, path)
+        ),
         Origin::Default => "the default".into(),
     }
 }
