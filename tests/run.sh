@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one test command (README): provision every real tool, then run every suite.
 #
-#   bash tests/run.sh              # provision (cached) + cargo test --workspace --all-targets
-#   bash tests/run.sh -- --nocapture   # extra args after `--` go to the test binaries
+#   bash tests/run.sh                  # provision (cached), cargo test --workspace --all-targets,
+#                                      # then the editor suites outside cargo (editors/vscode/test.sh)
+#   bash tests/run.sh -- --nocapture   # extra args after `--` go to the cargo test binaries
+#   GO_ENV_DOCTOR_SKIP_EDITOR_SUITES=1 bash tests/run.sh   # cargo suites only (said so loudly)
 #
 # Tools are cached under $GO_ENV_DOCTOR_TOOLS (default ~/.cache/go-env-doctor/tools). A test whose
 # tool is missing fails and names this command: nothing is skipped silently.
@@ -40,6 +42,36 @@ status=0
 cargo test --workspace --all-targets --no-fail-fast -- "${test_args[@]}" 2>&1 | tee "$log_file" || status=$?
 # With pipefail, $status is cargo's exit code (tee does not fail).
 
+# The editor suites that live outside cargo (each prints `N passed, N failed` last).
+editor_passed=0
+editor_failed=0
+editor_suites=()
+for suite in editors/vscode/test.sh; do
+  [ -f "$suite" ] || continue
+  if [ -n "${GO_ENV_DOCTOR_SKIP_EDITOR_SUITES:-}" ]; then
+    log "NOT RUN (GO_ENV_DOCTOR_SKIP_EDITOR_SUITES is set): bash $suite"
+    editor_suites+=("$suite: not run")
+    continue
+  fi
+  log "bash $suite"
+  suite_log=$(mktemp /tmp/gedtests-XXXXXX.log)
+  suite_status=0
+  bash "$suite" 2>&1 | tee "$suite_log" || suite_status=$?
+  last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$suite_log" | tail -1 || true)
+  rm -f "$suite_log"
+  p=$(echo "$last" | awk '{print $1+0}')
+  f=$(echo "$last" | awk '{print $3+0}')
+  editor_passed=$((editor_passed + p))
+  editor_failed=$((editor_failed + f))
+  if [ "$suite_status" -ne 0 ]; then
+    [ "$f" -gt 0 ] || editor_failed=$((editor_failed + 1))
+    editor_suites+=("$suite: FAILED (${last:-no summary})")
+    [ "$status" -ne 0 ] || status=$suite_status
+  else
+    editor_suites+=("$suite: ${last:-passed}")
+  fi
+done
+
 elapsed=$(( $(date +%s) - start ))
 # Totals over every suite's "test result:" line.
 read -r passed failed ignored suites < <(awk '
@@ -53,6 +85,10 @@ if [ "$ignored" -gt 0 ]; then
   echo "tests/run.sh: $ignored test(s) are #[ignore]d: nothing may be skipped" >&2
   [ "$status" -ne 0 ] || status=1
 fi
+for line in "${editor_suites[@]}"; do log "$line"; done
+passed=$((passed + editor_passed))
+failed=$((failed + editor_failed))
+suites=$((suites + ${#editor_suites[@]}))
 if [ "$status" -eq 0 ]; then
   echo "tests/run.sh: PASSED: $passed tests in $suites suites, 0 failed, in ${elapsed}s"
 else
