@@ -633,6 +633,42 @@ fn healthy_environment_reports_no_problem() {
     }
 }
 
+/// The same healthy world through each real login shell: the rc file that shell reads puts
+/// Go 1.22.10 first on PATH, and the shell side must find it.
+#[test]
+fn healthy_through_every_login_shell() {
+    let go = support::goroot(GO122);
+    let bin = go.join("bin").display().to_string();
+    let posix = format!("PATH=\"{bin}:$PATH\"; export PATH\n");
+    let cases: [(&str, &str, String); 4] = [
+        ("zsh", ".zprofile", posix.clone()),
+        ("dash", ".profile", posix),
+        (
+            "fish",
+            ".config/fish/config.fish",
+            format!("set -gx PATH {bin} $PATH\n"),
+        ),
+        ("tcsh", ".tcshrc", format!("setenv PATH \"{bin}:$PATH\"\n")),
+    ];
+    for (name, rc, text) in cases {
+        let mut s = Scenario::new();
+        s.editor_path(&[&go]);
+        let shell = support::shell(name).display().to_string();
+        s.set("SHELL", &shell);
+        let rc_path = s.home.join(rc);
+        std::fs::create_dir_all(rc_path.parent().unwrap()).unwrap();
+        std::fs::write(&rc_path, text).unwrap();
+        let r = s.check(&["--shell", &shell]);
+        r.no_problems();
+        let ver = r.json["sides"]["shell"]["goVersion"].as_str().unwrap_or("");
+        assert!(
+            ver.contains(GO122),
+            "{name}: shell goVersion {ver:?}{}",
+            r.context()
+        );
+    }
+}
+
 #[test]
 fn no_shell_leaves_the_shell_side_null() {
     let mut s = Scenario::new();
