@@ -385,6 +385,11 @@ fn find_go(
 /// `$GOROOT/bin/go` when that GOROOT holds an executable go.
 fn goroot_bin(snapshot: &Snapshot, facts: &SideFacts, goroot: &str) -> Option<GoBinary> {
     let own = canonical(snapshot, goroot);
+    // vscode-go only takes $GOROOT/bin/go when it is executable (executableFileExists, X_OK).
+    let layout = path_facts(snapshot, goroot).and_then(|p| p.goroot_layout.as_ref());
+    if layout.is_some_and(|l| !l.bin_go_executable) {
+        return None;
+    }
     if let Some(inst) = lookup_install(snapshot, goroot) {
         let known = [facts.go.as_ref(), facts.path_go.as_ref()]
             .into_iter()
