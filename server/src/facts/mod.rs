@@ -97,9 +97,6 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             os,
             &Overrides::new(),
         );
-        snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
-        snap.go_work = read_go_mod(&opts.folder.join("go.work"));
-
         let mut editor = base_side(
             SideKind::Editor,
             opts.editor_name.clone(),
@@ -113,7 +110,25 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         snap.editor = editor;
         add_side_paths(&mut snap, SideKind::Editor);
         add_settings_paths(&mut snap);
-        run_editor_go(&mut snap, opts);
+        // Start the editor's `go` as early as possible and gather the rest while it runs:
+        // `go env -json` is the slowest thing on this side.
+        let editor_run = plan_editor_go(&mut snap, opts).map(|(binary, run_env)| {
+            let folder = opts.folder.clone();
+            s.spawn(move || go::probe(&binary, &run_env, &folder))
+        });
+        snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
+        snap.go_work = read_go_mod(&opts.folder.join("go.work"));
+        let well_known = go::well_known_installs(home.as_deref());
+        if let Some(handle) = editor_run {
+            match handle.join() {
+                Ok(run) => {
+                    snap.editor.go_env = Some(run.env_json);
+                    snap.editor.go_version = run.version;
+                    snap.editor.gotoolchain = Some(run.gotoolchain);
+                }
+                Err(_) => tracing::error!("the editor's go probe thread panicked"),
+            }
+        }
         add_effective_paths(&mut snap, SideKind::Editor);
 
         if let Some(handle) = shell_side {
@@ -132,7 +147,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
                 Err(_) => tracing::error!("the shell probe thread panicked"),
             }
         }
-        add_installs(&mut snap);
+        add_installs(&mut snap, well_known);
         let idea = idea_workspace_file(&opts.folder);
         if idea.is_file() {
             let settings =
@@ -254,7 +269,8 @@ pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOption
         run_editor_go(&mut v, opts);
     }
     add_effective_paths(&mut v, SideKind::Editor);
-    add_installs(&mut v);
+    let well_known = go::well_known_installs(v.home.as_deref());
+    add_installs(&mut v, well_known);
     v
 }
 
@@ -669,7 +685,13 @@ pub fn editor_run_env(snap: &Snapshot) -> BTreeMap<String, String> {
     env
 }
 
-fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
+/// Decide which `go` the editor runs and with which environment. Returns what to run, or
+/// `None` when there is no `go` or it must not run (workspace-chosen, untrusted: recorded as
+/// `NotRun`).
+fn plan_editor_go(
+    snap: &mut Snapshot,
+    opts: &CheckOptions,
+) -> Option<(PathBuf, BTreeMap<String, String>)> {
     let run_env = editor_run_env(snap);
     if let Some(goroot) = run_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
         read_goroot_env(&mut snap.editor, &goroot);
@@ -678,27 +700,36 @@ fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
     let chosen = resolve::effective(snap, SideKind::Editor)
         .and_then(|e| e.go)
         .or_else(|| snap.editor.path_go.clone());
-    let Some(mut binary) = chosen else { return };
+    let mut binary = chosen?;
     binary.workspace_chosen |= chosen_by_workspace(snap, &binary);
     if let Some(own) = binary.own_goroot.clone() {
         read_goroot_env(&mut snap.editor, &own);
     }
-    if binary.workspace_chosen && !opts.trusted {
+    let path = binary.path.clone();
+    let untrusted = binary.workspace_chosen && !opts.trusted;
+    snap.editor.go = Some(binary);
+    if untrusted {
         let reason = format!(
             "{} was chosen by the workspace and the workspace is not trusted (use --trust to run it)",
-            binary.path.display()
+            path.display()
         );
         snap.editor.go_env = Some(CommandResult::NotRun {
             reason: reason.clone(),
         });
         snap.editor.gotoolchain = Some(CommandResult::NotRun { reason });
-    } else {
-        let run = go::probe(&binary.path, &run_env, &opts.folder);
+        return None;
+    }
+    Some((path, run_env))
+}
+
+/// Decide and run the editor's `go` in one go (views derived after the main check).
+fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
+    if let Some((binary, run_env)) = plan_editor_go(snap, opts) {
+        let run = go::probe(&binary, &run_env, &opts.folder);
         snap.editor.go_env = Some(run.env_json);
         snap.editor.go_version = run.version;
         snap.editor.gotoolchain = Some(run.gotoolchain);
     }
-    snap.editor.go = Some(binary);
 }
 
 /// A `go` named by folder- or workspace-level settings is the workspace's choice (SPEC §7).
@@ -878,14 +909,14 @@ fn side(snap: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
 
 /// Every Go installation we know of: GOROOTs seen so far, `~/sdk/*`, `/usr/local/go`, the
 /// roots of `goX.Y.Z` binaries on either PATH.
-fn add_installs(snap: &mut Snapshot) {
+fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
     let mut roots: BTreeSet<PathBuf> = snap
         .paths
         .iter()
         .filter(|(_, f)| f.goroot_layout.as_ref().is_some_and(|l| l.has_bin_go))
         .map(|(p, _)| PathBuf::from(p))
         .collect();
-    roots.extend(go::well_known_installs(snap.home.as_deref()));
+    roots.extend(well_known);
     let sides = std::iter::once(&snap.editor).chain(snap.shell.iter());
     for s in sides {
         for bin in s.path_toolchains.values() {
