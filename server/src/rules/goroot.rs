@@ -346,7 +346,20 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
     for s in &missing {
         let mut why = match s.kind {
             SideKind::Editor if jetbrains(ctx) => {
-                "no Go SDK: .idea/workspace.xml names no GOROOT (GoLand says \"GOROOT is not defined\")".to_string()
+                let bad_root = s
+                    .goroot_setting
+                    .as_ref()
+                    .filter(|g| !s.goroot_setting_honoured && !g.value.is_empty());
+                if let Some(g) = bad_root {
+                    format!(
+                        "no Go SDK: the GOROOT in .idea/workspace.xml, {}, is not a valid Go SDK directory",
+                        g.value
+                    )
+                } else if ctx.snapshot.settings.files.iter().any(|f| f.error.is_some()) {
+                    "no Go SDK: .idea/workspace.xml cannot be parsed".to_string()
+                } else {
+                    "no Go SDK: .idea/workspace.xml names no GOROOT (GoLand says \"GOROOT is not defined\")".to_string()
+                }
             }
             SideKind::Editor => {
                 "no `go` in GOBIN, GOROOT/bin, on its PATH or at the usual places (/usr/local/go/bin/go, /usr/local/bin/go)".to_string()
@@ -363,7 +376,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     ));
                 }
             }
-            if let Some(g) = &s.goroot_setting {
+            if let Some(g) = s.goroot_setting.as_ref().filter(|_| !jetbrains(ctx)) {
                 if !s.goroot_setting_honoured {
                     why.push_str(&format!(
                         "; go.goroot {} in {} is not a valid GOROOT directory and is ignored",
@@ -600,7 +613,14 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         let origin_w = origin_words_for(ctx, &sides, "GOROOT", &c.origin);
         let ignored = c.subject == "go.goroot";
-        let subject_words = if ignored {
+        let subject_words = if ignored && jetbrains(ctx) {
+            format!(
+                "{}'s GOROOT is set to {} ({origin_w})",
+                editor_name(ctx),
+                c.value,
+                origin_w = origin_w.trim_start_matches("from GOROOT ")
+            )
+        } else if ignored {
             format!(
                 "go.goroot is set to {} ({origin_w})",
                 c.value,
@@ -614,7 +634,12 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
                 c.value
             )
         };
-        let consequence = if ignored {
+        let consequence = if ignored && jetbrains(ctx) {
+            format!(
+                " {} has no Go SDK for this project (it never looks for `go` on PATH): builds, run configurations and code insight need one chosen under Settings → Go → GOROOT.",
+                editor_name(ctx)
+            )
+        } else if ignored {
             let editor = c.side;
             let instead = if editor.go.is_some() && !editor.goroot().is_empty() {
                 format!(
@@ -724,6 +749,11 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
         attach(&mut f, &sides, &c.value, &c.origin);
         f.locations = ctx.locations(&[&c.origin]);
         f.fixes = goroot_source_fixes(ctx, &sides, &c.origin, &c.value);
+        if ignored && jetbrains(ctx) {
+            // Without a GOROOT component GoLand has no SDK at all: removing it fixes nothing.
+            f.fixes
+                .retain(|x| !matches!(x.action, FixAction::RemoveSetting { .. }));
+        }
         out.push(f);
     }
 }
