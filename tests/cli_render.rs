@@ -83,6 +83,7 @@ fn report(editor: SideView, shell: ShellState, findings: Vec<Finding>) -> Report
         folder: p(FOLDER),
         home: Some(p(HOME)),
         editor: Some(editor),
+        other_editors: Vec::new(),
         shell,
         findings,
     }
@@ -154,6 +155,64 @@ fn goroot_mismatch() -> Report {
         ],
     };
     report(ed, ShellState::Probed(sh), vec![finding])
+}
+
+const WORKSPACE_XML: &str = "/home/gopher/proj/.idea/workspace.xml";
+const TOOLCHAIN_SDK: &str =
+    "/home/gopher/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64";
+
+/// VS Code agrees with the shell; GoLand's `.idea/workspace.xml` pins a toolchain-cache SDK.
+fn goland() -> Report {
+    let mut gl = side(SideKind::Editor, "GoLand", TOOLCHAIN_SDK, "go1.21.13");
+    let setting = Origin::EditorSetting {
+        path: p(WORKSPACE_XML),
+        key: "go.goroot".into(),
+        line: 6,
+    };
+    gl.env
+        .insert("GOROOT".into(), ev(TOOLCHAIN_SDK, setting.clone()));
+    let finding = Finding {
+        code: "goroot-mismatch".into(),
+        severity: Severity::Error,
+        message: format!(
+            "GoLand uses GOROOT {TOOLCHAIN_SDK} (go1.21.13, from GOROOT in .idea/workspace.xml) \
+             but your shell uses {SDK} (go1.22.10, found from `go` on PATH)."
+        ),
+        subject: "GOROOT".into(),
+        editor: Some(SideValue {
+            value: Some(TOOLCHAIN_SDK.into()),
+            origin: Some(setting),
+            go_version: Some("go1.21.13".into()),
+        }),
+        shell: Some(SideValue {
+            value: Some(SDK.into()),
+            origin: Some(Origin::Default),
+            go_version: Some("go1.22.10".into()),
+        }),
+        locations: vec![Location {
+            path: p(WORKSPACE_XML),
+            line: 6,
+            column: 33,
+            span: Some((197, 281)),
+        }],
+        fixes: vec![Fix {
+            title: format!(
+                "Set GOROOT to {SDK} in .idea/workspace.xml (the GOROOT your shell uses)"
+            ),
+            action: FixAction::SetSetting {
+                file: p(WORKSPACE_XML),
+                key: "go.goroot".into(),
+                value: SDK.into(),
+            },
+        }],
+    };
+    let mut r = report(
+        editor(SDK, "go1.22.10"),
+        ShellState::Probed(shell(SDK, "go1.22.10")),
+        vec![finding],
+    );
+    r.other_editors.push(gl);
+    r
 }
 
 fn goproxy_credentials() -> Report {
@@ -246,6 +305,7 @@ fn all_reports() -> Vec<(&'static str, Report)> {
         ("goproxy_credentials", goproxy_credentials()),
         ("shell_probe_failed", shell_probe_failed()),
         ("healthy", healthy()),
+        ("goland", goland()),
     ]
 }
 
@@ -447,6 +507,15 @@ fn json_has_the_spec_shape() {
         assert_eq!(top, ["findings", "sides", "version"], "{name}");
         assert_eq!(v["version"], 1, "{name}");
         assert_side(&v["sides"]["editor"], &format!("{name}: sides.editor"));
+        // sides.editors: every editor by name, the first the same as sides.editor.
+        let editors = v["sides"]["editors"].as_object().unwrap();
+        let names: Vec<&str> = editors.keys().map(String::as_str).collect();
+        let want: Vec<&str> = r.editors().map(|s| s.label.as_str()).collect();
+        assert_eq!(names.len(), want.len(), "{name}: sides.editors");
+        for n in want {
+            assert_side(&editors[n], &format!("{name}: sides.editors.{n}"));
+        }
+        assert_eq!(editors["VS Code"], v["sides"]["editor"], "{name}");
         match &r.shell {
             ShellState::Probed(_) => assert_side(&v["sides"]["shell"], &format!("{name}: shell")),
             _ => assert!(v["sides"]["shell"].is_null(), "{name}: shell must be null"),
@@ -734,4 +803,29 @@ fn report_from_snapshot_sides_and_disabled_checks() {
     let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["goroot-explicit", "shell-probe-failed"]);
     assert!(!r.has_errors());
+}
+
+#[test]
+fn report_from_snapshot_shows_every_editor_view() {
+    use go_env_doctor::model::Snapshot;
+    let mut snap = Snapshot {
+        folder: p(FOLDER),
+        home: Some(p(HOME)),
+        ..Snapshot::default()
+    };
+    snap.editor.label = "VS Code".into();
+    let mut view = snap.clone();
+    view.editor.label = "GoLand".into();
+    view.settings.editor_name = "GoLand".into();
+    snap.editor_views.push(view);
+    let r = Report::from_snapshot(&snap, vec![]);
+    let labels: Vec<&str> = r.editors().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["VS Code", "GoLand"]);
+    let text = render_human(&r);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("editor")).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows[1].starts_with("editor  GoLand"), "{text}");
+    let v: Value = serde_json::from_str(&render_json(&r)).unwrap();
+    assert!(v["sides"]["editors"]["GoLand"].is_object(), "{v:#}");
+    assert_eq!(v["sides"]["editors"]["VS Code"], v["sides"]["editor"]);
 }

@@ -86,39 +86,35 @@ fn header(out: &mut String, report: &Report, style: Style) {
     let folder = redact(&report.folder.display().to_string());
     let _ = writeln!(out, "{}  {}", style.bold("folder"), folder);
 
-    // (role, label, version, goroot) rows, aligned.
-    let mut rows: Vec<(String, String, String)> = Vec::new();
+    // (role, side) rows, aligned: every editor (VS Code, then GoLand, …), then the shell.
+    let mut rows: Vec<(&str, &SideView)> = Vec::new();
     let mut notes: Vec<(String, String)> = Vec::new();
-    match &report.editor {
-        Some(side) => rows.push(side_row("editor", side)),
-        None => notes.push((
+    if report.editor.is_none() {
+        notes.push((
             "editor".into(),
             "no Go environment could be resolved".into(),
-        )),
+        ));
     }
+    rows.extend(report.editors().map(|side| ("editor", side)));
     match &report.shell {
-        ShellState::Probed(side) => rows.push(side_row("shell", side)),
+        ShellState::Probed(side) => rows.push(("shell", side)),
         ShellState::NotProbed => notes.push(("shell".into(), "not probed (--no-shell)".into())),
         ShellState::Failed { label, reason } => notes.push((
             "shell".into(),
             format!("{}: environment not read ({})", redact(label), reason),
         )),
     }
-    let label_w = rows.iter().map(|r| width(&r.1)).max().unwrap_or(0);
-    let version_w = rows.iter().map(|r| width(&r.2)).max().unwrap_or(0);
-    for (role, label, version) in &rows {
-        let side = if role == "editor" {
-            report.editor.as_ref()
+    let cells: Vec<(String, String)> = rows.iter().map(|(_, side)| side_cells(side)).collect();
+    let label_w = cells.iter().map(|c| width(&c.0)).max().unwrap_or(0);
+    let version_w = cells.iter().map(|c| width(&c.1)).max().unwrap_or(0);
+    for ((role, side), (label, version)) in rows.iter().zip(&cells) {
+        let rest = if side.go.is_none() {
+            style.red("no go found")
         } else {
-            report.shell.side()
-        };
-        let rest = match side {
-            Some(s) if s.go.is_none() => style.red("no go found"),
-            Some(s) => match s.goroot.as_deref() {
+            match side.goroot.as_deref() {
                 Some(root) => format!("GOROOT {}", redact(root)),
                 None => "GOROOT unknown".to_string(),
-            },
-            None => String::new(),
+            }
         };
         let mut line = format!("{}  ", style.bold(&pad(role, 6)));
         for (cell, w) in [(label.as_str(), label_w), (version.as_str(), version_w)] {
@@ -135,13 +131,14 @@ fn header(out: &mut String, report: &Report, style: Style) {
     }
 }
 
-fn side_row(role: &str, side: &SideView) -> (String, String, String) {
+/// (label, version) cells of a header row.
+fn side_cells(side: &SideView) -> (String, String) {
     let version = match (&side.go, &side.go_version) {
         (None, _) => String::new(),
         (Some(_), Some(v)) => redact(v),
         (Some(_), None) => "go ?".to_string(),
     };
-    (role.to_string(), redact(&side.label), version)
+    (redact(&side.label), version)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ pub fn report_value(report: &Report) -> Value {
         "sides": {
             "editor": report.editor.as_ref().map(side_value).unwrap_or(Value::Null),
             "shell": report.shell.side().map(side_value).unwrap_or(Value::Null),
+            "editors": report
+                .editors()
+                .map(|s| (redact(&s.label), side_value(s)))
+                .collect::<Map<String, Value>>(),
         },
         "findings": report.findings.iter().map(finding_value).collect::<Vec<_>>(),
     })

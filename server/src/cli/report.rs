@@ -17,6 +17,9 @@ pub struct Report {
     pub home: Option<PathBuf>,
     /// The editor side (`None` only when nothing at all could be resolved).
     pub editor: Option<SideView>,
+    /// Other editors' sides for the same folder (GoLand from `.idea/workspace.xml`), in the
+    /// order of [`Snapshot::editor_views`].
+    pub other_editors: Vec<SideView>,
     pub shell: ShellState,
     pub findings: Vec<Finding>,
 }
@@ -123,6 +126,12 @@ impl Report {
                 },
             },
         };
+        let other_editors = snapshot
+            .editor_views
+            .iter()
+            .filter_map(|v| resolve::effective(v, SideKind::Editor))
+            .map(|s| SideView::from_effective(&s))
+            .collect();
         let findings = findings
             .into_iter()
             .filter(|f| !snapshot.disabled_checks.iter().any(|c| c == &f.code))
@@ -131,9 +140,15 @@ impl Report {
             folder: snapshot.folder.clone(),
             home: snapshot.home.clone(),
             editor,
+            other_editors,
             shell,
             findings,
         }
+    }
+
+    /// Every editor side: [`Report::editor`] first, then [`Report::other_editors`].
+    pub fn editors(&self) -> impl Iterator<Item = &SideView> {
+        self.editor.iter().chain(self.other_editors.iter())
     }
 
     pub fn counts(&self) -> Counts {
