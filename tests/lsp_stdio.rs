@@ -41,6 +41,9 @@ struct Lsp {
     config_reply: Option<Value>,
     /// `initializationOptions.trusted`.
     trusted: bool,
+    /// The client offers dynamic `workspace/didChangeWatchedFiles` registration (it watches
+    /// files for the server); `false`: the server must watch by itself.
+    watch_registration: bool,
 }
 
 fn write_frame(w: &mut impl Write, msg: &Value) {
@@ -102,6 +105,7 @@ impl Lsp {
             log: Vec::new(),
             config_reply: None,
             trusted: true,
+            watch_registration: true,
         }
     }
 
@@ -207,7 +211,10 @@ impl Lsp {
                     "general": {"positionEncodings": encodings},
                     "workspace": {
                         "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
-                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "didChangeWatchedFiles": {
+                            "dynamicRegistration": self.watch_registration,
+                            "relativePatternSupport": true
+                        },
                         "configuration": self.config_reply.is_some(),
                         "workspaceFolders": true
                     },
@@ -1080,5 +1087,129 @@ fn clean_cache_command_lists_first_then_cleans_with_progress() {
         .log
         .iter()
         .any(|m| m["method"] == "window/workDoneProgress/create"));
+    assert!(lsp.shutdown().success());
+}
+
+/// A client that cannot watch files (no dynamic `didChangeWatchedFiles` registration): the
+/// server watches the GOROOT's symlink chain itself. The settings' `go.goroot` is a symlink
+/// `sdk/current` → Go 1.21.13 while the login shell uses 1.22.10; `ln -sfn` points it at 1.22.10
+/// and the mismatch goes away without the client sending anything.
+#[test]
+fn goroot_symlink_swap_is_re_probed_by_the_servers_own_watcher() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let sdk = s.root.join("sdk");
+    std::fs::create_dir_all(&sdk).unwrap();
+    let current = sdk.join("current");
+    std::os::unix::fs::symlink(&go121, &current).unwrap();
+    let settings = s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", current.display()));
+    s.shell_go(&go122);
+
+    let mut lsp = Lsp::spawn(&s);
+    lsp.watch_registration = false;
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let status = Command::new("ln")
+        .arg("-sfn")
+        .arg(&go122)
+        .arg(&current)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    assert!(
+        !lsp.log
+            .iter()
+            .any(|m| m["method"] == "client/registerCapability"
+                && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"),
+        "registered watchers with a client that cannot watch"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// Editing the env file behind the editor's back (a `GOPROXY=` line added): a `goproxy-empty`
+/// diagnostic appears by itself, from the server's own watcher.
+#[test]
+fn env_file_edit_is_re_probed_by_the_servers_own_watcher() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.watch_registration = false;
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&env_file)
+        .unwrap();
+    f.write_all(b"GOPROXY=\n").unwrap();
+    drop(f);
+    let diags = lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
+    let d = diags.iter().find(|d| d["code"] == "goproxy-empty").unwrap();
+    assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
+    assert!(lsp.shutdown().success());
+}
+
+/// A client that watches files gets the probes' inputs outside the workspace registered as
+/// `RelativePattern`s based at their directories: the env file, the login shell's rc files,
+/// the GOROOT.
+#[test]
+fn probe_inputs_are_registered_with_a_client_that_watches() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let deadline = Instant::now() + WAIT;
+    let registered = loop {
+        let found = lsp.log.iter().find(|m| {
+            m["method"] == "client/registerCapability"
+                && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"
+        });
+        if let Some(m) = found {
+            break m["params"]["registrations"][0]["registerOptions"]["watchers"].clone();
+        }
+        let msg = lsp
+            .recv(deadline)
+            .expect("no registration of the probe inputs");
+        lsp.handle(msg);
+    };
+    let patterns: Vec<(String, String)> = registered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["globPattern"]["baseUri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                w["globPattern"]["pattern"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect();
+    let has = |dir: &Path, name: &str| patterns.contains(&(file_uri(dir), name.to_string()));
+    assert!(has(&s.home.join(".config/go"), "env"), "{patterns:#?}");
+    assert!(has(&s.home, ".bashrc"), "{patterns:#?}");
+    assert!(has(&s.home, ".bash_profile"), "{patterns:#?}");
+    assert!(has(&s.folder, "go.mod"), "{patterns:#?}");
+    assert!(has(&go122, "go.env"), "{patterns:#?}");
     assert!(lsp.shutdown().success());
 }

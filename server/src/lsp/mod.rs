@@ -10,6 +10,7 @@
 mod actions;
 pub mod convert;
 mod hover;
+mod watch;
 
 use crate::cli::{human, Report};
 use crate::facts::{self, CheckOptions, Overrides};
@@ -34,10 +35,10 @@ use tower_lsp_server::lsp_types::{
     ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
     HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
     LSPAny, MessageType, NumberOrString, OneOf, PositionEncodingKind, Registration,
-    ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
-    WorkDoneProgressCancelParams, WorkDoneProgressCreateParams, WorkspaceFoldersServerCapabilities,
-    WorkspaceServerCapabilities,
+    RelativePattern, ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Unregistration, Uri, WorkDoneProgressCancelParams,
+    WorkDoneProgressCreateParams, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server, UriExt};
 
@@ -190,6 +191,12 @@ pub(crate) struct State {
     /// `initializationOptions`, the base the `goEnvDoctor` section overrides.
     pub init_config: serde_json::Value,
     pub shut_down: bool,
+    /// The client watches files for us (dynamic `workspace/didChangeWatchedFiles`
+    /// registration), with `RelativePattern`s.
+    pub watch_registration: bool,
+    pub relative_patterns: bool,
+    /// The probes' inputs watched now (by directory), see [`watch`].
+    pub watched: watch::Targets,
 }
 
 #[derive(Clone)]
@@ -200,6 +207,10 @@ pub(crate) struct Backend {
     helper_exe: PathBuf,
     /// Cancel flags of running `$/progress` work, by token.
     cancels: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
+    /// Our own file watcher, when the client does not watch for us.
+    fs_watch: Arc<Mutex<Option<watch::FsWatch>>>,
+    /// What is registered with the client now (registrations are serialised by this lock).
+    registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
 }
 
 impl Backend {
@@ -210,6 +221,8 @@ impl Backend {
             generation: Arc::default(),
             helper_exe,
             cancels: Arc::default(),
+            fs_watch: Arc::default(),
+            registered: Arc::default(),
         }
     }
 
@@ -357,7 +370,100 @@ impl Backend {
                 replace_published(&mut state, diagnostics)
             }
         };
+        self.update_watches();
         self.publish(to_publish).await;
+    }
+
+    /// Watch what the last checks read (SPEC §7 "Live"): registered with the client when it
+    /// can watch files, else with our own watcher. Nothing happens when the set is unchanged.
+    fn update_watches(&self) {
+        let inputs = watch::probe_inputs(&self.state().results);
+        let targets = watch::targets(&inputs);
+        let registration = {
+            let mut state = self.state();
+            if state.shut_down || state.watched == targets {
+                return;
+            }
+            state.watched = targets.clone();
+            state.watch_registration
+        };
+        if registration {
+            let this = self.clone();
+            tokio::spawn(async move { this.register_watches().await });
+            return;
+        }
+        let mut guard = self.fs_watch.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            let this = self.clone();
+            let handle = tokio::runtime::Handle::current();
+            let on_change = move || {
+                let this = this.clone();
+                // Every event restarts the debounce: only the last re-check goes on.
+                handle.spawn(async move { this.recheck(watch::WATCH_DEBOUNCE).await });
+            };
+            match watch::FsWatch::new(on_change) {
+                Ok(w) => *guard = Some(w),
+                Err(e) => tracing::warn!("cannot watch files: {e}"),
+            }
+        }
+        if let Some(w) = guard.as_mut() {
+            w.update(&targets);
+            tracing::debug!(dirs = targets.len(), "watching the probes' inputs");
+        }
+    }
+
+    /// Register the watched inputs with the client (replacing the previous registration); a
+    /// client round-trip, so never awaited inside a handler.
+    async fn register_watches(&self) {
+        const ID: &str = "goEnvDoctor.watchProbeInputs";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        let mut registered = self.registered.lock().await;
+        let (targets, relative) = {
+            let state = self.state();
+            (state.watched.clone(), state.relative_patterns)
+        };
+        if registered.as_ref() == Some(&targets) {
+            return;
+        }
+        if registered.take().is_some() {
+            let gone = Unregistration {
+                id: ID.to_string(),
+                method: METHOD.to_string(),
+            };
+            if let Err(e) = self.client.unregister_capability(vec![gone]).await {
+                tracing::debug!("the client did not unregister file watchers: {e}");
+            }
+        }
+        let watchers: Vec<FileSystemWatcher> = targets
+            .iter()
+            .flat_map(|(dir, names)| names.iter().map(move |n| (dir, n)))
+            .filter_map(|(dir, name)| {
+                let glob_pattern = if relative {
+                    GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(convert::file_uri(dir)?),
+                        pattern: name.to_string_lossy().into_owned(),
+                    })
+                } else {
+                    GlobPattern::String(dir.join(name).to_string_lossy().into_owned())
+                };
+                Some(FileSystemWatcher {
+                    glob_pattern,
+                    kind: None,
+                })
+            })
+            .collect();
+        let registration = Registration {
+            id: ID.to_string(),
+            method: METHOD.to_string(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        match self.client.register_capability(vec![registration]).await {
+            Ok(()) => *registered = Some(targets),
+            Err(e) => tracing::debug!("the client did not register file watchers: {e}"),
+        }
     }
 
     /// Re-diagnose every folder from its cached probes and the settings as they are now (open
@@ -510,6 +616,7 @@ fn needs_reprobe(path: &Path, state: &State) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name == "go.mod"
         || name == "go.work"
+        || watch::matches(&state.watched, path)
         || state.results.values().any(|c| {
             [Some(&c.probed.editor), c.probed.shell.as_ref()]
                 .into_iter()
@@ -643,7 +750,18 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.configuration)
             .unwrap_or(false);
-        tracing::info!(?enc, ?folders, ?config, "initialize");
+        let watched_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref());
+        let watch_registration = watched_files
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let relative_patterns = watched_files
+            .and_then(|w| w.relative_pattern_support)
+            .unwrap_or(false);
+        tracing::info!(?enc, ?folders, ?config, watch_registration, "initialize");
         {
             let mut state = self.state();
             state.enc = enc;
@@ -652,6 +770,8 @@ impl LanguageServer for Backend {
             state.document_changes = document_changes;
             state.create_files = create_files;
             state.pull_config = pull_config;
+            state.watch_registration = watch_registration;
+            state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
         }
         let position_encoding = Some(match enc {
@@ -764,6 +884,10 @@ impl LanguageServer for Backend {
             state.shut_down = true;
             std::mem::take(&mut state.published).into_iter().collect()
         };
+        self.fs_watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         self.publish(published.into_iter().map(|p| (p, Vec::new())).collect())
             .await;
         Ok(())

@@ -1,0 +1,243 @@
+//! Watching the probes' inputs (SPEC §7 "Live"): the env files, `$GOROOT/go.env`, each GOROOT
+//! path and every hop of its symlink chain, go.mod/go.work and the login shell's rc files. A
+//! change to one of them re-probes.
+//!
+//! Clients that can watch files for us get them registered dynamically
+//! (`workspace/didChangeWatchedFiles`, a `RelativePattern` per file, based at its directory so
+//! files outside the workspace work too); for the others the server watches with `notify`.
+//! Either way a file is watched through its directory, non-recursively, filtered by name: this
+//! also sees a symlink replaced by `ln -sfn` (a rename over the link) and a file that does not
+//! exist yet being created. A missing directory is watched through its nearest existing
+//! ancestor (filtered by the next component); the re-check that follows its creation moves the
+//! watch down.
+
+use super::Checked;
+use crate::model::{SideFacts, Snapshot};
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Re-probe after this long without further changes of watched files.
+pub(crate) const WATCH_DEBOUNCE: Duration = Duration::from_millis(200);
+/// At most this many directories are watched (inotify watches are a per-user resource).
+pub(crate) const MAX_WATCHED_DIRS: usize = 64;
+
+/// Watched directory → names in it whose change matters.
+pub(crate) type Targets = BTreeMap<PathBuf, BTreeSet<OsString>>;
+
+/// The login shell's startup files, relative to HOME, by the shell's file name.
+fn rc_files(shell: &Path) -> &'static [&'static str] {
+    match shell.file_name().and_then(|n| n.to_str()).unwrap_or("") {
+        "bash" => &[".bashrc", ".bash_profile", ".bash_login", ".profile"],
+        "zsh" => &[".zshrc", ".zprofile", ".zshenv", ".zlogin"],
+        "fish" => &[".config/fish/config.fish"],
+        "tcsh" | "csh" => &[".tcshrc", ".cshrc", ".login"],
+        "dash" | "sh" | "ksh" | "mksh" => &[".profile"],
+        _ => &[],
+    }
+}
+
+/// Every file whose change calls for a re-probe, most important first.
+pub(crate) fn probe_inputs(results: &BTreeMap<PathBuf, Checked>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut push = |p: PathBuf| {
+        if p.is_absolute() && !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for checked in results.values() {
+        for snap in [&checked.probed, &checked.snapshot] {
+            for side in sides(snap) {
+                if let Some(f) = &side.env_file {
+                    push(f.path.clone());
+                }
+                for f in side.goroot_env_files.values() {
+                    push(f.path.clone());
+                }
+            }
+            // GOROOT candidates (the settings', each side's): the path and each symlink hop.
+            for facts in snap.paths.values() {
+                if facts.goroot_layout.is_none() && facts.symlink_chain.is_empty() {
+                    continue;
+                }
+                if facts.goroot_layout.is_some() {
+                    push(facts.path.clone());
+                }
+                for hop in &facts.symlink_chain {
+                    push(hop.link.clone());
+                }
+            }
+            push(snap.folder.join("go.mod"));
+            push(snap.folder.join("go.work"));
+            if let Some(shell) = &snap.shell {
+                let home = shell
+                    .os_env
+                    .get("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(|| snap.home.clone());
+                if let (Some(probe), Some(home)) = (&shell.probe, home) {
+                    for rc in rc_files(&probe.shell) {
+                        push(home.join(rc));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn sides(snap: &Snapshot) -> impl Iterator<Item = &SideFacts> {
+    [Some(&snap.editor), snap.shell.as_ref()]
+        .into_iter()
+        .flatten()
+}
+
+/// The directory to watch for `path` and the name to filter by: its parent, or the nearest
+/// existing ancestor and the component below it.
+pub(crate) fn watch_point(path: &Path) -> Option<(PathBuf, OsString)> {
+    let mut name = path.file_name()?.to_os_string();
+    let mut dir = path.parent()?.to_path_buf();
+    while !dir.is_dir() {
+        name = dir.file_name()?.to_os_string();
+        dir = dir.parent()?.to_path_buf();
+    }
+    Some((dir, name))
+}
+
+/// The watch points of `inputs`, at most [`MAX_WATCHED_DIRS`] directories (the first inputs
+/// win).
+pub(crate) fn targets(inputs: &[PathBuf]) -> Targets {
+    let mut out = Targets::new();
+    for input in inputs {
+        let Some((dir, name)) = watch_point(input) else {
+            continue;
+        };
+        if !out.contains_key(&dir) && out.len() >= MAX_WATCHED_DIRS {
+            tracing::debug!("not watching {}: too many directories", input.display());
+            continue;
+        }
+        out.entry(dir).or_default().insert(name);
+    }
+    out
+}
+
+/// Whether a change of `path` (a watched file, or an ancestor of one that was missing) touches
+/// `targets`.
+pub(crate) fn matches(targets: &Targets, path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    targets.get(dir).is_some_and(|names| names.contains(name))
+}
+
+/// The server's own watcher, for clients that do not watch files for us.
+pub(crate) struct FsWatch {
+    watcher: RecommendedWatcher,
+    /// What is watched now; shared with the event callback, which filters by it.
+    targets: Arc<Mutex<Targets>>,
+}
+
+impl FsWatch {
+    /// A watcher calling `on_change` (from its own thread) for every relevant change.
+    pub(crate) fn new(on_change: impl Fn() + Send + 'static) -> notify::Result<FsWatch> {
+        let targets: Arc<Mutex<Targets>> = Arc::default();
+        let filter = targets.clone();
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            let event = match res {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::debug!("file watcher: {e}");
+                    return;
+                }
+            };
+            if !relevant(&event.kind) {
+                return;
+            }
+            let hit = {
+                let t = filter.lock().unwrap_or_else(|e| e.into_inner());
+                event.paths.iter().any(|p| matches(&t, p))
+            };
+            if hit {
+                tracing::debug!(paths = ?event.paths, kind = ?event.kind, "watched file changed");
+                on_change();
+            }
+        })?;
+        Ok(FsWatch { watcher, targets })
+    }
+
+    /// Watch exactly the directories of `new` (non-recursively).
+    pub(crate) fn update(&mut self, new: &Targets) {
+        let old: Targets = self
+            .targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for dir in old.keys().filter(|d| !new.contains_key(*d)) {
+            if let Err(e) = self.watcher.unwatch(dir) {
+                tracing::debug!("unwatch {}: {e}", dir.display());
+            }
+        }
+        let mut watched = Targets::new();
+        for (dir, names) in new {
+            if !old.contains_key(dir) {
+                if let Err(e) = self.watcher.watch(dir, RecursiveMode::NonRecursive) {
+                    tracing::debug!("cannot watch {}: {e}", dir.display());
+                    continue;
+                }
+            }
+            watched.insert(dir.clone(), names.clone());
+        }
+        *self.targets.lock().unwrap_or_else(|e| e.into_inner()) = watched;
+    }
+}
+
+/// Creations, removals, renames, writes and attribute changes; not mere opens and reads (the
+/// probes themselves read the rc files and go.env).
+fn relevant(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(notify::event::ModifyKind::Metadata(
+            notify::event::MetadataKind::AccessTime,
+        )) => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_directory_is_watched_through_its_existing_ancestor() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let deep = dir.join("a/b/env");
+        let (d, n) = watch_point(&deep).unwrap();
+        assert_eq!(d, dir);
+        assert_eq!(n, OsString::from("a"));
+        let t = targets(&[deep, dir.join("go.mod")]);
+        assert!(matches(&t, &dir.join("a")));
+        assert!(matches(&t, &dir.join("go.mod")));
+        assert!(!matches(&t, &dir.join("other")));
+    }
+
+    #[test]
+    fn watched_directories_are_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs: Vec<PathBuf> = (0..100)
+            .map(|i| {
+                let d = tmp.path().join(format!("d{i}"));
+                std::fs::create_dir_all(&d).unwrap();
+                d.join("f")
+            })
+            .collect();
+        assert_eq!(targets(&inputs).len(), MAX_WATCHED_DIRS);
+    }
+}
