@@ -1,4 +1,5 @@
-//! Hover on a covered line (a settings member, the go.mod `go`/`toolchain` line): a Markdown
+//! Hover on a covered line (a settings member — also a GOROOT `url`/`path` or an environment
+//! entry of GoLand's `.idea/workspace.xml` — the go.mod `go`/`toolchain` line): a Markdown
 //! table of the editor's and the shell's value, where each comes from, and each side's Go.
 
 use super::convert;
@@ -6,6 +7,8 @@ use super::Backend;
 use crate::model::{SideKind, Snapshot};
 use crate::redact::redact;
 use crate::rules::resolve;
+use crate::settings::idea;
+use std::path::Path;
 use tower_lsp_server::lsp_types::{
     Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range,
 };
@@ -23,22 +26,27 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
     let folder = Backend::folder_of(&state, &path)?;
     let snapshot = &state.results.get(&folder)?.snapshot;
 
-    // A settings member on this line (key or value).
-    if let Some(c) = snapshot
-        .settings
-        .values
-        .iter()
-        .rev()
-        .find(|c| c.span.file == path && c.span.line == line)
-    {
+    // A settings member on this line (key or value): VS Code's settings, or another editor's
+    // (an attribute of GoLand's `.idea/workspace.xml`), shown with that editor's side.
+    let member = std::iter::once(snapshot)
+        .chain(snapshot.editor_views.iter())
+        .find_map(|view| {
+            view.settings
+                .values
+                .iter()
+                .rev()
+                .find(|c| c.span.file == path && c.span.line == line)
+                .map(|c| (view, c))
+        });
+    if let Some((view, c)) = member {
         let env_key = env_key(&c.key)?;
         let title = format!(
-            "**{env_key}** — `{}` in {}",
-            c.key,
-            resolve::settings_file_words(snapshot, &path)
+            "**{env_key}** — {} in {}",
+            key_words(&path, &c.key),
+            resolve::settings_file_words(view, &path)
         );
         let range = convert::range(&text, c.span.start, c.span.end, state.enc);
-        return Some(markdown(table(snapshot, &title, env_key), Some(range)));
+        return Some(markdown(table(view, &title, env_key), Some(range)));
     }
     // The go.mod / go.work `go` or `toolchain` line.
     for m in [&snapshot.go_mod, &snapshot.go_work].into_iter().flatten() {
@@ -68,6 +76,18 @@ fn env_key(setting: &str) -> Option<&str> {
         _ => setting
             .strip_prefix("go.toolsEnvVars.")
             .or_else(|| setting.strip_prefix("gopls.build.env.")),
+    }
+}
+
+/// A setting as its file names it: `` `go.goroot` `` in VS Code settings; the `GOROOT`
+/// component and an environment entry in GoLand's workspace.xml.
+fn key_words(file: &Path, key: &str) -> String {
+    if !idea::is_idea_file(file) {
+        return format!("`{key}`");
+    }
+    match key.strip_prefix(idea::ENV_PREFIX) {
+        Some(var) => format!("the `{var}` environment entry"),
+        None => "the `GOROOT` component".to_string(),
     }
 }
 
