@@ -1213,3 +1213,72 @@ fn probe_inputs_are_registered_with_a_client_that_watches() {
     assert!(has(&go122, "go.env"), "{patterns:#?}");
     assert!(lsp.shutdown().success());
 }
+
+/// Lines in the file the login shell's `.bashrc` appends to on every run.
+fn shell_runs(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+/// The login-shell probe is cached by its inputs: a re-probe for an env-file change reuses the
+/// shell's environment (the shell does not run again, yet the change is seen); an edit to
+/// `.bashrc` changes the inputs and the shell runs again.
+#[test]
+fn shell_probe_is_reused_until_an_rc_file_changes() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let runs = s.root.join("shell-runs");
+    let bashrc = s.home.join(".bashrc");
+    let mut rc = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&bashrc)
+        .unwrap();
+    writeln!(rc, "echo run >> '{}'", runs.display()).unwrap();
+    drop(rc);
+
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    assert_eq!(shell_runs(&runs), 1);
+
+    // The env file changes (the client reports it): re-probed, the shell's result reused.
+    std::fs::write(&env_file, "GOCACHE=off\nGOPROXY=\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&env_file), "type": 2}]}),
+    );
+    lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
+    assert_eq!(shell_runs(&runs), 1, "the login shell ran again");
+
+    // .bashrc changes: the inputs differ, the shell runs again.
+    let mut rc = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&bashrc)
+        .unwrap();
+    writeln!(rc, "# edited").unwrap();
+    drop(rc);
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&bashrc), "type": 2}]}),
+    );
+    let deadline = Instant::now() + WAIT;
+    while shell_runs(&runs) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the login shell did not run again"
+        );
+        if let Some(msg) = lsp.recv(Instant::now() + Duration::from_millis(50)) {
+            lsp.handle(msg);
+        }
+    }
+    lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
+    assert!(lsp.shutdown().success());
+}

@@ -11,7 +11,7 @@ pub mod shell;
 
 use crate::model::{
     CommandResult, Configured, EditorSettings, EnvFile, GoBinary, GoFoundBy, GoModFacts, PathFacts,
-    ProbeOutcome, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
+    ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
 };
 use crate::rules::resolve;
 use crate::settings::{self, paths::Os};
@@ -41,6 +41,10 @@ pub struct CheckOptions {
     pub editor_env: Option<BTreeMap<String, String>>,
     /// Display name of the editor side.
     pub editor_name: String,
+    /// A login-shell probe of an earlier check whose inputs did not change (the language
+    /// server's probe cache): its report and environment are reused instead of running the
+    /// shell again. `None`: the shell runs.
+    pub shell_probe: Option<(ProbeReport, BTreeMap<String, String>)>,
 }
 
 impl CheckOptions {
@@ -56,6 +60,7 @@ impl CheckOptions {
             disabled_checks: Vec::new(),
             editor_env: None,
             editor_name: "VS Code".into(),
+            shell_probe: None,
         }
     }
 }
@@ -361,13 +366,16 @@ fn well_known_go(folder: &Path) -> Option<GoBinary> {
 
 fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
-    let (report, env) = shell::probe(&shell::ProbeOptions {
-        shell: shell_path.clone(),
-        cwd: opts.folder.clone(),
-        timeout: opts.shell_timeout,
-        helper_exe: opts.helper_exe.clone(),
-        env: opts.editor_env.clone(),
-    });
+    let (report, env) = match &opts.shell_probe {
+        Some((report, env)) => (report.clone(), Some(env.clone())),
+        None => shell::probe(&shell::ProbeOptions {
+            shell: shell_path.clone(),
+            cwd: opts.folder.clone(),
+            timeout: opts.shell_timeout,
+            helper_exe: opts.helper_exe.clone(),
+            env: opts.editor_env.clone(),
+        }),
+    };
     // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
     let label = "your shell".to_string();
     let Some(env) = env else {

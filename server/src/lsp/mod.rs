@@ -8,6 +8,7 @@
 //! that is never held across an `.await`.
 
 mod actions;
+mod cache;
 pub mod convert;
 mod hover;
 mod watch;
@@ -211,6 +212,10 @@ pub(crate) struct Backend {
     fs_watch: Arc<Mutex<Option<watch::FsWatch>>>,
     /// What is registered with the client now (registrations are serialised by this lock).
     registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
+    /// Held while probes run: one probe in flight per side.
+    probe_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Login-shell probes by their inputs.
+    shell_cache: Arc<Mutex<cache::ShellCache>>,
 }
 
 impl Backend {
@@ -223,6 +228,8 @@ impl Backend {
             cancels: Arc::default(),
             fs_watch: Arc::default(),
             registered: Arc::default(),
+            probe_lock: Arc::default(),
+            shell_cache: Arc::default(),
         }
     }
 
@@ -333,14 +340,37 @@ impl Backend {
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect()
         };
+        // One probe in flight per side: a newer re-check waits for the running one (whose
+        // result it supersedes) and gives up if a newer one still came meanwhile.
+        let _probing = self.probe_lock.lock().await;
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
         let started = std::time::Instant::now();
+        let shell_cache = self.shell_cache.clone();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
-                .iter()
-                .map(|o| {
+                .into_iter()
+                .map(|mut o| {
+                    let key = cache::ShellKey::of(&o);
+                    o.shell_probe = shell_cache
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get(&key);
+                    let reused = o.shell_probe.is_some();
+                    if reused {
+                        tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
+                    }
+                    let snap = facts::collect(&o);
+                    if !reused {
+                        shell_cache
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .put(key, &snap);
+                    }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
-                    let checked = Checked::new(facts::collect(o), o, &overrides, reread);
+                    let checked = Checked::new(snap, &o, &overrides, reread);
                     (o.folder.clone(), checked)
                 })
                 .collect();
@@ -1031,6 +1061,11 @@ impl LanguageServer for Backend {
         let arg = params.arguments.first().cloned().unwrap_or_default();
         match params.command.as_str() {
             CMD_RECHECK => {
+                // Asked for: the login shell runs again even if its rc files look unchanged.
+                self.shell_cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clear();
                 self.recheck(Duration::ZERO).await;
                 Ok(None)
             }

@@ -30,7 +30,7 @@ pub(crate) const MAX_WATCHED_DIRS: usize = 64;
 pub(crate) type Targets = BTreeMap<PathBuf, BTreeSet<OsString>>;
 
 /// The login shell's startup files, relative to HOME, by the shell's file name.
-fn rc_files(shell: &Path) -> &'static [&'static str] {
+pub(crate) fn rc_files(shell: &Path) -> &'static [&'static str] {
     match shell.file_name().and_then(|n| n.to_str()).unwrap_or("") {
         "bash" => &[".bashrc", ".bash_profile", ".bash_login", ".profile"],
         "zsh" => &[".zshrc", ".zprofile", ".zshenv", ".zlogin"],
