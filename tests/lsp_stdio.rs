@@ -39,6 +39,10 @@ struct Lsp {
     /// The `goEnvDoctor` section this client answers `workspace/configuration` with; `None`:
     /// the client does not support `workspace/configuration`.
     config_reply: Option<Value>,
+    /// The `go` and `gopls` sections this client answers (VS Code forwards them); null when
+    /// `None`.
+    go_reply: Option<Value>,
+    gopls_reply: Option<Value>,
     /// `initializationOptions.trusted`.
     trusted: bool,
     /// The client offers dynamic `workspace/didChangeWatchedFiles` registration (it watches
@@ -104,6 +108,8 @@ impl Lsp {
             diagnostics: HashMap::new(),
             log: Vec::new(),
             config_reply: None,
+            go_reply: None,
+            gopls_reply: None,
             trusted: true,
             watch_registration: true,
         }
@@ -123,7 +129,22 @@ impl Lsp {
             if let Some(id) = msg.get("id") {
                 // workspace/configuration: the section; client/registerCapability, …: null.
                 let result = match (&self.config_reply, msg["method"].as_str()) {
-                    (Some(c), Some("workspace/configuration")) => json!([c]),
+                    (Some(c), Some("workspace/configuration")) => {
+                        let items = msg["params"]["items"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default();
+                        let answers: Vec<Value> = items
+                            .iter()
+                            .map(|i| match i["section"].as_str() {
+                                Some("goEnvDoctor") => c.clone(),
+                                Some("go") => self.go_reply.clone().unwrap_or(Value::Null),
+                                Some("gopls") => self.gopls_reply.clone().unwrap_or(Value::Null),
+                                _ => Value::Null,
+                            })
+                            .collect();
+                        Value::Array(answers)
+                    }
                     _ => Value::Null,
                 };
                 let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
@@ -1280,5 +1301,47 @@ fn shell_probe_is_reused_until_an_rc_file_changes() {
         }
     }
     lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
+    assert!(lsp.shutdown().success());
+}
+
+/// The client's `go` section is the effective editor setting (VS Code knows layers we cannot
+/// read): the file pins the shell's Go 1.22.10, the client answers `go.goroot` = 1.21.13 → a
+/// `goroot-mismatch` on the file's member (where the value lives); when the client's answer
+/// changes to the file's value (pulled again on `didChangeConfiguration`), it clears.
+#[test]
+fn the_clients_go_section_overrides_the_file_value_at_its_member() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let text = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go122.display());
+    let settings = s.settings(&text);
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.config_reply = Some(json!({}));
+    lsp.go_reply = Some(json!({"goroot": go121.display().to_string(), "toolsEnvVars": {}}));
+    lsp.gopls_reply = Some(json!({"build.env": {}}));
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap();
+    // The member's value range in the file.
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": 1, "character": 15}),
+        "{d:#}"
+    );
+    assert!(
+        d["message"].as_str().unwrap().contains(GO121),
+        "{}",
+        d["message"]
+    );
+    lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
     assert!(lsp.shutdown().success());
 }

@@ -45,6 +45,10 @@ pub struct CheckOptions {
     /// server's probe cache): its report and environment are reused instead of running the
     /// shell again. `None`: the shell runs.
     pub shell_probe: Option<(ProbeReport, BTreeMap<String, String>)>,
+    /// The editor's own answer for its `go` and `gopls` configuration sections
+    /// (`{"go": {…}, "gopls": {…}}`, as a language client forwards them): the effective values,
+    /// applied over the files' (see [`apply_client_settings`]). `None`: the files alone.
+    pub client_settings: Option<serde_json::Value>,
 }
 
 impl CheckOptions {
@@ -61,6 +65,7 @@ impl CheckOptions {
             editor_env: None,
             editor_name: "VS Code".into(),
             shell_probe: None,
+            client_settings: None,
         }
     }
 }
@@ -608,7 +613,83 @@ fn read_settings(
         subst,
         overrides,
     );
+    if let Some(client) = &opts.client_settings {
+        apply_client_settings(&mut out, client, subst);
+    }
     out
+}
+
+/// The client's `go` / `gopls` sections flattened to our dotted keys (`go.goroot`,
+/// `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.VAR`, `gopls.build.env.VAR`); only
+/// string values (a null is "not set").
+fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    let go = client.get("go");
+    let string = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    if let Some(v) = string(go.and_then(|g| g.get("goroot"))) {
+        out.push(("go.goroot".to_string(), v));
+    }
+    if let Some(v) = string(go.and_then(|g| g.get("gopath"))) {
+        out.push(("go.gopath".to_string(), v));
+    }
+    if let Some(v) = string(
+        go.and_then(|g| g.get("alternateTools"))
+            .and_then(|a| a.get("go")),
+    ) {
+        out.push(("go.alternateTools.go".to_string(), v));
+    }
+    let mut vars = |prefix: &str, obj: Option<&Value>| {
+        if let Some(Value::Object(m)) = obj {
+            for (k, v) in m {
+                if let Some(v) = v.as_str() {
+                    out.push((format!("{prefix}{k}"), v.to_string()));
+                }
+            }
+        }
+    };
+    vars("go.toolsEnvVars.", go.and_then(|g| g.get("toolsEnvVars")));
+    let gopls = client.get("gopls");
+    let build_env = gopls.and_then(|g| g.get("build.env")).or_else(|| {
+        gopls
+            .and_then(|g| g.get("build"))
+            .and_then(|b| b.get("env"))
+    });
+    vars("gopls.build.env.", build_env);
+    out
+}
+
+/// The client's answer is the effective value (it knows layers we cannot read: profiles,
+/// remote, policies); the files still tell where a value lives. A client value overrides the
+/// winning file member of its key, which keeps its span (the diagnostic and the fix go to that
+/// member). A value no file member holds is ignored: there is no place to show or fix it.
+fn apply_client_settings(
+    out: &mut EditorSettings,
+    client: &serde_json::Value,
+    subst: &settings::jsonc::Substitution,
+) {
+    for (key, raw) in client_values(client) {
+        let winning = out
+            .values
+            .iter_mut()
+            .filter(|v| v.key == key)
+            .max_by_key(|v| v.layer);
+        let Some(member) = winning else {
+            tracing::debug!(key, "a client setting with no member in the files: ignored");
+            continue;
+        };
+        if member.raw == raw {
+            continue;
+        }
+        tracing::debug!(key, file = %member.raw, client = %raw, "the client's setting wins");
+        // vscode-go passes gopls' build.env through unchanged.
+        member.value = if key.starts_with("gopls.") {
+            raw.clone()
+        } else {
+            settings::jsonc::substitute(&raw, subst)
+        };
+        member.raw = raw;
+    }
 }
 
 /// Settings files larger than this are not parsed (a 10 MB settings file is a mistake, and
@@ -952,5 +1033,83 @@ fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
             }
             snap.installs.insert(key, install);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod client_settings_tests {
+    use super::*;
+
+    fn configured(key: &str, raw: &str, layer: SettingsLayer, start: usize) -> Configured {
+        Configured {
+            key: key.to_string(),
+            raw: raw.to_string(),
+            value: raw.to_string(),
+            layer,
+            span: crate::model::SourceSpan {
+                file: PathBuf::from("/w/.vscode/settings.json"),
+                start,
+                end: start + raw.len() + 2,
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn client_values_override_the_winning_member_and_keep_its_span() {
+        let mut s = EditorSettings {
+            values: vec![
+                configured("go.goroot", "/user/go", SettingsLayer::User, 3),
+                configured("go.goroot", "/folder/go", SettingsLayer::Folder, 7),
+                configured(
+                    "go.toolsEnvVars.GOPROXY",
+                    "direct",
+                    SettingsLayer::Folder,
+                    40,
+                ),
+                configured(
+                    "gopls.build.env.GOFLAGS",
+                    "-mod=mod",
+                    SettingsLayer::User,
+                    90,
+                ),
+            ],
+            ..EditorSettings::default()
+        };
+        let subst = settings::jsonc::Substitution {
+            workspace_folder: PathBuf::from("/w"),
+            home: Some(PathBuf::from("/home/u")),
+            env: BTreeMap::new(),
+        };
+        let client = serde_json::json!({
+            "go": {
+                "goroot": "~/sdk/go1.21.13",
+                "gopath": null,
+                "toolsEnvVars": {"GOPROXY": "direct", "GOFLAGS": "-x"},
+            },
+            "gopls": {"build": {"env": {"GOFLAGS": "-tags=x"}}},
+        });
+        apply_client_settings(&mut s, &client, &subst);
+        let goroot = s.get("go.goroot").unwrap();
+        assert_eq!(goroot.raw, "~/sdk/go1.21.13");
+        assert_eq!(goroot.value, "/home/u/sdk/go1.21.13");
+        assert_eq!(
+            (goroot.layer, goroot.span.start),
+            (SettingsLayer::Folder, 7)
+        );
+        // The lower layer keeps its own value (removing the winner would expose it).
+        assert!(s.values.iter().any(|v| v.raw == "/user/go"));
+        assert_eq!(s.get("go.toolsEnvVars.GOPROXY").unwrap().raw, "direct");
+        // No member holds it: nowhere to show it.
+        assert!(s.get("go.toolsEnvVars.GOFLAGS").is_none());
+        assert!(s.get("go.gopath").is_none());
+        let gopls = s.get("gopls.build.env.GOFLAGS").unwrap();
+        assert_eq!(
+            (gopls.raw.as_str(), gopls.value.as_str()),
+            ("-tags=x", "-tags=x")
+        );
+        assert_eq!(gopls.span.start, 90);
     }
 }

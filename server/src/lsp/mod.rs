@@ -198,6 +198,9 @@ pub(crate) struct State {
     pub relative_patterns: bool,
     /// The probes' inputs watched now (by directory), see [`watch`].
     pub watched: watch::Targets,
+    /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it answered or
+    /// pushed them: the effective editor settings over the files'.
+    pub client_settings: Option<serde_json::Value>,
 }
 
 #[derive(Clone)]
@@ -302,6 +305,7 @@ impl Backend {
         o.shell_timeout = Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120));
         o.trusted = c.trusted;
         o.disabled_checks = c.disabled_checks.clone();
+        o.client_settings = state.client_settings.clone();
         o.user_settings = c.user_settings.clone().or_else(|| {
             std::env::var_os(crate::cli::USER_SETTINGS_ENV)
                 .filter(|v| !v.is_empty())
@@ -571,15 +575,19 @@ impl Backend {
         tokio::spawn(async move {
             let pull = this.state().pull_config;
             if pull {
-                let item = ConfigurationItem {
-                    scope_uri: None,
-                    section: Some("goEnvDoctor".to_string()),
-                };
-                match this.client.configuration(vec![item]).await {
+                let items = ["goEnvDoctor", "go", "gopls"]
+                    .into_iter()
+                    .map(|section| ConfigurationItem {
+                        scope_uri: None,
+                        section: Some(section.to_string()),
+                    })
+                    .collect();
+                match this.client.configuration(items).await {
                     Ok(values) => {
                         let mut state = this.state();
                         let section = values.first().filter(|v| v.is_object());
                         state.config = Config::merged(&state.init_config, section);
+                        state.client_settings = client_settings(values.get(1), values.get(2));
                         tracing::info!(config = ?state.config, "configuration");
                     }
                     Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
@@ -726,6 +734,20 @@ fn replace_published(
     state.published = diagnostics.keys().cloned().collect();
     out.extend(diagnostics);
     out
+}
+
+/// `{"go": …, "gopls": …}` of the sections that are objects; `None` when neither is.
+fn client_settings(
+    go: Option<&serde_json::Value>,
+    gopls: Option<&serde_json::Value>,
+) -> Option<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for (name, v) in [("go", go), ("gopls", gopls)] {
+        if let Some(v) = v.filter(|v| v.is_object()) {
+            out.insert(name.to_string(), v.clone());
+        }
+    }
+    (!out.is_empty()).then_some(serde_json::Value::Object(out))
 }
 
 fn token_key(t: &NumberOrString) -> String {
@@ -897,6 +919,11 @@ impl LanguageServer for Backend {
                     .get("goEnvDoctor")
                     .unwrap_or(&params.settings);
                 state.config = Config::merged(&state.init_config, Some(section));
+                if let Some(cs) =
+                    client_settings(params.settings.get("go"), params.settings.get("gopls"))
+                {
+                    state.client_settings = Some(cs);
+                }
             }
             state.pull_config
         };
