@@ -78,6 +78,10 @@ fn read_frame(r: &mut impl BufRead) -> Option<Value> {
 
 impl Lsp {
     fn spawn(s: &Scenario) -> Lsp {
+        Lsp::spawn_with_stderr(s, Stdio::inherit())
+    }
+
+    fn spawn_with_stderr(s: &Scenario, stderr: Stdio) -> Lsp {
         let mut child = Command::new(support::bin())
             .arg("serve")
             .arg("--stdio")
@@ -86,7 +90,7 @@ impl Lsp {
             .current_dir(&s.root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
@@ -1343,5 +1347,75 @@ fn the_clients_go_section_overrides_the_file_value_at_its_member() {
         json!({"settings": null}),
     );
     lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    assert!(lsp.shutdown().success());
+}
+
+/// `logLevel` from `workspace/configuration` changes the server's log filter at run time: the
+/// process starts at `RUST_LOG=go_env_doctor=warn`; `debug` from the configuration shows the
+/// checks' debug lines on stderr, `off` silences them again.
+#[test]
+fn log_level_from_configuration_applies_at_run_time() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let log = s.root.join("server.log");
+    let mut lsp = Lsp::spawn_with_stderr(&s, Stdio::from(std::fs::File::create(&log).unwrap()));
+    lsp.config_reply = Some(json!({"logLevel": "debug"}));
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let checked_lines = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("DEBUG") && l.contains("checked"))
+            .count()
+    };
+    let deadline = Instant::now() + WAIT;
+    while checked_lines() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no debug line: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    lsp.config_reply = Some(json!({"logLevel": "off"}));
+    let config_requests = |lsp: &Lsp| {
+        lsp.log
+            .iter()
+            .filter(|m| m["method"] == "workspace/configuration")
+            .count()
+    };
+    let before = config_requests(&lsp);
+    let lines_before = checked_lines();
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    while config_requests(&lsp) == before {
+        let msg = lsp.recv(deadline).expect("configuration not pulled again");
+        lsp.handle(msg);
+    }
+    // The re-check that follows the pull publishes again; it logged nothing.
+    let published = publish_count(&lsp);
+    while publish_count(&lsp) == published {
+        let msg = lsp
+            .recv(deadline)
+            .expect("no re-check after the configuration change");
+        lsp.handle(msg);
+    }
+    assert_eq!(
+        checked_lines(),
+        lines_before,
+        "{}",
+        std::fs::read_to_string(&log).unwrap()
+    );
     assert!(lsp.shutdown().success());
 }

@@ -126,25 +126,34 @@ pub fn main() -> ExitCode {
             init_logging();
             run_check(args)
         }
-        Command::Serve { stdio: _ } => {
-            init_logging();
-            crate::lsp::run()
-        }
+        Command::Serve { stdio: _ } => crate::lsp::run(init_logging()),
         Command::Explain(args) => run_explain(args),
     }
 }
 
+/// Replaces the log filter at run time (an `EnvFilter` directive, e.g. `go_env_doctor=debug`).
+pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
 /// `tracing` to stderr (stdout is for reports and, later, the protocol); `RUST_LOG`, default warn.
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
+/// Returns the handle that changes the filter later (the language server's `logLevel`).
+fn init_logging() -> Option<LogReload> {
+    use tracing_subscriber::{layer::SubscriberExt, reload, util::SubscriberInitExt, EnvFilter};
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
     let ansi = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let (filter, handle) = reload::Layer::new(filter);
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .try_init();
+        .with_ansi(ansi);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .try_init()
+        .ok()?;
+    Some(Box::new(move |directive: &str| {
+        let filter = EnvFilter::try_new(directive).map_err(|e| e.to_string())?;
+        handle.reload(filter).map_err(|e| e.to_string())
+    }))
 }
 
 fn could_not_run(msg: &str) -> ExitCode {

@@ -53,8 +53,10 @@ pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
 pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
 pub const CMD_CLEAN_CACHE: &str = "goEnvDoctor.cleanCache";
 
-/// Run the server on stdin/stdout until the client says `exit`.
-pub fn run() -> ExitCode {
+/// Run the server on stdin/stdout until the client says `exit`. `log_reload` changes the log
+/// filter when the configuration's `logLevel` says so.
+pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
+    let log_reload = log_reload.map(Arc::new);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -74,9 +76,10 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let (service, socket) = LspService::build(|client| Backend::new(client, helper_exe))
-            .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
-            .finish();
+        let (service, socket) =
+            LspService::build(|client| Backend::new(client, helper_exe, log_reload))
+                .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+                .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
@@ -219,10 +222,18 @@ pub(crate) struct Backend {
     probe_lock: Arc<tokio::sync::Mutex<()>>,
     /// Login-shell probes by their inputs.
     shell_cache: Arc<Mutex<cache::ShellCache>>,
+    /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
+    log_reload: Option<Arc<crate::cli::LogReload>>,
+    /// The `logLevel` applied last.
+    log_level: Arc<Mutex<Option<String>>>,
 }
 
 impl Backend {
-    fn new(client: Client, helper_exe: PathBuf) -> Self {
+    fn new(
+        client: Client,
+        helper_exe: PathBuf,
+        log_reload: Option<Arc<crate::cli::LogReload>>,
+    ) -> Self {
         Backend {
             client,
             state: Arc::default(),
@@ -233,6 +244,8 @@ impl Backend {
             registered: Arc::default(),
             probe_lock: Arc::default(),
             shell_cache: Arc::default(),
+            log_reload,
+            log_level: Arc::default(),
         }
     }
 
@@ -292,6 +305,40 @@ impl Backend {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&key);
         outcome
+    }
+
+    /// Apply the configuration's `logLevel` (`off`, `error`, `warn`, `info`, `debug`, `trace`,
+    /// or any `RUST_LOG` directive) to our own logs; other crates stay at `warn`.
+    fn apply_log_level(&self) {
+        let Some(reload) = &self.log_reload else {
+            return;
+        };
+        let wanted = self.state().config.log_level.clone();
+        let Some(level) = wanted
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+        else {
+            return;
+        };
+        let mut current = self.log_level.lock().unwrap_or_else(|e| e.into_inner());
+        if current.as_deref() == Some(level.as_str()) {
+            return;
+        }
+        let lower = level.to_ascii_lowercase();
+        let directive = match lower.as_str() {
+            "off" | "error" | "warn" | "info" | "debug" | "trace" => {
+                format!("warn,go_env_doctor={lower}")
+            }
+            _ => level.clone(),
+        };
+        match reload(&directive) {
+            Ok(()) => {
+                *current = Some(level);
+                drop(current);
+                tracing::info!(%directive, "log level");
+            }
+            Err(e) => tracing::warn!("ignoring logLevel {level:?}: {e}"),
+        }
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
@@ -589,6 +636,8 @@ impl Backend {
                         state.config = Config::merged(&state.init_config, section);
                         state.client_settings = client_settings(values.get(1), values.get(2));
                         tracing::info!(config = ?state.config, "configuration");
+                        drop(state);
+                        this.apply_log_level();
                     }
                     Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
                 }
@@ -826,6 +875,7 @@ impl LanguageServer for Backend {
             state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
         }
+        self.apply_log_level();
         let position_encoding = Some(match enc {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
             Encoding::Utf16 => PositionEncodingKind::UTF16,
@@ -927,6 +977,7 @@ impl LanguageServer for Backend {
             }
             state.pull_config
         };
+        self.apply_log_level();
         if pull {
             self.spawn_configure_and_recheck();
         } else {
