@@ -1419,3 +1419,135 @@ fn log_level_from_configuration_applies_at_run_time() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// `untrusted-not-executed` through the server: `.vscode/settings.json` names a `go` inside
+/// the workspace (`go.alternateTools.go`, a copy of Go 1.21.13's GOROOT, hard-linked, so it
+/// has its VERSION file and layout). Untrusted: an information diagnostic on that member, and
+/// the binary never ran. Trusted through `workspace/didChangeConfiguration`: the re-check runs
+/// it.
+#[test]
+fn untrusted_workspace_go_is_inspected_not_run_until_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let tools = s.folder.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let status = Command::new("cp")
+        .arg("-al")
+        .arg(&go121)
+        .arg(tools.join("go"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A FAKE bin/go, on purpose: the point is to prove the untrusted binary is NOT run, so it
+    // records every run in a marker file (then hands over to the real Go 1.21.13, so that the
+    // trusted re-check sees a real `go env`). The hard link is removed first: writing through
+    // it would change the real toolchain.
+    let bin_go = tools.join("go/bin/go");
+    std::fs::remove_file(&bin_go).unwrap();
+    let marker = s.root.join("workspace-go-ran");
+    std::fs::write(
+        &bin_go,
+        format!(
+            "#!/bin/sh\necho ran >> '{}'\nexec '{}' \"$@\"\n",
+            marker.display(),
+            go121.join("bin/go").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&bin_go, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let settings = s.settings(&format!(
+        "{{\n  \"go.alternateTools\": {{\n    \"go\": \"{}\"\n  }}\n}}\n",
+        bin_go.display()
+    ));
+    s.shell_go(&go122);
+
+    let mut lsp = Lsp::spawn(&s);
+    lsp.trusted = false;
+    lsp.config_reply = Some(json!({"trusted": false}));
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&settings, has_code("untrusted-not-executed"));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "untrusted-not-executed")
+        .unwrap();
+    assert_eq!(d["severity"], 3, "{d:#}");
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": 2, "character": 10}),
+        "{d:#}"
+    );
+    assert!(!marker.exists(), "the untrusted workspace go ran");
+
+    lsp.config_reply = Some(json!({"trusted": true}));
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    lsp.wait_diagnostics(&settings, |d| !has_code("untrusted-not-executed")(d));
+    assert!(
+        marker.exists(),
+        "the trusted re-check did not run the workspace go"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// When `.vscode/settings.json` does not exist, a fix that belongs there creates it through a
+/// `CreateFile` resource operation followed by the file's text (the client offers
+/// `resourceOperations: ["create"]`). The editor runs Go 1.21.13 from PATH; the login shell
+/// exports GOROOT for Go 1.22.10: the diagnostic sits on go.mod's `module` line.
+#[test]
+fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
+    let mut s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go121.display()),
+    );
+    s.shell_go(&go122);
+    let mut rc = std::fs::OpenOptions::new()
+        .append(true)
+        .open(s.home.join(".bashrc"))
+        .unwrap();
+    writeln!(rc, "export GOROOT='{}'", go122.display()).unwrap();
+    drop(rc);
+    assert!(!s.settings_path().exists());
+    let go_mod = s.folder.join("go.mod");
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&go_mod, has_code("goroot-mismatch"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": file_uri(&go_mod)},
+            "range": diag["range"],
+            "context": {"diagnostics": [diag]}
+        }),
+    );
+    let preferred = &actions[0];
+    assert_eq!(preferred["isPreferred"], true, "{actions:#}");
+    let changes = preferred["edit"]["documentChanges"].as_array().unwrap();
+    let settings = s.settings_path();
+    assert_eq!(changes[0]["kind"], "create", "{changes:#?}");
+    assert_eq!(changes[0]["uri"], file_uri(&settings));
+    assert_eq!(changes[1]["textDocument"]["uri"], file_uri(&settings));
+    // What the client does: create the file, then apply the edit to its (empty) text.
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let edits = changes[1]["edits"].as_array().unwrap();
+    let text = apply("", edits, "utf-16");
+    std::fs::write(&settings, &text).unwrap();
+    snapshot("lsp__created_folder_settings", &s.filter(&text));
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&settings), "type": 1}]}),
+    );
+    lsp.wait_diagnostics(&go_mod, |d| !has_code("goroot-mismatch")(d));
+    assert!(lsp.shutdown().success());
+}
