@@ -1146,8 +1146,7 @@ fn goroot_symlink_swap_is_re_probed_by_the_servers_own_watcher() {
     assert!(
         !lsp.log
             .iter()
-            .any(|m| m["method"] == "client/registerCapability"
-                && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"),
+            .any(|m| m["method"] == "client/registerCapability"),
         "registered watchers with a client that cannot watch"
     );
     assert!(lsp.shutdown().success());

@@ -932,8 +932,14 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         // Registering is a client round-trip: do it off the handler so it cannot deadlock.
+        // A client that cannot watch files is not asked to (our own watcher covers the probes'
+        // inputs; settings files are re-read on open/change/save).
         let client = self.client.clone();
+        let can_watch = self.state().watch_registration;
         tokio::spawn(async move {
+            if !can_watch {
+                return;
+            }
             let watchers = [
                 "**/.vscode/settings.json",
                 "**/*.code-workspace",
