@@ -1340,6 +1340,21 @@ fn the_clients_go_section_overrides_the_file_value_at_its_member() {
         "{}",
         d["message"]
     );
+    // `go` and `gopls` are asked for scoped to the folder (its settings apply to it only).
+    let request = lsp
+        .log
+        .iter()
+        .find(|m| m["method"] == "workspace/configuration")
+        .unwrap();
+    let items = request["params"]["items"].as_array().unwrap();
+    for section in ["go", "gopls"] {
+        assert!(
+            items
+                .iter()
+                .any(|i| i["section"] == section && i["scopeUri"] == file_uri(&s.folder)),
+            "{items:#?}"
+        );
+    }
     lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
     lsp.notify(
         "workspace/didChangeConfiguration",

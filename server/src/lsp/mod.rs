@@ -201,9 +201,11 @@ pub(crate) struct State {
     pub relative_patterns: bool,
     /// The probes' inputs watched now (by directory), see [`watch`].
     pub watched: watch::Targets,
-    /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it answered or
-    /// pushed them: the effective editor settings over the files'.
+    /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
+    /// the effective editor settings over the files', for every folder.
     pub client_settings: Option<serde_json::Value>,
+    /// The same, answered to `workspace/configuration` for each folder (scoped to it).
+    pub folder_client_settings: HashMap<PathBuf, serde_json::Value>,
 }
 
 #[derive(Clone)]
@@ -352,7 +354,11 @@ impl Backend {
         o.shell_timeout = Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120));
         o.trusted = c.trusted;
         o.disabled_checks = c.disabled_checks.clone();
-        o.client_settings = state.client_settings.clone();
+        o.client_settings = state
+            .folder_client_settings
+            .get(folder)
+            .or(state.client_settings.as_ref())
+            .cloned();
         o.user_settings = c.user_settings.clone().or_else(|| {
             std::env::var_os(crate::cli::USER_SETTINGS_ENV)
                 .filter(|v| !v.is_empty())
@@ -620,21 +626,37 @@ impl Backend {
     fn spawn_configure_and_recheck(&self) {
         let this = self.clone();
         tokio::spawn(async move {
-            let pull = this.state().pull_config;
+            let (pull, folders) = {
+                let state = this.state();
+                (state.pull_config, state.folders.clone())
+            };
             if pull {
-                let items = ["goEnvDoctor", "go", "gopls"]
-                    .into_iter()
-                    .map(|section| ConfigurationItem {
-                        scope_uri: None,
-                        section: Some(section.to_string()),
-                    })
-                    .collect();
+                // Our section once; the client's `go` and `gopls` per folder (a folder's
+                // `.vscode/settings.json` only applies to it).
+                let item = |section: &str, scope_uri: Option<Uri>| ConfigurationItem {
+                    scope_uri,
+                    section: Some(section.to_string()),
+                };
+                let mut items = vec![item("goEnvDoctor", None)];
+                for folder in &folders {
+                    let uri = convert::file_uri(folder);
+                    items.push(item("go", uri.clone()));
+                    items.push(item("gopls", uri));
+                }
                 match this.client.configuration(items).await {
                     Ok(values) => {
                         let mut state = this.state();
                         let section = values.first().filter(|v| v.is_object());
                         state.config = Config::merged(&state.init_config, section);
-                        state.client_settings = client_settings(values.get(1), values.get(2));
+                        state.folder_client_settings = folders
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, f)| {
+                                let cs =
+                                    client_settings(values.get(1 + 2 * i), values.get(2 + 2 * i))?;
+                                Some((f.clone(), cs))
+                            })
+                            .collect();
                         tracing::info!(config = ?state.config, "configuration");
                         drop(state);
                         this.apply_log_level();
@@ -1114,7 +1136,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        {
+        let pull = {
             let mut state = self.state();
             let removed: Vec<PathBuf> = params
                 .event
@@ -1128,8 +1150,14 @@ impl LanguageServer for Backend {
                     state.folders.push(f);
                 }
             }
+            state.pull_config
+        };
+        // A new folder has its own `go` / `gopls` configuration.
+        if pull {
+            self.spawn_configure_and_recheck();
+        } else {
+            self.spawn_recheck(Duration::ZERO);
         }
-        self.spawn_recheck(Duration::ZERO);
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
