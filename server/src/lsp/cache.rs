@@ -8,7 +8,7 @@ use super::watch;
 use crate::facts::{self, CheckOptions};
 use crate::model::{ProbeOutcome, ProbeReport, Snapshot};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,27 +16,34 @@ pub(crate) struct ShellKey {
     shell: PathBuf,
     timeout: Duration,
     folder: PathBuf,
+    /// zsh's `$ZDOTDIR` as the shell set it last time (often in `~/.zshenv`), else the editor's.
+    zdotdir: Option<PathBuf>,
     /// Each rc file and its (mtime, size) when it exists.
     rc: Vec<(PathBuf, Option<(SystemTime, u64)>)>,
 }
 
 impl ShellKey {
-    pub(crate) fn of(opts: &CheckOptions) -> ShellKey {
+    /// The inputs now; `zdotdir`: the `$ZDOTDIR` the last probe of the shell reported.
+    pub(crate) fn of(opts: &CheckOptions, zdotdir: Option<PathBuf>) -> ShellKey {
         let env: BTreeMap<String, String> = match &opts.editor_env {
             Some(env) => env.clone(),
-            None => ["SHELL", "HOME"]
+            None => ["SHELL", "HOME", "ZDOTDIR"]
                 .into_iter()
                 .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
                 .collect(),
         };
         let shell = facts::shell::resolve_shell(opts.shell.as_deref(), &env);
         let home = env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+        let zdotdir = zdotdir.or_else(|| {
+            env.get("ZDOTDIR")
+                .filter(|z| !z.is_empty())
+                .map(PathBuf::from)
+        });
         let rc = home
             .map(|home| {
-                watch::rc_files(&shell)
-                    .iter()
-                    .map(|rc| {
-                        let path = home.join(rc);
+                watch::rc_paths(&shell, &home, zdotdir.as_deref())
+                    .into_iter()
+                    .map(|path| {
                         let stamp = std::fs::metadata(&path)
                             .ok()
                             .and_then(|m| Some((m.modified().ok()?, m.len())));
@@ -49,6 +56,7 @@ impl ShellKey {
             shell,
             timeout: opts.shell_timeout,
             folder: opts.folder.clone(),
+            zdotdir,
             rc,
         }
     }
@@ -71,13 +79,32 @@ impl ShellCache {
             .map(|(_, r, e)| (r.clone(), e.clone()))
     }
 
-    /// Remember the shell side of `snap` when its probe succeeded.
-    pub(crate) fn put(&mut self, key: ShellKey, snap: &Snapshot) {
+    /// The `$ZDOTDIR` the cached probe of `folder` reported.
+    pub(crate) fn zdotdir(&self, folder: &Path) -> Option<PathBuf> {
+        self.entries
+            .get(folder)
+            .and_then(|(_, _, env)| env.get("ZDOTDIR"))
+            .filter(|z| !z.is_empty())
+            .map(PathBuf::from)
+    }
+
+    /// Remember the shell side of `snap` when its probe succeeded. `key` was taken before the
+    /// probe (an rc file edited meanwhile then misses next time); it is taken again when the
+    /// shell reported another `$ZDOTDIR` (other rc files).
+    pub(crate) fn put(&mut self, opts: &CheckOptions, mut key: ShellKey, snap: &Snapshot) {
         let Some(shell) = &snap.shell else {
             return;
         };
         match &shell.probe {
             Some(report) if report.outcome == ProbeOutcome::Ok => {
+                let reported = shell
+                    .os_env
+                    .get("ZDOTDIR")
+                    .filter(|z| !z.is_empty())
+                    .map(PathBuf::from);
+                if reported.is_some() && reported != key.zdotdir {
+                    key = ShellKey::of(opts, reported);
+                }
                 self.entries.insert(
                     key.folder.clone(),
                     (key, report.clone(), shell.os_env.clone()),
@@ -91,5 +118,34 @@ impl ShellCache {
 
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_rc_file_edit_under_zdotdir_changes_the_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        let zdot = home.join(".config/zsh");
+        std::fs::create_dir_all(&zdot).unwrap();
+        std::fs::write(zdot.join(".zshrc"), "export A=1\n").unwrap();
+        let mut opts = CheckOptions::new(tmp.path().to_path_buf(), PathBuf::from("/x"));
+        opts.shell = Some(PathBuf::from("/bin/zsh"));
+        opts.editor_env = Some(
+            [("HOME".to_string(), home.display().to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let before = ShellKey::of(&opts, Some(zdot.clone()));
+        assert_eq!(before, ShellKey::of(&opts, Some(zdot.clone())));
+        // Without the shell's ZDOTDIR, ~/.zshrc is looked at instead: unaffected.
+        let home_only = ShellKey::of(&opts, None);
+        std::fs::write(zdot.join(".zshrc"), "export A=22\n").unwrap();
+        assert_ne!(before, ShellKey::of(&opts, Some(zdot)));
+        assert_eq!(home_only, ShellKey::of(&opts, None));
     }
 }

@@ -409,7 +409,11 @@ impl Backend {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .map(|mut o| {
-                    let key = cache::ShellKey::of(&o);
+                    let zdotdir = shell_cache
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .zdotdir(&o.folder);
+                    let key = cache::ShellKey::of(&o, zdotdir);
                     o.shell_probe = shell_cache
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -423,7 +427,7 @@ impl Backend {
                         shell_cache
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .put(key, &snap);
+                            .put(&o, key, &snap);
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();

@@ -41,6 +41,23 @@ pub(crate) fn rc_files(shell: &Path) -> &'static [&'static str] {
     }
 }
 
+/// The login shell's startup files: [`rc_files`] under HOME; zsh reads all but `~/.zshenv`
+/// from `$ZDOTDIR` when that is set (`zdotdir`, usually set in `~/.zshenv` itself).
+pub(crate) fn rc_paths(shell: &Path, home: &Path, zdotdir: Option<&Path>) -> Vec<PathBuf> {
+    let is_zsh = shell.file_name().is_some_and(|n| n == "zsh");
+    let mut out: Vec<PathBuf> = rc_files(shell)
+        .iter()
+        .map(|rc| match zdotdir {
+            Some(z) if is_zsh => z.join(rc),
+            _ => home.join(rc),
+        })
+        .collect();
+    if is_zsh && zdotdir.is_some() {
+        out.push(home.join(".zshenv"));
+    }
+    out
+}
+
 /// Every file whose change calls for a re-probe, most important first.
 pub(crate) fn probe_inputs(results: &BTreeMap<PathBuf, Checked>) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
@@ -80,9 +97,14 @@ pub(crate) fn probe_inputs(results: &BTreeMap<PathBuf, Checked>) -> Vec<PathBuf>
                     .filter(|h| !h.is_empty())
                     .map(PathBuf::from)
                     .or_else(|| snap.home.clone());
+                let zdotdir = shell
+                    .os_env
+                    .get("ZDOTDIR")
+                    .filter(|z| !z.is_empty())
+                    .map(PathBuf::from);
                 if let (Some(probe), Some(home)) = (&shell.probe, home) {
-                    for rc in rc_files(&probe.shell) {
-                        push(home.join(rc));
+                    for rc in rc_paths(&probe.shell, &home, zdotdir.as_deref()) {
+                        push(rc);
                     }
                 }
             }
@@ -226,6 +248,18 @@ mod tests {
         assert!(matches(&t, &dir.join("a")));
         assert!(matches(&t, &dir.join("go.mod")));
         assert!(!matches(&t, &dir.join("other")));
+    }
+
+    #[test]
+    fn zsh_rc_files_follow_zdotdir() {
+        let home = Path::new("/h");
+        let z = Path::new("/h/.config/zsh");
+        let paths = rc_paths(Path::new("/bin/zsh"), home, Some(z));
+        assert!(paths.contains(&z.join(".zshrc")));
+        assert!(paths.contains(&home.join(".zshenv")));
+        assert!(!paths.contains(&home.join(".zshrc")));
+        let bash = rc_paths(Path::new("/bin/bash"), home, Some(z));
+        assert!(bash.contains(&home.join(".bashrc")));
     }
 
     #[test]
