@@ -155,35 +155,23 @@ pub const GOTOOLCHAIN_FROM_LAYERS: &str =
 /// The variables we ask `go env -json` for. Naming them (as vscode-go does) lets cmd/go skip
 /// the costly ones (CGO_CFLAGS…, GOGCCFLAGS) that run the C compiler: half the time of a bare
 /// `go env -json`. Unknown names (GOTELEMETRY before 1.23) come back empty.
-pub const ENV_KEYS: &[&str] = &[
-    "GOROOT",
-    "GOPATH",
-    "GOCACHE",
-    "GOENV",
-    "GOBIN",
-    "GOFLAGS",
-    "GOPROXY",
-    "GONOPROXY",
-    "GOSUMDB",
-    "GONOSUMDB",
-    "GOPRIVATE",
-    "GOINSECURE",
-    "GOTOOLCHAIN",
-    "GOMODCACHE",
-    "GOVERSION",
-    "GOHOSTOS",
-    "GOHOSTARCH",
-    "GOOS",
-    "GOARCH",
-    "GOTOOLDIR",
-    "GOMOD",
-    "GOWORK",
-    "GOEXE",
-    "GO111MODULE",
-    "GOTMPDIR",
-    "GOTELEMETRY",
-    "CGO_ENABLED",
-];
+pub fn env_keys() -> impl Iterator<Item = &'static str> {
+    const MORE: &[&str] = &[
+        "GOHOSTOS",
+        "GOHOSTARCH",
+        "GOOS",
+        "GOARCH",
+        "GOTOOLDIR",
+        "GOMOD",
+        "GOWORK",
+        "GOEXE",
+        "GO111MODULE",
+        "GOTMPDIR",
+        "GOTELEMETRY",
+        "CGO_ENABLED",
+    ];
+    crate::rules::resolve::KEYS.iter().chain(MORE).copied()
+}
 
 /// Run the probes for one side in parallel. `env` is the exact environment of that side.
 pub fn probe(go: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> GoRun {
@@ -195,7 +183,7 @@ pub fn probe(go: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> GoRun {
         let ver = wants_version
             .then(|| s.spawn(|| process::run(go, &["version"], &local, cwd, GO_TIMEOUT)));
         let mut args = vec!["env", "-json"];
-        args.extend_from_slice(ENV_KEYS);
+        args.extend(env_keys());
         let json = process::run(go, &args, &local, cwd, GO_TIMEOUT);
         let env_json = parse_env_json(json);
         let version = ver.map(|h| {

@@ -298,15 +298,7 @@ fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overr
     add_settings_paths(view);
     add_effective_paths(view, SideKind::Editor);
     let after = editor_run_env(view);
-    let changed: Vec<&str> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .map(String::as_str)
-        .collect();
-    if !changed.is_empty() {
-        forget_go_output(&mut view.editor, &changed);
-    }
+    forget_changed_env(&mut view.editor, &before, &after);
 }
 
 fn process_env() -> BTreeMap<String, String> {
@@ -492,15 +484,7 @@ pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Ov
     add_settings_paths(snap);
     add_effective_paths(snap, SideKind::Editor);
     let after = editor_run_env(snap);
-    let changed: Vec<&str> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .map(String::as_str)
-        .collect();
-    if !changed.is_empty() {
-        forget_go_output(&mut snap.editor, &changed);
-    }
+    forget_changed_env(&mut snap.editor, &before, &after);
     let mut views = std::mem::take(&mut snap.editor_views);
     for view in &mut views {
         refresh_view(view, snap, opts, overrides);
@@ -508,38 +492,21 @@ pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Ov
     snap.editor_views = views;
 }
 
-/// What the editor side's `go` said about `keys` (and what derives from them) no longer holds:
-/// drop those keys from its `go env -json`, and turn its failed runs into not-runs.
-fn forget_go_output(side: &mut SideFacts, keys: &[&str]) {
-    let mut drop: Vec<&str> = keys.to_vec();
-    for k in keys {
-        match *k {
-            "GOPATH" => drop.push("GOMODCACHE"),
-            "GOROOT" => drop.extend(["GOTOOLDIR", "GOVERSION"]),
-            "GOPRIVATE" => drop.extend(["GONOPROXY", "GONOSUMDB"]),
-            _ => {}
-        }
-    }
-    if let Some(CommandResult::Ok { value, .. }) = side.go_env.as_mut() {
-        for k in &drop {
-            value.remove(*k);
-        }
-    }
-    fn stale<T>(r: &mut Option<CommandResult<T>>) {
-        if matches!(
-            r,
-            Some(CommandResult::Failed { .. }) | Some(CommandResult::TimedOut { .. })
-        ) {
-            *r = Some(CommandResult::NotRun {
-                reason: crate::rules::simulate::SIMULATED.to_string(),
-            });
-        }
-    }
-    stale(&mut side.go_env);
-    stale(&mut side.go_version);
-    stale(&mut side.gotoolchain);
-    if drop.contains(&"GOTOOLCHAIN") {
-        side.gotoolchain = None;
+/// The editor's run env changed from `before` to `after` (a settings edit): what its `go` said
+/// about the changed keys no longer holds.
+fn forget_changed_env(
+    side: &mut SideFacts,
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) {
+    let changed: Vec<&str> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(String::as_str)
+        .collect();
+    if !changed.is_empty() {
+        crate::rules::simulate::invalidate_side(side, &changed);
     }
 }
 

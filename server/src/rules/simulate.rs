@@ -259,8 +259,8 @@ fn invalidate_setting(s: &mut Snapshot, key: &str) {
 }
 
 /// Forget what `go` said about `keys` (and what derives from them) on a side, and turn its
-/// failed runs into [`SIMULATED`] not-runs.
-fn invalidate_side(side: &mut SideFacts, keys: &[&str]) {
+/// failed runs into [`SIMULATED`] not-runs. Pure; also used by facts when only settings changed.
+pub fn invalidate_side(side: &mut SideFacts, keys: &[&str]) {
     let mut drop: Vec<&str> = keys.to_vec();
     for k in keys {
         match *k {
