@@ -314,6 +314,7 @@ fn env_cell(report: &Report, side: &SideView, key: &str) -> (String, String) {
                 (_, false) => redact(&v.value),
             };
             let origin = match (&v.origin, key) {
+                (Origin::Default, "GOROOT") if v.value.is_empty() => "no go found".to_string(),
                 (Origin::Default, "GOROOT") => "found by go".to_string(),
                 (origin, _) => report.origin_label(origin, side.kind),
             };
