@@ -24,22 +24,7 @@ const CODES: &[&str] = &[
 
 /// The findings of this area only.
 fn module_findings(s: &Snapshot) -> Vec<Finding> {
-    findings(s)
-        .into_iter()
-        .filter(|f| CODES.contains(&f.code.as_str()))
-        .collect()
-}
-
-fn fix_kinds(f: &Finding) -> Vec<String> {
-    f.fixes
-        .iter()
-        .map(|x| {
-            serde_json::to_value(&x.action)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from)))
-                .unwrap_or_default()
-        })
-        .collect()
+    findings_of_codes(s, CODES)
 }
 
 /// Every finding (all areas) as JSON text, to check that a secret never leaks.

@@ -505,3 +505,24 @@ pub fn snap<T: serde::Serialize>(name: &str, value: &T) {
         insta::assert_yaml_snapshot!(name, value);
     });
 }
+
+/// The findings whose code is one of `codes` (one area's suite looks at its own codes only).
+pub fn findings_of_codes(s: &Snapshot, codes: &[&str]) -> Vec<Finding> {
+    findings(s)
+        .into_iter()
+        .filter(|f| codes.contains(&f.code.as_str()))
+        .collect()
+}
+
+/// The `kind` of each fix, best first (`set-setting`, `go-env-unset`, …).
+pub fn fix_kinds(f: &Finding) -> Vec<String> {
+    f.fixes
+        .iter()
+        .map(|x| {
+            serde_json::to_value(&x.action)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from)))
+                .unwrap_or_default()
+        })
+        .collect()
+}
