@@ -6,7 +6,7 @@
 //! because its only extra information is the GOFLAGS error that `go env` hides.
 
 use super::process;
-use crate::model::{CommandResult, GoBinary, GoFoundBy, GoInstall};
+use crate::model::{CommandResult, EnvFile, GoBinary, GoFoundBy, GoInstall};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -174,11 +174,20 @@ pub fn env_keys() -> impl Iterator<Item = &'static str> {
 }
 
 /// Run the probes for one side in parallel. `env` is the exact environment of that side.
-pub fn probe(go: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> GoRun {
+/// `env_file` is the side's go env file as facts read it: GOFLAGS set there also needs
+/// `go version` to surface its errors.
+pub fn probe(
+    go: &Path,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    env_file: Option<&EnvFile>,
+) -> GoRun {
     let mut local = env.clone();
     local.insert("GOTOOLCHAIN".into(), "local".into());
-    let wants_version =
-        env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || goflags_in_env_file(env);
+    let in_env_file = env_file
+        .and_then(|f| f.get("GOFLAGS"))
+        .is_some_and(|e| !e.value.trim().is_empty());
+    let wants_version = env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || in_env_file;
     std::thread::scope(|s| {
         let ver = wants_version
             .then(|| s.spawn(|| process::run(go, &["version"], &local, cwd, GO_TIMEOUT)));
@@ -196,27 +205,6 @@ pub fn probe(go: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> GoRun {
             gotoolchain: not_run(GOTOOLCHAIN_FROM_LAYERS),
         }
     })
-}
-
-/// GOFLAGS may come from the env file rather than the environment: then `go version` must run too.
-fn goflags_in_env_file(env: &BTreeMap<String, String>) -> bool {
-    let file = env
-        .get("GOENV")
-        .filter(|v| !v.is_empty() && *v != "off")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let base = env
-                .get("XDG_CONFIG_HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .or_else(|| env.get("HOME").map(|h| Path::new(h).join(".config")))?;
-            Some(base.join("go").join("env"))
-        });
-    file.and_then(|f| std::fs::read_to_string(f).ok())
-        .is_some_and(|t| {
-            t.lines()
-                .any(|l| l.starts_with("GOFLAGS=") && l.len() > "GOFLAGS=".len())
-        })
 }
 
 fn not_run<T>(reason: &str) -> CommandResult<T> {

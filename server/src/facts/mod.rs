@@ -124,7 +124,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         // `go env -json` is the slowest thing on this side.
         let editor_run = plan_editor_go(&mut snap, opts).map(|(binary, run_env)| {
             let folder = opts.folder.clone();
-            s.spawn(move || go::probe(&binary, &run_env, &folder))
+            let env_file = snap.editor.env_file.clone();
+            s.spawn(move || go::probe(&binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
         snap.go_work = read_go_mod(&opts.folder.join("go.work"));
@@ -391,7 +392,12 @@ fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os
     }
     read_goroot_env_candidates(&mut side);
     if let Some(binary) = side.go.clone() {
-        let run = go::probe(&binary.path, &side.os_env, &opts.folder);
+        let run = go::probe(
+            &binary.path,
+            &side.os_env,
+            &opts.folder,
+            side.env_file.as_ref(),
+        );
         side.go_env = Some(run.env_json);
         side.go_version = run.version;
         side.gotoolchain = Some(run.gotoolchain);
@@ -781,7 +787,12 @@ fn plan_editor_go(
 /// Decide and run the editor's `go` in one go (views derived after the main check).
 fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
     if let Some((binary, run_env)) = plan_editor_go(snap, opts) {
-        let run = go::probe(&binary, &run_env, &opts.folder);
+        let run = go::probe(
+            &binary,
+            &run_env,
+            &opts.folder,
+            snap.editor.env_file.as_ref(),
+        );
         snap.editor.go_env = Some(run.env_json);
         snap.editor.go_version = run.version;
         snap.editor.gotoolchain = Some(run.gotoolchain);
