@@ -1307,6 +1307,141 @@ fn shell_probe_is_reused_until_an_rc_file_changes() {
     assert!(lsp.shutdown().success());
 }
 
+/// Live processes whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let zombie = stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            // Arguments are NUL-separated.
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            !zombie && cmdline.contains(needle)
+        })
+        .collect()
+}
+
+/// A newer check cancels the running one instead of waiting for it: the login shell hangs in
+/// `.bashrc` (a `sleep` far longer than the user would wait), the user fixes `.bashrc` and
+/// asks for a re-check, and the diagnostics come from the fixed shell at once — the hung shell
+/// and its `sleep` are killed, not waited for until the 30 s probe timeout.
+#[test]
+fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let bashrc = s.home.join(".bashrc");
+    let fixed = std::fs::read_to_string(&bashrc).unwrap();
+    // A duration no other process on the machine uses, to find this sleep by.
+    let hang = "sleep 27.4321";
+    std::fs::write(&bashrc, format!("{hang}\n{fixed}")).unwrap();
+
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let deadline = Instant::now() + WAIT;
+    while processes_with(hang).is_empty() {
+        assert!(Instant::now() < deadline, "the login shell never started");
+        if let Some(msg) = lsp.recv(Instant::now() + Duration::from_millis(20)) {
+            lsp.handle(msg);
+        }
+    }
+    assert!(
+        !lsp.diagnostics.contains_key(&file_uri(&env_file)),
+        "no check can have finished while the shell hangs"
+    );
+
+    std::fs::write(&bashrc, &fixed).unwrap();
+    let fixed_at = Instant::now();
+    let recheck = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.recheck", "arguments": []}),
+    );
+    assert!(recheck.is_null(), "{recheck:#}");
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let waited = fixed_at.elapsed();
+    assert!(
+        waited < Duration::from_secs(15),
+        "the new check waited {waited:?} for the hung one (its shell sleeps 27 s)"
+    );
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !processes_with(hang).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the cancelled shell's sleep is still running: {:?}",
+            processes_with(hang)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(lsp.shutdown().success());
+}
+
+/// A failed login-shell probe is remembered like a successful one: re-checks for other reasons
+/// (here the env file changes) do not start the broken shell again; fixing `.bashrc` does.
+#[test]
+fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let runs = s.root.join("shell-runs");
+    let bashrc = s.home.join(".bashrc");
+    let fixed = format!(
+        "echo run >> '{}'\n{}",
+        runs.display(),
+        std::fs::read_to_string(&bashrc).unwrap()
+    );
+    std::fs::write(&bashrc, format!("{fixed}exit 3\n")).unwrap();
+
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&s.folder.join("go.mod"), has_code("shell-probe-failed"));
+    let message = diags
+        .iter()
+        .find(|d| d["code"] == "shell-probe-failed")
+        .and_then(|d| d["message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("code 3"), "{message}");
+    assert_eq!(shell_runs(&runs), 1);
+
+    std::fs::write(&env_file, "GOCACHE=off\nGOPROXY=\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&env_file), "type": 2}]}),
+    );
+    lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
+    assert_eq!(shell_runs(&runs), 1, "the failing login shell ran again");
+    assert!(codes(&lsp.diagnostics[&file_uri(&s.folder.join("go.mod"))])
+        .contains(&"shell-probe-failed".to_string()));
+
+    std::fs::write(&bashrc, &fixed).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&bashrc), "type": 2}]}),
+    );
+    lsp.wait_diagnostics(&s.folder.join("go.mod"), |d| {
+        !codes(d).contains(&"shell-probe-failed".to_string())
+    });
+    assert_eq!(shell_runs(&runs), 2);
+    assert!(lsp.shutdown().success());
+}
+
 /// The client's `go` section is the effective editor setting (VS Code knows layers we cannot
 /// read): the file pins the shell's Go 1.22.10, the client answers `go.goroot` = 1.21.13 → a
 /// `goroot-mismatch` on the file's member (where the value lives); when the client's answer

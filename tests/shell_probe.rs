@@ -193,6 +193,7 @@ impl Fixture {
             timeout,
             helper_exe: support::bin(),
             env: Some(self.base_env()),
+            cancel: Default::default(),
         }
     }
 
@@ -633,6 +634,7 @@ fn plain_options(shell: PathBuf, cwd: &Path) -> ProbeOptions {
         timeout: OK_TIMEOUT,
         helper_exe: support::bin(),
         env: None,
+        cancel: Default::default(),
     }
 }
 

@@ -199,11 +199,21 @@ pub struct ProbeReport {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ProbeOutcome {
     Ok,
-    TimedOut { after_secs: u64 },
-    Exited { code: i32 },
-    Signalled { signal: i32 },
+    TimedOut {
+        after_secs: u64,
+    },
+    Exited {
+        code: i32,
+    },
+    Signalled {
+        signal: i32,
+    },
     NoMarkers,
-    SpawnFailed { error: String },
+    SpawnFailed {
+        error: String,
+    },
+    /// Stopped because a newer check superseded it (language server only; never reported).
+    Cancelled,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -227,6 +227,7 @@ pub fn probe_reason(outcome: &ProbeOutcome, millis: u64) -> String {
         ProbeOutcome::Signalled { signal } => format!("killed by signal {signal} after {took}"),
         ProbeOutcome::NoMarkers => format!("printed no environment (took {took})"),
         ProbeOutcome::SpawnFailed { error } => format!("could not be started: {}", redact(error)),
+        ProbeOutcome::Cancelled => format!("was cancelled after {took}"),
     }
 }
 

@@ -139,6 +139,7 @@ pub fn well_known_installs(home: Option<&Path>) -> Vec<PathBuf> {
 }
 
 /// What running `go` on one side told us.
+#[derive(Debug, Clone)]
 pub struct GoRun {
     pub env_json: CommandResult<BTreeMap<String, String>>,
     pub version: Option<CommandResult<String>>,
@@ -175,25 +176,39 @@ pub fn env_keys() -> impl Iterator<Item = &'static str> {
 
 /// Run the probes for one side in parallel. `env` is the exact environment of that side.
 /// `env_file` is the side's go env file as facts read it: GOFLAGS set there also needs
-/// `go version` to surface its errors.
+/// `go version` to surface its errors. When `runs` already has (or is running) a probe with
+/// the same inputs, its result is reused instead of starting `go` again.
 pub fn probe(
+    runs: &Runs,
     go: &Path,
     env: &BTreeMap<String, String>,
     cwd: &Path,
     env_file: Option<&EnvFile>,
 ) -> GoRun {
-    let mut local = env.clone();
-    local.insert("GOTOOLCHAIN".into(), "local".into());
     let in_env_file = env_file
         .and_then(|f| f.get("GOFLAGS"))
         .is_some_and(|e| !e.value.trim().is_empty());
     let wants_version = env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || in_env_file;
+    let key = RunKey::of(go, env, cwd, wants_version);
+    runs.get_or_run(key, || run_probe(go, env, cwd, wants_version, &runs.cancel))
+}
+
+fn run_probe(
+    go: &Path,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    wants_version: bool,
+    cancel: &process::Cancel,
+) -> GoRun {
+    let mut local = env.clone();
+    local.insert("GOTOOLCHAIN".into(), "local".into());
     std::thread::scope(|s| {
-        let ver = wants_version
-            .then(|| s.spawn(|| process::run(go, &["version"], &local, cwd, GO_TIMEOUT)));
+        let ver = wants_version.then(|| {
+            s.spawn(|| process::run_cancellable(go, &["version"], &local, cwd, GO_TIMEOUT, cancel))
+        });
         let mut args = vec!["env", "-json"];
         args.extend(env_keys());
-        let json = process::run(go, &args, &local, cwd, GO_TIMEOUT);
+        let json = process::run_cancellable(go, &args, &local, cwd, GO_TIMEOUT, cancel);
         let env_json = parse_env_json(json);
         let version = ver.map(|h| {
             h.join()
@@ -205,6 +220,153 @@ pub fn probe(
             gotoolchain: not_run(GOTOOLCHAIN_FROM_LAYERS),
         }
     })
+}
+
+/// Everything `go env -json` (for [`env_keys`]) and `go version` can depend on besides files
+/// both sides read alike (the env file, `$GOROOT/go.env`, go.mod): the binary, the working
+/// directory and the variables cmd/go consults. Two sides with equal keys get equal answers,
+/// so the second one reuses the first one's run — the common healthy case, where the editor
+/// and the shell run the same `go` with the same Go settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RunKey {
+    go: PathBuf,
+    /// (inode, size, mtime) of the binary: a `go` replaced in place is a different `go`.
+    stamp: Option<(u64, u64, std::time::SystemTime)>,
+    cwd: PathBuf,
+    env: Vec<(String, String)>,
+    /// The C compilers PATH offers when CC is unset: CGO_ENABLED defaults to 0 without one.
+    cc_on_path: Vec<bool>,
+    version: bool,
+}
+
+impl RunKey {
+    fn of(go: &Path, env: &BTreeMap<String, String>, cwd: &Path, version: bool) -> RunKey {
+        // Locations of the env file, the cache, GOPATH and the telemetry config come from
+        // these; the `GO*`/`CGO_*` families are cmd/go's own settings.
+        const READ_BY_GO: &[&str] = &[
+            "HOME",
+            "XDG_CONFIG_HOME",
+            "XDG_CACHE_HOME",
+            "APPDATA",
+            "LOCALAPPDATA",
+            "USERPROFILE",
+            "home",
+            "PWD",
+            "CC",
+            "CXX",
+            "AR",
+            "FC",
+            "PKG_CONFIG",
+            "GCCGO",
+        ];
+        let path_var = env.get("PATH").map(String::as_str).unwrap_or("");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .filter(|(k, _)| {
+                k.starts_with("GO") || k.starts_with("CGO_") || READ_BY_GO.contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let cc_on_path = if env.iter().any(|(k, _)| k == "CC" || k == "CGO_ENABLED") {
+            Vec::new()
+        } else {
+            let dirs = split_path(path_var);
+            ["gcc", "clang"]
+                .iter()
+                .map(|c| which(c, &dirs).is_some())
+                .collect()
+        };
+        #[cfg(unix)]
+        let stamp = std::fs::metadata(go).ok().and_then(|m| {
+            use std::os::unix::fs::MetadataExt;
+            Some((m.ino(), m.len(), m.modified().ok()?))
+        });
+        #[cfg(not(unix))]
+        let stamp = std::fs::metadata(go)
+            .ok()
+            .and_then(|m| Some((0, m.len(), m.modified().ok()?)));
+        RunKey {
+            go: std::fs::canonicalize(go).unwrap_or_else(|_| go.to_path_buf()),
+            stamp,
+            cwd: cwd.to_path_buf(),
+            env,
+            cc_on_path,
+            version,
+        }
+    }
+}
+
+/// The `go` probes of one check, by their inputs: single-flight, so a side whose inputs equal a
+/// running probe's waits for it instead of starting `go` again.
+#[derive(Default)]
+pub struct Runs {
+    slots: std::sync::Mutex<Vec<(RunKey, std::sync::Arc<Slot>)>>,
+    started: std::sync::atomic::AtomicUsize,
+    cancel: process::Cancel,
+}
+
+#[derive(Default)]
+struct Slot {
+    run: std::sync::Mutex<Option<GoRun>>,
+    done: std::sync::Condvar,
+}
+
+impl Runs {
+    /// Probes whose `go` is killed when `cancel` is set.
+    pub fn with_cancel(cancel: process::Cancel) -> Runs {
+        Runs {
+            cancel,
+            ..Runs::default()
+        }
+    }
+
+    /// How many probes actually ran `go`.
+    pub fn started(&self) -> usize {
+        self.started.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn get_or_run(&self, key: RunKey, run: impl FnOnce() -> GoRun) -> GoRun {
+        let (slot, mine) = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            match slots.iter().find(|(k, _)| *k == key) {
+                Some((_, slot)) => (slot.clone(), false),
+                None => {
+                    let slot = std::sync::Arc::new(Slot::default());
+                    slots.push((key, slot.clone()));
+                    (slot, true)
+                }
+            }
+        };
+        if mine {
+            self.started
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Waiters must wake up even if the probe panics.
+            struct Fill<'a>(&'a Slot, Option<GoRun>);
+            impl Drop for Fill<'_> {
+                fn drop(&mut self) {
+                    let run = self.1.take().unwrap_or_else(|| GoRun {
+                        env_json: not_run("the go probe panicked"),
+                        version: None,
+                        gotoolchain: not_run(GOTOOLCHAIN_FROM_LAYERS),
+                    });
+                    *self.0.run.lock().unwrap_or_else(|e| e.into_inner()) = Some(run);
+                    self.0.done.notify_all();
+                }
+            }
+            let mut fill = Fill(&slot, None);
+            let result = run();
+            fill.1 = Some(result.clone());
+            return result;
+        }
+        tracing::debug!("reusing a go probe with the same inputs");
+        let mut guard = slot.run.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(r) = guard.as_ref() {
+                return r.clone();
+            }
+            guard = slot.done.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 fn not_run<T>(reason: &str) -> CommandResult<T> {

@@ -42,13 +42,15 @@ pub struct CheckOptions {
     /// Display name of the editor side.
     pub editor_name: String,
     /// A login-shell probe of an earlier check whose inputs did not change (the language
-    /// server's probe cache): its report and environment are reused instead of running the
-    /// shell again. `None`: the shell runs.
-    pub shell_probe: Option<(ProbeReport, BTreeMap<String, String>)>,
+    /// server's probe cache): its report and environment (none when it failed) are reused
+    /// instead of running the shell again. `None`: the shell runs.
+    pub shell_probe: Option<(ProbeReport, Option<BTreeMap<String, String>>)>,
     /// The editor's own answer for its `go` and `gopls` configuration sections
     /// (`{"go": {…}, "gopls": {…}}`, as a language client forwards them): the effective values,
     /// applied over the files' (see [`apply_client_settings`]). `None`: the files alone.
     pub client_settings: Option<serde_json::Value>,
+    /// Stops the check's processes (login shell, `go`) when a newer check supersedes it.
+    pub cancel: process::Cancel,
 }
 
 impl CheckOptions {
@@ -66,6 +68,7 @@ impl CheckOptions {
             editor_name: "VS Code".into(),
             shell_probe: None,
             client_settings: None,
+            cancel: process::Cancel::default(),
         }
     }
 }
@@ -80,10 +83,13 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         .map(PathBuf::from);
     let os = Os::current();
 
+    // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
+    // `go` with the same Go settings, `go` runs once.
+    let runs = go::Runs::with_cancel(opts.cancel.clone());
     std::thread::scope(|s| {
         let shell_side = opts
             .probe_shell
-            .then(|| s.spawn(|| shell_side(opts, &editor_env, os)));
+            .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs)));
 
         let mut snap = Snapshot {
             folder: opts.folder.clone(),
@@ -125,7 +131,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         let editor_run = plan_editor_go(&mut snap, opts).map(|(binary, run_env)| {
             let folder = opts.folder.clone();
             let env_file = snap.editor.env_file.clone();
-            s.spawn(move || go::probe(&binary, &run_env, &folder, env_file.as_ref()))
+            let runs = &runs;
+            s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
         snap.go_work = read_go_mod(&opts.folder.join("go.work"));
@@ -362,16 +369,22 @@ fn well_known_go(folder: &Path) -> Option<GoBinary> {
         .map(|p| go::inspect(p, GoFoundBy::WellKnown, folder))
 }
 
-fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os) -> SideFacts {
+fn shell_side(
+    opts: &CheckOptions,
+    editor_env: &BTreeMap<String, String>,
+    os: Os,
+    runs: &go::Runs,
+) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
     let (report, env) = match &opts.shell_probe {
-        Some((report, env)) => (report.clone(), Some(env.clone())),
+        Some((report, env)) => (report.clone(), env.clone()),
         None => shell::probe(&shell::ProbeOptions {
             shell: shell_path.clone(),
             cwd: opts.folder.clone(),
             timeout: opts.shell_timeout,
             helper_exe: opts.helper_exe.clone(),
             env: opts.editor_env.clone(),
+            cancel: opts.cancel.clone(),
         }),
     };
     // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
@@ -393,6 +406,7 @@ fn shell_side(opts: &CheckOptions, editor_env: &BTreeMap<String, String>, os: Os
     read_goroot_env_candidates(&mut side);
     if let Some(binary) = side.go.clone() {
         let run = go::probe(
+            runs,
             &binary.path,
             &side.os_env,
             &opts.folder,
@@ -788,6 +802,7 @@ fn plan_editor_go(
 fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
     if let Some((binary, run_env)) = plan_editor_go(snap, opts) {
         let run = go::probe(
+            &go::Runs::with_cancel(opts.cancel.clone()),
             &binary,
             &run_env,
             &opts.folder,

@@ -6,8 +6,57 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
+
+/// Asks running probes to stop: the language server cancels a check that a newer one
+/// supersedes, so its processes are killed instead of running to completion for nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How often a wait looks at its [`Cancel`].
+const CANCEL_POLL: Duration = Duration::from_millis(10);
+
+/// How a bounded wait for a channel ended.
+pub enum Waited<T> {
+    Got(T),
+    TimedOut,
+    Cancelled,
+    Disconnected,
+}
+
+/// `rx.recv_timeout(timeout)` that also returns early when `cancel` is set.
+pub fn recv_or_cancel<T>(rx: &mpsc::Receiver<T>, timeout: Duration, cancel: &Cancel) -> Waited<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if cancel.is_cancelled() {
+            return Waited::Cancelled;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Waited::TimedOut;
+        }
+        match rx.recv_timeout(left.min(CANCEL_POLL)) {
+            Ok(v) => return Waited::Got(v),
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Waited::Disconnected,
+        }
+    }
+}
+
+/// Why a cancelled command has no result.
+pub const CANCELLED: &str = "cancelled: a newer check superseded this one";
 
 /// Run `program args…` in `cwd` with exactly `env`, stdin closed, and return its stdout.
 /// Non-zero exit → `Failed` with the (trimmed) stderr.
@@ -18,6 +67,23 @@ pub fn run(
     cwd: &Path,
     timeout: Duration,
 ) -> CommandResult<String> {
+    run_cancellable(program, args, env, cwd, timeout, &Cancel::default())
+}
+
+/// [`run`], killing the process group when `cancel` is set (then `NotRun` with [`CANCELLED`]).
+pub fn run_cancellable(
+    program: &Path,
+    args: &[&str],
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> CommandResult<String> {
+    if cancel.is_cancelled() {
+        return CommandResult::NotRun {
+            reason: CANCELLED.into(),
+        };
+    }
     let start = Instant::now();
     let mut cmd = Command::new(program);
     cmd.args(args)
@@ -62,8 +128,8 @@ pub fn run(
         let status = child.wait();
         let _ = tx.send((status, out));
     });
-    match rx.recv_timeout(timeout) {
-        Ok((status, out)) => {
+    match recv_or_cancel(&rx, timeout, cancel) {
+        Waited::Got((status, out)) => {
             let err = err_thread.join().unwrap_or_default();
             let millis = elapsed_ms(start);
             let stdout = String::from_utf8_lossy(&out).into_owned();
@@ -85,7 +151,14 @@ pub fn run(
                 },
             }
         }
-        Err(_) => {
+        Waited::Cancelled => {
+            kill_group(pid);
+            tracing::debug!(program = %program.display(), ?args, "cancelled; killed");
+            CommandResult::NotRun {
+                reason: CANCELLED.into(),
+            }
+        }
+        Waited::TimedOut | Waited::Disconnected => {
             kill_group(pid);
             tracing::warn!(program = %program.display(), ?args, "timed out after {timeout:?}; killed");
             CommandResult::TimedOut {
@@ -129,6 +202,34 @@ mod tests {
             Duration::from_millis(300),
         );
         assert!(matches!(r, CommandResult::TimedOut { .. }), "{r:?}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn cancelling_kills_the_program_at_once() {
+        let env: BTreeMap<String, String> =
+            [("PATH".to_string(), "/usr/bin:/bin".to_string())].into();
+        let cancel = Cancel::default();
+        let start = Instant::now();
+        let r = std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                run_cancellable(
+                    Path::new("/bin/sh"),
+                    &["-c", "sleep 30"],
+                    &env,
+                    Path::new("/"),
+                    Duration::from_secs(20),
+                    &cancel,
+                )
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            cancel.cancel();
+            h.join()
+        });
+        assert!(
+            matches!(&r, Ok(CommandResult::NotRun { reason }) if reason == CANCELLED),
+            "{r:?}"
+        );
         assert!(start.elapsed() < Duration::from_secs(3));
     }
 

@@ -131,6 +131,9 @@ pub struct ProbeOptions {
     pub helper_exe: PathBuf,
     /// The base environment of the shell; `None` inherits ours. The resolving flags are added.
     pub env: Option<BTreeMap<String, String>>,
+    /// Set when the probe's result is no longer wanted: the shell's session is killed at once
+    /// (the outcome then says `Cancelled`).
+    pub cancel: super::process::Cancel,
 }
 
 /// How a shell wants its command line (GO-FACTS §7).
@@ -340,9 +343,16 @@ pub fn extract_env(stdout: &[u8], mark: &str) -> Option<BTreeMap<String, String>
 /// because that is what an editor with the same timeout sees.
 pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, String>>) {
     let started = Instant::now();
-    let (outcome, env) = imp::run(opts);
+    let (outcome, env) = if opts.cancel.is_cancelled() {
+        (ProbeOutcome::Cancelled, None)
+    } else {
+        imp::run(opts)
+    };
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match &outcome {
+        ProbeOutcome::Cancelled => {
+            tracing::debug!(shell = %opts.shell.display(), millis, "shell probe cancelled");
+        }
         ProbeOutcome::Ok => {
             tracing::debug!(shell = %opts.shell.display(), millis, vars = env.as_ref().map_or(0, BTreeMap::len), "shell environment resolved");
         }
@@ -403,6 +413,7 @@ fn after_secs(timeout: Duration) -> u64 {
 #[cfg(unix)]
 mod imp {
     use super::*;
+    use crate::facts::process::Waited;
     use std::io::{self, Read};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Child, Command, ExitStatus, Stdio};
@@ -504,14 +515,22 @@ mod imp {
 
         // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
         // exists — and its id cannot be reused — while we kill what the rc files left behind.
-        let timed_out = match exit_rx.recv_timeout(opts.timeout) {
-            Ok(()) => false,
-            Err(RecvTimeoutError::Timeout) => true,
-            Err(RecvTimeoutError::Disconnected) => {
-                tracing::warn!(pid, "waitid failed; killing the shell's process group");
-                false
-            }
-        };
+        let mut cancelled = false;
+        let timed_out =
+            match crate::facts::process::recv_or_cancel(&exit_rx, opts.timeout, &opts.cancel) {
+                Waited::Got(()) => false,
+                Waited::TimedOut => true,
+                Waited::Cancelled => {
+                    tracing::debug!(pid, "cancelled; killing the shell's session");
+                    cancelled = true;
+                    // Killed like a timeout: reap with the same grace.
+                    true
+                }
+                Waited::Disconnected => {
+                    tracing::warn!(pid, "waitid failed; killing the shell's process group");
+                    false
+                }
+            };
         kill_session(pid);
         let status = if timed_out {
             match exit_rx.recv_timeout(KILL_GRACE) {
@@ -560,6 +579,9 @@ mod imp {
             }
             env
         });
+        if cancelled {
+            return (ProbeOutcome::Cancelled, None);
+        }
         let outcome = classify(timed_out, env.is_some(), status, opts.timeout);
         (outcome, env)
     }

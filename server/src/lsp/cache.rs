@@ -62,9 +62,11 @@ impl ShellKey {
     }
 }
 
-type Entry = (ShellKey, ProbeReport, BTreeMap<String, String>);
+type Entry = (ShellKey, ProbeReport, Option<BTreeMap<String, String>>);
 
-/// Successful login-shell probes by workspace folder.
+/// Login-shell probes by workspace folder, failed ones too: a shell that timed out after 10 s
+/// times out again until one of its rc files changes (or the user asks for a re-check), so
+/// every re-check would otherwise wait for it again.
 #[derive(Debug, Default)]
 pub(crate) struct ShellCache {
     entries: HashMap<PathBuf, Entry>,
@@ -72,7 +74,10 @@ pub(crate) struct ShellCache {
 
 impl ShellCache {
     /// The cached probe for these inputs, if any.
-    pub(crate) fn get(&self, key: &ShellKey) -> Option<(ProbeReport, BTreeMap<String, String>)> {
+    pub(crate) fn get(
+        &self,
+        key: &ShellKey,
+    ) -> Option<(ProbeReport, Option<BTreeMap<String, String>>)> {
         self.entries
             .get(&key.folder)
             .filter(|(k, _, _)| k == key)
@@ -83,14 +88,15 @@ impl ShellCache {
     pub(crate) fn zdotdir(&self, folder: &Path) -> Option<PathBuf> {
         self.entries
             .get(folder)
-            .and_then(|(_, _, env)| env.get("ZDOTDIR"))
+            .and_then(|(_, _, env)| env.as_ref()?.get("ZDOTDIR"))
             .filter(|z| !z.is_empty())
             .map(PathBuf::from)
     }
 
-    /// Remember the shell side of `snap` when its probe succeeded. `key` was taken before the
-    /// probe (an rc file edited meanwhile then misses next time); it is taken again when the
-    /// shell reported another `$ZDOTDIR` (other rc files).
+    /// Remember the shell side of `snap`, whatever the probe's outcome — except a cancelled
+    /// one, which says nothing about the shell. `key` was taken before the probe (an rc file
+    /// edited meanwhile then misses next time); it is taken again when the shell reported
+    /// another `$ZDOTDIR` (other rc files).
     pub(crate) fn put(&mut self, opts: &CheckOptions, mut key: ShellKey, snap: &Snapshot) {
         let Some(shell) = &snap.shell else {
             return;
@@ -107,8 +113,13 @@ impl ShellCache {
                 }
                 self.entries.insert(
                     key.folder.clone(),
-                    (key, report.clone(), shell.os_env.clone()),
+                    (key, report.clone(), Some(shell.os_env.clone())),
                 );
+            }
+            Some(report) if report.outcome != ProbeOutcome::Cancelled => {
+                tracing::debug!(outcome = ?report.outcome, "remembering a failed login-shell probe until its inputs change");
+                self.entries
+                    .insert(key.folder.clone(), (key, report.clone(), None));
             }
             _ => {
                 self.entries.remove(&key.folder);

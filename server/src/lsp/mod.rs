@@ -222,6 +222,8 @@ pub(crate) struct Backend {
     registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
     /// Held while probes run: one probe in flight per side.
     probe_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Stops the running check's processes when a newer check supersedes it.
+    running: Arc<Mutex<facts::process::Cancel>>,
     /// Login-shell probes by their inputs.
     shell_cache: Arc<Mutex<cache::ShellCache>>,
     /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
@@ -245,6 +247,7 @@ impl Backend {
             fs_watch: Arc::default(),
             registered: Arc::default(),
             probe_lock: Arc::default(),
+            running: Arc::default(),
             shell_cache: Arc::default(),
             log_reload,
             log_level: Arc::default(),
@@ -397,8 +400,15 @@ impl Backend {
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect()
         };
-        // One probe in flight per side: a newer re-check waits for the running one (whose
-        // result it supersedes) and gives up if a newer one still came meanwhile.
+        // One probe in flight per side: a newer re-check cancels the running one (whose result
+        // it supersedes; its processes are killed), waits for it to wind down, and gives up if
+        // a newer one still came meanwhile.
+        let cancel = facts::process::Cancel::default();
+        std::mem::replace(
+            &mut *self.running.lock().unwrap_or_else(|e| e.into_inner()),
+            cancel.clone(),
+        )
+        .cancel();
         let _probing = self.probe_lock.lock().await;
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
@@ -409,6 +419,7 @@ impl Backend {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .map(|mut o| {
+                    o.cancel = cancel.clone();
                     let zdotdir = shell_cache
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -423,7 +434,7 @@ impl Backend {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
                     let snap = facts::collect(&o);
-                    if !reused {
+                    if !reused && !cancel.is_cancelled() {
                         shell_cache
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())

@@ -64,6 +64,7 @@ fn probe(ctx: &Ctx, out: &mut Vec<Finding>) {
         ProbeOutcome::SpawnFailed { error } => {
             format!("could not be started: {error}")
         }
+        ProbeOutcome::Cancelled => format!("was cancelled after {took} (a newer check started)"),
     };
     let tail = match &report.outcome {
         ProbeOutcome::TimedOut { .. } => format!(
