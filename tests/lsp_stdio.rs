@@ -1115,6 +1115,165 @@ fn clean_cache_command_lists_first_then_cleans_with_progress() {
     assert!(lsp.shutdown().success());
 }
 
+/// What `go clean -cache` removes from `cache` (every `[0-9a-f][0-9a-f]` subdirectory, as
+/// `go clean -cache -n` lists them): (files, bytes), walked by the test itself.
+fn cache_entry_totals(cache: &Path) -> (u64, u64) {
+    let (mut files, mut bytes) = (0, 0);
+    let mut stack: Vec<PathBuf> = std::fs::read_dir(cache)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()) && e.path().is_dir()
+        })
+        .map(|e| e.path())
+        .collect();
+    while let Some(p) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        if meta.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+        } else {
+            files += 1;
+            bytes += meta.len();
+        }
+    }
+    (files, bytes)
+}
+
+/// A populated build cache owned by another uid (65534; the server runs as root, so it is still
+/// writable), named by GOCACHE in the go env file: `gocache-foreign-owner` on that line, whose
+/// preferred quick fix is titled with what `go clean -cache -n` lists and its size (measured
+/// once: asking again starts no process). Running it empties the cache with `$/progress`, and
+/// the re-check clears the diagnostic (what the server's own `go env` writes there is root's).
+#[test]
+fn clean_cache_quick_fix_on_a_foreign_cache_shows_its_size_then_empties_it() {
+    use std::os::unix::fs::chown;
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let cache = s.root.join("shared-cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(
+        cache.join("README"),
+        "This directory holds cached build artifacts from the Go build system.\n",
+    )
+    .unwrap();
+    std::fs::write(cache.join("trim.txt"), "1732000000\n").unwrap();
+    let entries = [
+        ("00", "00aa-d", 1000),
+        ("5d", "5d6a-d", 2000),
+        ("ff", "ffee-a", 4000),
+    ];
+    let mut created = Vec::new();
+    for (sub, name, size) in entries {
+        std::fs::create_dir(cache.join(sub)).unwrap();
+        let file = cache.join(sub).join(name);
+        std::fs::write(&file, vec![b'x'; size]).unwrap();
+        chown(&file, Some(65534), Some(65534)).unwrap();
+        chown(cache.join(sub), Some(65534), Some(65534)).unwrap();
+        created.push(file);
+    }
+    for p in [cache.join("README"), cache.join("trim.txt"), cache.clone()] {
+        chown(&p, Some(65534), Some(65534)).unwrap();
+    }
+    let env_file = s.home.join(".config/go/env");
+    std::fs::write(&env_file, format!("GOCACHE={}\n", cache.display())).unwrap();
+    s.env.insert(
+        "PATH".into(),
+        format!("{}/bin:/usr/bin:/bin", go122.display()),
+    );
+    s.shell_go(&go122);
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&env_file, has_code("gocache-foreign-owner"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "gocache-foreign-owner")
+        .unwrap()
+        .clone();
+    assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
+    assert!(
+        diag["message"].as_str().unwrap().contains("uid 65534"),
+        "{diag:#}"
+    );
+
+    // The probes' own `go env -json` cached a few entries too: the title counts what
+    // `go clean -cache -n` lists now, which the test walks itself.
+    let (files, bytes) = cache_entry_totals(&cache);
+    assert!(files >= 3 && bytes >= 7000, "{files} files, {bytes} bytes");
+    let size = if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    };
+    let expected = format!(
+        "Empty the build cache {}: {size} in {files} files (go clean -cache)",
+        cache.display()
+    );
+    let params = json!({
+        "textDocument": {"uri": file_uri(&env_file)},
+        "range": diag["range"],
+        "context": {"diagnostics": [diag]}
+    });
+    let pid = lsp.child.id();
+    let before = reaped_children_faults(pid);
+    let actions = lsp.request("textDocument/codeAction", params.clone());
+    let faults = reaped_children_faults(pid);
+    assert!(
+        faults > before,
+        "the first codeAction ran no `go clean -cache -n`"
+    );
+    let clean = &actions[0];
+    assert_eq!(clean["isPreferred"], true, "{actions:#}");
+    assert_eq!(clean["title"], expected, "{actions:#}");
+    println!("rendered title: {}", clean["title"]);
+    let command = clean["command"].clone();
+    assert_eq!(command["command"], "goEnvDoctor.cleanCache", "{actions:#}");
+    assert_eq!(command["title"], expected);
+    assert_eq!(
+        command["arguments"][0]["gocache"],
+        cache.display().to_string()
+    );
+
+    // Asked again (a cursor move): the same title, and no process started for it.
+    let again = lsp.request("textDocument/codeAction", params);
+    assert_eq!(again[0]["title"], expected, "{again:#}");
+    assert_eq!(
+        reaped_children_faults(pid),
+        faults,
+        "the second codeAction ran a process"
+    );
+
+    let out = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    assert!(out.as_str().unwrap().starts_with("removed "), "{out:#}");
+    for f in &created {
+        assert!(!f.exists(), "{} survived go clean -cache", f.display());
+    }
+    assert!(cache.join("README").exists());
+    let ended = |lsp: &Lsp| {
+        lsp.log
+            .iter()
+            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+    };
+    let deadline = Instant::now() + WAIT;
+    while !ended(&lsp) {
+        let msg = lsp.recv(deadline).expect("no $/progress end");
+        lsp.handle(msg);
+    }
+    let kinds: Vec<&str> = lsp
+        .log
+        .iter()
+        .filter(|m| m["method"] == "$/progress")
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["begin", "report", "end"]);
+    // Re-checked: the cache now holds only what the server's own go wrote (root's).
+    lsp.wait_diagnostics(&env_file, |d| !has_code("gocache-foreign-owner")(d));
+    assert!(lsp.shutdown().success());
+}
+
 /// A client that cannot watch files (no dynamic `didChangeWatchedFiles` registration): the
 /// server watches the GOROOT's symlink chain itself. The settings' `go.goroot` is a symlink
 /// `sdk/current` → Go 1.21.13 while the login shell uses 1.22.10; `ln -sfn` points it at 1.22.10

@@ -190,7 +190,76 @@ fn populated_cache_of_another_uid_is_foreign() {
     path_facts(&mut s, GOCACHE).owner_uid = Some(1001);
     let f = cache_findings(&s);
     assert_eq!(codes(&f), ["gocache-foreign-owner"]);
+    // The default cache has nothing to unset or rewrite: emptying it is the fix.
+    assert_eq!(fix_kinds(&f[0]), ["clean-cache"]);
     snap("rules__gocache-foreign-owner__writable_shared_cache", &f);
+}
+
+/// The clean-cache fix survives simulation: with the cache emptied (not populated), the
+/// finding is gone and nothing else appears in its place.
+#[test]
+fn emptying_a_foreign_cache_removes_the_finding_in_simulation() {
+    let mut s = healthy();
+    path_facts(&mut s, GOCACHE).owner_uid = Some(1001);
+    let f = cache_findings(&s);
+    let fix = f[0].fixes.first().expect("a fix");
+    assert_eq!(
+        fix.action,
+        FixAction::CleanCache {
+            gocache: GOCACHE.into()
+        }
+    );
+    assert_eq!(
+        fix.title,
+        "Empty the build cache /home/u/.cache/go-build (go clean -cache)"
+    );
+    let before = go_env_doctor::rules::raw_findings(&s);
+    assert!(go_env_doctor::rules::fix_works(&s, &before, &f[0], fix));
+    let after = go_env_doctor::rules::simulate::apply(&s, &fix.action);
+    assert!(
+        cache_findings(&after).is_empty(),
+        "{:#?}",
+        cache_findings(&after)
+    );
+}
+
+/// A configured cache of another uid: emptying it goes first (it keeps the user's choice of
+/// cache), then pointing GOCACHE back at the default.
+#[test]
+fn configured_cache_of_another_uid_is_emptied_first() {
+    let mut s = healthy();
+    env_file_set_both(&mut s, "GOCACHE", "/srv/shared/go-build");
+    let p = dir(&mut s, "/srv/shared/go-build");
+    p.owner_uid = Some(1001);
+    p.populated = true;
+    let f = cache_findings(&s);
+    assert_eq!(codes(&f), ["gocache-foreign-owner"]);
+    assert!(f[0].editor.is_some() && f[0].shell.is_some());
+    assert_eq!(
+        fix_kinds(&f[0]),
+        ["clean-cache", "go-env-unset", "go-env-write"]
+    );
+    snap("rules__gocache-foreign-owner__env_file_shared_cache", &f);
+}
+
+/// Emptying a cache fixes nothing but a foreign owner: an unwritable or networked cache gets
+/// no clean-cache fix.
+#[test]
+fn only_the_foreign_owner_finding_offers_to_empty_the_cache() {
+    let mut s = healthy();
+    env_file_set_both(&mut s, "GOCACHE", "/net/home/u/go-build");
+    dir(&mut s, "/net/home/u/go-build").fs_type = Some(FsType::Nfs);
+    let p = path_facts(&mut s, GOCACHE);
+    p.writable = false;
+    p.owner_uid = Some(0);
+    for f in cache_findings(&s) {
+        assert!(
+            !fix_kinds(&f).contains(&"clean-cache".to_string()),
+            "{}: {:?}",
+            f.code,
+            fix_kinds(&f)
+        );
+    }
 }
 
 #[test]

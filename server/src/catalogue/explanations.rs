@@ -228,12 +228,16 @@ pub const GOCACHE_FOREIGN_OWNER: &str = r#"The build cache exists and is populat
 after `sudo go build` / `sudo go test`, or a container that ran as root with your home mounted.
 
 **Why it breaks:** as soon as Go needs one of those entries it fails with
-`open <dir>/5d/5d6a…-d: permission denied`, seemingly at random depending on what is cached;
-`go clean -cache` fails for the same reason.
+`open <dir>/5d/5d6a…-d: permission denied`, seemingly at random depending on what is cached.
 
 **How to fix:**
+- Empty it (it is only a cache): `go clean -cache` removes every entry and keeps the directory
+  where it is. The quick fix runs it with your shell's go after showing what
+  `go clean -cache -n` lists and its size, reports progress and can be cancelled. It works
+  when you may delete the entries (go running as root, or a shared cache whose subdirectories
+  are group-writable); where it fails with `permission denied`, use one of the next two.
 - Take ownership back: `sudo chown -R "$(id -u):$(id -g)" "$(go env GOCACHE)"`.
-- Or delete it (it is only a cache): `sudo rm -rf "$(go env GOCACHE)"`.
+- Or delete it: `sudo rm -rf "$(go env GOCACHE)"`.
 - Do not run go with sudo; run containers as yourself (`docker run -u "$(id -u):$(id -g)"`)."#;
 
 pub const GOCACHE_MISMATCH: &str = r#"The editor and your shell use different build caches (different GOCACHE values): GOCACHE or

@@ -41,9 +41,7 @@ pub fn stat(path: &Path, want_goroot_layout: bool) -> PathFacts {
             };
             facts.fs_type = fs_type(path);
             if meta.is_dir() {
-                facts.populated = fs::read_dir(path)
-                    .map(|mut d| d.next().is_some())
-                    .unwrap_or(false);
+                facts.populated = holds_foreign_entries(path);
             }
         }
         Err(e) => {
@@ -65,6 +63,55 @@ pub fn stat(path: &Path, want_goroot_layout: bool) -> PathFacts {
         facts.goroot_layout = Some(goroot_layout(path));
     }
     facts
+}
+
+/// Files Go keeps at the top of a build cache (cmd/go/internal/cache): `go clean -cache`
+/// leaves README, trim.txt and testexpire.txt behind (log.txt only before Go 1.22).
+const CACHE_BOOKKEEPING: [&str; 4] = ["README", "trim.txt", "testexpire.txt", "log.txt"];
+
+/// Top-level entries of a directory looked at by [`holds_foreign_entries`].
+const MAX_SCANNED: usize = 512;
+
+/// `PathFacts::populated` of a directory: whether it holds entries that are not ours, i.e.
+/// anything besides an empty build cache's skeleton (Go's bookkeeping files and the `00`…`ff`
+/// subdirectories every `go` command opening the cache recreates) owned by another uid than
+/// the one we run as. Entries we wrote we can replace, so a cache someone else created but
+/// that holds only our entries (after `go clean -cache`, once our own `go` ran) is not
+/// "populated" by another user. Bounded: the first entry of each subdirectory is sampled, at
+/// most [`MAX_SCANNED`] top-level entries are looked at. Without owners (non-Unix) any entry
+/// counts.
+fn holds_foreign_entries(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let me = current_uid();
+    let not_ours = |meta: &fs::Metadata| match (owner(meta), me) {
+        (Some(o), Some(m)) => o != m,
+        _ => true,
+    };
+    for entry in entries.flatten().take(MAX_SCANNED) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let hex_subdir = name.len() == 2
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if hex_subdir {
+            let first = fs::read_dir(entry.path())
+                .ok()
+                .and_then(|mut d| d.next())
+                .and_then(Result::ok);
+            if first.is_some_and(|e| e.metadata().is_ok_and(|m| not_ours(&m))) {
+                return true;
+            }
+        } else if !CACHE_BOOKKEEPING.contains(&name.as_ref())
+            && entry.metadata().is_ok_and(|m| not_ours(&m))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn follow_chain(path: &Path, facts: &mut PathFacts) {

@@ -6,14 +6,15 @@ use super::convert::{self, Encoding};
 use super::{
     Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
 };
-use crate::model::{Fix, FixAction, Snapshot};
+use crate::model::{CommandResult, Fix, FixAction, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 use tower_lsp_server::lsp_types::{
     CodeAction, CodeActionDisabled, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command,
     CreateFile, Diagnostic, DocumentChangeOperation, DocumentChanges, OneOf,
@@ -30,11 +31,40 @@ pub(super) const MOVED_ON: &str =
 const GO_ENV_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The quick fixes for our diagnostics in the request's context, best first per diagnostic;
-/// the first fix of each diagnostic is the preferred one.
-pub(super) fn code_actions(
+/// the first fix of each diagnostic is the preferred one. A `go clean -cache` fix is titled
+/// with what it would remove ([`clean_preview`]): measured off the message loop, once per
+/// `go` and cache until the next check.
+pub(super) async fn code_actions(
     backend: &Backend,
     params: &CodeActionParams,
 ) -> Vec<CodeActionOrCommand> {
+    let (mut out, pending) = plan(backend, params);
+    for (index, gocache, runner) in pending {
+        let preview = match runner {
+            Ok(runner) => clean_preview(backend, runner, &gocache).await,
+            Err(why) => Err(why),
+        };
+        let title = clean_title(&gocache, &preview);
+        if let Some(CodeActionOrCommand::CodeAction(action)) = out.get_mut(index) {
+            if let Some(command) = action.command.as_mut() {
+                command.title = title.clone();
+            }
+            action.title = title;
+        }
+    }
+    out
+}
+
+/// A clean-cache action waiting for its title: its index, the cache, and how `go` would run
+/// there (or why it must not).
+type PendingPreview = (usize, PathBuf, Result<CleanRunner, String>);
+
+/// The code actions (clean-cache titles still to measure), under the state lock.
+fn plan(
+    backend: &Backend,
+    params: &CodeActionParams,
+) -> (Vec<CodeActionOrCommand>, Vec<PendingPreview>) {
+    let mut pending = Vec::new();
     let wanted = match &params.context.only {
         None => true,
         Some(only) => only
@@ -42,13 +72,18 @@ pub(super) fn code_actions(
             .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str())),
     };
     if !wanted {
-        return Vec::new();
+        return (Vec::new(), pending);
     }
     let doc_path = params.text_document.uri.to_file_path_buf();
     let state = backend.state();
     let folder = doc_path
         .as_deref()
         .and_then(|p| Backend::folder_of(&state, p));
+    let snapshot = folder
+        .as_ref()
+        .and_then(|f| state.results.get(f))
+        .or_else(|| state.results.values().next())
+        .map(|c| &c.snapshot);
     let ctx = Ctx {
         enc: state.enc,
         docs: &state.docs,
@@ -84,11 +119,17 @@ pub(super) fn code_actions(
             if let Some(mut action) = ctx.action(&fix, diag) {
                 action.is_preferred = Some(first);
                 first = false;
+                if let FixAction::CleanCache { gocache } = &fix.action {
+                    let runner = snapshot
+                        .ok_or_else(|| "no workspace folder has been checked yet".to_string())
+                        .and_then(|s| clean_runner(s, Some(gocache)));
+                    pending.push((out.len(), gocache.clone(), runner));
+                }
                 out.push(CodeActionOrCommand::CodeAction(action));
             }
         }
     }
-    out
+    (out, pending)
 }
 
 /// Local helper: a file URI as a path.
@@ -164,16 +205,10 @@ impl Ctx<'_> {
             FixAction::EnvFileRemoveLine { file, key, line } => {
                 (Some(self.remove_line_edit(file, key, *line)?), None)
             }
+            // Titled with the preview's figures by `code_actions`.
             FixAction::CleanCache { gocache } => (
                 None,
-                Some(self.command(
-                    &format!(
-                        "{} (lists what `go clean -cache -n` removes first)",
-                        fix.title
-                    ),
-                    CMD_CLEAN_CACHE,
-                    json!({ "gocache": gocache }),
-                )),
+                Some(self.command(&fix.title, CMD_CLEAN_CACHE, json!({ "gocache": gocache }))),
             ),
         };
         Some(CodeAction {
@@ -364,17 +399,24 @@ fn snapshot_for(backend: &Backend, arg: &serde_json::Value) -> Result<Snapshot, 
         .ok_or_else(|| "no workspace folder has been checked yet".to_string())
 }
 
-/// `goEnvDoctor.cleanCache`: `go clean -cache -n` first (what would go, reported as progress),
-/// then `go clean -cache` with `$/progress` and a cancel button; cancelling kills it. Runs with
-/// the shell side's `go` and environment (GOCACHE = the `gocache` argument when given).
-/// Returns the closing message.
-pub(super) async fn clean_cache(
-    backend: &Backend,
-    arg: serde_json::Value,
-    cancel: Arc<AtomicBool>,
-    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
-) -> Result<String, String> {
-    let snapshot = snapshot_for(backend, &arg)?;
+/// How long `go clean -cache -n` may take for a code action's title.
+const PREVIEW_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bounds of the walk measuring what `go clean -cache` would remove (a code action's title).
+const MEASURE_BUDGET: Duration = Duration::from_millis(200);
+const MEASURE_MAX_ENTRIES: u64 = 200_000;
+
+/// How `go clean -cache` runs: the shell side's `go` and environment (the editor's when the
+/// shell has no `go`), `GOTOOLCHAIN=local`, GOCACHE = the fix's cache.
+#[derive(Debug, Clone)]
+pub(super) struct CleanRunner {
+    go: PathBuf,
+    env: BTreeMap<String, String>,
+    folder: PathBuf,
+}
+
+/// The runner for `gocache` in `snapshot`, or why none may run: no `go`, or a `go` the
+/// workspace chose while it is not trusted (SPEC §7: inspected, never run).
+fn clean_runner(snapshot: &Snapshot, gocache: Option<&Path>) -> Result<CleanRunner, String> {
     let side = snapshot
         .shell
         .as_ref()
@@ -383,32 +425,273 @@ pub(super) async fn clean_cache(
     let go = side
         .go
         .as_ref()
-        .map(|g| g.path.clone())
         .ok_or_else(|| format!("{} has no go to run", side.label))?;
+    if go.workspace_chosen && !snapshot.trusted {
+        return Err(format!(
+            "{} is chosen by the workspace, which is not trusted, so it is not run",
+            go.path.display()
+        ));
+    }
     let mut env = side.os_env.clone();
     env.insert("GOTOOLCHAIN".into(), "local".into());
-    if let Some(cache) = arg.get("gocache").and_then(|v| v.as_str()) {
-        env.insert("GOCACHE".into(), cache.to_string());
+    if let Some(cache) = gocache {
+        env.insert("GOCACHE".into(), cache.to_string_lossy().into_owned());
     }
-    let folder = snapshot.folder.clone();
-    let (go2, env2, folder2) = (go.clone(), env.clone(), folder.clone());
-    let preview = tokio::task::spawn_blocking(move || {
-        crate::facts::process::run(
-            &go2,
-            &["clean", "-cache", "-n"],
-            &env2,
-            &folder2,
-            GO_ENV_TIMEOUT,
-        )
+    Ok(CleanRunner {
+        go: go.path.clone(),
+        env,
+        folder: snapshot.folder.clone(),
+    })
+}
+
+/// What `go clean -cache` would remove, measured from `go clean -cache -n`'s list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Measured {
+    /// Paths `-n` listed that exist.
+    pub listed: usize,
+    pub files: u64,
+    pub bytes: u64,
+    /// The walk stopped at its budget: the figures are lower bounds.
+    pub capped: bool,
+}
+
+/// One measurement, shared by the requests waiting for it.
+type PreviewCell = Arc<OnceCell<Result<Measured, String>>>;
+
+/// Code-action previews by (`go`, cache), valid for one check generation: code actions are
+/// asked for on every cursor move, the measurement runs once (concurrent requests share it).
+#[derive(Debug, Default)]
+pub(crate) struct Previews {
+    generation: u64,
+    cells: HashMap<(PathBuf, PathBuf), PreviewCell>,
+}
+
+/// The preview of `go clean -cache` for a code action's title: `go clean -cache -n` and the
+/// walk run on a blocking thread, once per (`go`, cache) until the next check.
+async fn clean_preview(
+    backend: &Backend,
+    runner: CleanRunner,
+    gocache: &Path,
+) -> Result<Measured, String> {
+    let generation = backend.generation.load(Ordering::SeqCst);
+    let cell = {
+        let mut previews = backend.previews.lock().unwrap_or_else(|e| e.into_inner());
+        if previews.generation != generation {
+            previews.cells.clear();
+            previews.generation = generation;
+        }
+        previews
+            .cells
+            .entry((runner.go.clone(), gocache.to_path_buf()))
+            .or_default()
+            .clone()
+    };
+    let gocache = gocache.to_path_buf();
+    cell.get_or_init(|| async move {
+        tokio::task::spawn_blocking(move || measure(&runner, &gocache))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()))
     })
     .await
-    .map_err(|e| e.to_string())?;
-    let listed = match preview {
-        crate::model::CommandResult::Ok { value, .. } => value
+    .clone()
+}
+
+/// Run `go clean -cache -n` and measure the paths it lists (bounded walk).
+fn measure(runner: &CleanRunner, gocache: &Path) -> Result<Measured, String> {
+    let started = std::time::Instant::now();
+    let out = go_clean_n(runner, PREVIEW_TIMEOUT)?;
+    let listed = listed_paths(&out, gocache);
+    let mut m = measure_paths(&listed, started + MEASURE_BUDGET, MEASURE_MAX_ENTRIES);
+    m.listed = listed.len();
+    tracing::debug!(gocache = %gocache.display(), ?m, millis = ?started.elapsed(), "go clean -cache preview");
+    Ok(m)
+}
+
+/// `go clean -cache -n`'s output, or why it failed.
+fn go_clean_n(runner: &CleanRunner, timeout: Duration) -> Result<String, String> {
+    match crate::facts::process::run(
+        &runner.go,
+        &["clean", "-cache", "-n"],
+        &runner.env,
+        &runner.folder,
+        timeout,
+    ) {
+        CommandResult::Ok { value, .. } => Ok(value),
+        CommandResult::Failed { stderr, .. } => Err(format!(
+            "go clean -cache -n failed: {}",
+            stderr.lines().next().unwrap_or("").trim()
+        )),
+        CommandResult::TimedOut { after_millis } => Err(format!(
+            "go clean -cache -n timed out after {after_millis} ms"
+        )),
+        CommandResult::NotRun { reason } => Err(reason),
+    }
+}
+
+/// The existing paths inside `gocache` that `go clean -cache -n` lists: Go 1.22+ prints one
+/// `rm -rf <GOCACHE>/00 … <GOCACHE>/ff` line (the subdirectories that exist), Go 1.21
+/// `rm -r …` and `rm -f <GOCACHE>/log.txt`. Paths may hold spaces: the line is split where
+/// the next `<GOCACHE>/` starts.
+pub(super) fn listed_paths(output: &str, gocache: &Path) -> Vec<PathBuf> {
+    let dir: PathBuf = gocache.components().collect();
+    let dir_text = dir.to_string_lossy().into_owned();
+    let prefix = format!(
+        "{}{}",
+        dir_text.trim_end_matches('/'),
+        std::path::MAIN_SEPARATOR
+    );
+    let mut out = Vec::new();
+    for line in output.lines() {
+        let line = line.trim_end();
+        let Some(rest) = ["rm -rf ", "rm -r ", "rm -f "]
+            .iter()
+            .find_map(|p| line.strip_prefix(p))
+        else {
+            continue;
+        };
+        let parts: Vec<String> = match rest.strip_prefix(prefix.as_str()) {
+            Some(tail) => tail
+                .split(&format!(" {prefix}"))
+                .map(|name| format!("{prefix}{name}"))
+                .collect(),
+            None => rest.split_whitespace().map(str::to_string).collect(),
+        };
+        for p in parts.into_iter().map(PathBuf::from) {
+            if p.starts_with(&dir) && p != dir && p.symlink_metadata().is_ok() && !out.contains(&p)
+            {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Files and bytes under `paths` (symlinks not followed), stopping at `deadline` or after
+/// `max_entries` entries.
+pub(super) fn measure_paths(
+    paths: &[PathBuf],
+    deadline: std::time::Instant,
+    max_entries: u64,
+) -> Measured {
+    let mut m = Measured {
+        listed: paths.len(),
+        files: 0,
+        bytes: 0,
+        capped: false,
+    };
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    let mut seen: u64 = 0;
+    while let Some(p) = stack.pop() {
+        seen += 1;
+        if seen > max_entries || (seen % 256 == 0 && std::time::Instant::now() > deadline) {
+            m.capped = true;
+            break;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&p) {
+                stack.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else {
+            m.files += 1;
+            m.bytes += meta.len();
+        }
+    }
+    m
+}
+
+/// `1 234 567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `512 bytes`, `6.8 KiB`, `1.2 GiB`.
+pub(super) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return if bytes == 1 {
+            "1 byte".to_string()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    let mut v = bytes as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for u in &UNITS[1..] {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    format!("{v:.1} {unit}")
+}
+
+/// The clean-cache action's title: what `go clean -cache -n` lists, measured, or why the size
+/// is unknown.
+pub(super) fn clean_title(gocache: &Path, preview: &Result<Measured, String>) -> String {
+    let dir = gocache.display();
+    match preview {
+        Ok(m) if m.listed == 0 => {
+            format!("Empty the build cache {dir}: nothing to remove (go clean -cache)")
+        }
+        Ok(m) if m.files == 0 && !m.capped => {
+            format!("Empty the build cache {dir}: no cached files (go clean -cache)")
+        }
+        Ok(m) => {
+            let files = if m.files == 1 { "file" } else { "files" };
+            let more = if m.capped { "more than " } else { "" };
+            format!(
+                "Empty the build cache {dir}: {more}{} in {more}{} {files} (go clean -cache)",
+                human_size(m.bytes),
+                grouped(m.files)
+            )
+        }
+        Err(why) => {
+            format!("Empty the build cache {dir} (go clean -cache; size unknown: {why})")
+        }
+    }
+}
+
+/// `goEnvDoctor.cleanCache`: `go clean -cache -n` first (what would go, reported as progress),
+/// then `go clean -cache` with `$/progress` and a cancel button; cancelling kills it. Runs with
+/// the shell side's `go` and environment (GOCACHE = the `gocache` argument when given), never
+/// with a `go` an untrusted workspace chose. Returns the closing message.
+pub(super) async fn clean_cache(
+    backend: &Backend,
+    arg: serde_json::Value,
+    cancel: Arc<AtomicBool>,
+    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
+) -> Result<String, String> {
+    let snapshot = snapshot_for(backend, &arg)?;
+    let gocache = arg
+        .get("gocache")
+        .and_then(|v| v.as_str())
+        .map(PathBuf::from);
+    if let Some(c) = gocache.as_ref().filter(|c| !c.is_absolute()) {
+        return Err(format!("not an absolute path: {}", c.display()));
+    }
+    let runner = clean_runner(&snapshot, gocache.as_deref())?;
+    let runner2 = runner.clone();
+    let preview = tokio::task::spawn_blocking(move || go_clean_n(&runner2, GO_ENV_TIMEOUT))
+        .await
+        .map_err(|e| e.to_string())??;
+    let listed = match &gocache {
+        Some(c) => listed_paths(&preview, c).len(),
+        None => preview
             .split_whitespace()
             .filter(|w| *w != "rm" && !w.starts_with('-'))
             .count(),
-        other => return Err(format!("go clean -cache -n: {other:?}")),
     };
     if let Some(p) = progress {
         p.report_with_message(
@@ -418,6 +701,7 @@ pub(super) async fn clean_cache(
         .await;
     }
     tokio::task::spawn_blocking(move || {
+        let CleanRunner { go, env, folder } = runner;
         let mut child = std::process::Command::new(&go)
             .args(["clean", "-cache"])
             .env_clear()
@@ -433,7 +717,12 @@ pub(super) async fn clean_cache(
                 return if status.success() {
                     Ok(format!("removed {listed} cache entries"))
                 } else {
-                    Err(format!("go clean -cache failed ({status})"))
+                    let mut stderr = String::new();
+                    if let Some(mut e) = child.stderr.take() {
+                        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+                    }
+                    let first = stderr.lines().next().unwrap_or("").trim();
+                    Err(format!("go clean -cache failed ({status}): {first}"))
                 };
             }
             if cancel.load(Ordering::SeqCst) {
@@ -513,5 +802,85 @@ fn run_go_env(snapshot: &Snapshot, args: &[String]) -> Result<(), String> {
             args.join(" ")
         )),
         crate::model::CommandResult::NotRun { reason } => Err(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GoBinary, GoFoundBy};
+
+    #[test]
+    fn listed_paths_of_go_1_22_and_1_21_output_with_spaces_in_the_cache_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = dir.path().join("my cache");
+        for sub in ["00", "5d"] {
+            std::fs::create_dir_all(cache.join(sub)).expect("mkdir");
+        }
+        std::fs::write(cache.join("log.txt"), "x").expect("write");
+        let c = cache.display();
+        let go122 = format!("rm -rf {c}/00 {c}/5d\n");
+        assert_eq!(
+            listed_paths(&go122, &cache),
+            [cache.join("00"), cache.join("5d")]
+        );
+        // Go 1.21; a trailing separator in GOCACHE; a listed path that is gone is skipped.
+        let go121 = format!("rm -r {c}/00 {c}/5d {c}/ff\nrm -f {c}/log.txt\n");
+        let with_slash = PathBuf::from(format!("{c}/"));
+        assert_eq!(
+            listed_paths(&go121, &with_slash),
+            [cache.join("00"), cache.join("5d"), cache.join("log.txt")]
+        );
+        // Nothing outside the cache counts.
+        assert!(listed_paths("rm -rf /etc\n", &cache).is_empty());
+    }
+
+    #[test]
+    fn measured_sizes_and_the_title() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("ab");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        std::fs::write(sub.join("a"), vec![0u8; 3000]).expect("write");
+        std::fs::write(sub.join("b"), vec![0u8; 4000]).expect("write");
+        let far = std::time::Instant::now() + Duration::from_secs(60);
+        let m = measure_paths(std::slice::from_ref(&sub), far, 1000);
+        assert_eq!((m.files, m.bytes, m.capped), (2, 7000, false));
+        assert_eq!(
+            clean_title(Path::new("/c"), &Ok(m)),
+            "Empty the build cache /c: 6.8 KiB in 2 files (go clean -cache)"
+        );
+        let capped = measure_paths(&[sub], far, 2);
+        assert!(capped.capped);
+        assert!(clean_title(Path::new("/c"), &Ok(capped)).contains(": more than "));
+        assert_eq!(human_size(512), "512 bytes");
+        assert_eq!(human_size(1_288_490_189), "1.2 GiB");
+        assert_eq!(grouped(3456), "3 456");
+        assert_eq!(grouped(1_234_567), "1 234 567");
+        assert_eq!(
+            clean_title(Path::new("/c"), &Err("go clean -cache -n timed out".into())),
+            "Empty the build cache /c (go clean -cache; size unknown: go clean -cache -n timed out)"
+        );
+    }
+
+    #[test]
+    fn an_untrusted_workspace_go_is_never_run() {
+        let mut s = Snapshot {
+            folder: PathBuf::from("/w"),
+            ..Snapshot::default()
+        };
+        s.editor.go = Some(GoBinary {
+            path: PathBuf::from("/w/sdk/bin/go"),
+            found_by: GoFoundBy::AlternateTools,
+            own_goroot: None,
+            static_version: None,
+            executable: true,
+            workspace_chosen: true,
+        });
+        let why = clean_runner(&s, Some(Path::new("/c"))).expect_err("must not run");
+        assert!(why.contains("not trusted"), "{why}");
+        s.trusted = true;
+        let r = clean_runner(&s, Some(Path::new("/c"))).expect("trusted");
+        assert_eq!(r.env.get("GOCACHE").map(String::as_str), Some("/c"));
+        assert_eq!(r.env.get("GOTOOLCHAIN").map(String::as_str), Some("local"));
     }
 }

@@ -216,6 +216,8 @@ pub(crate) struct Backend {
     helper_exe: PathBuf,
     /// Cancel flags of running `$/progress` work, by token.
     cancels: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
+    /// What `go clean -cache` would remove, for code action titles (one per check).
+    previews: Arc<Mutex<actions::Previews>>,
     /// Our own file watcher, when the client does not watch for us.
     fs_watch: Arc<Mutex<Option<watch::FsWatch>>>,
     /// What is registered with the client now (registrations are serialised by this lock).
@@ -244,6 +246,7 @@ impl Backend {
             generation: Arc::default(),
             helper_exe,
             cancels: Arc::default(),
+            previews: Arc::default(),
             fs_watch: Arc::default(),
             registered: Arc::default(),
             probe_lock: Arc::default(),
@@ -1176,7 +1179,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let actions = actions::code_actions(self, &params);
+        let actions = actions::code_actions(self, &params).await;
         Ok((!actions.is_empty()).then_some(actions))
     }
 

@@ -13,6 +13,11 @@
 //! - An unwritable cache is `gocache-unwritable` (error) whoever owns it; `gocache-foreign-owner`
 //!   (warning) is for a populated cache owned by another uid that is still writable (e.g. a
 //!   group-writable shared cache, or go running as root in a user's cache).
+//!   "Populated" is the facts' `populated`: entries owned by another uid than go's (entries
+//!   go wrote itself it can replace). Its first fix empties the cache (`go clean -cache`): the
+//!   other uid's entries go, the cache stays where the user put it, and what go writes next
+//!   is its own. Only this finding gets it: cleaning does not make an unwritable cache
+//!   writable, move a cache off NFS, or make two caches one.
 //! - `gocache-network-fs` is reported only for an otherwise usable cache.
 //! - `gocache-mismatch` compares usable cache paths only (after symlinks, trailing separators
 //!   and case on case-insensitive filesystems); its fixes make the editor follow the shell.
@@ -95,6 +100,11 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
                 if let Some((code, detail)) = dir_warning(ctx, dir) {
                     let mut issue = redirect_issue(ctx, side, &ev, &detail);
                     issue.detail = detail;
+                    if code == "gocache-foreign-owner" {
+                        // Emptying the cache removes the other uid's entries and keeps the
+                        // user's choice of cache: it goes first.
+                        issue.fixes.insert(0, clean_cache_fix(dir));
+                    }
                     by_code.push((code, issue));
                 }
             }
@@ -333,6 +343,16 @@ fn dir_warning(ctx: &Ctx, dir: &str) -> Option<(&'static str, String)> {
              cache on a local disk."
         ),
     ))
+}
+
+/// `go clean -cache` for a cache directory (front ends may say more, e.g. its size).
+fn clean_cache_fix(dir: &str) -> Fix {
+    Fix {
+        title: format!("Empty the build cache {dir} (go clean -cache)"),
+        action: FixAction::CleanCache {
+            gocache: PathBuf::from(dir),
+        },
+    }
 }
 
 /// The final target of a symlink chain, absolute.
