@@ -238,6 +238,23 @@ pub enum SettingsLayer {
     User,
     Workspace,
     Folder,
+    /// A value the language client answered for its `go` / `gopls` configuration sections
+    /// that no settings file we read holds (Neovim's Lua `settings`, a VS Code profile or
+    /// remote settings). Highest: the client's answer is the merged result of every layer it
+    /// knows, so no file we could write overrides it. It has no place in any file
+    /// ([`Configured::place`] is `None`).
+    Client,
+}
+
+impl SettingsLayer {
+    /// Settings the workspace brings with it (SPEC §7 trust: a `go` they name never runs in
+    /// an untrusted workspace). The client's answer is not: the editor already decided to use
+    /// it (VS Code disables the Go extension in untrusted workspaces, Neovim asks before
+    /// reading a project's exrc), so it counts as the user's own, like the user settings. A
+    /// binary inside the workspace folder stays the workspace's choice whoever names it.
+    pub fn workspace_level(self) -> bool {
+        matches!(self, SettingsLayer::Workspace | SettingsLayer::Folder)
+    }
 }
 
 /// One configured value: raw text, value after vscode-go substitution, and where it is.
@@ -248,7 +265,55 @@ pub struct Configured {
     pub raw: String,
     pub value: String,
     pub layer: SettingsLayer,
+    /// The member's value in its file. A [`SettingsLayer::Client`] value has no file: its span
+    /// is [`SourceSpan::nowhere`]. Ask [`Configured::place`] for a location or a file to edit.
     pub span: SourceSpan,
+}
+
+impl SourceSpan {
+    /// The span of a value no file holds (empty path, line 0: never a real 1-based line).
+    pub fn nowhere() -> Self {
+        SourceSpan {
+            file: PathBuf::new(),
+            start: 0,
+            end: 0,
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
+impl Configured {
+    /// A value only the language client supplies ([`SettingsLayer::Client`]).
+    pub fn client_only(key: String, raw: String, value: String) -> Self {
+        Configured {
+            key,
+            raw,
+            value,
+            layer: SettingsLayer::Client,
+            span: SourceSpan::nowhere(),
+        }
+    }
+
+    /// Where the value is written, `None` for a client-only value: diagnostics, hovers and
+    /// edits need a real file, and a client value has none.
+    pub fn place(&self) -> Option<&SourceSpan> {
+        (self.layer != SettingsLayer::Client).then_some(&self.span)
+    }
+
+    /// The origin of the Go env value this setting provides.
+    pub fn origin(&self) -> Origin {
+        match self.place() {
+            Some(span) => Origin::EditorSetting {
+                path: span.file.clone(),
+                key: self.key.clone(),
+                line: span.line,
+            },
+            None => Origin::ClientSetting {
+                key: self.key.clone(),
+            },
+        }
+    }
 }
 
 /// The VS Code Go settings relevant to the folder, from every layer (user < workspace < folder).
@@ -259,14 +324,16 @@ pub struct EditorSettings {
     /// Display name of the editor, e.g. "VS Code".
     pub editor_name: String,
     /// Every Go-relevant member found, in any file: keys `go.goroot`, `go.alternateTools.go`,
-    /// `go.gopath`, `go.toolsEnvVars.<VAR>`, `gopls.build.env.<VAR>`.
+    /// `go.gopath`, `go.toolsEnvVars.<VAR>`, `gopls.build.env.<VAR>`; plus the language
+    /// client's values for keys no file holds ([`SettingsLayer::Client`]).
     pub values: Vec<Configured>,
     /// Every settings file considered, with its parse status.
     pub files: Vec<SettingsFile>,
 }
 
 impl EditorSettings {
-    /// The effective value of a dotted key: the one from the highest layer.
+    /// The effective value of a dotted key: the one from the highest layer (a client-only
+    /// value beats every file).
     pub fn get(&self, key: &str) -> Option<&Configured> {
         self.values
             .iter()
@@ -439,7 +506,22 @@ pub enum Origin {
         key: String,
         line: u32,
     },
+    /// A `go` / `gopls` setting the language client answered that no settings file holds
+    /// ([`SettingsLayer::Client`]): the editor uses it, but there is no file to point at.
+    ClientSetting {
+        key: String,
+    },
     Default,
+}
+
+impl Origin {
+    /// The editor setting a value comes from (in a file or only in the client's answer).
+    pub fn setting_key(&self) -> Option<&str> {
+        match self {
+            Origin::EditorSetting { key, .. } | Origin::ClientSetting { key } => Some(key),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -289,6 +289,8 @@ pub fn settings_path(layer: SettingsLayer) -> &'static str {
         SettingsLayer::User => USER_SETTINGS,
         SettingsLayer::Workspace => WORKSPACE_SETTINGS,
         SettingsLayer::Folder => FOLDER_SETTINGS,
+        // A client-only value is in no file (`Configured::client_only`); no builder writes one.
+        SettingsLayer::Client => unreachable!("client-only settings have no file"),
     }
 }
 

@@ -196,10 +196,14 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
             }
         }
         None => {
-            let title = catalogue::lookup(&f.code)
-                .map(|c| c.title)
-                .unwrap_or("See the explanation");
-            hint_lines(&mut tail, "→ ", title);
+            let title = match client_setting_hint(report, f) {
+                Some(hint) => hint,
+                None => catalogue::lookup(&f.code)
+                    .map(|c| c.title)
+                    .unwrap_or("See the explanation")
+                    .to_string(),
+            };
+            hint_lines(&mut tail, "→ ", &title);
         }
     }
     if let Some(loc) = f.locations.first() {
@@ -221,6 +225,23 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
     for line in tail {
         let _ = writeln!(out, "      {}", style.dim(&line));
     }
+}
+
+/// A finding about a value only the editor's client supplies has no fix we can write (no
+/// file holds it, and a file would not override it): say where the user changes it instead.
+fn client_setting_hint(report: &Report, f: &Finding) -> Option<String> {
+    let key = match f.editor.as_ref()?.origin.as_ref()? {
+        Origin::ClientSetting { key } => key,
+        _ => return None,
+    };
+    let editor = report
+        .editor
+        .as_ref()
+        .map(|e| e.label.as_str())
+        .unwrap_or("the editor");
+    Some(format!(
+        "Change {key} in {editor}'s configuration (no settings file holds it)"
+    ))
 }
 
 fn hint_lines(tail: &mut Vec<String>, lead: &str, text: &str) {

@@ -67,6 +67,8 @@ fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
         Origin::EditorSetting { path, key, line } => {
             ("editor-setting", Some(path), Some(*line), Some(key))
         }
+        // A setting only the language client answered: no file, so no path or line.
+        Origin::ClientSetting { key } => ("client-setting", None, None, Some(key)),
         Origin::Default => ("default", None, None, None),
     };
     m.insert("origin".into(), Value::String(name.into()));

@@ -200,7 +200,8 @@ impl Report {
     }
 
     /// Where a value comes from, in a few words: `go env file:3`, `$GOROOT/go.env`,
-    /// `.vscode/settings.json go.goroot`, `shell env`, `default`.
+    /// `.vscode/settings.json go.goroot`, `editor config go.goroot` (a client-only setting),
+    /// `shell env`, `default`.
     pub fn origin_label(&self, origin: &Origin, side: SideKind) -> String {
         match origin {
             Origin::OsEnv => match side {
@@ -212,6 +213,8 @@ impl Report {
             Origin::EditorSetting { path, key, .. } => {
                 format!("{} {}", self.short_path(path), key)
             }
+            // The editor answered it over LSP; no settings file holds it.
+            Origin::ClientSetting { key } => format!("editor config {key}"),
             Origin::Default => "default".to_string(),
         }
     }

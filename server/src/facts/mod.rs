@@ -646,35 +646,39 @@ fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
     out
 }
 
-/// The client's answer is the effective value (it knows layers we cannot read: profiles,
-/// remote, policies); the files still tell where a value lives. A client value overrides the
-/// winning file member of its key, which keeps its span (the diagnostic and the fix go to that
-/// member). A value no file member holds is ignored: there is no place to show or fix it.
+/// The client's answer is the effective value (it knows layers we cannot read: Neovim's Lua
+/// `settings`, VS Code profiles, remote settings, policies); the files still tell where a value
+/// lives. A client value overrides the winning file member of its key, which keeps its span
+/// (the diagnostic and the fix go to that member). A value no file member holds becomes a
+/// [`SettingsLayer::Client`] value: the editor really uses it, so the rules must see it, even
+/// though there is no place to show or edit it.
 fn apply_client_settings(
     out: &mut EditorSettings,
     client: &serde_json::Value,
     subst: &settings::jsonc::Substitution,
 ) {
     for (key, raw) in client_values(client) {
+        // vscode-go passes gopls' build.env through unchanged.
+        let value = if key.starts_with("gopls.") {
+            raw.clone()
+        } else {
+            settings::jsonc::substitute(&raw, subst)
+        };
         let winning = out
             .values
             .iter_mut()
             .filter(|v| v.key == key)
             .max_by_key(|v| v.layer);
         let Some(member) = winning else {
-            tracing::debug!(key, "a client setting with no member in the files: ignored");
+            tracing::debug!(key, client = %raw, "a client setting no settings file holds");
+            out.values.push(Configured::client_only(key, raw, value));
             continue;
         };
         if member.raw == raw {
             continue;
         }
         tracing::debug!(key, file = %member.raw, client = %raw, "the client's setting wins");
-        // vscode-go passes gopls' build.env through unchanged.
-        member.value = if key.starts_with("gopls.") {
-            raw.clone()
-        } else {
-            settings::jsonc::substitute(&raw, subst)
-        };
+        member.value = value;
         member.raw = raw;
     }
 }
@@ -816,7 +820,7 @@ fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
 
 /// A `go` named by folder- or workspace-level settings is the workspace's choice (SPEC §7).
 fn chosen_by_workspace(snap: &Snapshot, binary: &GoBinary) -> bool {
-    let workspace_level = |c: &Configured| c.layer != SettingsLayer::User;
+    let workspace_level = |c: &Configured| c.layer.workspace_level();
     match binary.found_by {
         GoFoundBy::AlternateTools => snap
             .settings
@@ -1095,8 +1099,13 @@ mod client_settings_tests {
         // The lower layer keeps its own value (removing the winner would expose it).
         assert!(s.values.iter().any(|v| v.raw == "/user/go"));
         assert_eq!(s.get("go.toolsEnvVars.GOPROXY").unwrap().raw, "direct");
-        // No member holds it: nowhere to show it.
-        assert!(s.get("go.toolsEnvVars.GOFLAGS").is_none());
+        // No member holds it: the client's value counts, in no file.
+        let goflags = s.get("go.toolsEnvVars.GOFLAGS").unwrap();
+        assert_eq!(
+            (goflags.layer, goflags.raw.as_str(), goflags.place()),
+            (SettingsLayer::Client, "-x", None)
+        );
+        // A null is "not set": nothing to add.
         assert!(s.get("go.gopath").is_none());
         let gopls = s.get("gopls.build.env.GOFLAGS").unwrap();
         assert_eq!(
@@ -1104,5 +1113,98 @@ mod client_settings_tests {
             ("-tags=x", "-tags=x")
         );
         assert_eq!(gopls.span.start, 90);
+        // Members the client overrode are still in their files.
+        assert_eq!(
+            s.values.iter().filter(|v| v.place().is_none()).count(),
+            1,
+            "{:#?}",
+            s.values
+        );
+    }
+
+    #[test]
+    fn client_sections_flatten_to_dotted_keys() {
+        let client = serde_json::json!({
+            "go": {
+                "goroot": "/g",
+                "gopath": "/p",
+                "alternateTools": {"go": "/alt/go", "gopls": "/alt/gopls"},
+                "toolsEnvVars": {"GOPROXY": "off", "CGO_ENABLED": 0, "GOFLAGS": null},
+                "formatTool": "gofumpt",
+            },
+            // The flat "build.env" form (how VS Code's gopls section arrives).
+            "gopls": {"build.env": {"GOFLAGS": "-mod=mod"}, "ui.semanticTokens": true},
+        });
+        let mut got = client_values(&client);
+        got.sort();
+        let want: Vec<(String, String)> = [
+            ("go.alternateTools.go", "/alt/go"),
+            ("go.gopath", "/p"),
+            ("go.goroot", "/g"),
+            ("go.toolsEnvVars.GOPROXY", "off"),
+            ("gopls.build.env.GOFLAGS", "-mod=mod"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(got, want);
+        // Sections that are absent, null or not objects give nothing.
+        for empty in [
+            serde_json::json!({}),
+            serde_json::json!({"go": null, "gopls": null}),
+            serde_json::json!({"go": "x", "gopls": []}),
+            serde_json::Value::Null,
+        ] {
+            assert!(client_values(&empty).is_empty(), "{empty}");
+        }
+    }
+
+    /// Neovim's `settings = { go = { goroot = … } }` with no settings file at all: the value
+    /// becomes the editor's effective GOROOT, substituted like vscode-go does, with an origin
+    /// that names the setting and no file.
+    #[test]
+    fn a_client_only_goroot_is_the_editors_goroot_from_the_client() {
+        let mut settings = EditorSettings {
+            editor_name: "VS Code".into(),
+            ..EditorSettings::default()
+        };
+        let subst = settings::jsonc::Substitution {
+            workspace_folder: PathBuf::from("/w"),
+            home: Some(PathBuf::from("/home/u")),
+            env: BTreeMap::new(),
+        };
+        let client = serde_json::json!({"go": {"goroot": "${workspaceFolder}/../sdk/go"}});
+        apply_client_settings(&mut settings, &client, &subst);
+        let c = settings.get("go.goroot").unwrap();
+        assert_eq!(c.value, "/w/../sdk/go");
+        assert_eq!(c.layer, SettingsLayer::Client);
+        assert!(c.place().is_none());
+        assert!(!c.layer.workspace_level());
+        assert_eq!(
+            c.origin(),
+            crate::model::Origin::ClientSetting {
+                key: "go.goroot".into()
+            }
+        );
+
+        let snap = Snapshot {
+            folder: PathBuf::from("/w"),
+            settings,
+            ..Snapshot::default()
+        };
+        // An unknown path gets the benefit of the doubt (like any go.goroot).
+        let editor = resolve::effective(&snap, SideKind::Editor).unwrap();
+        let goroot = editor.get("GOROOT").unwrap();
+        assert_eq!(goroot.value, "/w/../sdk/go");
+        assert_eq!(
+            goroot.origin,
+            crate::model::Origin::ClientSetting {
+                key: "go.goroot".into()
+            }
+        );
+        assert_eq!(
+            resolve::origin_words(&snap, "VS Code", "GOROOT", &goroot.origin),
+            "from go.goroot in VS Code's configuration, not in any settings file"
+        );
     }
 }

@@ -35,7 +35,8 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
                 .values
                 .iter()
                 .rev()
-                .find(|c| c.span.file == path && c.span.line == line)
+                // A client-only value has no member to hover.
+                .find(|c| c.place().is_some_and(|p| p.file == path && p.line == line))
                 .map(|c| (view, c))
         });
     if let Some((view, c)) = member {

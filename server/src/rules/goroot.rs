@@ -44,12 +44,14 @@ pub(crate) fn folder_settings(ctx: &Ctx) -> PathBuf {
 }
 
 /// The file a setting is written to: where it is configured now (the winning layer), else the
-/// folder settings.
+/// folder settings. A client-only value has no file: the folder settings are the candidate,
+/// and simulation drops the fix (the client's value stays above it).
 pub(crate) fn settings_target(ctx: &Ctx, key: &str) -> PathBuf {
     ctx.snapshot
         .settings
         .get(key)
-        .map(|c| c.span.file.clone())
+        .and_then(|c| c.place())
+        .map(|p| p.file.clone())
         .unwrap_or_else(|| folder_settings(ctx))
 }
 
@@ -71,6 +73,7 @@ pub(crate) fn set_setting(ctx: &Ctx, key: &str, value: &str, why: &str) -> Fix {
 }
 
 /// Remove every configured member of `key` (each layer that has one), highest layer first.
+/// A client-only value is no member of any file: there is nothing to remove it from.
 pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
     let mut vals: Vec<&Configured> = ctx
         .snapshot
@@ -81,14 +84,15 @@ pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
         .collect();
     vals.sort_by_key(|c| std::cmp::Reverse(c.layer));
     vals.into_iter()
-        .map(|c| Fix {
+        .filter_map(|c| c.place())
+        .map(|p| Fix {
             title: format!(
                 "Remove {} from {}{why}",
-                resolve::setting_key_words(&c.span.file, key),
-                settings_file_words(ctx.snapshot, &c.span.file)
+                resolve::setting_key_words(&p.file, key),
+                settings_file_words(ctx.snapshot, &p.file)
             ),
             action: FixAction::RemoveSetting {
-                file: c.span.file.clone(),
+                file: p.file.clone(),
                 key: key.to_string(),
             },
         })
@@ -286,10 +290,8 @@ fn editor_goroot_fixes(ctx: &Ctx, origin: &Origin, bad: &str) -> Vec<Fix> {
     if let Origin::EditorSetting { key, .. } = origin {
         fixes.extend(remove_settings(ctx, key, ""));
     }
-    let key = match origin {
-        Origin::EditorSetting { key, .. } if key == "go.toolsEnvVars.GOROOT" => {
-            "go.toolsEnvVars.GOROOT"
-        }
+    let key = match origin.setting_key() {
+        Some("go.toolsEnvVars.GOROOT") => "go.toolsEnvVars.GOROOT",
         _ => "go.goroot",
     };
     if let Some(shell) = &ctx.shell {
@@ -317,7 +319,11 @@ fn goroot_source_fixes(
 ) -> Vec<Fix> {
     match origin {
         Origin::EnvFile { path, line } => env_file_goroot_fixes(ctx, path, *line),
-        Origin::EditorSetting { .. } => editor_goroot_fixes(ctx, origin, bad),
+        // A client-only value: candidates only, simulation keeps none that a file cannot
+        // override (the client's answer stays above every file).
+        Origin::EditorSetting { .. } | Origin::ClientSetting { .. } => {
+            editor_goroot_fixes(ctx, origin, bad)
+        }
         Origin::OsEnv if sides.iter().all(|s| s.kind == SideKind::Editor) => {
             editor_goroot_fixes(ctx, origin, bad)
         }
@@ -372,7 +378,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     why.push_str(&format!(
                         "; go.alternateTools.go {} in {} is not an executable absolute path, so the Go extension skips it",
                         alt.value,
-                        settings_file_words(ctx.snapshot, &alt.span.file)
+                        resolve::setting_place_words(ctx.snapshot, alt)
                     ));
                 }
             }
@@ -381,7 +387,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     why.push_str(&format!(
                         "; go.goroot {} in {} is not a valid GOROOT directory and is ignored",
                         g.value,
-                        settings_file_words(ctx.snapshot, &g.span.file)
+                        resolve::setting_place_words(ctx.snapshot, g)
                     ));
                 }
             }
@@ -428,14 +434,14 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
     if editor_missing {
         if let Some(e) = &ctx.editor {
             if let Some(alt) = e.alternate_go.as_ref().filter(|_| !e.alternate_go_used) {
-                locs.push(setting_location(alt));
+                locs.extend(setting_location(alt));
             }
             if let Some(g) = e
                 .goroot_setting
                 .as_ref()
                 .filter(|_| !e.goroot_setting_honoured)
             {
-                locs.push(setting_location(g));
+                locs.extend(setting_location(g));
             }
         }
     }
@@ -520,7 +526,7 @@ fn untrusted_not_executed(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut locs = Vec::new();
         if go.found_by == GoFoundBy::AlternateTools {
             if let Some(c) = &side.alternate_go {
-                locs.push(setting_location(c));
+                locs.extend(setting_location(c));
             }
         }
         if go.found_by == GoFoundBy::GorootBin {
@@ -569,11 +575,7 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             out.push(Candidate {
                 side,
                 value: c.value.clone(),
-                origin: Origin::EditorSetting {
-                    path: c.span.file.clone(),
-                    key: c.key.clone(),
-                    line: c.span.line,
-                },
+                origin: c.origin(),
                 subject: "go.goroot",
             });
         }
@@ -857,9 +859,7 @@ fn explicit(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let Some(go) = &c.side.go else { continue };
         // go.goroot chooses the binary itself (GOROOT/bin/go): that is its purpose.
-        if go.found_by == GoFoundBy::GorootBin
-            && matches!(&c.origin, Origin::EditorSetting { key, .. } if key == "go.goroot")
-        {
+        if go.found_by == GoFoundBy::GorootBin && c.origin.setting_key() == Some("go.goroot") {
             continue;
         }
         if !go
@@ -1100,11 +1100,7 @@ fn mismatch_locations(
     }
     if editor.alternate_go_used {
         if let Some(c) = &editor.alternate_go {
-            origins.push(Origin::EditorSetting {
-                path: c.span.file.clone(),
-                key: c.key.clone(),
-                line: c.span.line,
-            });
+            origins.push(c.origin());
         }
     }
     if let Some(v) = shell.get("GOROOT") {

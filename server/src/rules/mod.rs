@@ -57,7 +57,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Where a value with this origin is configured: the settings member's value, the env
-    /// file line (column 1), the `$GOROOT/go.env` line. `None` for the OS env and defaults.
+    /// file line (column 1), the `$GOROOT/go.env` line. `None` for the OS env, defaults and
+    /// client-only settings (no file holds them).
     pub fn origin_location(&self, origin: &Origin) -> Option<Location> {
         match origin {
             Origin::EditorSetting { path, key, line } => Some(
@@ -65,8 +66,8 @@ impl<'a> Ctx<'a> {
                     .settings
                     .values
                     .iter()
-                    .find(|c| c.span.file == *path && c.key == *key)
-                    .map(setting_location)
+                    .find(|c| c.key == *key && c.place().is_some_and(|p| p.file == *path))
+                    .and_then(setting_location)
                     .unwrap_or(Location {
                         path: path.clone(),
                         line: *line,
@@ -80,16 +81,25 @@ impl<'a> Ctx<'a> {
                 column: 1,
                 span: None,
             }),
-            Origin::OsEnv | Origin::Default => None,
+            Origin::OsEnv | Origin::ClientSetting { .. } | Origin::Default => None,
         }
     }
 
     /// Locations of the given origins (deduplicated, in order); when none is configured
     /// anywhere, the go.mod `module` line.
+    ///
+    /// A client-only setting ([`Origin::ClientSetting`]) before any located origin puts the
+    /// module line first: the finding is about that value, which no file holds, so it must
+    /// not land on a later origin's file (the shell's env file) as if that were the place to
+    /// change; the later origins stay as related locations. The message names the setting.
     pub fn locations(&self, origins: &[&Origin]) -> Vec<Location> {
         let mut out: Vec<Location> = Vec::new();
         for o in origins {
-            if let Some(l) = self.origin_location(o) {
+            let l = match o {
+                Origin::ClientSetting { .. } if out.is_empty() => self.module_location(),
+                _ => self.origin_location(o),
+            };
+            if let Some(l) = l {
                 if !out.contains(&l) {
                     out.push(l);
                 }
@@ -124,14 +134,15 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The location of a settings member's value.
-pub fn setting_location(c: &Configured) -> Location {
-    Location {
-        path: c.span.file.clone(),
-        line: c.span.line,
-        column: c.span.column,
-        span: Some((c.span.start, c.span.end)),
-    }
+/// The location of a settings member's value (`None` for a client-only value: no file).
+pub fn setting_location(c: &Configured) -> Option<Location> {
+    let span = c.place()?;
+    Some(Location {
+        path: span.file.clone(),
+        line: span.line,
+        column: span.column,
+        span: Some((span.start, span.end)),
+    })
 }
 
 /// A finding with the catalogue's severity and no locations or fixes yet.
@@ -324,4 +335,94 @@ pub fn same_finding(a: &Finding, b: &Finding) -> bool {
         return true;
     }
     (a_sides.0 && b_sides.0) || (a_sides.1 && b_sides.1)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod client_setting_tests {
+    use super::*;
+    use crate::model::{Configured, EditorSettings, FixAction, SideKind};
+    use std::path::PathBuf;
+
+    fn snapshot(with_go_mod: bool) -> Snapshot {
+        let folder = PathBuf::from("/w");
+        let go_mod = with_go_mod.then(|| {
+            crate::settings::gomod::parse(
+                &folder.join("go.mod"),
+                "module example.com/m\n\ngo 1.22\n",
+            )
+        });
+        Snapshot {
+            folder,
+            go_mod,
+            settings: EditorSettings {
+                editor_name: "VS Code".into(),
+                values: vec![Configured::client_only(
+                    "go.goroot".into(),
+                    "/sdk/go1.21.13".into(),
+                    "/sdk/go1.21.13".into(),
+                )],
+                ..EditorSettings::default()
+            },
+            ..Snapshot::default()
+        }
+    }
+
+    /// A client-only value leads to the go.mod `module` line; a located origin after it stays
+    /// as a related location; nothing is invented without go.mod/go.work.
+    #[test]
+    fn a_client_setting_is_located_on_the_module_line() {
+        let snap = snapshot(true);
+        let ctx = Ctx::new(&snap);
+        let client = Origin::ClientSetting {
+            key: "go.goroot".into(),
+        };
+        let env_file = Origin::EnvFile {
+            path: PathBuf::from("/home/u/.config/go/env"),
+            line: 3,
+        };
+        let locs = ctx.locations(&[&client, &env_file]);
+        assert_eq!(locs.len(), 2, "{locs:#?}");
+        assert_eq!(
+            (locs[0].path.clone(), locs[0].line),
+            ("/w/go.mod".into(), 1)
+        );
+        assert_eq!(locs[1].path, PathBuf::from("/home/u/.config/go/env"));
+        // After a located origin it adds nothing (the module line is no place of the value).
+        let locs = ctx.locations(&[&env_file, &client]);
+        assert_eq!(locs.len(), 1, "{locs:#?}");
+        assert!(ctx.origin_location(&client).is_none());
+
+        let bare = snapshot(false);
+        assert!(Ctx::new(&bare).locations(&[&client]).is_empty());
+    }
+
+    /// A settings file written below the client's answer changes nothing: the simulation
+    /// keeps the client's value, so such a fix is never offered.
+    #[test]
+    fn a_file_cannot_override_a_client_setting_in_simulation() {
+        let snap = snapshot(true);
+        let after = simulate::apply(
+            &snap,
+            &FixAction::SetSetting {
+                file: PathBuf::from("/w/.vscode/settings.json"),
+                key: "go.goroot".into(),
+                value: "/sdk/go1.22.10".into(),
+            },
+        );
+        assert_eq!(
+            after.settings.get("go.goroot").unwrap().value,
+            "/sdk/go1.21.13"
+        );
+        let editor = resolve::effective(&after, SideKind::Editor).unwrap();
+        assert_eq!(editor.goroot(), "/sdk/go1.21.13");
+        let after = simulate::apply(
+            &snap,
+            &FixAction::RemoveSetting {
+                file: PathBuf::from("/w/.vscode/settings.json"),
+                key: "go.goroot".into(),
+            },
+        );
+        assert_eq!(after.settings, snap.settings);
+    }
 }

@@ -24,8 +24,8 @@
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
 use crate::model::{
-    Configured, EnvValue, Finding, Fix, FixAction, Location, Origin, SettingsLayer, Severity,
-    SideKind, SideValue, Snapshot,
+    EnvValue, Finding, Fix, FixAction, Location, Origin, SettingsLayer, Severity, SideKind,
+    SideValue, Snapshot,
 };
 use crate::redact;
 use std::path::{Path, PathBuf};
@@ -208,7 +208,7 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
     if let Some(editor) = go_side(ctx, SideKind::Editor) {
         if let Some(c) = snapshot.settings.gopls_env().get("GOPATH") {
             if let Some((code, entry)) = bad_gopath_entry(&c.raw) {
-                let origin = setting_origin(c);
+                let origin = c.origin();
                 let issue = gopath_issue(ctx, editor, &c.raw, &origin, &entry);
                 found.push((code, "gopls.build.env.GOPATH", issue));
             }
@@ -232,7 +232,11 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
 
 fn gopath_message(code: &str, issue: &Issue, who: &Who) -> String {
     let quoted = go_quote(&issue.detail);
-    let gopls = matches!(&issue.origin, Some(Origin::EditorSetting { key, .. }) if key.starts_with("gopls."));
+    let gopls = issue
+        .origin
+        .as_ref()
+        .and_then(Origin::setting_key)
+        .is_some_and(|key| key.starts_with("gopls."));
     let lead = if gopls {
         format!(
             "{}'s gopls gets GOPATH {} ({}, passed to gopls as written: vscode-go expands `~` \
@@ -266,14 +270,6 @@ fn gopath_message(code: &str, issue: &Issue, who: &Who) -> String {
             "{lead}: every go command fails with `go: GOPATH entry is relative; must be \
              absolute path: {quoted}`."
         )
-    }
-}
-
-fn setting_origin(c: &Configured) -> Origin {
-    Origin::EditorSetting {
-        path: c.span.file.clone(),
-        key: c.key.clone(),
-        line: c.span.line,
     }
 }
 
@@ -581,13 +577,14 @@ pub(super) fn origin_location(snapshot: &Snapshot, origin: &Origin) -> Option<Lo
                 .settings
                 .values
                 .iter()
-                .find(|v| v.key == *key && v.span.file == *path);
+                .filter(|v| v.key == *key)
+                .find_map(|v| v.place().filter(|p| p.file == *path));
             Some(match c {
                 Some(c) => Location {
                     path: path.clone(),
-                    line: c.span.line,
-                    column: c.span.column,
-                    span: Some((c.span.start, c.span.end)),
+                    line: c.line,
+                    column: c.column,
+                    span: Some((c.start, c.end)),
                 },
                 None => Location {
                     path: path.clone(),
@@ -607,14 +604,20 @@ pub(super) fn origin_location(snapshot: &Snapshot, origin: &Origin) -> Option<Lo
     }
 }
 
-/// The locations of some origins (deduplicated), else the go.mod `module` line.
+/// The locations of some origins (deduplicated), else the go.mod `module` line. A
+/// client-only setting before any located origin puts the module line first, as
+/// [`Ctx::locations`] does.
 pub(super) fn locations<'a>(
     ctx: &Ctx,
     origins: impl IntoIterator<Item = &'a Origin>,
 ) -> Vec<Location> {
     let mut out: Vec<Location> = Vec::new();
     for o in origins {
-        if let Some(l) = origin_location(ctx.snapshot, o) {
+        let l = match o {
+            Origin::ClientSetting { .. } if out.is_empty() => ctx.module_location(),
+            _ => origin_location(ctx.snapshot, o),
+        };
+        if let Some(l) = l {
             if !out.contains(&l) {
                 out.push(l);
             }
@@ -823,7 +826,8 @@ pub(super) fn unset_fixes(snapshot: &Snapshot, key: &str, origin: &Origin) -> Ve
 
 /// Candidate fixes that set `key` to `value` on `side`, where its value comes from: the env
 /// file (also over `$GOROOT/go.env` and defaults), the same setting, or — for the editor's
-/// own environment — a `go.toolsEnvVars` override. A shell export has no file fix.
+/// own environment — a `go.toolsEnvVars` override. A shell export has no file fix, and
+/// neither has a client-only setting: the client's answer stays above any file we could write.
 pub(super) fn set_fixes(
     snapshot: &Snapshot,
     side: &EffectiveSide,
@@ -844,6 +848,7 @@ pub(super) fn set_fixes(
         } => set_setting(snapshot, path, skey, value)
             .into_iter()
             .collect(),
+        Origin::ClientSetting { .. } => Vec::new(),
         Origin::OsEnv => match side.kind {
             SideKind::Editor => override_setting(snapshot, key, value).into_iter().collect(),
             SideKind::Shell => Vec::new(),

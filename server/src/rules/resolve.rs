@@ -226,11 +226,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             if !v.is_empty() {
                 ls.push(EnvValue {
                     value: v.clone(),
-                    origin: Origin::EditorSetting {
-                        path: c.span.file.clone(),
-                        key: c.key.clone(),
-                        line: c.span.line,
-                    },
+                    origin: c.origin(),
                 });
             }
         }
@@ -450,7 +446,7 @@ fn binary_from_path(
             found_by,
             workspace_chosen: known.workspace_chosen
                 || path.starts_with(&snapshot.folder)
-                || (found_by == GoFoundBy::AlternateTools && layer != SettingsLayer::User),
+                || (found_by == GoFoundBy::AlternateTools && layer.workspace_level()),
             ..known.clone()
         };
     }
@@ -479,7 +475,7 @@ fn binary_from_path(
         static_version: version,
         executable: true,
         workspace_chosen: inside_folder
-            || (found_by == GoFoundBy::AlternateTools && layer != SettingsLayer::User),
+            || (found_by == GoFoundBy::AlternateTools && layer.workspace_level()),
     }
 }
 
@@ -814,7 +810,7 @@ pub fn settings_file_words(snapshot: &Snapshot, file: &Path) -> String {
         .settings
         .values
         .iter()
-        .find(|v| v.span.file == file)
+        .find(|v| v.place().is_some_and(|p| p.file == file))
         .map(|v| v.layer)
         .or_else(|| {
             snapshot
@@ -861,7 +857,35 @@ pub fn origin_words(snapshot: &Snapshot, side_label: &str, key: &str, origin: &O
             setting_key_words(path, key),
             settings_file_words(snapshot, path)
         ),
+        Origin::ClientSetting { key } => format!("from {key} in {}", client_words(snapshot)),
         Origin::Default => "the default".into(),
+    }
+}
+
+/// The editor's display name ("VS Code" when unnamed).
+pub fn editor_words(snapshot: &Snapshot) -> &str {
+    match snapshot.settings.editor_name.as_str() {
+        "" => "VS Code",
+        name => name,
+    }
+}
+
+/// Where a client-only setting ([`SettingsLayer::Client`]) lives, in words: the editor
+/// answered it but no settings file we read holds it (Neovim's Lua `settings`, a VS Code
+/// profile or remote settings), so the user learns to look in the editor, not in a file.
+pub fn client_words(snapshot: &Snapshot) -> String {
+    format!(
+        "{}'s configuration, not in any settings file",
+        editor_words(snapshot)
+    )
+}
+
+/// Where a setting lives, in words: its file ([`settings_file_words`]), or the editor's
+/// configuration for a client-only value.
+pub fn setting_place_words(snapshot: &Snapshot, c: &Configured) -> String {
+    match c.place() {
+        Some(span) => settings_file_words(snapshot, &span.file),
+        None => client_words(snapshot),
     }
 }
 
@@ -894,7 +918,7 @@ pub fn go_found_words(snapshot: &Snapshot, side: &EffectiveSide) -> String {
         GoFoundBy::AlternateTools => match &side.alternate_go {
             Some(c) => format!(
                 "from go.alternateTools.go in {}",
-                settings_file_words(snapshot, &c.span.file)
+                setting_place_words(snapshot, c)
             ),
             None => "from go.alternateTools.go".into(),
         },

@@ -5,6 +5,12 @@
 //! stale: `go env -json` keys the fix changes are removed (resolve then computes them), and
 //! failed `go` runs of an affected side become [`SIMULATED`] `NotRun`s (the failure may be
 //! what the fix cures; nothing can tell without running `go` again).
+//!
+//! A client-only setting ([`SettingsLayer::Client`]) is never touched by a file edit: it is
+//! the client's merged answer, above every file we could write (Neovim never reads
+//! `.vscode/settings.json` at all), so a settings fix for its key simulates as changing
+//! nothing and is dropped. We cannot tell which layer a VS Code profile or remote value came
+//! from, so this errs on the side of offering no fix rather than one that may not work.
 
 use crate::model::{
     CommandResult, Configured, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts,
@@ -24,7 +30,7 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
             let layer = layer_of(&s, file);
             s.settings
                 .values
-                .retain(|v| !(v.key == *key && v.span.file == *file));
+                .retain(|v| !(v.key == *key && in_file(v, file)));
             let substituted = substitute(&s, value);
             s.settings.values.push(Configured {
                 key: key.clone(),
@@ -59,7 +65,7 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
         FixAction::RemoveSetting { file, key } => {
             s.settings
                 .values
-                .retain(|v| !(v.key == *key && v.span.file == *file));
+                .retain(|v| !(v.key == *key && in_file(v, file)));
             invalidate_setting(&mut s, key);
         }
         FixAction::GoEnvWrite { key, value } => {
@@ -127,6 +133,11 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
     s
 }
 
+/// Whether a settings value is a member of `file` (a client-only value is in no file).
+fn in_file(v: &Configured, file: &Path) -> bool {
+    v.place().is_some_and(|p| p.file == file)
+}
+
 /// `go env -w` runs with the shell-side environment: it writes the shell's env file (the
 /// editor's when there is no shell side).
 fn go_env_w_file(s: &Snapshot) -> Option<PathBuf> {
@@ -147,7 +158,7 @@ fn layer_of(s: &Snapshot, file: &Path) -> SettingsLayer {
     if let Some(f) = s.settings.files.iter().find(|f| f.path == file) {
         return f.layer;
     }
-    if let Some(v) = s.settings.values.iter().find(|v| v.span.file == file) {
+    if let Some(v) = s.settings.values.iter().find(|v| in_file(v, file)) {
         return v.layer;
     }
     if file.extension().is_some_and(|e| e == "code-workspace") {

@@ -190,9 +190,10 @@ fn auto_fixes(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> Vec<Fix> 
                 value: "auto".into(),
             },
         }),
-        Origin::OsEnv => {}
+        // Nothing we could write overrides the client's answer (or the process env).
+        Origin::OsEnv | Origin::ClientSetting { .. } => {}
     }
-    if editor_only && !matches!(origin, Origin::EditorSetting { .. }) {
+    if editor_only && origin.setting_key().is_none() {
         fixes.push(set_setting(ctx, "go.toolsEnvVars.GOTOOLCHAIN", "auto", ""));
     }
     fixes
