@@ -1859,3 +1859,80 @@ fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
     lsp.wait_diagnostics(&go_mod, |d| !has_code("goroot-mismatch")(d));
     assert!(lsp.shutdown().success());
 }
+
+/// A `go` setting only the client holds (Neovim's `settings = { go = { goroot = … } }`, a VS
+/// Code profile): no `.vscode/settings.json` at all, the client answers the `go` section with
+/// Go 1.21.13's root while the login shell runs 1.22.10. The value is the editor's effective
+/// GOROOT: `goroot-mismatch` sits on go.mod's `module` line, its message names the client
+/// setting, and no fix edits a settings file (a file cannot override the client's answer).
+/// Answering the shell's root instead clears it.
+#[test]
+fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    s.shell_go(&go122);
+    assert!(!s.settings_path().exists());
+    let go_mod = s.folder.join("go.mod");
+    let mut lsp = Lsp::spawn(&s);
+    lsp.config_reply = Some(json!({}));
+    lsp.go_reply = Some(json!({"goroot": go121.display().to_string()}));
+    lsp.initialize(&s, &["utf-16"]);
+    let diags = lsp.wait_diagnostics(&go_mod, has_code("goroot-mismatch"));
+    let diag = diags
+        .iter()
+        .find(|d| d["code"] == "goroot-mismatch")
+        .unwrap()
+        .clone();
+    let message = diag["message"].as_str().unwrap();
+    println!("goroot-mismatch: {message}");
+    // go.mod's `module` line (the module path), nothing else to point at.
+    assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
+    assert!(diag.get("relatedInformation").is_none(), "{diag:#}");
+    for want in [
+        GO121,
+        GO122,
+        "from go.goroot in VS Code's configuration, not in any settings file",
+    ] {
+        assert!(message.contains(want), "{want:?} missing: {message}");
+    }
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": file_uri(&go_mod)},
+            "range": diag["range"],
+            "context": {"diagnostics": [diag]}
+        }),
+    );
+    let settings_uri = file_uri(&s.settings_path());
+    let touches_settings = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|a| a.to_string().contains(&settings_uri));
+    assert!(!touches_settings, "{actions:#}");
+    assert!(!s.settings_path().exists());
+    // The report names the client setting as the editor's GOROOT origin (it also holds the
+    // findings the LSP cannot place: with no go.mod/go.work they have no file to go on).
+    let report = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.report", "arguments": []}),
+    );
+    let report = report.as_str().unwrap();
+    println!("{report}");
+    for want in [
+        "editor config go.goroot",
+        "Change go.goroot in VS Code's configuration",
+        "[goroot-mismatch]",
+    ] {
+        assert!(report.contains(want), "{want:?} missing: {report}");
+    }
+
+    lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    lsp.wait_diagnostics(&go_mod, |d| !has_code("goroot-mismatch")(d));
+    assert!(lsp.shutdown().success());
+}

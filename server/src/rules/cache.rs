@@ -432,11 +432,7 @@ fn locate_issue(ctx: &Ctx, side: &EffectiveSide, ev: &EnvValue, xdg: &str) -> Is
     if !xdg.is_empty() {
         // The origin that matters is XDG_CACHE_HOME's: a toolsEnvVars setting or the env.
         let origin = match snapshot.settings.tools_env_vars().get("XDG_CACHE_HOME") {
-            Some(c) if side.kind == SideKind::Editor => Origin::EditorSetting {
-                path: c.span.file.clone(),
-                key: c.key.clone(),
-                line: c.span.line,
-            },
+            Some(c) if side.kind == SideKind::Editor => c.origin(),
             _ => Origin::OsEnv,
         };
         issue.origin_words =
