@@ -414,7 +414,8 @@ pub struct PathFacts {
     pub executable: bool,
     pub owner_uid: Option<u32>,
     pub fs_type: Option<FsType>,
-    /// For directories: whether it has entries (a populated cache).
+    /// For directories owned by another uid: whether they hold entries that uid wrote
+    /// (anything but an empty build cache's skeleton). Always false for our own directories.
     pub populated: bool,
     /// For a candidate GOROOT: first line of `VERSION` and the layout.
     pub goroot_layout: Option<GorootLayout>,

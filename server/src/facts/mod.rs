@@ -134,6 +134,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             let runs = &runs;
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
+        snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
         snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
         snap.go_work = read_go_mod(&opts.folder.join("go.work"));
         let well_known = go::well_known_installs(home.as_deref());
@@ -343,10 +344,10 @@ fn base_side(
                 .map(PathBuf::from)
         })
         .map(|p| read_env_file(&p));
+    // `path_toolchains` is filled in while `go` runs: it reads every PATH directory.
     SideFacts {
         kind,
         label,
-        path_toolchains: go::path_toolchains(&path_entries),
         path_entries,
         path_go,
         env_file,
@@ -400,22 +401,30 @@ fn shell_side(
     let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
     side.probe = Some(report);
     side.go = side.path_go.clone();
-    if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
-        read_goroot_env(&mut side, &goroot);
-    }
-    read_goroot_env_candidates(&mut side);
-    if let Some(binary) = side.go.clone() {
-        let run = go::probe(
-            runs,
-            &binary.path,
-            &side.os_env,
-            &opts.folder,
-            side.env_file.as_ref(),
-        );
-        side.go_env = Some(run.env_json);
-        side.go_version = run.version;
-        side.gotoolchain = Some(run.gotoolchain);
-    }
+    // The shell's `go` is on the critical path (it can only start once the shell is done):
+    // start it first and read the rest while it runs.
+    let binary = side.go.clone();
+    let (env, env_file) = (side.os_env.clone(), side.env_file.clone());
+    std::thread::scope(|s| {
+        let run = binary.map(|binary| {
+            s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
+        });
+        side.path_toolchains = go::path_toolchains(&side.path_entries);
+        if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
+            read_goroot_env(&mut side, &goroot);
+        }
+        read_goroot_env_candidates(&mut side);
+        if let Some(handle) = run {
+            match handle.join() {
+                Ok(run) => {
+                    side.go_env = Some(run.env_json);
+                    side.go_version = run.version;
+                    side.gotoolchain = Some(run.gotoolchain);
+                }
+                Err(_) => tracing::error!("the shell's go probe thread panicked"),
+            }
+        }
+    });
     side
 }
 
