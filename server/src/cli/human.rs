@@ -259,46 +259,57 @@ fn hint_lines(tail: &mut Vec<String>, lead: &str, text: &str) {
 
 struct EnvRow {
     key: &'static str,
-    who: &'static str,
+    who: String,
     value: String,
     origin: String,
 }
 
 fn environment(out: &mut String, report: &Report, style: Style) {
-    let editor = report.editor.as_ref();
-    let shell = report.shell.side();
-    if editor.is_none() && shell.is_none() {
+    // With one editor the columns say editor / shell / both; with several (GoLand next to VS
+    // Code) each side is named, and "all" means every side agrees.
+    let several = !report.other_editors.is_empty();
+    let mut sides: Vec<(String, &SideView)> = Vec::new();
+    for (i, side) in report.editors().enumerate() {
+        let who = if several {
+            side.label.clone()
+        } else if i == 0 {
+            "editor".to_string()
+        } else {
+            continue;
+        };
+        sides.push((who, side));
+    }
+    if let Some(shell) = report.shell.side() {
+        sides.push(("shell".to_string(), shell));
+    }
+    if sides.is_empty() {
         return;
     }
+    let agree = if sides.len() > 2 { "all" } else { "both" };
     let mut rows: Vec<EnvRow> = Vec::new();
     for key in ENV_KEYS {
-        let e = editor.map(|s| env_cell(report, s, key));
-        let s = shell.map(|s| env_cell(report, s, key));
-        match (e, s) {
-            (Some(e), Some(s)) if e == s => rows.push(EnvRow {
+        let cells: Vec<(&String, (String, String))> = sides
+            .iter()
+            .map(|(who, side)| (who, env_cell(report, side, key)))
+            .collect();
+        let same = cells.len() > 1 && cells.iter().all(|(_, c)| *c == cells[0].1);
+        if same {
+            let (value, origin) = cells[0].1.clone();
+            rows.push(EnvRow {
                 key,
-                who: "both",
-                value: e.0,
-                origin: e.1,
-            }),
-            (e, s) => {
-                if let Some((value, origin)) = e {
-                    rows.push(EnvRow {
-                        key,
-                        who: "editor",
-                        value,
-                        origin,
-                    });
-                }
-                if let Some((value, origin)) = s {
-                    rows.push(EnvRow {
-                        key,
-                        who: "shell",
-                        value,
-                        origin,
-                    });
-                }
-            }
+                who: agree.to_string(),
+                value,
+                origin,
+            });
+            continue;
+        }
+        for (who, (value, origin)) in cells {
+            rows.push(EnvRow {
+                key,
+                who: who.clone(),
+                value,
+                origin,
+            });
         }
     }
     let value_w = rows
@@ -307,7 +318,7 @@ fn environment(out: &mut String, report: &Report, style: Style) {
         .filter(|w| *w <= MAX_VALUE_COLUMN)
         .max()
         .unwrap_or(0);
-    let who_w = rows.iter().map(|r| width(r.who)).max().unwrap_or(0);
+    let who_w = rows.iter().map(|r| width(&r.who)).max().unwrap_or(0);
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", style.bold("Environment"));
     let mut previous_key = "";
@@ -317,7 +328,7 @@ fn environment(out: &mut String, report: &Report, style: Style) {
         let line = format!(
             "  {}  {}  {}  {}",
             pad(key, 11),
-            pad(r.who, who_w),
+            pad(&r.who, who_w),
             pad(&r.value, value_w),
             style.dim(&r.origin)
         );

@@ -211,7 +211,17 @@ impl Report {
             Origin::EnvFile { line, .. } => format!("go env file:{line}"),
             Origin::GorootGoEnv { .. } => "$GOROOT/go.env".to_string(),
             Origin::EditorSetting { path, key, .. } => {
-                format!("{} {}", self.short_path(path), key)
+                // GoLand's names: the GOROOT component, an environment entry.
+                let key = if crate::settings::idea::is_idea_file(path) {
+                    match key.strip_prefix(crate::settings::idea::ENV_PREFIX) {
+                        Some(var) => format!("env {var}"),
+                        None if key == crate::settings::idea::GOROOT_KEY => "GOROOT".to_string(),
+                        None => key.clone(),
+                    }
+                } else {
+                    key.clone()
+                };
+                format!("{} {key}", self.short_path(path))
             }
             // The editor answered it over LSP; no settings file holds it.
             Origin::ClientSetting { key } => format!("editor config {key}"),
