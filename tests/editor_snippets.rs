@@ -7,10 +7,14 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/lsp_min.rs"]
-mod lsp_min;
+#[path = "support/lsp.rs"]
+mod lsp;
 
-use lsp_min::{Client, World};
+#[path = "support/goland.rs"]
+mod goland;
+
+use goland::World;
+use lsp::Client;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -8,10 +8,14 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/lsp_min.rs"]
-mod lsp_min;
+#[path = "support/lsp.rs"]
+mod lsp;
 
-use lsp_min::{apply_utf16, file_uri, split_command_line, Client, World};
+#[path = "support/goland.rs"]
+mod goland;
+
+use goland::{split_command_line, World};
+use lsp::{apply_utf16, file_uri, Client};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -157,11 +161,7 @@ fn program_args_start_a_session_with_a_workspace_xml_diagnostic_and_quick_fix() 
     );
 
     let xml = world.workspace_xml();
-    let diags = client.wait_diagnostic(&xml, "goroot-mismatch");
-    let d = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap();
+    let d = client.wait_for_code(&xml, "goroot-mismatch");
     assert!(
         d["message"]
             .as_str()

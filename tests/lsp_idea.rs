@@ -8,10 +8,14 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/lsp_min.rs"]
-mod lsp_min;
+#[path = "support/lsp.rs"]
+mod lsp;
 
-use lsp_min::{file_uri, Client, World};
+#[path = "support/goland.rs"]
+mod goland;
+
+use goland::World;
+use lsp::{file_uri, Client};
 use serde_json::{json, Value};
 use std::path::Path;
 

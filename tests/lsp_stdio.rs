@@ -11,277 +11,71 @@
 #[path = "support/mod.rs"]
 mod support;
 
+#[path = "support/lsp.rs"]
+mod lsp;
+
+use lsp::{
+    apply, codes, file_uri, find_code, has_code, offset_of, poll_until, temp_root, Client, WAIT,
+};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const GO121: &str = "1.21.13";
 const GO122: &str = "1.22.10";
-/// Diagnostics include a login-shell probe and two `go env` runs.
-const WAIT: Duration = Duration::from_secs(60);
+
+/// The GOROOTs of Go 1.21.13 and 1.22.10.
+fn gos() -> (PathBuf, PathBuf) {
+    (support::goroot(GO121), support::goroot(GO122))
+}
 
 // =============================================================================================
-// Harness: a client speaking LSP over the server's stdin/stdout.
+// Harness: the shared client (`support/lsp.rs`) speaking LSP over the server's stdin/stdout,
+// started for a scenario and initialized like VS Code.
 // =============================================================================================
 
-struct Lsp {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    next_id: i64,
-    /// Latest diagnostics per URI, and every notification in arrival order.
-    diagnostics: HashMap<String, Vec<Value>>,
-    log: Vec<Value>,
-    /// The `goEnvDoctor` section this client answers `workspace/configuration` with; `None`:
-    /// the client does not support `workspace/configuration`.
-    config_reply: Option<Value>,
-    /// The `go` and `gopls` sections this client answers (VS Code forwards them); null when
-    /// `None`.
-    go_reply: Option<Value>,
-    gopls_reply: Option<Value>,
-    /// `initializationOptions.trusted`.
-    trusted: bool,
-    /// The client offers dynamic `workspace/didChangeWatchedFiles` registration (it watches
-    /// files for the server); `false`: the server must watch by itself.
-    watch_registration: bool,
-}
+type Lsp = Client;
 
-fn write_frame(w: &mut impl Write, msg: &Value) {
-    let body = serde_json::to_string(msg).unwrap();
-    write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-    w.flush().unwrap();
-}
-
-fn read_frame(r: &mut impl BufRead) -> Option<Value> {
-    let mut len: Option<usize> = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse().ok();
-        }
-    }
-    let mut body = vec![0u8; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
-impl Lsp {
+impl Client {
     fn spawn(s: &Scenario) -> Lsp {
         Lsp::spawn_with_stderr(s, Stdio::inherit())
     }
 
+    /// `go-env-doctor serve --stdio` in the scenario's root with only its environment.
     fn spawn_with_stderr(s: &Scenario, stderr: Stdio) -> Lsp {
-        let mut child = Command::new(support::bin())
-            .arg("serve")
-            .arg("--stdio")
-            .env_clear()
-            .envs(&s.env)
-            .current_dir(&s.root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_frame(&mut r) {
-                if tx.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        Lsp {
-            child,
-            stdin,
-            rx,
-            next_id: 1,
-            diagnostics: HashMap::new(),
-            log: Vec::new(),
-            config_reply: None,
-            go_reply: None,
-            gopls_reply: None,
-            trusted: true,
-            watch_registration: true,
-        }
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        write_frame(
-            &mut self.stdin,
-            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
-        );
-    }
-
-    /// Handle one incoming message: answer server requests, record notifications; returns
-    /// responses.
-    fn handle(&mut self, msg: Value) -> Option<Value> {
-        if msg.get("method").is_some() {
-            if let Some(id) = msg.get("id") {
-                // workspace/configuration: the section; client/registerCapability, …: null.
-                let result = match (&self.config_reply, msg["method"].as_str()) {
-                    (Some(c), Some("workspace/configuration")) => {
-                        let items = msg["params"]["items"]
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default();
-                        let answers: Vec<Value> = items
-                            .iter()
-                            .map(|i| match i["section"].as_str() {
-                                Some("goEnvDoctor") => c.clone(),
-                                Some("go") => self.go_reply.clone().unwrap_or(Value::Null),
-                                Some("gopls") => self.gopls_reply.clone().unwrap_or(Value::Null),
-                                _ => Value::Null,
-                            })
-                            .collect();
-                        Value::Array(answers)
-                    }
-                    _ => Value::Null,
-                };
-                let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
-                write_frame(&mut self.stdin, &reply);
-            } else if msg["method"] == "textDocument/publishDiagnostics" {
-                let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
-                let diags = msg["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                self.diagnostics.insert(uri, diags);
-            }
-            self.log.push(msg);
-            return None;
-        }
-        Some(msg)
-    }
-
-    fn recv(&mut self, deadline: Instant) -> Option<Value> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.rx.recv_timeout(left) {
-            Ok(msg) => Some(msg),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its stdout"),
-        }
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        write_frame(
-            &mut self.stdin,
-            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
-        );
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let msg = self
-                .recv(deadline)
-                .unwrap_or_else(|| panic!("no response to {method} within {WAIT:?}"));
-            if let Some(resp) = self.handle(msg) {
-                if resp["id"] == json!(id) {
-                    assert!(
-                        resp.get("error").is_none(),
-                        "{method} failed: {}",
-                        resp["error"]
-                    );
-                    return resp["result"].clone();
-                }
-            }
-        }
-    }
-
-    /// Wait until the latest diagnostics of `path` satisfy `pred`; returns them.
-    fn wait_diagnostics(&mut self, path: &Path, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let uri = file_uri(path);
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(d) = self.diagnostics.get(&uri) {
-                if pred(d) {
-                    return d.clone();
-                }
-            }
-            match self.recv(deadline) {
-                Some(msg) => {
-                    self.handle(msg);
-                }
-                None => panic!(
-                    "diagnostics of {uri} never matched; latest: {:#?}\nall: {:#?}",
-                    self.diagnostics.get(&uri),
-                    self.diagnostics
-                ),
-            }
-        }
+        let argv = [
+            support::bin().into_os_string(),
+            "serve".into(),
+            "--stdio".into(),
+        ];
+        Client::start(&argv, &s.env, &s.root, stderr)
     }
 
     fn initialize(&mut self, s: &Scenario, encodings: &[&str]) -> Value {
-        let folder = file_uri(&s.folder);
-        let result = self.request(
-            "initialize",
-            json!({
-                "processId": std::process::id(),
-                "rootUri": folder,
-                "workspaceFolders": [{"uri": folder, "name": "ws"}],
-                "capabilities": {
-                    "general": {"positionEncodings": encodings},
-                    "workspace": {
-                        "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
-                        "didChangeWatchedFiles": {
-                            "dynamicRegistration": self.watch_registration,
-                            "relativePatternSupport": true
-                        },
-                        "configuration": self.config_reply.is_some(),
-                        "workspaceFolders": true
-                    },
-                    "textDocument": {"codeAction": {"isPreferredSupport": true}}
+        let capabilities = json!({
+            "general": {"positionEncodings": encodings},
+            "workspace": {
+                "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
+                "didChangeWatchedFiles": {
+                    "dynamicRegistration": self.watch_registration,
+                    "relativePatternSupport": true
                 },
-                "initializationOptions": {
-                    "shell": support::shell("bash"),
-                    "shellTimeoutSeconds": 30,
-                    "trusted": self.trusted,
-                    "userSettings": s.user_settings,
-                }
-            }),
-        );
-        self.notify("initialized", json!({}));
-        result
+                "configuration": self.config_reply.is_some(),
+                "workspaceFolders": true
+            },
+            "textDocument": {"codeAction": {"isPreferredSupport": true}}
+        });
+        let init_options = json!({
+            "shell": support::shell("bash"),
+            "shellTimeoutSeconds": 30,
+            "trusted": self.trusted,
+            "userSettings": s.user_settings,
+        });
+        self.initialize_folder(&s.folder, "ws", capabilities, init_options)
     }
-
-    /// shutdown + exit; the server must exit by itself, successfully.
-    fn shutdown(mut self) -> std::process::ExitStatus {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Lsp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn file_uri(p: &Path) -> String {
-    // Test paths are plain ASCII without spaces.
-    format!("file://{}", p.display())
 }
 
 // =============================================================================================
@@ -300,11 +94,7 @@ struct Scenario {
 
 impl Scenario {
     fn new() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("ged-lsp-")
-            .tempdir_in("/tmp")
-            .unwrap();
-        let root = dir.path().canonicalize().unwrap();
+        let (dir, root) = temp_root("ged-lsp-");
         let home = root.join("home");
         let folder = root.join("ws");
         std::fs::create_dir_all(home.join(".config/go")).unwrap();
@@ -342,6 +132,28 @@ impl Scenario {
         }
     }
 
+    /// The server's own PATH starts with `goroot/bin` (the editor's go).
+    fn path_go(&mut self, goroot: &Path) {
+        self.env.insert(
+            "PATH".into(),
+            format!("{}/bin:/usr/bin:/bin", goroot.display()),
+        );
+    }
+
+    /// Writes the go env file (`$HOME/.config/go/env`); returns its path.
+    fn env_file(&self, text: &str) -> PathBuf {
+        let p = self.home.join(".config/go/env");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// The server for this scenario, initialized (UTF-16).
+    fn start(&self) -> Lsp {
+        let mut lsp = Lsp::spawn(self);
+        lsp.initialize(self, &["utf-16"]);
+        lsp
+    }
+
     fn settings_path(&self) -> PathBuf {
         self.folder.join(".vscode/settings.json")
     }
@@ -366,6 +178,31 @@ impl Scenario {
             format!("export PATH=\"{}/bin:$PATH\"\n", goroot.display()),
         )
         .unwrap();
+    }
+
+    /// `.vscode/settings.json` pins Go 1.21.13 (`go.goroot` on its own line); the login shell
+    /// uses 1.22.10. Returns the settings file and its text.
+    fn settings_pin_go121() -> (Scenario, PathBuf, String) {
+        let s = Scenario::new();
+        let (go121, go122) = gos();
+        let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
+        let settings = s.settings(&disk);
+        s.shell_go(&go122);
+        (s, settings, disk)
+    }
+
+    /// Both sides on Go 1.22.10 and `GOCACHE=off` in the go env file (returned).
+    fn gocache_off() -> (Scenario, PathBuf) {
+        let mut s = Scenario::new();
+        let env_file = s.env_file("GOCACHE=off\n");
+        s.both_go(&support::goroot(GO122));
+        (s, env_file)
+    }
+
+    /// The server (the editor's go) and the login shell both use `goroot`.
+    fn both_go(&mut self, goroot: &Path) {
+        self.path_go(goroot);
+        self.shell_go(goroot);
     }
 
     /// Paths replaced by stable names in snapshots.
@@ -398,49 +235,6 @@ impl Scenario {
     }
 }
 
-// =============================================================================================
-// Text helpers (the client side of position encodings)
-// =============================================================================================
-
-/// Byte offset of an LSP position in `text` under `enc` ("utf-8" / "utf-16").
-fn offset_of(text: &str, pos: &Value, enc: &str) -> usize {
-    let line = pos["line"].as_u64().unwrap() as usize;
-    let character = pos["character"].as_u64().unwrap() as usize;
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let mut units = 0;
-    for (i, c) in text[start..].char_indices() {
-        if units >= character || c == '\n' {
-            return start + i;
-        }
-        units += if enc == "utf-8" {
-            c.len_utf8()
-        } else {
-            c.len_utf16()
-        };
-    }
-    text.len()
-}
-
-/// Apply LSP text edits (non-overlapping) to `text`.
-fn apply(text: &str, edits: &[Value], enc: &str) -> String {
-    let mut spans: Vec<(usize, usize, String)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset_of(text, &e["range"]["start"], enc),
-                offset_of(text, &e["range"]["end"], enc),
-                e["newText"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (s, e, t) in spans {
-        out.replace_range(s..e, &t);
-    }
-    out
-}
-
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({
         snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
@@ -448,17 +242,6 @@ fn snapshot(name: &str, text: &str) {
     }, {
         insta::assert_snapshot!(name, text);
     });
-}
-
-fn codes(diags: &[Value]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-fn has_code(code: &'static str) -> impl Fn(&[Value]) -> bool {
-    move |d: &[Value]| d.iter().any(|d| d["code"] == code)
 }
 
 // =============================================================================================
@@ -480,8 +263,7 @@ const SETTINGS_WITH_COMMENTS: &str = r#"{
 #[test]
 fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let text = SETTINGS_WITH_COMMENTS.replace("GOROOT_121", &go121.display().to_string());
     let settings = s.settings(&text);
     s.shell_go(&go122);
@@ -496,12 +278,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let commands = caps["executeCommandProvider"]["commands"].to_string();
     assert!(commands.contains("goEnvDoctor.recheck") && commands.contains("goEnvDoctor.report"));
 
-    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
+    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
     assert_eq!(diag["source"], "go-env-doctor");
     assert_eq!(diag["severity"], 1, "error: {diag:#}");
     assert!(
@@ -542,10 +319,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     snapshot("lsp__hover_goroot_mismatch", &s.filter(md));
 
     // The report command returns the Markdown report.
-    let report = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "goEnvDoctor.report", "arguments": []}),
-    );
+    let report = lsp.report();
     let report = report.as_str().unwrap();
     assert!(report.starts_with("# go-env-doctor report"), "{report}");
     assert!(
@@ -594,11 +368,8 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
 
     // Write it and tell the server: the diagnostic goes away.
     std::fs::write(&settings, &fixed).unwrap();
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&settings), "type": 2}]}),
-    );
-    let after = lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    lsp.file_changed(&settings, 2);
+    let after = lsp.wait_cleared(&settings, "goroot-mismatch");
     assert!(
         !codes(&after).contains(&"goroot-mismatch".to_string()),
         "{after:#?}"
@@ -610,8 +381,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
 /// A non-BMP character before the key: UTF-16 columns count it as 2 units, UTF-8 as 4 bytes.
 #[test]
 fn ranges_in_utf16_and_utf8_with_an_emoji_before_the_key() {
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     for enc in ["utf-16", "utf-8"] {
         let s = Scenario::new();
         let text = format!("{{ /* 🦀 é */ \"go.goroot\": \"{}\" }}\n", go121.display());
@@ -625,11 +395,7 @@ fn ranges_in_utf16_and_utf8_with_an_emoji_before_the_key() {
         };
         let init = lsp.initialize(&s, offered);
         assert_eq!(init["capabilities"]["positionEncoding"], enc);
-        let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
-        let d = diags
-            .iter()
-            .find(|d| d["code"] == "goroot-mismatch")
-            .unwrap();
+        let d = lsp.wait_for_code(&settings, "goroot-mismatch");
         let value_start = text.find(&format!("\"{}", go121.display())).unwrap();
         // Columns as each encoding counts them.
         let prefix = &text[..value_start];
@@ -654,25 +420,18 @@ fn ranges_in_utf16_and_utf8_with_an_emoji_before_the_key() {
 #[test]
 fn shutdown_clears_diagnostics_and_exit_leaves_no_process() {
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let settings = s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", go121.display()));
     s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let mut lsp = s.start();
     lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
     let pid = lsp.child.id();
     lsp.request("shutdown", Value::Null);
     lsp.wait_diagnostics(&settings, |d| d.is_empty());
     lsp.notify("exit", Value::Null);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = lsp.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "server {pid} did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = lsp
+        .wait_exit(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("server {pid} did not exit"));
     assert!(status.success(), "{status:?}");
     let left = s.marked_processes();
     assert!(left.is_empty(), "processes left behind: {left:?}");
@@ -681,45 +440,16 @@ fn shutdown_clears_diagnostics_and_exit_leaves_no_process() {
 /// An open document gets a versioned edit computed against the editor's text, not the disk.
 #[test]
 fn open_settings_get_a_versioned_edit_against_the_buffer_text() {
-    let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
-    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
-    let settings = s.settings(&disk);
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
+    let (s, settings, disk) = Scenario::settings_pin_go121();
+    let (go121, go122) = gos();
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
     let uri = file_uri(&settings);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
-    );
+    lsp.open_document(&uri, "jsonc", 1, &disk);
     // An unsaved edit in the buffer: a comment line above the member (incremental change).
-    lsp.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": {"uri": uri, "version": 7},
-            "contentChanges": [{
-                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                "text": "  // 🦀 unsaved\n"
-            }]
-        }),
-    );
+    lsp.insert_text(&uri, 7, (1, 0), "  // 🦀 unsaved\n");
     let buffer = disk.replacen("{\n", "{\n  // 🦀 unsaved\n", 1);
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": diag["range"],
-            "context": {"diagnostics": [diag]}
-        }),
-    );
+    let actions = lsp.code_actions(&uri, &diag);
     let preferred = &actions[0];
     assert_eq!(preferred["isPreferred"], true, "{actions:#}");
     let change = &preferred["edit"]["documentChanges"][0];
@@ -737,45 +467,24 @@ fn open_settings_get_a_versioned_edit_against_the_buffer_text() {
 /// fix, run by the server with the shell's go and environment, then re-checked and cleared.
 #[test]
 fn env_file_fix_runs_go_env_unset_and_clears_the_diagnostic() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "gocache-off")
-        .unwrap()
-        .clone();
+    let (s, env_file) = Scenario::gocache_off();
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&env_file, "gocache-off");
     assert_eq!(diag["range"]["start"], json!({"line": 0, "character": 0}));
     assert_eq!(diag["range"]["end"], json!({"line": 0, "character": 11}));
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": file_uri(&env_file)},
-            "range": diag["range"],
-            "context": {"diagnostics": [diag]}
-        }),
-    );
+    let actions = lsp.code_actions(&file_uri(&env_file), &diag);
     let preferred = &actions[0];
     assert_eq!(preferred["isPreferred"], true, "{actions:#}");
     let command = &preferred["command"];
     assert_eq!(command["command"], "goEnvDoctor.goEnvUnset", "{actions:#}");
     assert_eq!(command["arguments"][0]["key"], "GOCACHE");
-    lsp.request(
-        "workspace/executeCommand",
-        json!({"command": command["command"], "arguments": command["arguments"]}),
+    lsp.execute(
+        command["command"].as_str().unwrap(),
+        command["arguments"].clone(),
     );
     let text = std::fs::read_to_string(&env_file).unwrap();
     assert!(!text.contains("GOCACHE"), "go env -u left: {text:?}");
-    lsp.wait_diagnostics(&env_file, |d| !has_code("gocache-off")(d));
+    lsp.wait_cleared(&env_file, "gocache-off");
     assert!(lsp.shutdown().success());
 }
 
@@ -784,16 +493,10 @@ fn env_file_fix_runs_go_env_unset_and_clears_the_diagnostic() {
 #[test]
 fn configuration_is_pulled_and_pulled_again_on_change() {
     let mut s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let settings = s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", go121.display()));
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let env_file = s.env_file("GOCACHE=off\n");
+    s.both_go(&go122);
     let mut lsp = Lsp::spawn(&s);
     lsp.config_reply = Some(json!({"disabledChecks": ["gocache-off"]}));
     lsp.initialize(&s, &["utf-16"]);
@@ -807,10 +510,7 @@ fn configuration_is_pulled_and_pulled_again_on_change() {
     );
     // The user turns the check back on.
     lsp.config_reply = Some(json!({"disabledChecks": []}));
-    lsp.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
+    lsp.configuration_changed();
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     assert!(lsp.shutdown().success());
 }
@@ -824,10 +524,7 @@ fn reaped_children_faults(pid: u32) -> u64 {
 }
 
 fn publish_count(lsp: &Lsp) -> usize {
-    lsp.log
-        .iter()
-        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
-        .count()
+    lsp.count("textDocument/publishDiagnostics")
 }
 
 /// Unsaved settings text is re-diagnosed at once from the cached probes — no process spawned —
@@ -836,42 +533,22 @@ fn publish_count(lsp: &Lsp) -> usize {
 /// file on disk back.
 #[test]
 fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
-    let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
-    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
-    let settings = s.settings(&disk);
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let (s, settings, disk) = Scenario::settings_pin_go121();
+    let (go121, go122) = gos();
+    let mut lsp = s.start();
     lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
     let pid = lsp.child.id();
     let faults_before = reaped_children_faults(pid);
     let uri = file_uri(&settings);
 
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
-    );
-    lsp.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [{
-                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                "text": "  // 🦀 pinned by hand\n"
-            }]
-        }),
-    );
+    lsp.open_document(&uri, "jsonc", 1, &disk);
+    lsp.insert_text(&uri, 2, (1, 0), "  // 🦀 pinned by hand\n");
     let moved = lsp.wait_diagnostics(&settings, |d| {
         d.iter()
             .any(|d| d["code"] == "goroot-mismatch" && d["range"]["start"]["line"] == 2)
     });
     let buffer = disk.replacen("{\n", "{\n  // 🦀 pinned by hand\n", 1);
-    let d = moved
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap();
+    let d = find_code(&moved, "goroot-mismatch");
     let value = format!("\"{}\"", go121.display());
     assert_eq!(
         offset_of(&buffer, &d["range"]["start"], "utf-16"),
@@ -891,18 +568,11 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": fixed}]}),
     );
-    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    lsp.wait_cleared(&settings, "goroot-mismatch");
 
     // Closed without saving: the file on disk speaks again.
-    lsp.notify(
-        "textDocument/didClose",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    let again = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
-    let d = again
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap();
+    lsp.close_document(&uri);
+    let d = lsp.wait_for_code(&settings, "goroot-mismatch");
     assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
     assert!(publish_count(&lsp) >= 4);
     assert_eq!(
@@ -917,47 +587,18 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
 /// refused, saying why, instead of editing text that moved.
 #[test]
 fn a_fix_for_an_older_document_version_is_refused_with_the_reason() {
-    let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
-    let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());
-    let settings = s.settings(&disk);
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let (s, settings, disk) = Scenario::settings_pin_go121();
+    let mut lsp = s.start();
     lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
     let uri = file_uri(&settings);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": disk}}),
-    );
+    lsp.open_document(&uri, "jsonc", 1, &disk);
     let v1 = lsp.wait_diagnostics(&settings, |d| {
         d.iter()
             .any(|d| d["code"] == "goroot-mismatch" && d["data"]["version"] == 1)
     });
-    let old = v1
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
-    lsp.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [{
-                "range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}},
-                "text": "\n  \"editor.tabSize\": 2,"
-            }]
-        }),
-    );
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": old["range"],
-            "context": {"diagnostics": [old]}
-        }),
-    );
+    let old = find_code(&v1, "goroot-mismatch");
+    lsp.insert_text(&uri, 2, (0, 1), "\n  \"editor.tabSize\": 2,");
+    let actions = lsp.code_actions(&uri, &old);
     let actions = actions.as_array().unwrap();
     assert!(!actions.is_empty(), "no answer at all");
     for a in actions {
@@ -970,19 +611,8 @@ fn a_fix_for_an_older_document_version_is_refused_with_the_reason() {
         d.iter()
             .any(|d| d["code"] == "goroot-mismatch" && d["data"]["version"] == 2)
     });
-    let fresh = v2
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": fresh["range"],
-            "context": {"diagnostics": [fresh]}
-        }),
-    );
+    let fresh = find_code(&v2, "goroot-mismatch");
+    let actions = lsp.code_actions(&uri, &fresh);
     assert_eq!(actions[0]["isPreferred"], true, "{actions:#}");
     assert_eq!(
         actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
@@ -1000,26 +630,14 @@ fn env_file_goroot_line_is_deleted_by_a_direct_edit() {
     let env_file = s.home.join(".config/go/env");
     let text = "GOPRIVATE=example.com/private\nGOROOT=/nonexistent/go\n";
     std::fs::write(&env_file, text).unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    s.both_go(&go122);
+    let mut lsp = s.start();
     let diags = lsp.wait_diagnostics(&env_file, |d| {
         d.iter().any(|d| d["range"]["start"]["line"] == 1)
     });
     let mut deleted = None;
     for diag in diags.iter().filter(|d| d["range"]["start"]["line"] == 1) {
-        let actions = lsp.request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": file_uri(&env_file)},
-                "range": diag["range"],
-                "context": {"diagnostics": [diag]}
-            }),
-        );
+        let actions = lsp.code_actions(&file_uri(&env_file), diag);
         for a in actions.as_array().into_iter().flatten() {
             let Some(change) = a["edit"]["documentChanges"].get(0) else {
                 continue;
@@ -1050,61 +668,26 @@ fn clean_cache_command_lists_first_then_cleans_with_progress() {
         std::fs::write(cache.join(sub).join("entry-a"), "x").unwrap();
     }
     std::fs::write(cache.join("README"), "kept").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    s.both_go(&go122);
     let mut lsp = Lsp::spawn(&s);
     let init = lsp.initialize(&s, &["utf-16"]);
     assert!(init["capabilities"]["executeCommandProvider"]["commands"]
         .to_string()
         .contains("goEnvDoctor.cleanCache"));
     // Wait for the first check (a healthy world publishes nothing): the report names it.
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let report = lsp.request(
-            "workspace/executeCommand",
-            json!({"command": "goEnvDoctor.report", "arguments": []}),
-        );
-        if !report
-            .as_str()
-            .unwrap()
-            .contains("No workspace folder has been checked yet")
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the first check never finished");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "goEnvDoctor.cleanCache", "arguments": [{"gocache": cache}]}),
-    );
+    lsp.wait_first_check();
+    let out = lsp.execute("goEnvDoctor.cleanCache", json!([{"gocache": cache}]));
     assert_eq!(out, "removed 2 cache entries", "{out:#}");
     assert!(!cache.join("00").exists() && !cache.join("ab").exists());
     assert!(cache.join("README").exists());
     // `$/progress` notifications and the response travel separately: wait for the end.
-    let ended = |lsp: &Lsp| {
-        lsp.log
-            .iter()
-            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
-    };
-    let deadline = Instant::now() + WAIT;
-    while !ended(&lsp) {
-        let msg = lsp.recv(deadline).expect("no $/progress end");
-        lsp.handle(msg);
-    }
-    let progress: Vec<&Value> = lsp
-        .log
-        .iter()
-        .filter(|m| m["method"] == "$/progress")
-        .collect();
-    let kinds: Vec<&str> = progress
-        .iter()
-        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(kinds, ["begin", "report", "end"], "{progress:#?}");
+    lsp.wait_for_progress_end();
+    let progress = lsp.progress();
+    assert_eq!(
+        lsp.progress_kinds(),
+        ["begin", "report", "end"],
+        "{progress:#?}"
+    );
     assert_eq!(progress[0]["params"]["value"]["cancellable"], true);
     let report = progress[1]["params"]["value"]["message"].as_str().unwrap();
     assert!(report.contains("go clean -cache -n: 2 entries"), "{report}");
@@ -1175,21 +758,10 @@ fn clean_cache_quick_fix_on_a_foreign_cache_shows_its_size_then_empties_it() {
     for p in [cache.join("README"), cache.join("trim.txt"), cache.clone()] {
         chown(&p, Some(65534), Some(65534)).unwrap();
     }
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, format!("GOCACHE={}\n", cache.display())).unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&env_file, has_code("gocache-foreign-owner"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "gocache-foreign-owner")
-        .unwrap()
-        .clone();
+    let env_file = s.env_file(&format!("GOCACHE={}\n", cache.display()));
+    s.both_go(&go122);
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&env_file, "gocache-foreign-owner");
     assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
     assert!(
         diag["message"].as_str().unwrap().contains("uid 65534"),
@@ -1243,34 +815,19 @@ fn clean_cache_quick_fix_on_a_foreign_cache_shows_its_size_then_empties_it() {
         "the second codeAction ran a process"
     );
 
-    let out = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": command["command"], "arguments": command["arguments"]}),
+    let out = lsp.execute(
+        command["command"].as_str().unwrap(),
+        command["arguments"].clone(),
     );
     assert!(out.as_str().unwrap().starts_with("removed "), "{out:#}");
     for f in &created {
         assert!(!f.exists(), "{} survived go clean -cache", f.display());
     }
     assert!(cache.join("README").exists());
-    let ended = |lsp: &Lsp| {
-        lsp.log
-            .iter()
-            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
-    };
-    let deadline = Instant::now() + WAIT;
-    while !ended(&lsp) {
-        let msg = lsp.recv(deadline).expect("no $/progress end");
-        lsp.handle(msg);
-    }
-    let kinds: Vec<&str> = lsp
-        .log
-        .iter()
-        .filter(|m| m["method"] == "$/progress")
-        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(kinds, ["begin", "report", "end"]);
+    lsp.wait_for_progress_end();
+    assert_eq!(lsp.progress_kinds(), ["begin", "report", "end"]);
     // Re-checked: the cache now holds only what the server's own go wrote (root's).
-    lsp.wait_diagnostics(&env_file, |d| !has_code("gocache-foreign-owner")(d));
+    lsp.wait_cleared(&env_file, "gocache-foreign-owner");
     assert!(lsp.shutdown().success());
 }
 
@@ -1281,8 +838,7 @@ fn clean_cache_quick_fix_on_a_foreign_cache_shows_its_size_then_empties_it() {
 #[test]
 fn goroot_symlink_swap_is_re_probed_by_the_servers_own_watcher() {
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let sdk = s.root.join("sdk");
     std::fs::create_dir_all(&sdk).unwrap();
     let current = sdk.join("current");
@@ -1301,7 +857,7 @@ fn goroot_symlink_swap_is_re_probed_by_the_servers_own_watcher() {
         .status()
         .unwrap();
     assert!(status.success());
-    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    lsp.wait_cleared(&settings, "goroot-mismatch");
     assert!(
         !lsp.log
             .iter()
@@ -1315,27 +871,14 @@ fn goroot_symlink_swap_is_re_probed_by_the_servers_own_watcher() {
 /// diagnostic appears by itself, from the server's own watcher.
 #[test]
 fn env_file_edit_is_re_probed_by_the_servers_own_watcher() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let (s, env_file) = Scenario::gocache_off();
     let mut lsp = Lsp::spawn(&s);
     lsp.watch_registration = false;
     lsp.initialize(&s, &["utf-16"]);
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&env_file)
-        .unwrap();
-    f.write_all(b"GOPROXY=\n").unwrap();
-    drop(f);
+    append(&env_file, "GOPROXY=\n");
     let diags = lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
-    let d = diags.iter().find(|d| d["code"] == "goproxy-empty").unwrap();
+    let d = find_code(&diags, "goproxy-empty");
     assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
     assert!(lsp.shutdown().success());
 }
@@ -1345,32 +888,15 @@ fn env_file_edit_is_re_probed_by_the_servers_own_watcher() {
 /// the GOROOT.
 #[test]
 fn probe_inputs_are_registered_with_a_client_that_watches() {
-    let mut s = Scenario::new();
+    let (s, env_file) = Scenario::gocache_off();
     let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let mut lsp = s.start();
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
-    let deadline = Instant::now() + WAIT;
-    let registered = loop {
-        let found = lsp.log.iter().find(|m| {
-            m["method"] == "client/registerCapability"
-                && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"
-        });
-        if let Some(m) = found {
-            break m["params"]["registrations"][0]["registerOptions"]["watchers"].clone();
-        }
-        let msg = lsp
-            .recv(deadline)
-            .expect("no registration of the probe inputs");
-        lsp.handle(msg);
-    };
+    let registration = lsp.wait_logged("no registration of the probe inputs", |m| {
+        m["method"] == "client/registerCapability"
+            && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"
+    });
+    let registered = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
     let patterns: Vec<(String, String)> = registered
         .as_array()
         .unwrap()
@@ -1397,6 +923,12 @@ fn probe_inputs_are_registered_with_a_client_that_watches() {
     assert!(lsp.shutdown().success());
 }
 
+/// Appends `text` to the file at `path`.
+fn append(path: impl AsRef<Path>, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
 /// Lines in the file the login shell's `.bashrc` appends to on every run.
 fn shell_runs(path: &Path) -> usize {
     std::fs::read_to_string(path)
@@ -1409,59 +941,29 @@ fn shell_runs(path: &Path) -> usize {
 /// `.bashrc` changes the inputs and the shell runs again.
 #[test]
 fn shell_probe_is_reused_until_an_rc_file_changes() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let (s, env_file) = Scenario::gocache_off();
     let runs = s.root.join("shell-runs");
     let bashrc = s.home.join(".bashrc");
-    let mut rc = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&bashrc)
-        .unwrap();
-    writeln!(rc, "echo run >> '{}'", runs.display()).unwrap();
-    drop(rc);
+    append(&bashrc, &format!("echo run >> '{}'\n", runs.display()));
 
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let mut lsp = s.start();
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     assert_eq!(shell_runs(&runs), 1);
 
     // The env file changes (the client reports it): re-probed, the shell's result reused.
     std::fs::write(&env_file, "GOCACHE=off\nGOPROXY=\n").unwrap();
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&env_file), "type": 2}]}),
-    );
+    lsp.file_changed(&env_file, 2);
     lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
     assert_eq!(shell_runs(&runs), 1, "the login shell ran again");
 
     // .bashrc changes: the inputs differ, the shell runs again.
-    let mut rc = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&bashrc)
-        .unwrap();
-    writeln!(rc, "# edited").unwrap();
-    drop(rc);
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&bashrc), "type": 2}]}),
+    append(&bashrc, "# edited\n");
+    lsp.file_changed(&bashrc, 2);
+    lsp.serve_until(
+        "the login shell did not run again",
+        Duration::from_millis(50),
+        || shell_runs(&runs) >= 2,
     );
-    let deadline = Instant::now() + WAIT;
-    while shell_runs(&runs) < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the login shell did not run again"
-        );
-        if let Some(msg) = lsp.recv(Instant::now() + Duration::from_millis(50)) {
-            lsp.handle(msg);
-        }
-    }
     lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
     assert!(lsp.shutdown().success());
 }
@@ -1491,30 +993,19 @@ fn processes_with(needle: &str) -> Vec<u32> {
 /// and its `sleep` are killed, not waited for until the 30 s probe timeout.
 #[test]
 fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let (s, env_file) = Scenario::gocache_off();
     let bashrc = s.home.join(".bashrc");
     let fixed = std::fs::read_to_string(&bashrc).unwrap();
     // A duration no other process on the machine uses, to find this sleep by.
     let hang = "sleep 27.4321";
     std::fs::write(&bashrc, format!("{hang}\n{fixed}")).unwrap();
 
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
-    let deadline = Instant::now() + WAIT;
-    while processes_with(hang).is_empty() {
-        assert!(Instant::now() < deadline, "the login shell never started");
-        if let Some(msg) = lsp.recv(Instant::now() + Duration::from_millis(20)) {
-            lsp.handle(msg);
-        }
-    }
+    let mut lsp = s.start();
+    lsp.serve_until(
+        "the login shell never started",
+        Duration::from_millis(20),
+        || !processes_with(hang).is_empty(),
+    );
     assert!(
         !lsp.diagnostics.contains_key(&file_uri(&env_file)),
         "no check can have finished while the shell hangs"
@@ -1522,10 +1013,7 @@ fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
 
     std::fs::write(&bashrc, &fixed).unwrap();
     let fixed_at = Instant::now();
-    let recheck = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "goEnvDoctor.recheck", "arguments": []}),
-    );
+    let recheck = lsp.execute("goEnvDoctor.recheck", json!([]));
     assert!(recheck.is_null(), "{recheck:#}");
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     let waited = fixed_at.elapsed();
@@ -1533,15 +1021,16 @@ fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
         waited < Duration::from_secs(15),
         "the new check waited {waited:?} for the hung one (its shell sleeps 27 s)"
     );
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !processes_with(hang).is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the cancelled shell's sleep is still running: {:?}",
-            processes_with(hang)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll_until(
+        Duration::from_secs(2),
+        || processes_with(hang).is_empty(),
+        || {
+            format!(
+                "the cancelled shell's sleep is still running: {:?}",
+                processes_with(hang)
+            )
+        },
+    );
     assert!(lsp.shutdown().success());
 }
 
@@ -1549,15 +1038,7 @@ fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
 /// (here the env file changes) do not start the broken shell again; fixing `.bashrc` does.
 #[test]
 fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let (s, env_file) = Scenario::gocache_off();
     let runs = s.root.join("shell-runs");
     let bashrc = s.home.join(".bashrc");
     let fixed = format!(
@@ -1567,8 +1048,7 @@ fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
     );
     std::fs::write(&bashrc, format!("{fixed}exit 3\n")).unwrap();
 
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
+    let mut lsp = s.start();
     let diags = lsp.wait_diagnostics(&s.folder.join("go.mod"), has_code("shell-probe-failed"));
     let message = diags
         .iter()
@@ -1580,20 +1060,14 @@ fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
     assert_eq!(shell_runs(&runs), 1);
 
     std::fs::write(&env_file, "GOCACHE=off\nGOPROXY=\n").unwrap();
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&env_file), "type": 2}]}),
-    );
+    lsp.file_changed(&env_file, 2);
     lsp.wait_diagnostics(&env_file, has_code("goproxy-empty"));
     assert_eq!(shell_runs(&runs), 1, "the failing login shell ran again");
     assert!(codes(&lsp.diagnostics[&file_uri(&s.folder.join("go.mod"))])
         .contains(&"shell-probe-failed".to_string()));
 
     std::fs::write(&bashrc, &fixed).unwrap();
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&bashrc), "type": 2}]}),
-    );
+    lsp.file_changed(&bashrc, 2);
     lsp.wait_diagnostics(&s.folder.join("go.mod"), |d| {
         !codes(d).contains(&"shell-probe-failed".to_string())
     });
@@ -1608,8 +1082,7 @@ fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
 #[test]
 fn the_clients_go_section_overrides_the_file_value_at_its_member() {
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let text = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go122.display());
     let settings = s.settings(&text);
     s.shell_go(&go122);
@@ -1618,11 +1091,7 @@ fn the_clients_go_section_overrides_the_file_value_at_its_member() {
     lsp.go_reply = Some(json!({"goroot": go121.display().to_string(), "toolsEnvVars": {}}));
     lsp.gopls_reply = Some(json!({"build.env": {}}));
     lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
-    let d = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap();
+    let d = lsp.wait_for_code(&settings, "goroot-mismatch");
     // The member's value range in the file.
     assert_eq!(
         d["range"]["start"],
@@ -1650,11 +1119,8 @@ fn the_clients_go_section_overrides_the_file_value_at_its_member() {
         );
     }
     lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
-    lsp.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
-    lsp.wait_diagnostics(&settings, |d| !has_code("goroot-mismatch")(d));
+    lsp.configuration_changed();
+    lsp.wait_cleared(&settings, "goroot-mismatch");
     assert!(lsp.shutdown().success());
 }
 
@@ -1663,15 +1129,7 @@ fn the_clients_go_section_overrides_the_file_value_at_its_member() {
 /// checks' debug lines on stderr, `off` silences them again.
 #[test]
 fn log_level_from_configuration_applies_at_run_time() {
-    let mut s = Scenario::new();
-    let go122 = support::goroot(GO122);
-    let env_file = s.home.join(".config/go/env");
-    std::fs::write(&env_file, "GOCACHE=off\n").unwrap();
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go122.display()),
-    );
-    s.shell_go(&go122);
+    let (s, env_file) = Scenario::gocache_off();
     let log = s.root.join("server.log");
     let mut lsp = Lsp::spawn_with_stderr(&s, Stdio::from(std::fs::File::create(&log).unwrap()));
     lsp.config_reply = Some(json!({"logLevel": "debug"}));
@@ -1685,40 +1143,26 @@ fn log_level_from_configuration_applies_at_run_time() {
             .count()
     };
     let deadline = Instant::now() + WAIT;
-    while checked_lines() == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "no debug line: {}",
-            std::fs::read_to_string(&log).unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll_until(
+        WAIT,
+        || checked_lines() != 0,
+        || format!("no debug line: {}", std::fs::read_to_string(&log).unwrap()),
+    );
 
     lsp.config_reply = Some(json!({"logLevel": "off"}));
-    let config_requests = |lsp: &Lsp| {
-        lsp.log
-            .iter()
-            .filter(|m| m["method"] == "workspace/configuration")
-            .count()
-    };
-    let before = config_requests(&lsp);
+    let before = lsp.count("workspace/configuration");
     let lines_before = checked_lines();
-    lsp.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
-    while config_requests(&lsp) == before {
-        let msg = lsp.recv(deadline).expect("configuration not pulled again");
-        lsp.handle(msg);
-    }
+    lsp.configuration_changed();
+    lsp.wait_until_by(deadline, "configuration not pulled again", |c| {
+        c.count("workspace/configuration") != before
+    });
     // The re-check that follows the pull publishes again; it logged nothing.
     let published = publish_count(&lsp);
-    while publish_count(&lsp) == published {
-        let msg = lsp
-            .recv(deadline)
-            .expect("no re-check after the configuration change");
-        lsp.handle(msg);
-    }
+    lsp.wait_until_by(
+        deadline,
+        "no re-check after the configuration change",
+        |c| publish_count(c) != published,
+    );
     assert_eq!(
         checked_lines(),
         lines_before,
@@ -1737,8 +1181,7 @@ fn log_level_from_configuration_applies_at_run_time() {
 fn untrusted_workspace_go_is_inspected_not_run_until_trusted() {
     use std::os::unix::fs::PermissionsExt;
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     let tools = s.folder.join("tools");
     std::fs::create_dir_all(&tools).unwrap();
     let status = Command::new("cp")
@@ -1775,11 +1218,7 @@ fn untrusted_workspace_go_is_inspected_not_run_until_trusted() {
     lsp.trusted = false;
     lsp.config_reply = Some(json!({"trusted": false}));
     lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&settings, has_code("untrusted-not-executed"));
-    let d = diags
-        .iter()
-        .find(|d| d["code"] == "untrusted-not-executed")
-        .unwrap();
+    let d = lsp.wait_for_code(&settings, "untrusted-not-executed");
     assert_eq!(d["severity"], 3, "{d:#}");
     assert_eq!(
         d["range"]["start"],
@@ -1789,11 +1228,8 @@ fn untrusted_workspace_go_is_inspected_not_run_until_trusted() {
     assert!(!marker.exists(), "the untrusted workspace go ran");
 
     lsp.config_reply = Some(json!({"trusted": true}));
-    lsp.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
-    lsp.wait_diagnostics(&settings, |d| !has_code("untrusted-not-executed")(d));
+    lsp.configuration_changed();
+    lsp.wait_cleared(&settings, "untrusted-not-executed");
     assert!(
         marker.exists(),
         "the trusted re-check did not run the workspace go"
@@ -1808,37 +1244,18 @@ fn untrusted_workspace_go_is_inspected_not_run_until_trusted() {
 #[test]
 fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
     let mut s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
-    s.env.insert(
-        "PATH".into(),
-        format!("{}/bin:/usr/bin:/bin", go121.display()),
-    );
+    let (go121, go122) = gos();
+    s.path_go(&go121);
     s.shell_go(&go122);
-    let mut rc = std::fs::OpenOptions::new()
-        .append(true)
-        .open(s.home.join(".bashrc"))
-        .unwrap();
-    writeln!(rc, "export GOROOT='{}'", go122.display()).unwrap();
-    drop(rc);
+    append(
+        s.home.join(".bashrc"),
+        &format!("export GOROOT='{}'\n", go122.display()),
+    );
     assert!(!s.settings_path().exists());
     let go_mod = s.folder.join("go.mod");
-    let mut lsp = Lsp::spawn(&s);
-    lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&go_mod, has_code("goroot-mismatch"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": file_uri(&go_mod)},
-            "range": diag["range"],
-            "context": {"diagnostics": [diag]}
-        }),
-    );
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&go_mod, "goroot-mismatch");
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
     let preferred = &actions[0];
     assert_eq!(preferred["isPreferred"], true, "{actions:#}");
     let changes = preferred["edit"]["documentChanges"].as_array().unwrap();
@@ -1852,11 +1269,8 @@ fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
     let text = apply("", edits, "utf-16");
     std::fs::write(&settings, &text).unwrap();
     snapshot("lsp__created_folder_settings", &s.filter(&text));
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": file_uri(&settings), "type": 1}]}),
-    );
-    lsp.wait_diagnostics(&go_mod, |d| !has_code("goroot-mismatch")(d));
+    lsp.file_changed(&settings, 1);
+    lsp.wait_cleared(&go_mod, "goroot-mismatch");
     assert!(lsp.shutdown().success());
 }
 
@@ -1869,8 +1283,7 @@ fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
 #[test]
 fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     let s = Scenario::new();
-    let go121 = support::goroot(GO121);
-    let go122 = support::goroot(GO122);
+    let (go121, go122) = gos();
     s.shell_go(&go122);
     assert!(!s.settings_path().exists());
     let go_mod = s.folder.join("go.mod");
@@ -1878,12 +1291,7 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     lsp.config_reply = Some(json!({}));
     lsp.go_reply = Some(json!({"goroot": go121.display().to_string()}));
     lsp.initialize(&s, &["utf-16"]);
-    let diags = lsp.wait_diagnostics(&go_mod, has_code("goroot-mismatch"));
-    let diag = diags
-        .iter()
-        .find(|d| d["code"] == "goroot-mismatch")
-        .unwrap()
-        .clone();
+    let diag = lsp.wait_for_code(&go_mod, "goroot-mismatch");
     let message = diag["message"].as_str().unwrap();
     println!("goroot-mismatch: {message}");
     // go.mod's `module` line (the module path), nothing else to point at.
@@ -1896,14 +1304,7 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     ] {
         assert!(message.contains(want), "{want:?} missing: {message}");
     }
-    let actions = lsp.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": file_uri(&go_mod)},
-            "range": diag["range"],
-            "context": {"diagnostics": [diag]}
-        }),
-    );
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
     let settings_uri = file_uri(&s.settings_path());
     let touches_settings = actions
         .as_array()
@@ -1914,10 +1315,7 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     assert!(!s.settings_path().exists());
     // The report names the client setting as the editor's GOROOT origin (it also holds the
     // findings the LSP cannot place: with no go.mod/go.work they have no file to go on).
-    let report = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "goEnvDoctor.report", "arguments": []}),
-    );
+    let report = lsp.report();
     let report = report.as_str().unwrap();
     println!("{report}");
     for want in [
@@ -1929,10 +1327,7 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     }
 
     lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
-    lsp.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
-    lsp.wait_diagnostics(&go_mod, |d| !has_code("goroot-mismatch")(d));
+    lsp.configuration_changed();
+    lsp.wait_cleared(&go_mod, "goroot-mismatch");
     assert!(lsp.shutdown().success());
 }
