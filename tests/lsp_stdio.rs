@@ -892,34 +892,46 @@ fn probe_inputs_are_registered_with_a_client_that_watches() {
     let go122 = support::goroot(GO122);
     let mut lsp = s.start();
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
-    let registration = lsp.wait_logged("no registration of the probe inputs", |m| {
+    let is_ours = |m: &Value| {
         m["method"] == "client/registerCapability"
             && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"
-    });
-    let registered = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
-    let patterns: Vec<(String, String)> = registered
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["globPattern"]["baseUri"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-                w["globPattern"]["pattern"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        })
-        .collect();
-    let has = |dir: &Path, name: &str| patterns.contains(&(file_uri(dir), name.to_string()));
-    assert!(has(&s.home.join(".config/go"), "env"), "{patterns:#?}");
-    assert!(has(&s.home, ".bashrc"), "{patterns:#?}");
-    assert!(has(&s.home, ".bash_profile"), "{patterns:#?}");
-    assert!(has(&s.folder, "go.mod"), "{patterns:#?}");
-    assert!(has(&go122, "go.env"), "{patterns:#?}");
+    };
+    let patterns = |registration: &Value| -> Vec<(String, String)> {
+        registration["params"]["registrations"][0]["registerOptions"]["watchers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                (
+                    w["globPattern"]["baseUri"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                    w["globPattern"]["pattern"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    // The check's inputs come after it ran; the shell's rc files are registered as soon as
+    // the probe starts (an edit while a slow shell starts must not be missed).
+    let has_go_mod = |m: &Value| {
+        is_ours(m) && patterns(m).contains(&(file_uri(&s.folder), "go.mod".to_string()))
+    };
+    let last = lsp.wait_logged("no registration of the check's inputs", has_go_mod);
+    let first = lsp.log.iter().find(|m| is_ours(m)).unwrap().clone();
+    let has = |reg: &Value, dir: &Path, name: &str| {
+        patterns(reg).contains(&(file_uri(dir), name.to_string()))
+    };
+    assert!(has(&first, &s.home, ".bashrc"), "{first:#}");
+    assert!(has(&first, &s.home, ".bash_profile"), "{first:#}");
+    assert!(has(&last, &s.home.join(".config/go"), "env"), "{last:#}");
+    assert!(has(&last, &s.home, ".bashrc"), "{last:#}");
+    assert!(has(&last, &s.home, ".bash_profile"), "{last:#}");
+    assert!(has(&last, &s.folder, "go.mod"), "{last:#}");
+    assert!(has(&last, &go122, "go.env"), "{last:#}");
     assert!(lsp.shutdown().success());
 }
 
@@ -987,12 +999,20 @@ fn processes_with(needle: &str) -> Vec<u32> {
         .collect()
 }
 
+/// How the user gets a hung login shell looked at again once `.bashrc` is fixed.
+enum Retrigger {
+    /// *Go Env Doctor: Recheck*.
+    RecheckCommand,
+    /// Nothing: the client reports the saved `.bashrc` (the server registered the shell's rc
+    /// files as soon as the probe started).
+    WatchedFile,
+}
+
 /// A newer check cancels the running one instead of waiting for it: the login shell hangs in
-/// `.bashrc` (a `sleep` far longer than the user would wait), the user fixes `.bashrc` and
-/// asks for a re-check, and the diagnostics come from the fixed shell at once — the hung shell
-/// and its `sleep` are killed, not waited for until the 30 s probe timeout.
-#[test]
-fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
+/// `.bashrc` (a `sleep` far longer than the user would wait), the user fixes `.bashrc`, and
+/// the diagnostics come from the fixed shell at once — the hung shell and its `sleep` are
+/// killed, not waited for until the 30 s probe timeout.
+fn fixing_a_hung_shell(retrigger: Retrigger) {
     let (s, env_file) = Scenario::gocache_off();
     let bashrc = s.home.join(".bashrc");
     let fixed = std::fs::read_to_string(&bashrc).unwrap();
@@ -1013,8 +1033,25 @@ fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
 
     std::fs::write(&bashrc, &fixed).unwrap();
     let fixed_at = Instant::now();
-    let recheck = lsp.execute("goEnvDoctor.recheck", json!([]));
-    assert!(recheck.is_null(), "{recheck:#}");
+    match retrigger {
+        Retrigger::RecheckCommand => {
+            let recheck = lsp.execute("goEnvDoctor.recheck", json!([]));
+            assert!(recheck.is_null(), "{recheck:#}");
+        }
+        Retrigger::WatchedFile => {
+            let bashrc_uri = file_uri(&s.home);
+            lsp.wait_logged(
+                "the rc files were not registered while the shell ran",
+                |m| {
+                    m["method"] == "client/registerCapability"
+                        && m["params"]["registrations"][0]["id"] == "goEnvDoctor.watchProbeInputs"
+                        && m.to_string().contains(&bashrc_uri)
+                        && m.to_string().contains(".bashrc")
+                },
+            );
+            lsp.file_changed(&bashrc, 2);
+        }
+    }
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
     let waited = fixed_at.elapsed();
     assert!(
@@ -1032,6 +1069,16 @@ fn a_newer_check_cancels_the_hung_one_and_kills_its_shell() {
         },
     );
     assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn a_recheck_cancels_the_hung_check_and_kills_its_shell() {
+    fixing_a_hung_shell(Retrigger::RecheckCommand);
+}
+
+#[test]
+fn an_rc_fix_while_the_shell_hangs_is_seen_and_cancels_the_hung_check() {
+    fixing_a_hung_shell(Retrigger::WatchedFile);
 }
 
 /// A failed login-shell probe is remembered like a successful one: re-checks for other reasons

@@ -62,6 +62,13 @@ impl ShellKey {
     }
 }
 
+impl ShellKey {
+    /// The rc files the shell will read.
+    pub(crate) fn rc_paths(&self) -> impl Iterator<Item = &Path> {
+        self.rc.iter().map(|(p, _)| p.as_path())
+    }
+}
+
 type Entry = (ShellKey, ProbeReport, Option<BTreeMap<String, String>>);
 
 /// Login-shell probes by workspace folder, failed ones too: a shell that timed out after 10 s

@@ -201,6 +201,9 @@ pub(crate) struct State {
     pub relative_patterns: bool,
     /// The probes' inputs watched now (by directory), see [`watch`].
     pub watched: watch::Targets,
+    /// The rc files of the login shells the latest check starts: watched from before the
+    /// probe runs, so an edit while a slow shell is still starting is not missed.
+    pub starting_rc: Vec<PathBuf>,
     /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
     /// the effective editor settings over the files', for every folder.
     pub client_settings: Option<serde_json::Value>,
@@ -416,6 +419,22 @@ impl Backend {
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
+        let starting_rc: Vec<PathBuf> = {
+            let cache = self.shell_cache.lock().unwrap_or_else(|e| e.into_inner());
+            opts.iter()
+                .filter(|o| o.probe_shell)
+                .flat_map(|o| {
+                    let key = cache::ShellKey::of(o, cache.zdotdir(&o.folder));
+                    key.rc_paths().map(Path::to_path_buf).collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let watch_rc = {
+            let mut state = self.state();
+            let changed = state.starting_rc != starting_rc;
+            state.starting_rc = starting_rc;
+            changed
+        };
         let started = std::time::Instant::now();
         let shell_cache = self.shell_cache.clone();
         let work = tokio::task::spawn_blocking(move || {
@@ -451,8 +470,12 @@ impl Backend {
                 .collect();
             let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
             (results, diagnostics)
-        })
-        .await;
+        });
+        // Off the probes' critical path: they have started.
+        if watch_rc {
+            self.update_watches();
+        }
+        let work = work.await;
         let (results, diagnostics) = match work {
             Ok(r) => r,
             Err(e) => {
@@ -482,7 +505,16 @@ impl Backend {
     /// Watch what the last checks read (SPEC §7 "Live"): registered with the client when it
     /// can watch files, else with our own watcher. Nothing happens when the set is unchanged.
     fn update_watches(&self) {
-        let inputs = watch::probe_inputs(&self.state().results);
+        let inputs = {
+            let state = self.state();
+            let mut inputs = watch::probe_inputs(&state.results);
+            for rc in &state.starting_rc {
+                if !inputs.contains(rc) {
+                    inputs.push(rc.clone());
+                }
+            }
+            inputs
+        };
         let targets = watch::targets(&inputs);
         let registration = {
             let mut state = self.state();
