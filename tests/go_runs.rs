@@ -62,6 +62,8 @@ fn two_sides_with_the_same_inputs_run_go_once_and_agree() {
     let mut shell_env = w.env.clone();
     shell_env.insert("PATH".into(), format!("/opt/none:{}", w.env["PATH"]));
     shell_env.insert("PS1".into(), "$ ".into());
+    // A shell sets PWD; cmd/go reads it (os.Getwd), but here it names the real path anyway.
+    shell_env.insert("PWD".into(), w.ws.display().to_string());
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| probe(&runs, &go, &w.env, &w.ws, None));
         let b = s.spawn(|| probe(&runs, &go, &shell_env, &w.ws, None));
@@ -100,8 +102,29 @@ fn anything_cmd_go_reads_makes_a_second_run() {
     assert_eq!(runs.started(), 4);
     assert_eq!(go_env(&r, "GOVERSION"), "go1.21.13");
 
+    // PWD spelling the folder through a symlink: os.Getwd keeps that spelling, so GOMOD
+    // differs and go runs again.
+    let link = w.ws.with_file_name("ws-link");
+    std::os::unix::fs::symlink(&w.ws, &link).expect("symlink");
+    let mut linked = w.env.clone();
+    linked.insert("PWD".into(), link.display().to_string());
+    let via_link = probe(&runs, &go, &linked, &w.ws, None);
+    assert_eq!(runs.started(), 5);
+    assert_eq!(
+        go_env(&via_link, "GOMOD"),
+        link.join("go.mod").display().to_string()
+    );
+    assert_eq!(
+        go_env(&base, "GOMOD"),
+        std::fs::canonicalize(&w.ws)
+            .expect("canonical")
+            .join("go.mod")
+            .display()
+            .to_string()
+    );
+
     // Asking again with the first inputs reuses the first run.
     let again = probe(&runs, &go, &w.env, Path::new(&w.ws), None);
-    assert_eq!(runs.started(), 4);
+    assert_eq!(runs.started(), 5);
     assert_eq!(again.env_json, base.env_json);
 }

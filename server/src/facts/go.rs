@@ -232,7 +232,8 @@ struct RunKey {
     go: PathBuf,
     /// (inode, size, mtime) of the binary: a `go` replaced in place is a different `go`.
     stamp: Option<(u64, u64, std::time::SystemTime)>,
-    cwd: PathBuf,
+    /// The working directory as cmd/go's `os.Getwd` reports it (GOMOD, GOWORK are built on it).
+    wd: PathBuf,
     env: Vec<(String, String)>,
     /// The C compilers PATH offers when CC is unset: CGO_ENABLED defaults to 0 without one.
     cc_on_path: Vec<bool>,
@@ -251,7 +252,6 @@ impl RunKey {
             "LOCALAPPDATA",
             "USERPROFILE",
             "home",
-            "PWD",
             "CC",
             "CXX",
             "AR",
@@ -260,6 +260,7 @@ impl RunKey {
             "GCCGO",
         ];
         let path_var = env.get("PATH").map(String::as_str).unwrap_or("");
+        let env_pwd = env.get("PWD").map(String::as_str);
         let env: Vec<(String, String)> = env
             .iter()
             .filter(|(k, _)| {
@@ -288,12 +289,32 @@ impl RunKey {
         RunKey {
             go: std::fs::canonicalize(go).unwrap_or_else(|_| go.to_path_buf()),
             stamp,
-            cwd: cwd.to_path_buf(),
+            wd: go_getwd(env_pwd, cwd),
             env,
             cc_on_path,
             version,
         }
     }
+}
+
+/// What Go's `os.Getwd` returns in `cwd` with `$PWD` = `pwd`: `$PWD` when it is absolute and
+/// names the same directory (a symlinked spelling survives), else the real path. A shell sets
+/// PWD, an editor often does not; both come out the same when the folder has no symlink.
+fn go_getwd(pwd: Option<&str>, cwd: &Path) -> PathBuf {
+    #[cfg(unix)]
+    if let Some(pwd) = pwd.map(Path::new).filter(|p| p.is_absolute()) {
+        use std::os::unix::fs::MetadataExt;
+        let same = match (std::fs::metadata(pwd), std::fs::metadata(cwd)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        };
+        if same {
+            return pwd.to_path_buf();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pwd;
+    std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf())
 }
 
 /// The `go` probes of one check, by their inputs: single-flight, so a side whose inputs equal a
