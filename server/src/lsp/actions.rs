@@ -417,21 +417,7 @@ pub(super) struct CleanRunner {
 /// The runner for `gocache` in `snapshot`, or why none may run: no `go`, or a `go` the
 /// workspace chose while it is not trusted (SPEC §7: inspected, never run).
 fn clean_runner(snapshot: &Snapshot, gocache: Option<&Path>) -> Result<CleanRunner, String> {
-    let side = snapshot
-        .shell
-        .as_ref()
-        .filter(|s| s.go.is_some())
-        .unwrap_or(&snapshot.editor);
-    let go = side
-        .go
-        .as_ref()
-        .ok_or_else(|| format!("{} has no go to run", side.label))?;
-    if go.workspace_chosen && !snapshot.trusted {
-        return Err(format!(
-            "{} is chosen by the workspace, which is not trusted, so it is not run",
-            go.path.display()
-        ));
-    }
+    let (side, go) = command_go(snapshot)?;
     let mut env = side.os_env.clone();
     env.insert("GOTOOLCHAIN".into(), "local".into());
     if let Some(cache) = gocache {
@@ -773,9 +759,12 @@ pub(super) async fn execute(
         .map_err(|e| e.to_string())?
 }
 
-/// `go env ARGS` with the shell-side environment and `go` (the editor's when the shell could
-/// not be probed).
-fn run_go_env(snapshot: &Snapshot, args: &[String]) -> Result<(), String> {
+/// The side and `go` the fix commands run with: the shell's (SPEC §5: `go env -w` runs with
+/// the shell-side environment), the editor's when the shell has none — never a `go` an
+/// untrusted workspace chose (SPEC §7: inspected, never run).
+fn command_go(
+    snapshot: &Snapshot,
+) -> Result<(&crate::model::SideFacts, &crate::model::GoBinary), String> {
     let side = snapshot
         .shell
         .as_ref()
@@ -785,6 +774,18 @@ fn run_go_env(snapshot: &Snapshot, args: &[String]) -> Result<(), String> {
         .go
         .as_ref()
         .ok_or_else(|| format!("{} has no go to run", side.label))?;
+    if go.workspace_chosen && !snapshot.trusted {
+        return Err(format!(
+            "{} is chosen by the workspace, which is not trusted, so it is not run",
+            go.path.display()
+        ));
+    }
+    Ok((side, go))
+}
+
+/// `go env ARGS` with [`command_go`].
+fn run_go_env(snapshot: &Snapshot, args: &[String]) -> Result<(), String> {
+    let (side, go) = command_go(snapshot)?;
     let mut env = side.os_env.clone();
     if !args.iter().any(|a| a.starts_with("GOTOOLCHAIN")) {
         env.insert("GOTOOLCHAIN".into(), "local".into());
@@ -877,6 +878,10 @@ mod tests {
             workspace_chosen: true,
         });
         let why = clean_runner(&s, Some(Path::new("/c"))).expect_err("must not run");
+        assert!(why.contains("not trusted"), "{why}");
+        // `go env -w` / `-u` too: /w/sdk/bin/go does not exist, so a run would say so.
+        let why = run_go_env(&s, &["-u".to_string(), "GOPROXY".to_string()])
+            .expect_err("must not run");
         assert!(why.contains("not trusted"), "{why}");
         s.trusted = true;
         let r = clean_runner(&s, Some(Path::new("/c"))).expect("trusted");

@@ -214,7 +214,13 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
             f
         })
         .collect();
-    out.sort_by_key(|f| {
+    sort_findings(&mut out);
+    out
+}
+
+/// Errors first, then warnings, infos; within a severity in catalogue order.
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| {
         (
             std::cmp::Reverse(f.severity),
             catalogue::CODES
@@ -223,7 +229,6 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
                 .unwrap_or(usize::MAX),
         )
     });
-    out
 }
 
 /// Every finding for the snapshot and its other editors' views
@@ -247,15 +252,7 @@ pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
             out.push(f);
         }
     }
-    out.sort_by_key(|f| {
-        (
-            std::cmp::Reverse(f.severity),
-            catalogue::CODES
-                .iter()
-                .position(|c| c.code == f.code)
-                .unwrap_or(usize::MAX),
-        )
-    });
+    sort_findings(&mut out);
     out
 }
 
