@@ -137,15 +137,6 @@ fn version_words(side: &EffectiveSide) -> String {
         .unwrap_or_else(|| "unknown version".into())
 }
 
-/// "VS Code" / "VS Code and your shell".
-fn who(sides: &[&EffectiveSide]) -> String {
-    sides
-        .iter()
-        .map(|s| s.label.clone())
-        .collect::<Vec<_>>()
-        .join(" and ")
-}
-
 /// Origin in words for one or several sides with an identical origin.
 fn origin_words_for(ctx: &Ctx, sides: &[&EffectiveSide], key: &str, origin: &Origin) -> String {
     if matches!(origin, Origin::OsEnv) && sides.len() > 1 {
@@ -631,7 +622,7 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             format!(
                 "{} {} GOROOT {} ({origin_w})",
-                who(&sides),
+                resolve::who(&sides),
                 if sides.len() > 1 { "use" } else { "uses" },
                 c.value
             )
@@ -807,7 +798,7 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
             .unwrap_or_default();
         let message = format!(
             "{} runs {} ({bin_version}, {}) with GOROOT {} ({root_version}, {}): the standard library and tools belong to another Go version, so builds fail with \"compile: version \\\"{root_version}\\\" does not match go tool version \\\"{bin_version}\\\"\".{}",
-            who(&sides),
+            resolve::who(&sides),
             go.path.display(),
             go_found_words(ctx.snapshot, side),
             c.value,
@@ -886,7 +877,7 @@ fn explicit(ctx: &Ctx, out: &mut Vec<Finding>) {
             .unwrap_or_default();
         let message = format!(
             "{} {} GOROOT to {} ({}), the root {go_path} finds by itself. Setting GOROOT is discouraged: it pins every go command to this installation and breaks per-folder version switching (asdf, mise, goenv) and toolchain upgrades.{}",
-            who(&sides),
+            resolve::who(&sides),
             if sides.len() > 1 { "set" } else { "sets" },
             c.value,
             origin_words_for(ctx, &sides, "GOROOT", &c.origin),
@@ -972,7 +963,7 @@ fn in_env_file(ctx: &Ctx, out: &mut Vec<Finding>) {
         let message = format!(
             "Your go env file ({}:{line}) sets GOROOT={value}, used by {}. GOROOT in the env file overrides the root every `go` finds by itself, so switching Go versions (PATH, version managers, toolchain upgrades) silently keeps this one.{}",
             tilde(ctx.snapshot, &path),
-            who(&sides),
+            resolve::who(&sides),
             if notes.is_empty() {
                 String::new()
             } else {

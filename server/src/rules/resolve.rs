@@ -826,6 +826,15 @@ pub fn settings_file_words(snapshot: &Snapshot, file: &Path) -> String {
     }
 }
 
+/// The sides' labels for a message: "VS Code" / "VS Code and your shell".
+pub fn who(sides: &[&EffectiveSide]) -> String {
+    sides
+        .iter()
+        .map(|s| s.label.clone())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 /// A setting key as the user knows it in its file: `go.goroot` in VS Code settings; the
 /// `GOROOT` and the `GOPROXY` environment entry of GoLand's workspace.xml.
 pub fn setting_key_words(file: &Path, key: &str) -> String {

@@ -137,17 +137,9 @@ fn set_sides(f: &mut Finding, sides: &[(&EffectiveSide, SideValue)]) {
     }
 }
 
-fn who(sides: &[&EffectiveSide]) -> String {
-    sides
-        .iter()
-        .map(|s| s.label.clone())
-        .collect::<Vec<_>>()
-        .join(" and ")
-}
-
 fn origin_words_for(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> String {
     if matches!(origin, Origin::OsEnv) && sides.len() > 1 {
-        return format!("set in the environment of both {}", who(sides));
+        return format!("set in the environment of both {}", resolve::who(sides));
     }
     let label = sides.first().map(|s| s.label.as_str()).unwrap_or("");
     origin_words(ctx.snapshot, label, "GOTOOLCHAIN", origin)
@@ -226,7 +218,7 @@ fn invalid(ctx: &Ctx, out: &mut Vec<Finding>) {
             };
         let message = format!(
             "{} {} GOTOOLCHAIN \"{}\" ({}), which is invalid: every go command fails with \"{}\" (only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=auto` still work).{shell_rc}",
-            who(&sides),
+            resolve::who(&sides),
             if sides.len() > 1 { "use" } else { "uses" },
             crate::redact::redact(&value),
             origin_words_for(ctx, &sides, &origin),
@@ -429,7 +421,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 };
                 let message = format!(
                     "{fname} requires go >= {required} but {} {} go{rv} and {why}: every go command in this module fails with \"go: {fname} requires go >= {required} (running go {rv}{explain})\".",
-                    who(&sides),
+                    resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
                 );
                 let mut f = finding("toolchain-too-old", &fname, message);
@@ -474,7 +466,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 };
                 let mut message = format!(
                     "{} {} {running} with {gotc_words}; {reason}, so every go command in this module first downloads {name} ({goos}/{goarch}) and runs it. It will live in {}.",
-                    who(&sides),
+                    resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
                     if modcache.is_empty() {
                         format!("$GOMODCACHE/{dir}")
@@ -513,7 +505,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
             } => {
                 let message = format!(
                     "{} {} {running} with {gotc_words}, which only looks on PATH; {fname} needs {name} and there is no {name} on PATH: every go command in this module fails with \"go: cannot find \\\"{name}\\\" in PATH\". Install it with `go install golang.org/dl/{name}@latest && {name} download`, or switch to GOTOOLCHAIN=auto.",
-                    who(&sides),
+                    resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
                 );
                 let mut f = finding("toolchain-not-in-path", &fname, message);
