@@ -55,6 +55,16 @@ impl Client {
     }
 
     fn initialize(&mut self, s: &Scenario, encodings: &[&str]) -> Value {
+        self.initialize_with_folders(s, encodings, &[(&s.folder, "ws")])
+    }
+
+    /// [`Client::initialize`] with several workspace folders at once (`(path, name)`).
+    fn initialize_with_folders(
+        &mut self,
+        s: &Scenario,
+        encodings: &[&str],
+        folders: &[(&Path, &str)],
+    ) -> Value {
         let capabilities = json!({
             "general": {"positionEncodings": encodings},
             "workspace": {
@@ -74,7 +84,7 @@ impl Client {
             "trusted": self.trusted,
             "userSettings": s.user_settings,
         });
-        self.initialize_folder(&s.folder, "ws", capabilities, init_options)
+        self.initialize_folders(folders, capabilities, init_options)
     }
 }
 
@@ -1376,5 +1386,375 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     lsp.go_reply = Some(json!({"goroot": go122.display().to_string()}));
     lsp.configuration_changed();
     lsp.wait_cleared(&go_mod, "goroot-mismatch");
+    assert!(lsp.shutdown().success());
+}
+
+// =============================================================================================
+// The quick fixes that run commands (`goEnvDoctor.goEnvWrite`, `goEnvDoctor.createDirectory`)
+// and several workspace folders at once.
+// =============================================================================================
+
+impl Scenario {
+    /// Another workspace folder `root/name` with a `go.mod` (`go 1.21`) whose
+    /// `.vscode/settings.json` pins Go 1.21.13 (`go.goroot` on line 2); returns the folder and
+    /// its settings file.
+    fn folder_pinning_go121(&self, name: &str) -> (PathBuf, PathBuf) {
+        let folder = self.root.join(name);
+        std::fs::create_dir_all(folder.join(".vscode")).unwrap();
+        std::fs::write(
+            folder.join("go.mod"),
+            format!("module example.com/{name}\n\ngo 1.21\n"),
+        )
+        .unwrap();
+        let settings = folder.join(".vscode/settings.json");
+        std::fs::write(
+            &settings,
+            format!(
+                "{{\n  \"go.goroot\": \"{}\"\n}}\n",
+                support::goroot(GO121).display()
+            ),
+        )
+        .unwrap();
+        (folder, settings)
+    }
+}
+
+/// The action among `actions` whose command is `command` (there must be one).
+fn action_with_command<'a>(actions: &'a Value, command: &str) -> &'a Value {
+    actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["command"]["command"] == command)
+        .unwrap_or_else(|| panic!("no {command} action among {actions:#}"))
+}
+
+/// Runs a code action's command exactly as a client does: `workspace/executeCommand` with the
+/// action's command name and arguments, untouched.
+fn run_action_command(lsp: &mut Lsp, action: &Value) -> Value {
+    let command = &action["command"];
+    lsp.execute(
+        command["command"].as_str().unwrap(),
+        command["arguments"].clone(),
+    )
+}
+
+/// Published diagnostics (non-empty lists) of files under `folder`.
+fn diagnostics_under(lsp: &Lsp, folder: &Path) -> Vec<(String, Vec<String>)> {
+    let prefix = format!("{}/", file_uri(folder));
+    lsp.diagnostics
+        .iter()
+        .filter(|(uri, d)| uri.starts_with(&prefix) && !d.is_empty())
+        .map(|(uri, d)| (uri.clone(), codes(d)))
+        .collect()
+}
+
+/// The report's section for `folder` (`## <folder>` up to the next section), if any.
+fn report_section(report: &str, folder: &Path) -> Option<String> {
+    let header = format!("\n## {}\n", folder.display());
+    let start = report.find(&header)? + header.len();
+    let rest = &report[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+/// Polls the report (`goEnvDoctor.report`) until `done` accepts it, within [`WAIT`]; returns
+/// it.
+fn wait_report(lsp: &mut Lsp, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let report = lsp.report().as_str().unwrap().to_string();
+        if done(&report) {
+            return report;
+        }
+        assert!(Instant::now() < deadline, "{what}:\n{report}");
+        lsp.pump(Duration::from_millis(20));
+    }
+}
+
+/// `toolchain-too-old` with GOTOOLCHAIN=local from the go env file: go.mod says `go 1.23.0`,
+/// both sides run Go 1.22.10. The quick fix "Run `go env -w GOTOOLCHAIN=auto`" is a
+/// `goEnvDoctor.goEnvWrite` command; executed as a client would, the real `go env -w` rewrites
+/// the env file and the server re-checks by itself: the too-old error is gone, and what
+/// remains is that go now downloads go1.23.0 (`toolchain-will-download` on the same line).
+#[test]
+fn go_env_write_quick_fix_sets_gotoolchain_auto_and_rechecks() {
+    let mut s = Scenario::new();
+    let go_mod = s.folder.join("go.mod");
+    std::fs::write(&go_mod, "module example.com/hello\n\ngo 1.23.0\n").unwrap();
+    let env_file = s.env_file("GOTOOLCHAIN=local\n");
+    s.both_go(&support::goroot(GO122));
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&go_mod, "toolchain-too-old");
+    // On go.mod's `go` line.
+    assert_eq!(diag["range"]["start"]["line"], 2, "{diag:#}");
+    let message = diag["message"].as_str().unwrap();
+    assert!(
+        message.contains("1.23.0") && message.contains("GOTOOLCHAIN=local"),
+        "{message}"
+    );
+
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
+    let write = action_with_command(&actions, "goEnvDoctor.goEnvWrite");
+    assert_eq!(
+        write["title"], "Run `go env -w GOTOOLCHAIN=auto`",
+        "{write:#}"
+    );
+    assert_eq!(write["kind"], "quickfix");
+    let args = &write["command"]["arguments"][0];
+    assert_eq!(args["key"], "GOTOOLCHAIN", "{write:#}");
+    assert_eq!(args["value"], "auto", "{write:#}");
+
+    let out = run_action_command(&mut lsp, write);
+    assert!(out.is_null(), "{out:#}");
+    let text = std::fs::read_to_string(&env_file).unwrap();
+    assert!(
+        text.lines().any(|l| l == "GOTOOLCHAIN=auto"),
+        "go env -w did not write GOTOOLCHAIN=auto: {text:?}"
+    );
+    assert!(!text.contains("GOTOOLCHAIN=local"), "{text:?}");
+
+    // Re-checked without the client sending anything else.
+    let after = lsp.wait_cleared(&go_mod, "toolchain-too-old");
+    let download = find_code(&after, "toolchain-will-download");
+    assert_eq!(download["range"]["start"]["line"], 2, "{download:#}");
+    let message = download["message"].as_str().unwrap();
+    assert!(
+        message.contains("go1.23.0") && message.contains("GOTOOLCHAIN=auto"),
+        "{message}"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// GOCACHE (from the go env file) is a symlink `HOME/cache-link` → `HOME/missing/go-build`
+/// that points nowhere: `gocache-not-a-directory` on the env-file line, whose first fix creates
+/// the symlink's target through `goEnvDoctor.createDirectory`. Executed as a client would, the
+/// directory exists afterwards (the link resolves) and the re-check clears the finding.
+#[test]
+fn create_directory_quick_fix_repairs_a_dangling_gocache_symlink() {
+    let mut s = Scenario::new();
+    let link = s.home.join("cache-link");
+    let target = s.home.join("missing/go-build");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let env_file = s.env_file(&format!("GOCACHE={}\n", link.display()));
+    s.both_go(&support::goroot(GO122));
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&env_file, "gocache-not-a-directory");
+    assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
+    assert!(
+        diag["message"]
+            .as_str()
+            .unwrap()
+            .contains(&target.display().to_string()),
+        "{diag:#}"
+    );
+
+    let actions = lsp.code_actions(&file_uri(&env_file), &diag);
+    let create = action_with_command(&actions, "goEnvDoctor.createDirectory");
+    assert_eq!(
+        create["title"],
+        format!("Create the directory {}", target.display()),
+        "{actions:#}"
+    );
+    assert_eq!(
+        actions[0]["title"], create["title"],
+        "creating the target goes first: {actions:#}"
+    );
+    assert_eq!(
+        create["command"]["arguments"][0]["path"],
+        target.display().to_string()
+    );
+    assert!(!target.exists());
+
+    let out = run_action_command(&mut lsp, create);
+    assert!(out.is_null(), "{out:#}");
+    assert!(target.is_dir(), "{} was not created", target.display());
+    assert!(link.is_dir(), "the GOCACHE symlink still points nowhere");
+    lsp.wait_cleared(&env_file, "gocache-not-a-directory");
+    assert!(lsp.shutdown().success());
+}
+
+/// Several workspace folders, at start and at run time: a healthy folder and one whose
+/// settings pin Go 1.21.13 (the shell runs 1.22.10) → `goroot-mismatch` on the second folder's
+/// settings only. Removing that folder clears its diagnostics (an empty publish) and drops it
+/// from the report; adding a third folder with the same pin brings its diagnostic.
+#[test]
+fn workspace_folders_at_start_and_added_or_removed_at_run_time() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let healthy = s.folder.clone();
+    let (pinned, pinned_settings) = s.folder_pinning_go121("pinned");
+    let (later, later_settings) = s.folder_pinning_go121("later");
+
+    let mut lsp = Lsp::spawn(&s);
+    let init = lsp.initialize_with_folders(
+        &s,
+        &["utf-16"],
+        &[(&healthy, "healthy"), (&pinned, "pinned")],
+    );
+    let folders = &init["capabilities"]["workspace"]["workspaceFolders"];
+    assert_eq!(folders["supported"], true, "{init:#}");
+    assert_eq!(folders["changeNotifications"], true, "{init:#}");
+
+    let d = lsp.wait_for_code(&pinned_settings, "goroot-mismatch");
+    assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
+    assert!(d["message"].as_str().unwrap().contains(GO121), "{d:#}");
+    // Both folders were checked in that run; the healthy one has nothing.
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    assert!(report_section(report, &healthy).is_some(), "{report}");
+    assert!(report_section(report, &pinned).is_some(), "{report}");
+    assert_eq!(diagnostics_under(&lsp, &healthy), vec![]);
+    assert!(!lsp.diagnostics.contains_key(&file_uri(&later_settings)));
+
+    // The user removes the pinned folder: its diagnostics are cleared.
+    lsp.change_workspace_folders(&[], &[(&pinned, "pinned")]);
+    lsp.wait_diagnostics(&pinned_settings, |d| d.is_empty());
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    assert!(report_section(report, &pinned).is_none(), "{report}");
+    assert!(report_section(report, &healthy).is_some(), "{report}");
+
+    // …and adds another folder with the same pin: its diagnostic appears.
+    lsp.change_workspace_folders(&[(&later, "later")], &[]);
+    let d = lsp.wait_for_code(&later_settings, "goroot-mismatch");
+    assert!(d["message"].as_str().unwrap().contains(GO121), "{d:#}");
+    assert_eq!(diagnostics_under(&lsp, &pinned), vec![]);
+    assert_eq!(diagnostics_under(&lsp, &healthy), vec![]);
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    assert!(report_section(report, &later).is_some(), "{report}");
+    assert!(report_section(report, &pinned).is_none(), "{report}");
+    assert!(lsp.shutdown().success());
+}
+
+/// `goEnvDoctor.report` with two workspace folders: one section per folder, each naming its
+/// path, and the pinned folder's GOROOT mismatch in its own section, not the healthy one's.
+#[test]
+fn report_lists_every_workspace_folder_with_its_own_findings() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let healthy = s.folder.clone();
+    let (pinned, pinned_settings) = s.folder_pinning_go121("pinned");
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize_with_folders(
+        &s,
+        &["utf-16"],
+        &[(&healthy, "healthy"), (&pinned, "pinned")],
+    );
+    lsp.wait_diagnostics(&pinned_settings, has_code("goroot-mismatch"));
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    println!("{report}");
+    assert!(report.starts_with("# go-env-doctor report"), "{report}");
+    for folder in [&healthy, &pinned] {
+        assert!(
+            report.contains(&folder.display().to_string()),
+            "{} missing: {report}",
+            folder.display()
+        );
+    }
+    let healthy_part = report_section(report, &healthy).expect("no section for the healthy folder");
+    let pinned_part = report_section(report, &pinned).expect("no section for the pinned folder");
+    assert!(pinned_part.contains("goroot-mismatch"), "{pinned_part}");
+    assert!(!healthy_part.contains("goroot-mismatch"), "{healthy_part}");
+    assert!(lsp.shutdown().success());
+}
+
+/// A client that answers `workspace/configuration` (VS Code): a folder added at run time gets
+/// its own `go` / `gopls` sections asked for, scoped to it, before its check; its pinned GOROOT
+/// then shows as `goroot-mismatch`, and the first folder stays clean.
+#[test]
+fn an_added_folder_is_configured_for_itself_then_checked() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let (added, added_settings) = s.folder_pinning_go121("added");
+    let mut lsp = Lsp::spawn(&s);
+    lsp.config_reply = Some(json!({}));
+    lsp.initialize(&s, &["utf-16"]);
+    lsp.wait_first_check();
+    let scoped_to = |m: &Value, folder: &Path| {
+        m["method"] == "workspace/configuration"
+            && m["params"]["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|i| i["section"] == "go" && i["scopeUri"] == file_uri(folder))
+    };
+    assert!(!lsp.log.iter().any(|m| scoped_to(m, &added)));
+
+    lsp.change_workspace_folders(&[(&added, "added")], &[]);
+    let d = lsp.wait_for_code(&added_settings, "goroot-mismatch");
+    assert!(d["message"].as_str().unwrap().contains(GO121), "{d:#}");
+    assert!(
+        lsp.log.iter().any(|m| scoped_to(m, &added)),
+        "the added folder's `go` section was never asked for"
+    );
+    assert_eq!(diagnostics_under(&lsp, &s.folder), vec![]);
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    assert!(report_section(report, &s.folder).is_some(), "{report}");
+    assert!(report_section(report, &added).is_some(), "{report}");
+    assert!(lsp.shutdown().success());
+}
+
+/// The go env file is the user's, shared by every folder: with two folders it carries ONE
+/// `gocache-off` diagnostic (not one per folder), and removing one folder keeps it — the
+/// other folder still sees `GOCACHE=off`. Removing the last folder clears it.
+#[test]
+fn a_shared_env_file_finding_is_published_once_and_outlives_one_folder() {
+    let (s, env_file) = Scenario::gocache_off();
+    let first = s.folder.clone();
+    let second = s.root.join("second");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(
+        second.join("go.mod"),
+        "module example.com/second\n\ngo 1.21\n",
+    )
+    .unwrap();
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize_with_folders(&s, &["utf-16"], &[(&first, "first"), (&second, "second")]);
+    let diags = lsp.wait_diagnostic(&env_file, "gocache-off");
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    for folder in [&first, &second] {
+        let part = report_section(report, folder).unwrap_or_else(|| panic!("{report}"));
+        assert!(part.contains("gocache-off"), "{part}");
+    }
+    assert_eq!(
+        codes(&diags),
+        ["gocache-off"],
+        "one diagnostic per env-file line, whatever the number of folders: {diags:#?}"
+    );
+
+    let removed_at = lsp.log.len();
+    lsp.change_workspace_folders(&[], &[(&first, "first")]);
+    let report = wait_report(&mut lsp, "the removed folder is still reported", |r| {
+        report_section(r, &first).is_none()
+    });
+    assert!(report_section(&report, &second).is_some(), "{report}");
+    // One more check of what is left, now that the removal's check is done (a re-check's
+    // publishes arrive before its response).
+    let out = lsp.execute("goEnvDoctor.recheck", json!([]));
+    assert!(out.is_null(), "{out:#}");
+    let env_uri = file_uri(&env_file);
+    let since: Vec<&Value> = lsp.log[removed_at..]
+        .iter()
+        .filter(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == env_uri
+        })
+        .collect();
+    assert!(!since.is_empty(), "the re-check published nothing");
+    for m in since {
+        let d = m["params"]["diagnostics"].as_array().unwrap();
+        assert_eq!(
+            codes(d),
+            ["gocache-off"],
+            "the remaining folder still reads GOCACHE=off: {m:#}"
+        );
+    }
+
+    lsp.change_workspace_folders(&[], &[(&second, "second")]);
+    lsp.wait_diagnostics(&env_file, |d| d.is_empty());
     assert!(lsp.shutdown().success());
 }

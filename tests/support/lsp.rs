@@ -454,19 +454,42 @@ impl Client {
         capabilities: Value,
         init_options: Value,
     ) -> Value {
-        let uri = file_uri(folder);
+        self.initialize_folders(&[(folder, name)], capabilities, init_options)
+    }
+
+    /// `initialize` with several `workspaceFolders` at once (`(path, name)`; `rootUri` is the
+    /// first), then `initialized`; returns the server's result.
+    pub fn initialize_folders(
+        &mut self,
+        folders: &[(&Path, &str)],
+        capabilities: Value,
+        init_options: Value,
+    ) -> Value {
+        let root = folders.first().map(|(p, _)| file_uri(p));
         let result = self.request(
             "initialize",
             json!({
                 "processId": std::process::id(),
-                "rootUri": uri,
-                "workspaceFolders": [{"uri": uri, "name": name}],
+                "rootUri": root,
+                "workspaceFolders": workspace_folders(folders),
                 "capabilities": capabilities,
                 "initializationOptions": init_options,
             }),
         );
         self.notify("initialized", json!({}));
         result
+    }
+
+    /// `workspace/didChangeWorkspaceFolders`: the user added and removed folders (`(path,
+    /// name)`).
+    pub fn change_workspace_folders(&mut self, added: &[(&Path, &str)], removed: &[(&Path, &str)]) {
+        self.notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {
+                "added": workspace_folders(added),
+                "removed": workspace_folders(removed)
+            }}),
+        );
     }
 
     /// The process's exit status once it has exited, within `within`; `None` if it still runs.
@@ -497,6 +520,14 @@ impl Drop for Client {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// LSP `WorkspaceFolder`s of `(path, name)` pairs.
+pub fn workspace_folders(folders: &[(&Path, &str)]) -> Value {
+    folders
+        .iter()
+        .map(|(p, name)| json!({"uri": file_uri(p), "name": name}))
+        .collect()
 }
 
 // =============================================================================================
