@@ -880,8 +880,8 @@ mod tests {
         let why = clean_runner(&s, Some(Path::new("/c"))).expect_err("must not run");
         assert!(why.contains("not trusted"), "{why}");
         // `go env -w` / `-u` too: /w/sdk/bin/go does not exist, so a run would say so.
-        let why = run_go_env(&s, &["-u".to_string(), "GOPROXY".to_string()])
-            .expect_err("must not run");
+        let why =
+            run_go_env(&s, &["-u".to_string(), "GOPROXY".to_string()]).expect_err("must not run");
         assert!(why.contains("not trusted"), "{why}");
         s.trusted = true;
         let r = clean_runner(&s, Some(Path::new("/c"))).expect("trusted");

@@ -229,6 +229,8 @@ pub(crate) struct Backend {
     probe_lock: Arc<tokio::sync::Mutex<()>>,
     /// Stops the running check's processes when a newer check supersedes it.
     running: Arc<Mutex<facts::process::Cancel>>,
+    /// The newest generation whose results are in place and published.
+    checked: Arc<tokio::sync::watch::Sender<u64>>,
     /// Login-shell probes by their inputs.
     shell_cache: Arc<Mutex<cache::ShellCache>>,
     /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
@@ -254,6 +256,7 @@ impl Backend {
             registered: Arc::default(),
             probe_lock: Arc::default(),
             running: Arc::default(),
+            checked: Arc::new(tokio::sync::watch::Sender::new(0)),
             shell_cache: Arc::default(),
             log_reload,
             log_level: Arc::default(),
@@ -380,6 +383,29 @@ impl Backend {
     /// publish. Results a newer re-check superseded are dropped.
     pub(crate) async fn recheck(&self, delay: Duration) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.check_generation(generation, delay).await;
+    }
+
+    /// Re-check now and return once this check or a newer one is published: a command that
+    /// re-checks replies with the results in place, even when a re-check started by something
+    /// else overtook its own.
+    async fn recheck_and_wait(&self) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut done = self.checked.subscribe();
+        self.check_generation(generation, Duration::ZERO).await;
+        let limit = {
+            let c = &self.state().config;
+            Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120) + 30)
+        };
+        if tokio::time::timeout(limit, done.wait_for(|g| *g >= generation))
+            .await
+            .is_err()
+        {
+            tracing::warn!(generation, "no check finished within {limit:?}");
+        }
+    }
+
+    async fn check_generation(&self, generation: u64, delay: Duration) {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
             if self.generation.load(Ordering::SeqCst) != generation {
@@ -500,6 +526,11 @@ impl Backend {
         };
         self.update_watches();
         self.publish(to_publish).await;
+        self.checked.send_if_modified(|done| {
+            let newer = generation > *done;
+            *done = (*done).max(generation);
+            newer
+        });
     }
 
     /// Watch what the last checks read (SPEC §7 "Live"): registered with the client when it
@@ -1228,7 +1259,7 @@ impl LanguageServer for Backend {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .clear();
-                self.recheck(Duration::ZERO).await;
+                self.recheck_and_wait().await;
                 Ok(None)
             }
             CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
@@ -1248,7 +1279,7 @@ impl LanguageServer for Backend {
                 let outcome = actions::execute(self, &params.command, arg).await;
                 match outcome {
                     Ok(()) => {
-                        self.recheck(Duration::ZERO).await;
+                        self.recheck_and_wait().await;
                         Ok(None)
                     }
                     Err(msg) => {
