@@ -245,6 +245,31 @@ impl Scenario {
     }
 }
 
+/// A JSON value as a reviewed snapshot: pretty-printed in the order the server sent it, temp
+/// paths and toolchain roots replaced by stable names.
+fn json_snapshot(s: &Scenario, name: &str, value: &Value) {
+    let text = serde_json::to_string_pretty(value).unwrap();
+    snapshot(name, &s.filter(&text));
+}
+
+/// Replaces every `"character": column` in `value` by `label`: columns after a toolchain path
+/// depend on where the toolchains are installed.
+fn mask_column(value: &mut Value, column: &Value, label: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "character" && v == column {
+                    *v = json!(label);
+                } else {
+                    mask_column(v, column, label);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_column(v, column, label)),
+        _ => {}
+    }
+}
+
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({
         snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
@@ -287,6 +312,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     assert_eq!(caps["codeActionProvider"]["codeActionKinds"][0], "quickfix");
     let commands = caps["executeCommandProvider"]["commands"].to_string();
     assert!(commands.contains("goEnvDoctor.recheck") && commands.contains("goEnvDoctor.report"));
+    json_snapshot(&s, "lsp__initialize_result", &init);
 
     let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
     assert_eq!(diag["source"], "go-env-doctor");
@@ -308,6 +334,12 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
         offset_of(&text, &diag["range"]["end"], "utf-16"),
         start + value.len()
     );
+    // The whole diagnostic as the client gets it: range, code, link, message, the fix payload
+    // (the end column, checked just above, depends on where the toolchains are installed).
+    let value_end = diag["range"]["end"]["character"].clone();
+    let mut shown = diag.clone();
+    mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    json_snapshot(&s, "lsp__goroot_mismatch_diagnostic", &shown);
 
     // Hover on the member: both sides' GOROOT and Go versions.
     let hover = lsp.request(
@@ -346,6 +378,9 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
             "context": {"diagnostics": [diag], "only": ["quickfix"]}
         }),
     );
+    let mut shown = actions.clone();
+    mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    json_snapshot(&s, "lsp__goroot_mismatch_code_actions", &shown);
     let actions = actions.as_array().unwrap();
     assert!(!actions.is_empty());
     let preferred = &actions[0];
