@@ -123,9 +123,12 @@ pub(crate) fn table(snapshot: &Snapshot, title: &str, key: &str) -> String {
                     .filter(|v| !v.is_empty())
                     .map_or("*(unset)*".to_string(), |v| format!("`{}`", cell(&v)));
                 value.push_str(&format!(" {shown} |"));
-                let words = v.map_or("—".to_string(), |v| {
-                    resolve::origin_words(snapshot, &s.label, key, &v.origin)
-                });
+                // An unset GOROOT is not "the default": go finds it from where it is.
+                let words = match v {
+                    _ if key == "GOROOT" => resolve::goroot_origin_words(snapshot, s),
+                    Some(v) => resolve::origin_words(snapshot, &s.label, key, &v.origin),
+                    None => "—".to_string(),
+                };
                 origin.push_str(&format!(" {} |", cell(&words)));
                 let version = s.go_version.clone().unwrap_or_else(|| "unknown".into());
                 go.push_str(&format!(" {} |", cell(&version)));
