@@ -194,6 +194,7 @@ impl Fixture {
             helper_exe: support::bin(),
             env: Some(self.base_env()),
             cancel: Default::default(),
+            started: None,
         }
     }
 
@@ -635,6 +636,7 @@ fn plain_options(shell: PathBuf, cwd: &Path) -> ProbeOptions {
         helper_exe: support::bin(),
         env: None,
         cancel: Default::default(),
+        started: None,
     }
 }
 

@@ -86,10 +86,17 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
     let runs = go::Runs::with_cancel(opts.cancel.clone());
+    let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
     std::thread::scope(|s| {
         let shell_side = opts
             .probe_shell
-            .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs)));
+            .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs, started_tx)));
+        if opts.probe_shell {
+            // The login shell is the slowest probe: let it start on a free core before the
+            // editor side reads files and starts its own `go` (on two cores this wait pays
+            // for itself; bounded in case the spawn itself is slow).
+            let _ = started_rx.recv_timeout(Duration::from_millis(20));
+        }
 
         let mut snap = Snapshot {
             folder: opts.folder.clone(),
@@ -375,6 +382,7 @@ fn shell_side(
     editor_env: &BTreeMap<String, String>,
     os: Os,
     runs: &go::Runs,
+    started: std::sync::mpsc::SyncSender<()>,
 ) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
     let (report, env) = match &opts.shell_probe {
@@ -386,8 +394,11 @@ fn shell_side(
             helper_exe: opts.helper_exe.clone(),
             env: opts.editor_env.clone(),
             cancel: opts.cancel.clone(),
+            started: Some(started.clone()),
         }),
     };
+    // No shell started (a cached probe, or one that failed early): nothing to wait for.
+    let _ = started.try_send(());
     // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
     let label = "your shell".to_string();
     let Some(env) = env else {

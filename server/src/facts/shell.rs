@@ -134,6 +134,9 @@ pub struct ProbeOptions {
     /// Set when the probe's result is no longer wanted: the shell's session is killed at once
     /// (the outcome then says `Cancelled`).
     pub cancel: super::process::Cancel,
+    /// Told as soon as the shell process exists (or could not be started): the caller holds
+    /// back work that would compete with the start of the shell, the slowest probe.
+    pub started: Option<std::sync::mpsc::SyncSender<()>>,
 }
 
 /// How a shell wants its command line (GO-FACTS §7).
@@ -455,7 +458,11 @@ mod imp {
             });
         }
         tracing::debug!(shell = %opts.shell.display(), ?kind, cwd = %opts.cwd.display(), "starting the login shell");
-        let mut child = match cmd.spawn() {
+        let spawned = cmd.spawn();
+        if let Some(tx) = &opts.started {
+            let _ = tx.try_send(());
+        }
+        let mut child = match spawned {
             Ok(c) => c,
             Err(e) => {
                 let error = format!("cannot start {}: {e}", opts.shell.display());
