@@ -149,6 +149,12 @@ impl World {
     /// Run headless Neovim with the editors/neovim config on `file`; returns the driver's
     /// result.
     fn nvim(&self, file: &Path, code: &str, apply: bool) -> Value {
+        self.nvim_with(file, code, apply, "", "/usr/bin:/bin")
+    }
+
+    /// [`World::nvim`] with Lua run before the editors/neovim file (the user's other config)
+    /// and Neovim's own PATH.
+    fn nvim_with(&self, file: &Path, code: &str, apply: bool, prelude: &str, path: &str) -> Value {
         let config =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/neovim/go_env_doctor.lua");
         assert!(config.is_file(), "{} is missing", config.display());
@@ -168,7 +174,7 @@ impl World {
         std::fs::write(
             &init,
             format!(
-                "vim.g.go_env_doctor = vim.json.decode({options:?})\ndofile({config:?})\n",
+                "{prelude}vim.g.go_env_doctor = vim.json.decode({options:?})\ndofile({config:?})\n",
                 options = options.to_string(),
                 config = config.display().to_string(),
             ),
@@ -184,7 +190,7 @@ impl World {
             .arg(format!("luafile {}", driver.display()))
             .env_clear()
             .env("HOME", &self.home)
-            .env("PATH", "/usr/bin:/bin")
+            .env("PATH", path)
             .env("SHELL", support::shell("bash"))
             .env("GED_FILE", file)
             .env("GED_CODE", code)
@@ -257,6 +263,8 @@ fn neovim_goroot_mismatch_preferred_quick_fix_rewrites_settings() {
     );
     let msg = d["message"].as_str().unwrap();
     assert!(msg.contains(GO121) && msg.contains(GO122), "{msg}");
+    // Named after the client that runs the server (its clientInfo), not VS Code.
+    assert!(msg.starts_with("Neovim uses GOROOT"), "{msg}");
     assert_eq!(r["changed"], true, "the code action changed nothing: {r:#}");
     assert_eq!(
         r["cleared"], true,
@@ -288,4 +296,28 @@ fn neovim_toolchain_too_old_on_the_go_line_of_go_mod() {
     assert_eq!(d["lnum"], 2, "on the go line: {r:#}");
     let msg = d["message"].as_str().unwrap();
     assert!(msg.contains("1.99"), "{msg}");
+}
+
+/// A Neovim user's gopls runs with `build.env` GOPATH = "~/go" (set with
+/// `vim.lsp.config('gopls', …)`, in Lua, in no settings file). gopls takes `build.env` literally
+/// — no `~` expansion — so it works in a directory named `~`. The editors/neovim config hands
+/// gopls' settings to go-env-doctor, which reports gopath-tilde on the module line of go.mod and
+/// says the value is in Neovim's configuration (the client names itself in `clientInfo`).
+#[test]
+fn neovim_passes_on_goplss_settings_and_a_tilde_gopath_is_reported() {
+    let w = World::new();
+    let go122 = support::goroot(GO122);
+    let go_mod = w.write("go.mod", "module example.com/hello\n\ngo 1.21\n");
+    w.shell_go(&go122);
+    let gopls = "vim.lsp.config('gopls', { settings = { gopls = { ['build.env'] = { GOPATH = '~/go' } } } })\n";
+    let path = format!("{}/bin:/usr/bin:/bin", go122.display());
+
+    let r = w.nvim_with(&go_mod, "gopath-tilde", false, gopls, &path);
+    let d = &r["diagnostic"];
+    assert_eq!(d["code"], "gopath-tilde", "{r:#}");
+    assert_eq!(d["lnum"], 0, "on the module line: {r:#}");
+    let msg = d["message"].as_str().unwrap();
+    assert!(msg.starts_with("Neovim's gopls gets GOPATH ~/go"), "{msg}");
+    assert!(msg.contains("gopls.build.env.GOPATH"), "{msg}");
+    assert!(msg.contains("Neovim's configuration"), "{msg}");
 }

@@ -39,6 +39,19 @@ vim.lsp.config('go_env_doctor', {
   -- Answered on workspace/configuration; the server pulls it again on :lua
   -- vim.lsp.buf_notify(0, 'workspace/didChangeConfiguration', { settings = vim.NIL }).
   settings = { goEnvDoctor = init_options },
+  -- gopls' own settings (vim.lsp.config('gopls', { settings = { gopls = … } })) are what your
+  -- gopls runs with: the server checks them too, e.g. a `build.env` GOPATH of '~/go', which
+  -- gopls takes literally. Read when the server starts, so gopls may be configured later.
+  before_init = function(_, config)
+    local ok, gopls = pcall(function()
+      return vim.lsp.config.gopls
+    end)
+    local settings = ok and gopls and gopls.settings and gopls.settings.gopls
+    if settings then
+      -- In place: the client answers from this very table.
+      config.settings.gopls = settings
+    end
+  end,
 })
 
 vim.lsp.enable('go_env_doctor')

@@ -204,6 +204,9 @@ pub(crate) struct State {
     /// The rc files of the login shells the latest check starts: watched from before the
     /// probe runs, so an edit while a slow shell is still starting is not missed.
     pub starting_rc: Vec<PathBuf>,
+    /// The client's name (`clientInfo`) when it is not VS Code, e.g. "Neovim": the editor side
+    /// is named after it.
+    pub client_name: Option<String>,
     /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
     /// the effective editor settings over the files', for every folder.
     pub client_settings: Option<serde_json::Value>,
@@ -366,6 +369,11 @@ impl Backend {
         o.shell_timeout = Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120));
         o.trusted = c.trusted;
         o.disabled_checks = c.disabled_checks.clone();
+        // Messages name the editor whose environment and configuration the server sees: the
+        // client that started it.
+        if let Some(name) = &state.client_name {
+            o.editor_name = name.clone();
+        }
         o.client_settings = state
             .folder_client_settings
             .get(folder)
@@ -802,6 +810,26 @@ fn is_covered(path: &Path, state: &State) -> bool {
 
 /// Whether a change to this file (saved) calls for running the probes again, not only for
 /// re-reading the settings: go.mod/go.work, an env file, a `$GOROOT/go.env`.
+/// VS Code and its builds (code-server, Code - OSS, VSCodium) name themselves so; their
+/// configuration is the VS Code settings the messages already speak of.
+fn is_vscode(client_name: &str) -> bool {
+    let n = client_name.to_ascii_lowercase();
+    n.contains("visual studio code")
+        || n.contains("code-server")
+        || n.contains("code - oss")
+        || n.contains("vscodium")
+        || n == "vscode"
+}
+
+/// "helix" → "Helix": it starts sentences ("Helix uses GOROOT …").
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn needs_reprobe(path: &Path, state: &State) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name == "go.mod"
@@ -977,6 +1005,12 @@ impl LanguageServer for Backend {
             state.watch_registration = watch_registration;
             state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
+            state.client_name = params
+                .client_info
+                .as_ref()
+                .map(|c| c.name.trim())
+                .filter(|n| !n.is_empty() && !is_vscode(n))
+                .map(capitalized);
         }
         self.apply_log_level();
         let position_encoding = Some(match enc {
@@ -1292,6 +1326,34 @@ impl LanguageServer for Backend {
                 }
             }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{capitalized, is_vscode};
+
+    #[test]
+    fn client_names_start_sentences() {
+        assert_eq!(capitalized("helix"), "Helix");
+        assert_eq!(capitalized("Neovim"), "Neovim");
+        assert_eq!(capitalized("éditeur"), "Éditeur");
+    }
+
+    #[test]
+    fn vscode_builds_are_vscode_other_clients_are_not() {
+        for name in [
+            "Visual Studio Code",
+            "Visual Studio Code - Insiders",
+            "code-server",
+            "Code - OSS",
+            "VSCodium",
+        ] {
+            assert!(is_vscode(name), "{name}");
+        }
+        for name in ["Neovim", "helix", "Zed", "Emacs", "LSP4IJ"] {
+            assert!(!is_vscode(name), "{name}");
         }
     }
 }
