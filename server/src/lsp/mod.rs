@@ -453,16 +453,20 @@ impl Backend {
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
-        let starting_rc: Vec<PathBuf> = {
+        // The login-shell probes' inputs, taken once: the cache key of each folder's probe, and
+        // the rc files to watch while it runs.
+        let keys: Vec<cache::ShellKey> = {
             let cache = self.shell_cache.lock().unwrap_or_else(|e| e.into_inner());
             opts.iter()
-                .filter(|o| o.probe_shell)
-                .flat_map(|o| {
-                    let key = cache::ShellKey::of(o, cache.zdotdir(&o.folder));
-                    key.rc_paths().map(Path::to_path_buf).collect::<Vec<_>>()
-                })
+                .map(|o| cache::ShellKey::of(o, cache.zdotdir(&o.folder)))
                 .collect()
         };
+        let starting_rc: Vec<PathBuf> = opts
+            .iter()
+            .zip(&keys)
+            .filter(|(o, _)| o.probe_shell)
+            .flat_map(|(_, key)| key.rc_paths().map(Path::to_path_buf))
+            .collect();
         let watch_rc = {
             let mut state = self.state();
             let changed = state.starting_rc != starting_rc;
@@ -474,13 +478,9 @@ impl Backend {
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
-                .map(|mut o| {
+                .zip(keys)
+                .map(|(mut o, key)| {
                     o.cancel = cancel.clone();
-                    let zdotdir = shell_cache
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .zdotdir(&o.folder);
-                    let key = cache::ShellKey::of(&o, zdotdir);
                     o.shell_probe = shell_cache
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
