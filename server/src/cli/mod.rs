@@ -124,9 +124,14 @@ pub fn main() -> ExitCode {
         Command::PrintEnv { mark } => crate::print_env::run(&mark),
         Command::Check(args) => {
             init_logging();
+            crate::facts::children::end_with_signals();
             run_check(args)
         }
-        Command::Serve { stdio: _ } => crate::lsp::run(init_logging()),
+        Command::Serve { stdio: _ } => {
+            let reload = init_logging();
+            crate::facts::children::end_with_signals();
+            crate::lsp::run(reload)
+        }
         Command::Explain(args) => run_explain(args),
     }
 }
@@ -134,11 +139,17 @@ pub fn main() -> ExitCode {
 /// Replaces the log filter at run time (an `EnvFilter` directive, e.g. `go_env_doctor=debug`).
 pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
+/// The protocol library logs every raw message at trace level: file texts and settings
+/// values, proxy credentials included. Capped whatever level the user asks for.
+const NO_RAW_MESSAGES: &str = "tower_lsp_server=debug";
+
 /// `tracing` to stderr (stdout is for reports and, later, the protocol); `RUST_LOG`, default warn.
 /// Returns the handle that changes the filter later (the language server's `logLevel`).
 fn init_logging() -> Option<LogReload> {
     use tracing_subscriber::{layer::SubscriberExt, reload, util::SubscriberInitExt, EnvFilter};
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn"))
+        .add_directive(NO_RAW_MESSAGES.parse().expect("a valid directive"));
     let ansi = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (filter, handle) = reload::Layer::new(filter);
@@ -151,7 +162,8 @@ fn init_logging() -> Option<LogReload> {
         .try_init()
         .ok()?;
     Some(Box::new(move |directive: &str| {
-        let filter = EnvFilter::try_new(directive).map_err(|e| e.to_string())?;
+        let filter = EnvFilter::try_new(format!("{directive},{NO_RAW_MESSAGES}"))
+            .map_err(|e| e.to_string())?;
         handle.reload(filter).map_err(|e| e.to_string())
     }))
 }

@@ -4,6 +4,7 @@
 //! The two sides are gathered in parallel: the login-shell probe (often the slowest thing we
 //! do) runs on its own thread while the editor side reads settings and runs its `go`.
 
+pub mod children;
 pub mod fs;
 pub mod go;
 pub mod process;
@@ -389,7 +390,7 @@ fn shell_side(
         Some((report, env)) => (report.clone(), env.clone()),
         None => shell::probe(&shell::ProbeOptions {
             shell: shell_path.clone(),
-            cwd: opts.folder.clone(),
+            cwd: shell_probe_cwd(opts, editor_env),
             timeout: opts.shell_timeout,
             helper_exe: opts.helper_exe.clone(),
             env: opts.editor_env.clone(),
@@ -412,9 +413,18 @@ fn shell_side(
     let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
     side.probe = Some(report);
     side.go = side.path_go.clone();
+    let refused = side.go.as_mut().and_then(|go| refuse_untrusted(go, opts));
+    if let Some(reason) = &refused {
+        side.go_env = Some(CommandResult::NotRun {
+            reason: reason.clone(),
+        });
+        side.gotoolchain = Some(CommandResult::NotRun {
+            reason: reason.clone(),
+        });
+    }
     // The shell's `go` is on the critical path (it can only start once the shell is done):
     // start it first and read the rest while it runs.
-    let binary = side.go.clone();
+    let binary = side.go.clone().filter(|_| refused.is_none());
     let (env, env_file) = (side.os_env.clone(), side.env_file.clone());
     std::thread::scope(|s| {
         let run = binary.map(|binary| {
@@ -690,14 +700,14 @@ fn apply_client_settings(
             .filter(|v| v.key == key)
             .max_by_key(|v| v.layer);
         let Some(member) = winning else {
-            tracing::debug!(key, client = %raw, "a client setting no settings file holds");
+            tracing::debug!(key, client = %crate::redact::redact(&raw), "a client setting no settings file holds");
             out.values.push(Configured::client_only(key, raw, value));
             continue;
         };
         if member.raw == raw {
             continue;
         }
-        tracing::debug!(key, file = %member.raw, client = %raw, "the client's setting wins");
+        tracing::debug!(key, file = %crate::redact::redact(&member.raw), client = %crate::redact::redact(&raw), "the client's setting wins");
         member.value = value;
         member.raw = raw;
     }
@@ -806,13 +816,9 @@ fn plan_editor_go(
         read_goroot_env(&mut snap.editor, &own);
     }
     let path = binary.path.clone();
-    let untrusted = binary.workspace_chosen && !opts.trusted;
+    let refused = refuse_untrusted(&mut binary, opts);
     snap.editor.go = Some(binary);
-    if untrusted {
-        let reason = format!(
-            "{} was chosen by the workspace and the workspace is not trusted (use --trust to run it)",
-            path.display()
-        );
+    if let Some(reason) = refused {
         snap.editor.go_env = Some(CommandResult::NotRun {
             reason: reason.clone(),
         });
@@ -836,6 +842,42 @@ fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
         snap.editor.go_version = run.version;
         snap.editor.gotoolchain = Some(run.gotoolchain);
     }
+}
+
+/// The one gate before a side's `go` runs. A `go` is the workspace's choice, and is only
+/// inspected unless the workspace is trusted, when settings of the workspace named it, or when
+/// it lives inside the folder however it was found: a user-level `go.goroot`, a GOROOT in the
+/// editor's own environment or a PATH entry can all point into a repository a stranger wrote,
+/// and a relative PATH entry (`./bin`) is resolved against the folder, which is the same thing.
+/// Returns why it must not run (and marks it), or `None` when it may.
+fn refuse_untrusted(binary: &mut GoBinary, opts: &CheckOptions) -> Option<String> {
+    if opts.trusted {
+        return None;
+    }
+    let inside = binary.path.is_relative() || go::is_inside(&binary.path, &opts.folder);
+    binary.workspace_chosen |= inside;
+    binary.workspace_chosen.then(|| {
+        format!(
+            "{} was chosen by the workspace and the workspace is not trusted (use --trust to run it)",
+            binary.path.display()
+        )
+    })
+}
+
+/// Where the login shell starts. In a trusted folder, the folder itself, so that per-folder
+/// version managers (asdf, mise, goenv) pick the folder's version as a terminal opened there
+/// would. In an untrusted folder, the user's home directory (`/` without one, or when home is
+/// inside the folder): rc-file hooks that source `./.envrc`, read `.tool-versions` through a
+/// plugin or run on `cd` would otherwise execute files a stranger committed.
+pub fn shell_probe_cwd(opts: &CheckOptions, editor_env: &BTreeMap<String, String>) -> PathBuf {
+    if opts.trusted {
+        return opts.folder.clone();
+    }
+    editor_env
+        .get("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute() && h.is_dir() && !go::is_inside(h, &opts.folder))
+        .unwrap_or_else(|| PathBuf::from("/"))
 }
 
 /// A `go` named by folder- or workspace-level settings is the workspace's choice (SPEC §7).

@@ -109,6 +109,7 @@ pub fn run_cancellable(
         }
     };
     let pid = child.id();
+    super::children::register(pid, None);
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let (tx, rx) = mpsc::channel();
@@ -128,7 +129,9 @@ pub fn run_cancellable(
         let status = child.wait();
         let _ = tx.send((status, out));
     });
-    match recv_or_cancel(&rx, timeout, cancel) {
+    let waited = recv_or_cancel(&rx, timeout, cancel);
+    super::children::unregister(pid);
+    match waited {
         Waited::Got((status, out)) => {
             let err = err_thread.join().unwrap_or_default();
             let millis = elapsed_ms(start);

@@ -416,6 +416,7 @@ fn after_secs(timeout: Duration) -> u64 {
 #[cfg(unix)]
 mod imp {
     use super::*;
+    use crate::facts::children;
     use crate::facts::process::Waited;
     use std::io::{self, Read};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -439,6 +440,10 @@ mod imp {
         for flag in RESOLVING_FLAGS {
             cmd.env(flag, "1");
         }
+        // Inherited by everything the rc files start, even in a new session: how we find
+        // what they leave behind.
+        let token = new_mark();
+        cmd.env(children::TOKEN_VAR, &token);
         cmd.current_dir(&opts.cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -476,6 +481,7 @@ mod imp {
             let error = format!("unexpected pid {}", child.id());
             return (ProbeOutcome::SpawnFailed { error }, None);
         };
+        children::register(child.id(), Some(&token));
 
         let out = Tail::new(STDOUT_CAP);
         let err = Tail::new(STDERR_TAIL);
@@ -539,6 +545,14 @@ mod imp {
                 }
             };
         kill_session(pid);
+        let swept = children::sweep(&token);
+        if swept > 0 {
+            tracing::debug!(
+                swept,
+                "killed processes the rc files started outside the shell's session"
+            );
+        }
+        children::unregister(child.id());
         let status = if timed_out {
             match exit_rx.recv_timeout(KILL_GRACE) {
                 Ok(()) | Err(RecvTimeoutError::Disconnected) => reap(&mut child),
@@ -571,7 +585,7 @@ mod imp {
         let (stdout, dropped) = Tail::take(&out);
         let (stderr, _) = Tail::take(&err);
         if !stderr.is_empty() {
-            tracing::debug!(stderr = %String::from_utf8_lossy(&stderr), "shell stderr (tail)");
+            tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(&stderr)), "shell stderr (tail)");
         }
         if dropped > 0 {
             tracing::debug!(
@@ -584,6 +598,7 @@ mod imp {
             for flag in RESOLVING_FLAGS {
                 env.remove(flag);
             }
+            env.remove(children::TOKEN_VAR);
             env
         });
         if cancelled {

@@ -16,6 +16,8 @@ pub(crate) struct ShellKey {
     shell: PathBuf,
     timeout: Duration,
     folder: PathBuf,
+    /// Where the shell starts: the folder, or home while the folder is not trusted.
+    cwd: PathBuf,
     /// zsh's `$ZDOTDIR` as the shell set it last time (often in `~/.zshenv`), else the editor's.
     zdotdir: Option<PathBuf>,
     /// Each rc file and its (mtime, size) when it exists.
@@ -56,6 +58,7 @@ impl ShellKey {
             shell,
             timeout: opts.shell_timeout,
             folder: opts.folder.clone(),
+            cwd: facts::shell_probe_cwd(opts, &env),
             zdotdir,
             rc,
         }

@@ -84,7 +84,15 @@ pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
             .serve(service)
             .await;
     });
-    // A probe still running (the client exited mid-check) must not keep us alive.
+    // A probe still running (the client exited mid-check) must neither keep us alive nor
+    // outlive us: its shell, go and whatever the rc files started are ended first.
+    let killed = facts::children::kill_all();
+    if killed > 0 {
+        tracing::info!(
+            killed,
+            "ended the processes of checks still running at exit"
+        );
+    }
     runtime.shutdown_timeout(Duration::from_millis(500));
     ExitCode::SUCCESS
 }

@@ -496,8 +496,14 @@ fn untrusted_not_executed(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let chosen_by = go_found_words(ctx.snapshot, side);
+        // A PATH entry or a user-level GOROOT can lead into the repository too: say which.
+        let whose = if go.path.is_relative() || go.path.starts_with(&ctx.snapshot.folder) {
+            "which lives inside the workspace"
+        } else {
+            "which the workspace chose"
+        };
         let message = format!(
-            "{} would run {} ({}, {chosen_by}), which the workspace chose; the workspace is not trusted, so it was inspected, not run: findings that need `go` to run are based on static facts (its VERSION file and layout). Trust the workspace (or run with --trust) to check it fully.",
+            "{} would run {} ({}, {chosen_by}), {whose}; the workspace is not trusted, so it was inspected, not run: findings that need `go` to run are based on static facts (its VERSION file and layout). Trust the workspace (or run with --trust) to check it fully.",
             side.label,
             go.path.display(),
             go.static_version

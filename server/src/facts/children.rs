@@ -1,0 +1,212 @@
+//! Every process a check starts is ours to end. A login shell's rc file can leave work behind
+//! that escapes the shell's process group and session (`setsid -f`, a double fork), and the
+//! tool itself can be stopped mid-check (Ctrl-C of `check`, a client that sends `exit` or
+//! closes the pipe): none of that may keep running after us.
+//!
+//! Two mechanisms, because neither is enough alone:
+//! - a registry of the process groups (and the login shell's session) that are running right
+//!   now, which [`kill_all`] ends when the tool stops early;
+//! - a token in the login shell's environment ([`TOKEN_VAR`]) that every descendant inherits,
+//!   even one that started a new session: [`sweep`] finds those through `/proc/PID/environ`
+//!   (Linux; elsewhere only the session is killed).
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Carries a fresh random token into the login shell's environment; removed from the result.
+pub const TOKEN_VAR: &str = "GO_ENV_DOCTOR_PROBE_TOKEN";
+
+/// What is running now: a process group id and, for a login shell, its token.
+static LIVE: Mutex<BTreeMap<u32, Option<String>>> = Mutex::new(BTreeMap::new());
+
+/// Records a running process group (its leader's pid); `token` for a login shell.
+pub fn register(pgid: u32, token: Option<&str>) {
+    LIVE.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(pgid, token.map(str::to_string));
+}
+
+/// The group ended normally (its leftovers already handled by its owner).
+pub fn unregister(pgid: u32) {
+    LIVE.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(&pgid);
+}
+
+/// Ends everything still running: each registered group and session is killed, and every
+/// process carrying a registered token. Called when the tool stops before its checks are
+/// done (a signal to `check`, the language server's exit). Returns how many were signalled.
+pub fn kill_all() -> usize {
+    let live: Vec<(u32, Option<String>)> =
+        std::mem::take(&mut *LIVE.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_iter()
+            .collect();
+    let mut killed = 0;
+    for (pgid, token) in live {
+        killed += kill_group(pgid);
+        if let Some(token) = token {
+            killed += sweep(&token);
+        }
+    }
+    killed
+}
+
+/// For `check`: SIGINT (Ctrl-C), SIGTERM and SIGHUP end every registered process, then the
+/// tool (exit 128 + the signal, as a shell reports it). The signals are blocked in the calling
+/// thread and waited for on a thread of their own, so call this before any other thread
+/// starts (threads inherit the mask; children do not: std resets it when it spawns).
+#[cfg(unix)]
+pub fn end_with_signals() {
+    // SAFETY: sigset_t is plain data that sigemptyset initialises; the calls only change this
+    // thread's signal mask.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, sig);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let mut sig: libc::c_int = 0;
+            // SAFETY: `set` is initialised; sigwait writes the signal number into `sig`.
+            if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
+                return;
+            }
+            let killed = kill_all();
+            tracing::info!(
+                signal = sig,
+                killed,
+                "stopped: ended the processes we started"
+            );
+            std::process::exit(128 + sig);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch for signals: {e}");
+        // SAFETY: as above; restores the default delivery.
+        unsafe { libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
+    }
+}
+
+#[cfg(not(unix))]
+pub fn end_with_signals() {}
+
+#[cfg(unix)]
+fn kill_group(pgid: u32) -> usize {
+    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
+        return 0;
+    };
+    // SAFETY: killpg only sends a signal. A group that is already gone gives ESRCH.
+    let rc = unsafe { libc::killpg(pgid, libc::SIGKILL) };
+    usize::from(rc == 0)
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: u32) -> usize {
+    0
+}
+
+/// Kills every process of ours whose environment holds `TOKEN_VAR=token`, in rounds until
+/// none is left (a process can fork while it is being killed). Returns how many were killed.
+#[cfg(target_os = "linux")]
+pub fn sweep(token: &str) -> usize {
+    let needle = format!("{TOKEN_VAR}={token}");
+    let mut killed = 0;
+    for _ in 0..5 {
+        let found = carriers(needle.as_bytes());
+        if found.is_empty() {
+            break;
+        }
+        for pid in &found {
+            tracing::debug!(pid, "killing a process the login shell left behind");
+            // SAFETY: kill only sends a signal; the pid was just seen carrying our token.
+            unsafe { libc::kill(*pid, libc::SIGKILL) };
+        }
+        killed += found.len();
+    }
+    killed
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn sweep(_token: &str) -> usize {
+    0
+}
+
+/// Processes owned by us whose environment contains `needle` as one whole entry.
+#[cfg(target_os = "linux")]
+fn carriers(needle: &[u8]) -> Vec<libc::pid_t> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    // SAFETY: geteuid and getpid cannot fail.
+    let (me, uid) = unsafe { (libc::getpid(), libc::geteuid()) };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<libc::pid_t>().ok()?;
+            (pid != me).then_some((pid, e.path()))
+        })
+        // Only our own processes: reading another user's environ fails anyway, and costs.
+        .filter(|(_, path)| std::fs::metadata(path).is_ok_and(|m| m.uid() == uid))
+        .filter(|(_, path)| {
+            std::fs::read(path.join("environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|entry| entry == needle))
+        })
+        .map(|(pid, _)| pid)
+        .collect()
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    fn alive(pid: i32) -> bool {
+        // A zombie still has a /proc entry; its state is Z.
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| {
+                !s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn a_daemon_in_its_own_session_is_found_by_its_token_and_killed() {
+        let token = format!("t{}", std::process::id());
+        // `setsid -f` forks a new session and returns at once: the daemon is not our child
+        // and not in any group we know.
+        let out = Command::new("sh")
+            .args([
+                "-c",
+                "setsid -f sleep 300 </dev/null >/dev/null 2>&1; echo started",
+            ])
+            .env(TOKEN_VAR, &token)
+            .stdout(Stdio::piped())
+            .output()
+            .expect("sh runs");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "started");
+        let needle = format!("{TOKEN_VAR}={token}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut daemons = carriers(needle.as_bytes());
+        while daemons.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+            daemons = carriers(needle.as_bytes());
+        }
+        assert_eq!(daemons.len(), 1, "the daemon carries the token");
+        assert!(sweep(&token) >= 1);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while daemons.iter().any(|&p| alive(p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!daemons.iter().any(|&p| alive(p)), "the daemon was killed");
+        assert!(carriers(needle.as_bytes()).is_empty());
+    }
+}
