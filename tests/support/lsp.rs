@@ -82,7 +82,8 @@ pub fn file_uri(p: &Path) -> String {
 
 pub struct Client {
     pub child: Child,
-    stdin: ChildStdin,
+    /// `None` once the test closed it ([`Client::close_stdin`]).
+    stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     next_id: i64,
     /// Latest diagnostics per URI, and every notification and server request in arrival order.
@@ -143,7 +144,7 @@ impl Client {
         });
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             diagnostics: HashMap::new(),
@@ -157,9 +158,26 @@ impl Client {
         }
     }
 
+    /// The server's stdin; panics once the test closed it.
+    fn input(&mut self) -> &mut ChildStdin {
+        self.stdin.as_mut().expect("stdin was closed")
+    }
+
+    /// Writes `bytes` to the server's stdin as they are (malformed or partial frames).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let input = self.input();
+        input.write_all(bytes).unwrap();
+        input.flush().unwrap();
+    }
+
+    /// Closes the server's stdin (the client went away).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         write_frame(
-            &mut self.stdin,
+            self.input(),
             &json!({"jsonrpc": "2.0", "method": method, "params": params}),
         );
     }
@@ -199,7 +217,7 @@ impl Client {
                     _ => Value::Null,
                 };
                 let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
-                write_frame(&mut self.stdin, &reply);
+                write_frame(self.input(), &reply);
             } else if msg["method"] == "textDocument/publishDiagnostics" {
                 let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
                 let diags = msg["params"]["diagnostics"]
@@ -256,25 +274,42 @@ impl Client {
     }
 
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let resp = self.call(method, params);
+        assert!(
+            resp.get("error").is_none(),
+            "{method} failed: {}",
+            resp["error"]
+        );
+        resp["result"].clone()
+    }
+
+    /// Sends the request `method` and returns the whole response (`result` or `error`).
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         write_frame(
-            &mut self.stdin,
+            self.input(),
             &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
         );
-        let deadline = Instant::now() + WAIT;
+        self.response_to(&json!(id), method)
+    }
+
+    /// The response whose `id` is `id` (handling everything before it), within [`WAIT`];
+    /// panics naming `what` otherwise.
+    pub fn response_to(&mut self, id: &Value, what: &str) -> Value {
+        self.response_within(id, WAIT, what)
+    }
+
+    /// [`Client::response_to`] within `within`.
+    pub fn response_within(&mut self, id: &Value, within: Duration, what: &str) -> Value {
+        let deadline = Instant::now() + within;
         loop {
             let msg = self
                 .recv(deadline)
-                .unwrap_or_else(|| panic!("no response to {method} within {WAIT:?}"));
+                .unwrap_or_else(|| panic!("no response to {what} within {within:?}"));
             if let Some(resp) = self.handle(msg) {
-                if resp["id"] == json!(id) {
-                    assert!(
-                        resp.get("error").is_none(),
-                        "{method} failed: {}",
-                        resp["error"]
-                    );
-                    return resp["result"].clone();
+                if &resp["id"] == id {
+                    return resp;
                 }
             }
         }

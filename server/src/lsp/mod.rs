@@ -11,6 +11,7 @@ mod actions;
 mod cache;
 pub mod convert;
 mod hover;
+mod transport;
 mod watch;
 
 use crate::cli::{human, Report};
@@ -53,8 +54,9 @@ pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
 pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
 pub const CMD_CLEAN_CACHE: &str = "goEnvDoctor.cleanCache";
 
-/// Run the server on stdin/stdout until the client says `exit`. `log_reload` changes the log
-/// filter when the configuration's `logLevel` says so.
+/// Run the server on stdin/stdout until the client says `exit` (or its input ends); exit code
+/// 0 when `shutdown` came first, else 1. `log_reload` changes the log filter when the
+/// configuration's `logLevel` says so.
 pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
     let log_reload = log_reload.map(Arc::new);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -75,17 +77,20 @@ pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(async move {
+    let ending = runtime.block_on(async move {
         let (service, socket) =
             LspService::build(|client| Backend::new(client, helper_exe, log_reload))
                 .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
                 .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        // tower-lsp only sees what the guard let through, and writes through it.
+        transport::guard(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
+            Server::new(input, output, socket).serve(service)
+        })
+        .await
     });
-    // A probe still running (the client exited mid-check) must neither keep us alive nor
-    // outlive us: its shell, go and whatever the rc files started are ended first.
+    // A probe still running (the client exited mid-check), or the guard's read of a stdin the
+    // client keeps open after `exit`, must not keep us alive.
+    // Nor may it outlive us: its shell, go and whatever the rc files started end first.
     let killed = facts::children::kill_all();
     if killed > 0 {
         tracing::info!(
@@ -94,7 +99,18 @@ pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
         );
     }
     runtime.shutdown_timeout(Duration::from_millis(500));
-    ExitCode::SUCCESS
+    // LSP: exit code 0 only when `shutdown` came before `exit`; a client that vanished without
+    // shutting us down ended the session abnormally too.
+    if ending.shut_down {
+        ExitCode::SUCCESS
+    } else {
+        if ending.exited {
+            tracing::warn!("exit without a shutdown request: exit code 1");
+        } else {
+            tracing::warn!("the client's input ended without a shutdown request: exit code 1");
+        }
+        ExitCode::from(1)
+    }
 }
 
 /// `initializationOptions` / the `goEnvDoctor` configuration section.
