@@ -11,7 +11,8 @@
 /// a backquote or a double quote). That can hide a little more than the userinfo of an odd
 /// URL; it never shows a password.
 pub fn redact(s: &str) -> String {
-    redact_schemeless(&redact_schemeful(s))
+    let mut hidden = Vec::new();
+    redact_schemeless(&redact_schemeful(s, &mut hidden), &mut hidden)
 }
 
 /// Where the text a URL's userinfo may span ends: the next `://`, a line break, or prose.
@@ -24,7 +25,8 @@ fn region_end(tail: &str) -> usize {
         .unwrap_or(tail.len())
 }
 
-fn redact_schemeful(s: &str) -> String {
+/// Pushes each hidden password (or token) to `hidden`.
+fn redact_schemeful(s: &str, hidden: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(idx) = rest.find("://") {
@@ -35,11 +37,15 @@ fn redact_schemeful(s: &str) -> String {
             Some(at) => {
                 let userinfo = &region[..at];
                 match userinfo.split_once(':') {
-                    Some((user, _password)) if !user.is_empty() => {
+                    Some((user, password)) if !user.is_empty() => {
                         out.push_str(user);
                         out.push_str(":***");
+                        hidden.push(password.to_string());
                     }
-                    _ => out.push_str("***"),
+                    _ => {
+                        out.push_str("***");
+                        hidden.push(userinfo.to_string());
+                    }
                 }
                 rest = &tail[at..];
             }
@@ -51,18 +57,21 @@ fn redact_schemeful(s: &str) -> String {
 }
 
 /// `user:password@host` entries without a scheme (split on list separators and blanks).
-fn redact_schemeless(s: &str) -> String {
+/// Pushes each hidden password to `hidden`.
+fn redact_schemeless(s: &str, hidden: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut token_start = 0;
-    let flush = |token: &str, out: &mut String| {
+    let mut flush = |token: &str, out: &mut String| {
         let redacted = (!token.contains("://"))
             .then(|| {
                 let at = token.rfind('@')?;
                 let colon = token[..at].find(':')?;
                 // `user:pass@host`, not `***@` we wrote ourselves or a `key:@` oddity.
                 let password = &token[colon + 1..at];
-                (colon > 0 && !password.is_empty() && password != "***")
-                    .then(|| format!("{}:***{}", &token[..colon], &token[at..]))
+                (colon > 0 && !password.is_empty() && password != "***").then(|| {
+                    hidden.push(password.to_string());
+                    format!("{}:***{}", &token[..colon], &token[at..])
+                })
             })
             .flatten();
         out.push_str(redacted.as_deref().unwrap_or(token));
@@ -75,6 +84,37 @@ fn redact_schemeless(s: &str) -> String {
         }
     }
     flush(&s[token_start..], &mut out);
+    out
+}
+
+/// The secrets [`redact`] hides in `value`, whole and cut at URL delimiters: an error message
+/// about a malformed URL (cmd/go's "invalid port" names what follows the last `:`) can quote
+/// any one of these pieces.
+fn secret_pieces(value: &str) -> Vec<String> {
+    let mut hidden = Vec::new();
+    redact_schemeless(&redact_schemeful(value, &mut hidden), &mut hidden);
+    let pieces = hidden
+        .iter()
+        .flat_map(|p| p.split(['/', '?', '#', '@', ',', ' ', ':', '|']))
+        .map(str::to_string);
+    hidden
+        .iter()
+        .cloned()
+        .chain(pieces)
+        .filter(|p| p.len() >= 2)
+        .collect()
+}
+
+/// `text` (a message that may quote parts of `value`) with every secret of `value` redacted,
+/// whole or in pieces.
+pub fn scrub(text: &str, value: &str) -> String {
+    let mut out = redact(text);
+    let mut pieces = secret_pieces(value);
+    // Longest first, so a piece is never half-replaced by a shorter one inside it.
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for piece in pieces {
+        out = out.replace(&piece, "***");
+    }
     out
 }
 
@@ -130,6 +170,20 @@ mod tests {
             let prose = format!("GOPROXY={value} (set in your shell's environment), and more");
             assert!(!redact(&prose).contains(password), "{prose}");
         }
+    }
+
+    #[test]
+    fn scrub_hides_pieces_of_the_password_that_an_error_quotes() {
+        let value = "https://alice:tr4ce-s/cret@goproxy.corp.example";
+        let err = "parse \"https://alice:tr4ce-s/cret@goproxy.corp.example\": invalid port \":tr4ce-s\" after host";
+        let shown = super::scrub(err, value);
+        assert!(!shown.contains("tr4ce"), "{shown}");
+        assert!(!shown.contains("cret"), "{shown}");
+        assert!(shown.contains("invalid port"), "{shown}");
+        assert_eq!(
+            super::scrub("no secret here", "https://proxy.golang.org"),
+            "no secret here"
+        );
     }
 
     #[test]

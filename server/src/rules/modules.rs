@@ -316,6 +316,8 @@ fn proxy_issues(
             out.push(("goproxy-empty", "GOPROXY", issue));
         }
         Some(e) => {
+            // cmd/go's own error can quote a piece of the password ("invalid port \":s3cret\"").
+            let e = crate::redact::scrub(e, &ev.value);
             let mut issue = base(format!(
                 ": cmd/go rejects the whole list, so every module download fails with `go: {e}`."
             ));
