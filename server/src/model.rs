@@ -466,7 +466,11 @@ pub struct GoModFacts {
     pub go: Option<Line<String>>,
     /// `toolchain go1.23.0` / `toolchain default`.
     pub toolchain: Option<Line<String>>,
+    /// cmd/go's complaints, one `file:line: message` per line (it refuses the file).
     pub error: Option<String>,
+    /// The line of the first complaint (1-based): where a finding about `error` points.
+    #[serde(default)]
+    pub error_line: Option<u32>,
 }
 
 /// A value with the 1-based line it sits on and the byte range of the value in the file.

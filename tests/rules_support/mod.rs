@@ -459,6 +459,7 @@ fn go_mod_facts(path: &str, go: &str, toolchain: Option<&str>) -> GoModFacts {
         go: Some(go_line),
         toolchain: toolchain.map(|t| line(t, 4, tc_start, 11)),
         error: None,
+        error_line: None,
     }
 }
 
