@@ -178,6 +178,14 @@ impl EnvFile {
     pub fn get(&self, key: &str) -> Option<&EnvFileEntry> {
         self.entries.iter().rev().find(|e| e.key == key)
     }
+
+    /// Every key's effective entry (the last occurrence), for looking up many keys: [`get`]
+    /// is a scan, and a file with thousands of keys would make one lookup per key quadratic.
+    ///
+    /// [`get`]: EnvFile::get
+    pub fn index(&self) -> std::collections::HashMap<&str, &EnvFileEntry> {
+        self.entries.iter().map(|e| (e.key.as_str(), e)).collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
