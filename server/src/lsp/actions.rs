@@ -6,6 +6,7 @@ use super::convert::{self, Encoding};
 use super::{
     Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
 };
+use crate::facts::fs::ReadError;
 use crate::model::{CommandResult, Fix, FixAction, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
@@ -132,6 +133,12 @@ fn plan(
     (out, pending)
 }
 
+/// A file that is not open in the client, read as the checks read it (regular files only,
+/// bounded): a quick fix never blocks on a FIFO or reads a device.
+fn read_file(file: &Path) -> Result<Vec<u8>, ReadError> {
+    crate::facts::fs::read_bounded(file, crate::facts::fs::MAX_INPUT_BYTES)
+}
+
 /// Local helper: a file URI as a path.
 trait UriPath {
     fn to_file_path_buf(&self) -> Option<PathBuf>;
@@ -245,7 +252,7 @@ impl Ctx<'_> {
         };
         let (text, version) = match self.docs.get(file) {
             Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match std::fs::read(file) {
+            None => match read_file(file) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => (t, None),
                     Err(_) => {
@@ -253,10 +260,7 @@ impl Ctx<'_> {
                         return None;
                     }
                 },
-                Err(e)
-                    if e.kind() == std::io::ErrorKind::NotFound
-                        && !crate::settings::idea::is_idea_file(file) =>
-                {
+                Err(ReadError::NotFound) if !crate::settings::idea::is_idea_file(file) => {
                     return self.create_edit(uri, key, value?);
                 }
                 Err(e) => {
@@ -323,7 +327,7 @@ impl Ctx<'_> {
         let uri = convert::file_uri(file)?;
         let (text, version) = match self.docs.get(file) {
             Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match std::fs::read(file) {
+            None => match read_file(file) {
                 Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), None),
                 Err(e) => {
                     tracing::info!("no quick fix: cannot read {}: {e}", file.display());

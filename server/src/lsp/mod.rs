@@ -860,7 +860,7 @@ fn diagnostics_by_file(
         overrides
             .get(p)
             .cloned()
-            .or_else(|| std::fs::read_to_string(p).ok())
+            .or_else(|| crate::facts::fs::read_text(p).ok())
     };
     let mut read = |p: &Path| -> String {
         texts
