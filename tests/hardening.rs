@@ -528,3 +528,55 @@ fn lsp_with_go_mod_linked_to_stdin_still_answers() {
     let status = client.shutdown();
     assert!(status.success(), "{status:?}");
 }
+
+/// A quick fix for a file that is not open is computed from the disk when asked for. When the
+/// file changed since the problem was found (another program, the user outside the editor),
+/// the fix decided on the old text must not be applied to the new one: it is offered disabled.
+#[test]
+fn lsp_refuses_a_fix_for_an_unopened_file_that_changed_on_disk() {
+    let w = World::new();
+    let settings = w.folder.join(".vscode/settings.json");
+    std::fs::write(
+        &settings,
+        "{\n  \"go.goroot\": \"/nonexistent/sdk/go\"\n}\n",
+    )
+    .unwrap();
+    let argv = [
+        support::bin().into_os_string(),
+        "serve".into(),
+        "--stdio".into(),
+    ];
+    let mut client = lsp::Client::start(&argv, &w.env, &w.root, Stdio::inherit());
+    client.initialize_folder(
+        &w.folder,
+        "ws",
+        json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "workspace": {"workspaceEdit": {"documentChanges": true}}
+        }),
+        json!({"userSettings": w.root.join("user-settings.json"), "shell": support::shell("bash")}),
+    );
+    let diags = client.wait_diagnostic(&settings, "goroot-missing");
+    let diag = lsp::find_code(&diags, "goroot-missing");
+    let uri = lsp::file_uri(&settings);
+
+    // Unchanged: the fix is an edit of the file.
+    let actions = client.code_actions(&uri, &diag);
+    let first = &actions[0];
+    assert!(first["edit"].is_object(), "{actions:#}");
+    assert!(first.get("disabled").is_none(), "{actions:#}");
+
+    // The user points go.goroot somewhere else in another editor; the old problem's fix
+    // ("remove go.goroot") would now delete the new value.
+    std::fs::write(&settings, "{\n  \"go.goroot\": \"/opt/other/go\"\n}\n").unwrap();
+    let actions = client.code_actions(&uri, &diag);
+    let list = actions.as_array().unwrap();
+    assert!(!list.is_empty(), "{actions:#}");
+    for a in list {
+        assert!(a["edit"].is_null(), "a stale edit was offered: {a:#}");
+        let reason = a["disabled"]["reason"].as_str().unwrap_or("");
+        assert!(reason.contains("changed on disk"), "{a:#}");
+    }
+    let status = client.shutdown();
+    assert!(status.success(), "{status:?}");
+}

@@ -387,6 +387,10 @@ pub struct SettingsFile {
     pub exists: bool,
     /// Why the file could not be parsed (no edit is ever offered for it).
     pub error: Option<SettingsError>,
+    /// [`crate::facts::fs::digest`] of the text the values were read from (`None`: no file).
+    /// The language server refuses a quick fix for a file whose text changed since.
+    #[serde(default, skip_serializing)]
+    pub digest: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -115,6 +115,7 @@ fn settings_file(path: &str, layer: SettingsLayer, exists: bool) -> SettingsFile
         layer,
         exists,
         error: None,
+        digest: None,
     }
 }
 

@@ -81,6 +81,14 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     })
 }
 
+/// A fingerprint of a file's bytes (64-bit FNV-1a): tells whether a file still holds the text
+/// a check read. Not cryptographic; stable within and across runs.
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn too_large(max: u64) -> String {
     if max >= 1 << 20 {
         format!("larger than {} MiB; not read", max >> 20)

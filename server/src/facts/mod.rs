@@ -216,6 +216,7 @@ fn read_idea_settings(
         layer: SettingsLayer::Folder,
         exists: false,
         error: None,
+        digest: None,
     };
     let text: Result<Option<String>, crate::model::SettingsError> = match overrides.get(path) {
         Some(t) => Ok(Some(t.clone())),
@@ -233,6 +234,7 @@ fn read_idea_settings(
         Ok(None) => {}
         Ok(Some(text)) => {
             file.exists = true;
+            file.digest = Some(fs::digest(text.as_bytes()));
             match settings::idea::parse_workspace(path, &text, SettingsLayer::Folder, &macros) {
                 Ok(values) => out.values = values,
                 Err(e) => file.error = Some(e),
@@ -712,9 +714,11 @@ fn read_settings_file(
         layer,
         exists: false,
         error: None,
+        digest: None,
     };
     if let Some(text) = overrides.get(path) {
         file.exists = true;
+        file.digest = Some(fs::digest(text.as_bytes()));
         match settings::jsonc::parse_settings(path, text, layer, root, subst) {
             Ok(values) => out.values.extend(values),
             Err(e) => file.error = Some(e),
@@ -734,6 +738,7 @@ fn read_settings_file(
         }
         Ok(bytes) => {
             file.exists = true;
+            file.digest = Some(fs::digest(&bytes));
             let parsed = settings::jsonc::decode(&bytes)
                 .and_then(|text| settings::jsonc::parse_settings(path, text, layer, root, subst));
             match parsed {

@@ -100,16 +100,35 @@ fn plan(
             (Some(v), Some(doc)) => doc.version != v,
             _ => false,
         };
-        if moved_on {
+        // A file that is not open is edited as it is on disk now: when it no longer holds the
+        // text the problem was found in (changed by another program, or by the user outside
+        // the editor), the fix decided on that text could undo the change.
+        let changed_on_disk = convert::files_of(diag)
+            .into_iter()
+            .filter(|(p, _)| !state.docs.contains_key(p))
+            .find(|(p, was)| disk_digest(p) != *was)
+            .map(|(p, _)| p);
+        let refused = if moved_on {
+            Some(MOVED_ON.to_string())
+        } else {
+            changed_on_disk.map(|p| {
+                format!(
+                    "{} changed on disk since this problem was found; wait for go-env-doctor to re-check it",
+                    p.display()
+                )
+            })
+        };
+        if let Some(reason) = refused {
             // The problem was found in an older text: an edit computed now could land on
             // something else. Say so instead of guessing (the re-check follows the change).
+            tracing::info!("quick fixes refused: {reason}");
             for fix in &fixes {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diag.clone()]),
                     disabled: Some(CodeActionDisabled {
-                        reason: MOVED_ON.to_string(),
+                        reason: reason.clone(),
                     }),
                     ..CodeAction::default()
                 }));
@@ -137,6 +156,16 @@ fn plan(
 /// bounded): a quick fix never blocks on a FIFO or reads a device.
 fn read_file(file: &Path) -> Result<Vec<u8>, ReadError> {
     crate::facts::fs::read_bounded(file, crate::facts::fs::MAX_INPUT_BYTES)
+}
+
+/// The digest of a file's text on disk now (`None`: there is no file). A file that cannot be
+/// read gets a digest no text has, so it never matches.
+fn disk_digest(file: &Path) -> Option<u64> {
+    match read_file(file) {
+        Ok(bytes) => Some(crate::facts::fs::digest(&bytes)),
+        Err(ReadError::NotFound) => None,
+        Err(ReadError::Refused(_)) => Some(u64::MAX),
+    }
 }
 
 /// Local helper: a file URI as a path.
