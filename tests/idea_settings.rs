@@ -259,6 +259,51 @@ fn malformed_xml_is_an_error_and_never_edited() {
     }
 }
 
+/// Windows editors save XML with a UTF-8 BOM; GoLand reads such a file. It parses, spans point
+/// into the whole text (BOM included), and edits keep the BOM.
+#[test]
+fn a_utf8_bom_is_accepted_and_kept_by_edits() {
+    let text = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project version=\"4\">\n  <component name=\"GOROOT\" url=\"file://$USER_HOME$/sdk/go1.21.13\" />\n  <component name=\"VgoProject\">\n    <environment>\n      <map>\n        <entry key=\"GOFLAGS\" value=\"-mod=mod\" />\n      </map>\n    </environment>\n  </component>\n</project>\n".to_string();
+    let got = shown(&text);
+    let goroot = got
+        .iter()
+        .find(|s| s.key == "go.goroot")
+        .expect("GOROOT found");
+    assert_eq!(goroot.span_text, "file://$USER_HOME$/sdk/go1.21.13");
+    assert_eq!((goroot.line, goroot.column), (3, 33));
+    assert_eq!(
+        value_of(&text, "go.toolsEnvVars.GOFLAGS").as_deref(),
+        Some("-mod=mod")
+    );
+    let out = edited(
+        &text,
+        set_setting(&text, "go.goroot", "/usr/local/go", &macros()),
+    );
+    assert!(out.starts_with('\u{feff}'), "{out}");
+    assert_eq!(
+        value_of(&out, "go.goroot").as_deref(),
+        Some("/usr/local/go")
+    );
+    let out = edited(&text, remove_setting(&text, "go.toolsEnvVars.GOFLAGS"));
+    assert!(out.starts_with('\u{feff}'), "{out}");
+    assert_eq!(value_of(&out, "go.toolsEnvVars.GOFLAGS"), None);
+    // A BOM and nothing else: the new document goes after it.
+    let out = edited(
+        "\u{feff}",
+        set_setting("\u{feff}", "go.goroot", "/usr/local/go", &macros()),
+    );
+    assert!(out.starts_with("\u{feff}<?xml"), "{out}");
+    // An error position still counts the BOM as the first column.
+    let err = parse_workspace(
+        &file(),
+        "\u{feff}<project>\n<x></y>\n</project>\n",
+        SettingsLayer::Folder,
+        &macros(),
+    )
+    .expect_err("malformed");
+    assert_eq!(err.line, 2, "{err:?}");
+}
+
 #[test]
 fn empty_file_has_no_settings() {
     assert!(parse("").is_empty());

@@ -36,6 +36,7 @@ fn idea_settings(xml: &str) -> EditorSettings {
         layer: SettingsLayer::Folder,
         exists: true,
         error: None,
+        digest: None,
     };
     let mut values = Vec::new();
     match parse_workspace(path, xml, SettingsLayer::Folder, &macros()) {

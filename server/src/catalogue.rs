@@ -97,6 +97,8 @@ codes! {
     "shell-probe-failed", Warning, EditorAndShell, "Your login shell's environment could not be read", explanations::SHELL_PROBE_FAILED;
     "shell-probe-slow", Info, EditorAndShell, "Your login shell takes long to start", explanations::SHELL_PROBE_SLOW;
     "settings-unparseable", Error, EditorAndShell, "A settings file cannot be parsed", explanations::SETTINGS_UNPARSEABLE;
+    "gomod-invalid", Error, ModulesAndProxy, "go.mod or go.work is rejected by go", explanations::GOMOD_INVALID;
+    "go-failed", Error, GoAndGoroot, "go itself fails to run on one side", explanations::GO_FAILED;
     "untrusted-not-executed", Info, GoAndGoroot, "A workspace-chosen go was inspected, not run", explanations::UNTRUSTED_NOT_EXECUTED;
 }
 

@@ -178,6 +178,14 @@ impl EnvFile {
     pub fn get(&self, key: &str) -> Option<&EnvFileEntry> {
         self.entries.iter().rev().find(|e| e.key == key)
     }
+
+    /// Every key's effective entry (the last occurrence), for looking up many keys: [`get`]
+    /// is a scan, and a file with thousands of keys would make one lookup per key quadratic.
+    ///
+    /// [`get`]: EnvFile::get
+    pub fn index(&self) -> std::collections::HashMap<&str, &EnvFileEntry> {
+        self.entries.iter().map(|e| (e.key.as_str(), e)).collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -379,6 +387,10 @@ pub struct SettingsFile {
     pub exists: bool,
     /// Why the file could not be parsed (no edit is ever offered for it).
     pub error: Option<SettingsError>,
+    /// [`crate::facts::fs::digest`] of the text the values were read from (`None`: no file).
+    /// The language server refuses a quick fix for a file whose text changed since.
+    #[serde(default, skip_serializing)]
+    pub digest: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -466,7 +478,11 @@ pub struct GoModFacts {
     pub go: Option<Line<String>>,
     /// `toolchain go1.23.0` / `toolchain default`.
     pub toolchain: Option<Line<String>>,
+    /// cmd/go's complaints, one `file:line: message` per line (it refuses the file).
     pub error: Option<String>,
+    /// The line of the first complaint (1-based): where a finding about `error` points.
+    #[serde(default)]
+    pub error_line: Option<u32>,
 }
 
 /// A value with the 1-based line it sits on and the byte range of the value in the file.

@@ -115,6 +115,7 @@ fn settings_file(path: &str, layer: SettingsLayer, exists: bool) -> SettingsFile
         layer,
         exists,
         error: None,
+        digest: None,
     }
 }
 
@@ -459,6 +460,7 @@ fn go_mod_facts(path: &str, go: &str, toolchain: Option<&str>) -> GoModFacts {
         go: Some(go_line),
         toolchain: toolchain.map(|t| line(t, 4, tc_start, 11)),
         error: None,
+        error_line: None,
     }
 }
 

@@ -543,8 +543,10 @@ terminal pays the same price.
   setup when `VSCODE_RESOLVING_ENVIRONMENT=1` is set."#;
 
 pub const SETTINGS_UNPARSEABLE: &str = r#"A settings file the editor reads (`.vscode/settings.json`, a `*.code-workspace` file, the user
-`settings.json`, or `.idea/workspace.xml`) cannot be parsed. The report points at the line and
-column of the first syntax error.
+`settings.json`, or `.idea/workspace.xml`) cannot be parsed, or a settings file or the go env
+file cannot be read at all (not a regular file — a FIFO, a device — larger than 16 MiB, or not
+readable). The report points at the line and column of the first syntax error, or says why the
+file was not read.
 
 **Why it matters:** VS Code settings are JSON with comments; a syntax error (a missing comma, an
 unclosed string or brace) makes the editor ignore part or all of the file, so the Go settings in
@@ -553,6 +555,32 @@ it silently do not apply. go-env-doctor never edits a file it cannot parse, so n
 **How to fix:** open the file at the reported position and repair the syntax (VS Code underlines
 it; `Preferences: Open Workspace Settings (JSON)` opens the folder's file), then run
 `go-env-doctor check` again."#;
+
+pub const GOMOD_INVALID: &str = r#"The module's `go.mod` (or the workspace's `go.work`) is a file cmd/go refuses: a syntax error
+(an unterminated `require (` block, an unknown directive), a repeated `go` line, a `go` version
+that does not match `1.23.0` (`go banana`), a version no Go release can have
+(`go 1.99999999999999999999`), or a file that cannot be read at all (not a regular file, too large,
+no permission). The report quotes cmd/go's own wording where it has one (`go.mod:4: repeated go
+statement`) and points at the offending line.
+
+**Why it matters:** every go command in the module fails (`go: errors parsing go.mod:`), and so
+does gopls: no completion, no diagnostics, no builds — in the editor and in the terminal alike.
+
+**How to fix:** open the file at the reported line and correct it (`go mod edit -go=1.22` rewrites
+the `go` line), or restore it from version control."#;
+
+pub const GO_FAILED: &str = r#"The `go` one side runs (the editor's or your login shell's) could not report its environment:
+`go env -json` exited with an error, printed something that is not JSON (or far too much), or
+did not answer within its time limit and was killed. The report names the side, the command, and
+the end of what it printed on stderr, or how long it was given.
+
+**Why it matters:** the editor's tools (gopls, test runners, debuggers) run the same `go`; when it
+fails here it fails for them, usually with an unhelpful error far from the cause. go-env-doctor
+also cannot know that side's Go settings, so other checks are incomplete for it.
+
+**How to fix:** run the command shown in a terminal with the same environment. Common causes: a
+wrapper script named `go` earlier on PATH that misbehaves, a broken or half-installed toolchain,
+a network file system that hangs, or a setting in the go env file that cmd/go rejects."#;
 
 pub const UNTRUSTED_NOT_EXECUTED: &str = r#"A `go` chosen by the workspace (inside the folder, or named by workspace-level settings:
 `go.alternateTools.go` or `go.goroot` in `.vscode/settings.json`, GOROOT in `.idea/workspace.xml`)

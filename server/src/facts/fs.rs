@@ -5,6 +5,122 @@ use crate::model::{FileKind, FsType, GorootLayout, PathFacts, SymlinkHop};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// Settings, go.mod/go.work and env files larger than this are not read: a real one is a few
+/// KiB, and every check (and every keystroke in the language server) reads them.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why [`read_bounded`] refused a file.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Not there (callers treat it as "no such file", not as a problem).
+    NotFound,
+    /// Anything else, worded for a finding: the OS error, "not a regular file (a FIFO)",
+    /// "larger than 16 MiB".
+    Refused(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+/// The one way the engine reads a file it did not write: at most `max` bytes of a regular file.
+///
+/// Anything else a path can name is refused before a byte is read: a FIFO would block the
+/// check forever (no writer), `/dev/zero` or `/dev/urandom` never end, `/dev/stdin` is the
+/// language server's own protocol stream, a socket or a terminal is someone else's. The file is
+/// opened non-blocking (opening a FIFO without a writer would block) and without becoming our
+/// controlling terminal, and the *opened* descriptor is checked, so a path swapped between a
+/// check and the open cannot slip through.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = opts.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Refused(e.to_string()),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadError::Refused(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::Refused(format!(
+            "not a regular file ({})",
+            kind_words(&meta.file_type())
+        )));
+    }
+    if meta.len() > max {
+        return Err(ReadError::Refused(too_large(max)));
+    }
+    // The size can grow between the fstat and the read (a file being written): read one byte
+    // more than allowed to notice.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Refused(e.to_string()))?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::Refused(too_large(max)));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] with [`MAX_INPUT_BYTES`], decoded as UTF-8 with invalid bytes replaced.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    read_bounded(path, MAX_INPUT_BYTES).map(|b| match String::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// A fingerprint of a file's bytes (64-bit FNV-1a): tells whether a file still holds the text
+/// a check read. Not cryptographic; stable within and across runs.
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn too_large(max: u64) -> String {
+    if max >= 1 << 20 {
+        format!("larger than {} MiB; not read", max >> 20)
+    } else {
+        format!("larger than {max} bytes; not read")
+    }
+}
+
+fn kind_words(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// Links followed before we call it a loop (Linux's own limit is 40).
 const MAX_HOPS: usize = 40;
 
@@ -174,7 +290,8 @@ pub fn goroot_layout(root: &Path) -> GorootLayout {
 
 /// First line of `$GOROOT/VERSION` (`go1.22.10`), if present.
 pub fn read_version(root: &Path) -> Option<String> {
-    let text = fs::read_to_string(root.join("VERSION")).ok()?;
+    let bytes = read_bounded(&root.join("VERSION"), 64 * 1024).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().next()?.trim();
     (!first.is_empty()).then(|| first.to_string())
 }

@@ -176,7 +176,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         }
         add_installs(&mut snap, well_known);
         let idea = idea_workspace_file(&opts.folder);
-        if idea.is_file() {
+        // Anything there counts (a FIFO, a directory): reading it reports what is wrong.
+        if idea.exists() {
             let settings =
                 read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
             let view = derive_view(&snap, settings, opts);
@@ -216,26 +217,17 @@ fn read_idea_settings(
         layer: SettingsLayer::Folder,
         exists: false,
         error: None,
+        digest: None,
     };
     let text: Result<Option<String>, crate::model::SettingsError> = match overrides.get(path) {
         Some(t) => Ok(Some(t.clone())),
-        None => match std::fs::read(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(crate::model::SettingsError {
-                message: e.to_string(),
+        None => match fs::read_bounded(path, MAX_SETTINGS_BYTES) {
+            Err(fs::ReadError::NotFound) => Ok(None),
+            Err(fs::ReadError::Refused(why)) => Err(crate::model::SettingsError {
+                message: why,
                 line: 1,
                 column: 1,
             }),
-            Ok(bytes) if bytes.len() as u64 > MAX_SETTINGS_BYTES => {
-                Err(crate::model::SettingsError {
-                    message: format!(
-                        "file is larger than {} MiB; not read",
-                        MAX_SETTINGS_BYTES >> 20
-                    ),
-                    line: 1,
-                    column: 1,
-                })
-            }
             Ok(bytes) => settings::jsonc::decode(&bytes).map(|t| Some(t.to_string())),
         },
     };
@@ -243,6 +235,7 @@ fn read_idea_settings(
         Ok(None) => {}
         Ok(Some(text)) => {
             file.exists = true;
+            file.digest = Some(fs::digest(text.as_bytes()));
             match settings::idea::parse_workspace(path, &text, SettingsLayer::Folder, &macros) {
                 Ok(values) => out.values = values,
                 Err(e) => file.error = Some(e),
@@ -473,29 +466,30 @@ fn read_goroot_env(side: &mut SideFacts, goroot: &str) {
 }
 
 fn read_env_file(path: &Path) -> EnvFile {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            settings::envfile::parse(path, &text)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => EnvFile {
+    match fs::read_text(path) {
+        Ok(text) => settings::envfile::parse(path, &text),
+        Err(fs::ReadError::NotFound) => EnvFile {
             path: path.to_path_buf(),
             exists: false,
             ..EnvFile::default()
         },
-        Err(e) => EnvFile {
+        Err(fs::ReadError::Refused(why)) => EnvFile {
             path: path.to_path_buf(),
             exists: true,
-            error: Some(e.to_string()),
+            error: Some(why),
             ..EnvFile::default()
         },
     }
 }
 
+/// go.mod / go.work as cmd/go would see it; `None` when there is none. One that cannot be read
+/// (not a regular file, too large, no permission) is kept with its error: cmd/go fails on it.
 fn read_go_mod(path: &Path) -> Option<GoModFacts> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    Some(settings::gomod::parse(path, &text))
+    match fs::read_text(path) {
+        Ok(text) => Some(settings::gomod::parse(path, &text)),
+        Err(fs::ReadError::NotFound) => None,
+        Err(fs::ReadError::Refused(why)) => Some(settings::gomod::unreadable(path, &why)),
+    }
 }
 
 /// The text of files as the editor holds them (unsaved buffers), by path: read instead of the
@@ -715,7 +709,7 @@ fn apply_client_settings(
 
 /// Settings files larger than this are not parsed (a 10 MB settings file is a mistake, and
 /// parsing it on every keystroke would be felt).
-const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
+const MAX_SETTINGS_BYTES: u64 = fs::MAX_INPUT_BYTES;
 
 fn read_settings_file(
     out: &mut EditorSettings,
@@ -730,9 +724,11 @@ fn read_settings_file(
         layer,
         exists: false,
         error: None,
+        digest: None,
     };
     if let Some(text) = overrides.get(path) {
         file.exists = true;
+        file.digest = Some(fs::digest(text.as_bytes()));
         match settings::jsonc::parse_settings(path, text, layer, root, subst) {
             Ok(values) => out.values.extend(values),
             Err(e) => file.error = Some(e),
@@ -740,32 +736,19 @@ fn read_settings_file(
         out.files.push(file);
         return;
     }
-    let too_big = std::fs::metadata(path)
-        .map(|m| m.len() > MAX_SETTINGS_BYTES)
-        .unwrap_or(false);
-    match std::fs::read(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
+    match fs::read_bounded(path, MAX_SETTINGS_BYTES) {
+        Err(fs::ReadError::NotFound) => {}
+        Err(fs::ReadError::Refused(why)) => {
             file.exists = true;
             file.error = Some(crate::model::SettingsError {
-                message: e.to_string(),
-                line: 1,
-                column: 1,
-            });
-        }
-        Ok(_) if too_big => {
-            file.exists = true;
-            file.error = Some(crate::model::SettingsError {
-                message: format!(
-                    "file is larger than {} MiB; not read",
-                    MAX_SETTINGS_BYTES >> 20
-                ),
+                message: why,
                 line: 1,
                 column: 1,
             });
         }
         Ok(bytes) => {
             file.exists = true;
+            file.digest = Some(fs::digest(&bytes));
             let parsed = settings::jsonc::decode(&bytes)
                 .and_then(|text| settings::jsonc::parse_settings(path, text, layer, root, subst));
             match parsed {

@@ -113,18 +113,19 @@ pub fn run_cancellable(
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let (tx, rx) = mpsc::channel();
-    // Drain both pipes on their own threads so a chatty child never blocks on a full pipe.
+    // Drain both pipes on their own threads so a chatty child never blocks on a full pipe, and
+    // keep only bounded amounts: a `go` printing gigabytes must not make us hold them.
     let err_thread = std::thread::spawn(move || {
-        let mut buf = Vec::new();
+        let mut tail = Bounded::keep_tail(MAX_STDERR);
         if let Some(s) = stderr.as_mut() {
-            let _ = s.read_to_end(&mut buf);
+            tail.drain(s);
         }
-        buf
+        tail
     });
     std::thread::spawn(move || {
-        let mut out = Vec::new();
+        let mut out = Bounded::keep_head(MAX_STDOUT);
         if let Some(s) = stdout.as_mut() {
-            let _ = s.read_to_end(&mut out);
+            out.drain(s);
         }
         let status = child.wait();
         let _ = tx.send((status, out));
@@ -133,10 +134,31 @@ pub fn run_cancellable(
     super::children::unregister(pid);
     match waited {
         Waited::Got((status, out)) => {
-            let err = err_thread.join().unwrap_or_default();
+            let err = err_thread.join().unwrap_or_else(|_| Bounded::keep_tail(0));
             let millis = elapsed_ms(start);
-            let stdout = String::from_utf8_lossy(&out).into_owned();
-            let stderr = String::from_utf8_lossy(&err).trim().to_string();
+            let mut stderr = String::from_utf8_lossy(&err.bytes).trim().to_string();
+            if err.dropped > 0 {
+                stderr = format!("[first {} bytes not kept] {stderr}", err.dropped);
+            }
+            if out.dropped > 0 {
+                // Half an answer is no answer: refused whole, whatever the exit status.
+                let code = status.as_ref().ok().and_then(|s| s.code());
+                let mut why = format!(
+                    "printed more than {} MiB on stdout (output larger than {} MiB; not used)",
+                    MAX_STDOUT >> 20,
+                    MAX_STDOUT >> 20
+                );
+                if !stderr.is_empty() {
+                    why.push_str("; stderr: ");
+                    why.push_str(&stderr);
+                }
+                return CommandResult::Failed {
+                    exit_code: code,
+                    stderr: why,
+                    millis,
+                };
+            }
+            let stdout = String::from_utf8_lossy(&out.bytes).into_owned();
             match status {
                 Ok(s) if s.success() => CommandResult::Ok {
                     value: stdout,
@@ -167,6 +189,73 @@ pub fn run_cancellable(
             CommandResult::TimedOut {
                 after_millis: elapsed_ms(start),
             }
+        }
+    }
+}
+
+/// Stdout kept from a command: `go env -json` prints a few KiB; more than this is not an
+/// answer we can use.
+pub const MAX_STDOUT: usize = 4 << 20;
+/// Stderr kept from a command: its end, where the error is.
+pub const MAX_STDERR: usize = 64 << 10;
+
+/// What is kept of a pipe read to its end: the first (or last) `max` bytes, and how many
+/// were dropped. The pipe is always drained, so the child never blocks writing.
+struct Bounded {
+    bytes: Vec<u8>,
+    max: usize,
+    tail: bool,
+    dropped: u64,
+}
+
+impl Bounded {
+    fn keep_head(max: usize) -> Bounded {
+        Bounded {
+            bytes: Vec::new(),
+            max,
+            tail: false,
+            dropped: 0,
+        }
+    }
+
+    fn keep_tail(max: usize) -> Bounded {
+        Bounded {
+            tail: true,
+            ..Bounded::keep_head(max)
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        if !self.tail {
+            let room = self.max.saturating_sub(self.bytes.len());
+            let take = room.min(chunk.len());
+            self.bytes.extend_from_slice(&chunk[..take]);
+            self.dropped += (chunk.len() - take) as u64;
+            return;
+        }
+        self.bytes.extend_from_slice(chunk);
+        // Trim in big steps, not per chunk: amortised linear.
+        if self.bytes.len() > self.max.saturating_mul(2).max(8192) {
+            let cut = self.bytes.len() - self.max;
+            self.bytes.drain(..cut);
+            self.dropped += cut as u64;
+        }
+    }
+
+    fn drain(&mut self, pipe: &mut impl Read) {
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => self.push(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        if self.tail && self.bytes.len() > self.max {
+            let cut = self.bytes.len() - self.max;
+            self.bytes.drain(..cut);
+            self.dropped += cut as u64;
         }
     }
 }
@@ -234,6 +323,51 @@ mod tests {
             "{r:?}"
         );
         assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_flood_on_stdout_is_refused_and_stderr_keeps_its_end() {
+        let env: BTreeMap<String, String> =
+            [("PATH".to_string(), "/usr/bin:/bin".to_string())].into();
+        // 6 MiB of stdout, 200 KiB of stderr ending in a recognisable line.
+        let r = run(
+            Path::new("/bin/sh"),
+            &[
+                "-c",
+                "head -c 6291456 /dev/zero; head -c 204800 /dev/zero | tr '\\0' x >&2; echo; echo THE-END >&2",
+            ],
+            &env,
+            Path::new("/"),
+            Duration::from_secs(20),
+        );
+        match &r {
+            CommandResult::Failed {
+                exit_code, stderr, ..
+            } => {
+                assert_eq!(*exit_code, Some(0));
+                assert!(stderr.contains("output larger than 4 MiB"), "{stderr:.200}");
+                assert!(
+                    stderr.ends_with("THE-END"),
+                    "{}",
+                    &stderr[stderr.len() - 50..]
+                );
+                assert!(stderr.len() < MAX_STDERR + 400, "{}", stderr.len());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bounded_tail_keeps_the_last_bytes() {
+        let mut b = Bounded::keep_tail(10);
+        for i in 0..10_000u32 {
+            b.push(format!("{i},").as_bytes());
+        }
+        b.drain(&mut std::io::empty());
+        assert_eq!(b.bytes, b"9998,9999,".to_vec());
+        let mut h = Bounded::keep_head(4);
+        h.push(b"abcdef");
+        assert_eq!((h.bytes.as_slice(), h.dropped), (&b"abcd"[..], 2));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::convert::{self, Encoding};
 use super::{
     Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
 };
+use crate::facts::fs::ReadError;
 use crate::model::{CommandResult, Fix, FixAction, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
@@ -99,16 +100,35 @@ fn plan(
             (Some(v), Some(doc)) => doc.version != v,
             _ => false,
         };
-        if moved_on {
+        // A file that is not open is edited as it is on disk now: when it no longer holds the
+        // text the problem was found in (changed by another program, or by the user outside
+        // the editor), the fix decided on that text could undo the change.
+        let changed_on_disk = convert::files_of(diag)
+            .into_iter()
+            .filter(|(p, _)| !state.docs.contains_key(p))
+            .find(|(p, was)| disk_digest(p) != *was)
+            .map(|(p, _)| p);
+        let refused = if moved_on {
+            Some(MOVED_ON.to_string())
+        } else {
+            changed_on_disk.map(|p| {
+                format!(
+                    "{} changed on disk since this problem was found; wait for go-env-doctor to re-check it",
+                    p.display()
+                )
+            })
+        };
+        if let Some(reason) = refused {
             // The problem was found in an older text: an edit computed now could land on
             // something else. Say so instead of guessing (the re-check follows the change).
+            tracing::info!("quick fixes refused: {reason}");
             for fix in &fixes {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diag.clone()]),
                     disabled: Some(CodeActionDisabled {
-                        reason: MOVED_ON.to_string(),
+                        reason: reason.clone(),
                     }),
                     ..CodeAction::default()
                 }));
@@ -130,6 +150,22 @@ fn plan(
         }
     }
     (out, pending)
+}
+
+/// A file that is not open in the client, read as the checks read it (regular files only,
+/// bounded): a quick fix never blocks on a FIFO or reads a device.
+fn read_file(file: &Path) -> Result<Vec<u8>, ReadError> {
+    crate::facts::fs::read_bounded(file, crate::facts::fs::MAX_INPUT_BYTES)
+}
+
+/// The digest of a file's text on disk now (`None`: there is no file). A file that cannot be
+/// read gets a digest no text has, so it never matches.
+fn disk_digest(file: &Path) -> Option<u64> {
+    match read_file(file) {
+        Ok(bytes) => Some(crate::facts::fs::digest(&bytes)),
+        Err(ReadError::NotFound) => None,
+        Err(ReadError::Refused(_)) => Some(u64::MAX),
+    }
 }
 
 /// Local helper: a file URI as a path.
@@ -245,7 +281,7 @@ impl Ctx<'_> {
         };
         let (text, version) = match self.docs.get(file) {
             Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match std::fs::read(file) {
+            None => match read_file(file) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => (t, None),
                     Err(_) => {
@@ -253,10 +289,7 @@ impl Ctx<'_> {
                         return None;
                     }
                 },
-                Err(e)
-                    if e.kind() == std::io::ErrorKind::NotFound
-                        && !crate::settings::idea::is_idea_file(file) =>
-                {
+                Err(ReadError::NotFound) if !crate::settings::idea::is_idea_file(file) => {
                     return self.create_edit(uri, key, value?);
                 }
                 Err(e) => {
@@ -323,7 +356,7 @@ impl Ctx<'_> {
         let uri = convert::file_uri(file)?;
         let (text, version) = match self.docs.get(file) {
             Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match std::fs::read(file) {
+            None => match read_file(file) {
                 Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), None),
                 Err(e) => {
                     tracing::info!("no quick fix: cannot read {}: {e}", file.display());

@@ -3,7 +3,8 @@
 
 use crate::catalogue;
 use crate::model::{Finding, Fix, Location, Severity};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use tower_lsp_server::lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
     Position, Range, Uri,
@@ -190,11 +191,55 @@ pub fn payload_of(diag: &Diagnostic) -> (Vec<Fix>, Option<i32>) {
 
 /// Mark a diagnostic as computed against version `version` of the open document.
 pub fn stamp_version(diag: &mut Diagnostic, version: i32) {
-    let fixes = diag
-        .data
-        .take()
-        .unwrap_or(serde_json::Value::Array(Vec::new()));
-    diag.data = Some(serde_json::json!({ "fixes": fixes, "version": version }));
+    stamp(diag, "version", serde_json::json!(version));
+}
+
+/// Record, for the files its fixes edit, the text the check read (`files`: path → digest as
+/// hex, or null for a file that did not exist). A quick fix for a file that is not open is
+/// computed from the disk when asked for: [`files_of`] lets it be refused when the file no
+/// longer holds what the problem was found in.
+pub fn stamp_files(diag: &mut Diagnostic, files: &BTreeMap<PathBuf, Option<u64>>) {
+    if files.is_empty() {
+        return;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(p, d)| {
+            let v = d.map_or(serde_json::Value::Null, |d| format!("{d:016x}").into());
+            (p.to_string_lossy().into_owned(), v)
+        })
+        .collect();
+    stamp(diag, "files", serde_json::Value::Object(map));
+}
+
+/// The stamps of [`stamp_files`]: path → digest (`None`: the file did not exist).
+pub fn files_of(diag: &Diagnostic) -> BTreeMap<PathBuf, Option<u64>> {
+    let Some(serde_json::Value::Object(m)) = diag.data.as_ref().and_then(|d| d.get("files")) else {
+        return BTreeMap::new();
+    };
+    m.iter()
+        .filter_map(|(p, v)| {
+            let digest = match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(h) => Some(u64::from_str_radix(h, 16).ok()?),
+                _ => return None,
+            };
+            Some((PathBuf::from(p), digest))
+        })
+        .collect()
+}
+
+/// Add `key: value` to a diagnostic's data, turning a bare fixes array into `{"fixes": …}`.
+fn stamp(diag: &mut Diagnostic, key: &str, value: serde_json::Value) {
+    let mut obj = match diag.data.take() {
+        Some(serde_json::Value::Object(m)) => m,
+        Some(fixes) => [("fixes".to_string(), fixes)].into_iter().collect(),
+        None => [("fixes".to_string(), serde_json::Value::Array(Vec::new()))]
+            .into_iter()
+            .collect(),
+    };
+    obj.insert(key.to_string(), value);
+    diag.data = Some(serde_json::Value::Object(obj));
 }
 
 #[cfg(test)]

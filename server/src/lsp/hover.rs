@@ -20,7 +20,8 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
     let state = backend.state();
     let text = match state.docs.get(&path) {
         Some(doc) => doc.text.clone(),
-        None => std::fs::read_to_string(&path).ok()?,
+        // Bounded: a hover on a FIFO or a device must not block the server.
+        None => crate::facts::fs::read_text(&path).ok()?,
     };
     let line = pos.position.line + 1;
     let folder = Backend::folder_of(&state, &path)?;

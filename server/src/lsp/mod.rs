@@ -884,7 +884,7 @@ fn diagnostics_by_file(
         overrides
             .get(p)
             .cloned()
-            .or_else(|| std::fs::read_to_string(p).ok())
+            .or_else(|| crate::facts::fs::read_text(p).ok())
     };
     let mut read = |p: &Path| -> String {
         texts
@@ -905,6 +905,7 @@ fn diagnostics_by_file(
             if let Some(v) = versions.get(&first.path) {
                 convert::stamp_version(&mut diag, *v);
             }
+            convert::stamp_files(&mut diag, &fix_targets(&checked.snapshot, finding));
             let list = out.entry(first.path.clone()).or_default();
             if !list.contains(&diag) {
                 list.push(diag);
@@ -912,6 +913,29 @@ fn diagnostics_by_file(
         }
     }
     out
+}
+
+/// The settings files a finding's fixes edit, with the digest of the text the check read
+/// (`None`: the file did not exist). Files the check did not read are left out.
+fn fix_targets(snapshot: &Snapshot, finding: &Finding) -> BTreeMap<PathBuf, Option<u64>> {
+    let files = std::iter::once(snapshot)
+        .chain(snapshot.editor_views.iter())
+        .flat_map(|s| s.settings.files.iter());
+    let mut known: HashMap<&Path, Option<u64>> = HashMap::new();
+    for f in files {
+        known.insert(&f.path, f.digest.filter(|_| f.exists));
+    }
+    finding
+        .fixes
+        .iter()
+        .filter_map(|fix| match &fix.action {
+            crate::model::FixAction::SetSetting { file, .. }
+            | crate::model::FixAction::RemoveSetting { file, .. } => {
+                known.get(file.as_path()).map(|d| (file.clone(), *d))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The open documents' text by path: what the checks read instead of the disk.

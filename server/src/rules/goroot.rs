@@ -679,11 +679,16 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "goroot-missing",
                 format!("{subject_words}, which does not exist.{consequence}"),
             )
-        } else if p.kind == Some(FileKind::File) {
+        } else if matches!(p.kind, Some(FileKind::File | FileKind::Other)) {
             (
                 "goroot-not-a-goroot",
                 format!(
-                    "{subject_words}, which is a file, not a Go installation.{}",
+                    "{subject_words}, which is {}, not a Go installation.{}",
+                    if p.kind == Some(FileKind::File) {
+                        "a file"
+                    } else {
+                        "not a directory (a device, FIFO or socket)"
+                    },
                     if ignored {
                         consequence
                     } else {

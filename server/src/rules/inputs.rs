@@ -1,8 +1,11 @@
-//! The inputs themselves: shell-probe-failed, shell-probe-slow, settings-unparseable.
+//! The inputs themselves: shell-probe-failed, shell-probe-slow, settings-unparseable (also for
+//! a go env file that cannot be read), gomod-invalid, go-failed.
 
-use super::resolve::settings_file_words;
+use super::resolve::{self, settings_file_words};
 use super::{finding, Ctx};
-use crate::model::{Finding, Location, ProbeOutcome, SideValue};
+use crate::model::{
+    CommandResult, Finding, GoModFacts, Location, ProbeOutcome, Severity, SideKind, SideValue,
+};
 
 /// Above this, the login shell is "slow" (VS Code waits for it at startup too).
 pub const SLOW_PROBE_MILLIS: u64 = 3_000;
@@ -11,6 +14,13 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     probe(ctx, &mut out);
     settings(ctx, &mut out);
+    env_files(ctx, &mut out);
+    for m in [&ctx.snapshot.go_mod, &ctx.snapshot.go_work]
+        .into_iter()
+        .flatten()
+    {
+        module_file(m, &mut out);
+    }
     out
 }
 
@@ -114,4 +124,151 @@ fn settings(ctx: &Ctx, out: &mut Vec<Finding>) {
         });
         out.push(f);
     }
+}
+
+/// A go env file that exists but cannot be read (a FIFO, a device, too large, no permission):
+/// its values are unknown to us.
+fn env_files(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    let sides = std::iter::once(&ctx.snapshot.editor).chain(ctx.snapshot.shell.iter());
+    for side in sides {
+        let Some(file) = side.env_file.as_ref() else {
+            continue;
+        };
+        let Some(err) = &file.error else { continue };
+        if seen.contains(&&file.path) {
+            continue;
+        }
+        seen.push(&file.path);
+        let mut f = finding(
+            "settings-unparseable",
+            &file.path.display().to_string(),
+            format!(
+                "The go env file {} cannot be read: {err}. go-env-doctor ignores its values; go itself either ignores it too or, for a file that never ends (a FIFO, a device), hangs reading it.",
+                resolve::tilde(ctx.snapshot, &file.path)
+            ),
+        );
+        f.locations.push(Location {
+            path: file.path.clone(),
+            line: 1,
+            column: 1,
+            span: None,
+        });
+        out.push(f);
+    }
+}
+
+/// go.mod / go.work that cmd/go refuses: every go command in the module fails on it.
+fn module_file(m: &GoModFacts, out: &mut Vec<Finding>) {
+    let Some(err) = &m.error else { return };
+    let name = m
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "go.mod".into());
+    let mut f = finding(
+        "gomod-invalid",
+        &m.path.display().to_string(),
+        format!(
+            "{name} is not valid for go: {}. Every go command in this module fails with it (\"go: errors parsing {name}\"), and gopls cannot load the module.",
+            err.replace('\n', "; ")
+        ),
+    );
+    f.locations.push(Location {
+        path: m.path.clone(),
+        line: m.error_line.unwrap_or(1).max(1),
+        column: 1,
+        span: None,
+    });
+    out.push(f);
+}
+
+/// Whole seconds for a message (`10 s`): a deadline overshoots by a few milliseconds.
+fn secs_words(millis: u64) -> String {
+    format!("{} s", millis.saturating_add(500) / 1000)
+}
+
+/// The last lines of a command's stderr, for a message (it can be long).
+fn stderr_words(stderr: &str) -> String {
+    let stderr = stderr.trim();
+    if stderr.is_empty() {
+        return "it printed nothing on stderr".into();
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let tail = &lines[lines.len().saturating_sub(5)..];
+    let mut text = tail.join(" / ");
+    if text.chars().count() > 600 {
+        text = text.chars().take(600).collect::<String>() + "…";
+    }
+    format!("stderr: {}", crate::redact::redact(&text))
+}
+
+/// `go env -json` of a side failed, timed out or printed garbage. Reported only when no other
+/// error finding already names that side: a missing GOROOT, say, already explains the failure.
+/// `found` are the other rules' findings.
+pub fn go_failures(ctx: &Ctx, found: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for side in ctx.sides() {
+        if !side.ran {
+            continue;
+        }
+        let Some(facts) = resolve::side_facts(ctx.snapshot, side.kind) else {
+            continue;
+        };
+        let Some(result) = facts.go_env.as_ref() else {
+            continue;
+        };
+        let why = match result {
+            CommandResult::Failed {
+                exit_code, stderr, ..
+            } => match exit_code {
+                Some(0) => format!(
+                    "exited with code 0 but {}",
+                    stderr.trim().trim_start_matches("`go env -json` ")
+                ),
+                Some(code) => format!("exited with code {code}; {}", stderr_words(stderr)),
+                None => format!("failed: {}", stderr_words(stderr)),
+            },
+            CommandResult::TimedOut { after_millis } => format!(
+                "timed out after {} and was killed",
+                secs_words(*after_millis)
+            ),
+            CommandResult::Ok { .. } | CommandResult::NotRun { .. } => continue,
+        };
+        let explained = found.iter().any(|f| {
+            f.severity == Severity::Error
+                && match side.kind {
+                    SideKind::Editor => f.editor.is_some(),
+                    SideKind::Shell => f.shell.is_some(),
+                }
+        });
+        if explained {
+            continue;
+        }
+        let go = side
+            .go
+            .as_ref()
+            .map(|g| g.path.display().to_string())
+            .unwrap_or_else(|| "go".into());
+        let mut f = finding(
+            "go-failed",
+            "go",
+            format!(
+                "{}'s go ({go}) cannot report its environment: `{go} env -json` {why}. Tools started by {} (gopls, builds, tests) run the same go and fail the same way; go-env-doctor cannot tell what this side's Go settings are.",
+                side.label, side.label
+            ),
+        );
+        let value = SideValue {
+            value: Some(go.clone()),
+            origin: None,
+            go_version: side.go_version.clone(),
+        };
+        match side.kind {
+            SideKind::Editor => f.editor = Some(value),
+            SideKind::Shell => f.shell = Some(value),
+        }
+        f.locations.extend(ctx.module_location());
+        out.push(f);
+    }
+    out
 }

@@ -187,6 +187,8 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(cache::findings(&ctx));
     out.extend(modules::findings(&ctx));
     out.extend(paths::findings(&ctx));
+    let failures = inputs::go_failures(&ctx, &out);
+    out.extend(failures);
     out
 }
 

@@ -218,6 +218,11 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         .collect();
     order.extend(rest);
 
+    let user_index = env_file.map(EnvFile::index).unwrap_or_default();
+    let goroot_index = goroot_env
+        .as_ref()
+        .map(|(_, gf)| gf.index())
+        .unwrap_or_default();
     let mut env = BTreeMap::new();
     let mut layers = BTreeMap::new();
     for key in order {
@@ -241,7 +246,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         }
         if key != "GOENV" {
             if let Some(f) = env_file {
-                if let Some(e) = f.get(&key) {
+                if let Some(e) = user_index.get(key.as_str()) {
                     ls.push(EnvValue {
                         value: e.value.clone(),
                         origin: Origin::EnvFile {
@@ -251,10 +256,10 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
                     });
                 }
             }
-            let in_user_file = env_file.is_some_and(|f| f.get(&key).is_some());
+            let in_user_file = user_index.contains_key(key.as_str());
             if !in_user_file {
                 if let Some((_, gf)) = &goroot_env {
-                    if let Some(e) = gf.get(&key) {
+                    if let Some(e) = goroot_index.get(key.as_str()) {
                         ls.push(EnvValue {
                             value: e.value.clone(),
                             origin: Origin::GorootGoEnv {

@@ -52,6 +52,7 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
                     layer,
                     exists: true,
                     error: None,
+                    digest: None,
                 }),
             }
             if key == "go.goroot" || key == "go.toolsEnvVars.GOROOT" {

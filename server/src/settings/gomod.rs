@@ -300,7 +300,12 @@ pub fn parse(path: &Path, text: &str) -> GoModFacts {
         go: None,
         toolchain: None,
         error: None,
+        error_line: None,
     };
+    // cmd/go reports an unterminated block at the end of the file.
+    let eof_line = u32::try_from(text.matches('\n').count())
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
 
     let mut lines = lexer.lines.iter().filter(|l| !l.tokens.is_empty());
     while let Some(line) = lines.next() {
@@ -360,10 +365,11 @@ pub fn parse(path: &Path, text: &str) -> GoModFacts {
                 }
             }
             if !closed {
+                // cmd/go names the end of the file; the block's first line is where to look.
                 errors.push((
                     line.number,
                     format!(
-                        "syntax error (unterminated block started at {file_name}:{}:{})",
+                        "{file_name}:{eof_line}: syntax error (unterminated block started at {file_name}:{}:{})",
                         line.number, first.column
                     ),
                 ));
@@ -389,14 +395,39 @@ pub fn parse(path: &Path, text: &str) -> GoModFacts {
 
     if !errors.is_empty() {
         errors.sort_by_key(|(n, _)| *n);
+        let prefix = format!("{file_name}:");
         let shown: Vec<String> = errors
             .iter()
             .take(10)
-            .map(|(n, m)| format!("{file_name}:{n}: {m}"))
+            .map(|(n, m)| {
+                // A message that already names its own position (see the unterminated block).
+                if m.starts_with(&prefix) {
+                    m.clone()
+                } else {
+                    format!("{file_name}:{n}: {m}")
+                }
+            })
             .collect();
         facts.error = Some(shown.join("\n"));
+        facts.error_line = errors.first().map(|(n, _)| *n);
     }
     facts
+}
+
+/// A go.mod / go.work that exists but cannot be read (`why`): cmd/go fails on it too.
+pub fn unreadable(path: &Path, why: &str) -> GoModFacts {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    GoModFacts {
+        path: path.to_path_buf(),
+        module: None,
+        go: None,
+        toolchain: None,
+        error: Some(format!("{name}: cannot be read: {why}")),
+        error_line: Some(1),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -446,6 +477,14 @@ fn directive(
                     "invalid go version '{}': must match format 1.23.0",
                     tok.text
                 ));
+            } else if parse_version(tok.text).is_none() {
+                // cmd/go accepts the syntax, then fails on it: "go.mod requires go >= …" with
+                // GOTOOLCHAIN=local, a failed download of a toolchain that cannot exist
+                // otherwise. Numbers beyond 32 bits are no Go release.
+                err(format!(
+                    "go version '{}' is no Go release (a version number is out of range): go refuses the module (\"go.mod requires go >= {}\", or a failed toolchain download)",
+                    tok.text, tok.text
+                ));
             }
             facts.go = Some(line_of(tok, tok.text.to_string()));
         }
@@ -459,6 +498,16 @@ fn directive(
             if !matches_toolchain_re(tok.text) {
                 err(format!(
                     "invalid toolchain version '{}': must match format go1.23.0 or default",
+                    tok.text
+                ));
+            } else if tok
+                .text
+                .strip_prefix("go")
+                .is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+                && parse_version(tok.text).is_none()
+            {
+                err(format!(
+                    "toolchain '{}' is no Go release (a version number is out of range): go cannot switch to it",
                     tok.text
                 ));
             }
@@ -797,8 +846,25 @@ mod tests {
         let f = facts("go.mod", "module example.com/m\nrequire (\n\tx v1.0.0\n");
         assert_eq!(
             f.error.as_deref(),
-            Some("go.mod:2: syntax error (unterminated block started at go.mod:2:1)")
+            Some("go.mod:4: syntax error (unterminated block started at go.mod:2:1)")
         );
+        // Located where the block starts; worded as cmd/go does (the end of the file).
+        assert_eq!(f.error_line, Some(2));
+        let f = facts("go.mod", "module m\n\ngo 1.99999999999999999999\n");
+        assert_eq!(f.error_line, Some(3));
+        assert!(
+            f.error
+                .as_deref()
+                .is_some_and(|e| e
+                    .starts_with("go.mod:3: go version '1.99999999999999999999' is no Go release")),
+            "{:?}",
+            f.error
+        );
+        let f = facts("go.mod", "module m\ngo 1.22\ntoolchain go1.99999999999\n");
+        assert_eq!(f.error_line, Some(3), "{:?}", f.error);
+        assert!(facts("go.mod", "module m\ngo 1.22\ntoolchain go1.23.4\n")
+            .error
+            .is_none());
         let f = facts("go.mod", "module a b\ngo\n/* x */\n");
         assert!(f.module.is_none());
         assert!(f.go.is_none());

@@ -229,7 +229,15 @@ fn attrs_of(
 }
 
 fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
-    let mut reader = Reader::from_str(text);
+    // A UTF-8 BOM (Windows editors write one; GoLand reads such a file) is skipped by the
+    // reader, which then counts positions from after it: parse the text after it and shift
+    // every position back onto the whole text, which edits keep the BOM in.
+    let shift = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut reader = Reader::from_str(&text[shift..]);
     {
         let c = reader.config_mut();
         c.trim_text(false);
@@ -240,15 +248,17 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
     let mut stack: Vec<usize> = Vec::new();
     let mut root = None;
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let before = usize::try_from(reader.buffer_position())
+            .map_or(usize::MAX, |p| p.saturating_add(shift));
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(0);
+                let at = usize::try_from(reader.error_position()).map_or(0, |p| p + shift);
                 return Err(error_at(text, at, format!("malformed XML: {e}")));
             }
         };
-        let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let after = usize::try_from(reader.buffer_position())
+            .map_or(usize::MAX, |p| p.saturating_add(shift));
         match event {
             Event::Start(tag) | Event::Empty(tag) => {
                 let empty = after >= 2 && text.as_bytes().get(after - 2) == Some(&b'/');
@@ -585,7 +595,8 @@ pub fn set_setting(
         let nl = eol(text);
         let component = new_component(key, value, macros, "  ", "  ", nl);
         return Ok(vec![TextEdit {
-            start: 0,
+            // After a BOM: the file keeps it.
+            start: text.len() - body.len(),
             end: text.len(),
             new_text: format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{nl}<project version=\"4\">{nl}{component}{nl}</project>{nl}"
