@@ -497,7 +497,8 @@ fn untrusted_not_executed(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let chosen_by = go_found_words(ctx.snapshot, side);
         // A PATH entry or a user-level GOROOT can lead into the repository too: say which.
-        let whose = if go.path.is_relative() || go.path.starts_with(&ctx.snapshot.folder) {
+        let inside = go.path.is_relative() || go.path.starts_with(&ctx.snapshot.folder);
+        let whose = if inside && go.found_by != GoFoundBy::AlternateTools {
             "which lives inside the workspace"
         } else {
             "which the workspace chose"
