@@ -76,6 +76,13 @@ fn red_team() {
         case!("secrets", schemeless_credentials_in_tables_and_report),
         case!("secrets", credentials_in_other_url_variables),
         case!("secrets", trace_logs_and_hover_of_client_settings),
+        case!("files", fifo_as_settings_go_mod_and_go_work),
+        case!("files", settings_linked_to_dev_zero),
+        case!("files", directory_as_settings_file),
+        case!("files", unreadable_settings_file_as_another_user),
+        case!("files", go_mod_linked_to_the_servers_stdin),
+        case!("files", go_that_hangs),
+        case!("files", go_that_prints_garbage),
         case!("protocol", invalid_json_then_a_request),
         case!("protocol", batch_and_wrong_version),
         case!("protocol", a_one_gigabyte_content_length),
@@ -803,6 +810,151 @@ fn wait_exit(child: &mut std::process::Child) -> Option<std::process::ExitStatus
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile files and a misbehaving go (the thorough cases are in tests/hardening.rs)
+// ---------------------------------------------------------------------------------------------
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// `check --no-shell --format json` within 10 s; the findings with `code`.
+fn json_check(w: &World, env: &[(String, String)]) -> Result<Vec<Value>, String> {
+    let start = Instant::now();
+    let run = w.check(&["--no-shell", "--format", "json"], env);
+    if start.elapsed() > Duration::from_secs(10) {
+        return Err(format!("check took {:?}", start.elapsed()));
+    }
+    let report: Value = serde_json::from_str(&run.stdout)
+        .map_err(|e| format!("no JSON report ({e}): {}\n{}", run.stdout, run.stderr))?;
+    Ok(report["findings"].as_array().cloned().unwrap_or_default())
+}
+
+fn has(findings: &[Value], code: &str, text: &str) -> Outcome {
+    if findings
+        .iter()
+        .any(|f| f["code"] == code && f["message"].as_str().unwrap_or("").contains(text))
+    {
+        Ok(())
+    } else {
+        Err(format!("no {code} finding saying {text:?}: {findings:#?}"))
+    }
+}
+
+fn fifo_as_settings_go_mod_and_go_work() -> Outcome {
+    let w = world();
+    std::fs::create_dir_all(w.ws.join(".vscode")).unwrap();
+    std::fs::remove_file(w.ws.join("go.mod")).unwrap();
+    for name in [
+        ".vscode/settings.json",
+        "go.mod",
+        "go.work",
+        "x.code-workspace",
+    ] {
+        mkfifo(&w.ws.join(name));
+    }
+    let findings = json_check(&w, &w.env())?;
+    has(&findings, "settings-unparseable", "FIFO")?;
+    has(&findings, "gomod-invalid", "FIFO")
+}
+
+fn settings_linked_to_dev_zero() -> Outcome {
+    let w = world();
+    std::fs::create_dir_all(w.ws.join(".vscode")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", w.ws.join(".vscode/settings.json")).unwrap();
+    let findings = json_check(&w, &w.env())?;
+    has(&findings, "settings-unparseable", "not a regular file")
+}
+
+fn directory_as_settings_file() -> Outcome {
+    let w = world();
+    std::fs::create_dir_all(w.ws.join(".vscode/settings.json")).unwrap();
+    let findings = json_check(&w, &w.env())?;
+    has(&findings, "settings-unparseable", "directory")
+}
+
+fn unreadable_settings_file_as_another_user() -> Outcome {
+    // Root reads a 0-permission file anyway: run the check as `nobody`.
+    let w = world();
+    w.settings(r#"{"go.goroot": "/nowhere"}"#);
+    set_mode(&w.ws.join(".vscode/settings.json"), 0o000);
+    for dir in [&w.root, &w.home, &w.ws, &w.ws.join(".vscode")] {
+        set_mode(dir, 0o755);
+    }
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(support::bin())
+        .args(["check", "--no-shell", "--format", "json"])
+        .env_clear()
+        .env("HOME", &w.home)
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(&w.ws)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("setpriv: {e}"))?;
+    let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "no JSON report as nobody ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    has(&findings, "settings-unparseable", "ermission denied")
+}
+
+fn go_mod_linked_to_the_servers_stdin() -> Outcome {
+    let w = world();
+    std::fs::remove_file(w.ws.join("go.mod")).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", w.ws.join("go.mod")).unwrap();
+    let mut client = server(&w);
+    still_answers(&mut client)?;
+    let reply = client.request("shutdown", Value::Null);
+    if !reply.is_null() {
+        return Err(format!("shutdown answered {reply}"));
+    }
+    Ok(())
+}
+
+/// A fake `go`: a real one cannot be made to hang or to print garbage on `go env -json`
+/// without also breaking what the case needs (it sits first on PATH).
+fn fake_go(w: &World, body: &str) -> Vec<(String, String)> {
+    let bin = w.root.join("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("go"), format!("#!/bin/sh\n{body}\n")).unwrap();
+    set_mode(&bin.join("go"), 0o755);
+    with(w.env(), "PATH", format!("{}:/usr/bin:/bin", bin.display()))
+}
+
+fn go_that_hangs() -> Outcome {
+    let w = world();
+    let s = unique_sleep();
+    let env = fake_go(&w, &format!("exec sleep {s}5"));
+    let start = Instant::now();
+    let run = w.check(&["--no-shell", "--format", "json"], &env);
+    let took = start.elapsed();
+    let report: Value = serde_json::from_str(&run.stdout).map_err(|e| format!("{e}"))?;
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    has(&findings, "go-failed", "timed out")?;
+    if run.code != Some(1) {
+        return Err(format!(
+            "exit {:?} after {took:?}, expected 1 (an error)",
+            run.code
+        ));
+    }
+    none_left(&format!("sleep {s}5"))
+}
+
+fn go_that_prints_garbage() -> Outcome {
+    let w = world();
+    let env = fake_go(&w, "echo 'this is not json {'; exit 0");
+    let findings = json_check(&w, &env)?;
+    has(&findings, "go-failed", "")
 }
 
 // ---------------------------------------------------------------------------------------------
