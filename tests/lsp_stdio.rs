@@ -1819,3 +1819,38 @@ fn a_shared_env_file_finding_is_published_once_and_outlives_one_folder() {
     lsp.wait_diagnostics(&env_file, |d| d.is_empty());
     assert!(lsp.shutdown().success());
 }
+
+/// Vim's ALE sends the diagnostic back without our `data`, and some clients send no
+/// diagnostics at all: the fixes come from what the server published for that range.
+#[test]
+fn code_actions_without_data_or_diagnostics_come_from_the_published_ones() {
+    let (s, settings, _disk) = Scenario::settings_pin_go121();
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
+    let uri = file_uri(&settings);
+    let with_data = lsp.code_actions(&uri, &diag);
+    let mut bare = diag.clone();
+    bare.as_object_mut().unwrap().remove("data");
+    let without_data = lsp.code_actions(&uri, &bare);
+    let titles = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["title"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(!titles(&with_data).is_empty(), "{with_data:#}");
+    assert_eq!(
+        titles(&without_data),
+        titles(&with_data),
+        "{without_data:#}"
+    );
+    let none_sent = lsp.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": []}}),
+    );
+    assert_eq!(titles(&none_sent), titles(&with_data), "{none_sent:#}");
+    assert!(lsp.shutdown().success());
+}

@@ -56,6 +56,37 @@ pub(super) async fn code_actions(
     out
 }
 
+/// The diagnostics to act on, each with our fix payload. A client that does not echo `data`
+/// back (Vim's ALE, older clients) gets the payload of the diagnostic we published with the
+/// same range and code; one that sends no diagnostics at all gets every diagnostic we
+/// published that touches the requested range.
+fn with_payloads(sent: &[Diagnostic], published: &[Diagnostic], range: Range) -> Vec<Diagnostic> {
+    if sent.is_empty() {
+        return published
+            .iter()
+            .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
+            .cloned()
+            .collect();
+    }
+    sent.iter()
+        .map(|d| {
+            if d.data.is_some() {
+                return d.clone();
+            }
+            published
+                .iter()
+                .find(|p| p.range == d.range && p.code == d.code)
+                .or_else(|| {
+                    published
+                        .iter()
+                        .find(|p| p.range == d.range && p.message == d.message)
+                })
+                .cloned()
+                .unwrap_or_else(|| d.clone())
+        })
+        .collect()
+}
+
 /// A clean-cache action waiting for its title: its index, the cache, and how `go` would run
 /// there (or why it must not).
 type PendingPreview = (usize, PathBuf, Result<CleanRunner, String>);
@@ -93,7 +124,12 @@ fn plan(
         folder,
     };
     let mut out = Vec::new();
-    for diag in &params.context.diagnostics {
+    let published = doc_path
+        .as_ref()
+        .and_then(|p| state.last_published.get(p))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for diag in &with_payloads(&params.context.diagnostics, published, params.range) {
         let mut first = true;
         let (fixes, version) = convert::payload_of(diag);
         let moved_on = match (version, doc_path.as_ref().and_then(|p| state.docs.get(p))) {

@@ -211,6 +211,9 @@ pub(crate) struct State {
     pub results: BTreeMap<PathBuf, Checked>,
     /// Files we published non-empty diagnostics for (to clear them later).
     pub published: BTreeSet<PathBuf>,
+    /// What we last published for each file: clients that do not echo a diagnostic's `data`
+    /// in `textDocument/codeAction` (Vim's ALE, older clients) get their fixes from here.
+    pub last_published: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The client applies `documentChanges` / can create files in a workspace edit.
     pub document_changes: bool,
     pub create_files: bool,
@@ -715,7 +718,15 @@ impl Backend {
 
     async fn publish(&self, files: Vec<(PathBuf, Vec<Diagnostic>)>) {
         for (path, diags) in files {
-            let version = self.state().docs.get(&path).map(|d| d.version);
+            let version = {
+                let mut state = self.state();
+                if diags.is_empty() {
+                    state.last_published.remove(&path);
+                } else {
+                    state.last_published.insert(path.clone(), diags.clone());
+                }
+                state.docs.get(&path).map(|d| d.version)
+            };
             match convert::file_uri(&path) {
                 Some(uri) => self.client.publish_diagnostics(uri, diags, version).await,
                 None => tracing::warn!("cannot make a URI of {}", path.display()),
