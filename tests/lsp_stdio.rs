@@ -76,7 +76,10 @@ impl Client {
                 "configuration": self.config_reply.is_some(),
                 "workspaceFolders": true
             },
-            "textDocument": {"codeAction": {"isPreferredSupport": true}}
+            "textDocument": {
+                "codeAction": {"isPreferredSupport": true},
+                "hover": {"contentFormat": ["markdown", "plaintext"]}
+            }
         });
         let init_options = json!({
             "shell": support::shell("bash"),
@@ -1852,5 +1855,41 @@ fn code_actions_without_data_or_diagnostics_come_from_the_published_ones() {
         json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": []}}),
     );
     assert_eq!(titles(&none_sent), titles(&with_data), "{none_sent:#}");
+    assert!(lsp.shutdown().success());
+}
+
+/// A client that does not advertise Markdown hovers (eglot without markdown-mode) gets plain
+/// text: no table pipes, no backquotes, the same facts.
+#[test]
+fn hover_is_plain_text_for_a_client_without_markdown() {
+    let (s, settings, _disk) = Scenario::settings_pin_go121();
+    let (go121, go122) = gos();
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize_folders(
+        &[(&s.folder, "ws")],
+        json!({"textDocument": {"hover": {"contentFormat": ["plaintext"]}}}),
+        json!({"shell": support::shell("bash"), "trusted": true, "userSettings": s.user_settings}),
+    );
+    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file_uri(&settings)}, "position": diag["range"]["start"]}),
+    );
+    assert_eq!(hover["contents"]["kind"], "plaintext", "{hover:#}");
+    let text = hover["contents"]["value"].as_str().unwrap();
+    for part in [
+        "GOROOT",
+        "go1.21.13",
+        "go1.22.10",
+        "origin",
+        &go121.display().to_string(),
+        &go122.display().to_string(),
+    ] {
+        assert!(text.contains(part), "hover lacks {part:?}:\n{text}");
+    }
+    assert!(
+        !text.contains('|') && !text.contains('`') && !text.contains("**"),
+        "{text}"
+    );
     assert!(lsp.shutdown().success());
 }

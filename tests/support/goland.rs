@@ -123,8 +123,12 @@ impl Client {
                     "workspaceEdit": {"documentChanges": true},
                     "workspaceFolders": true
                 },
-                "textDocument": {"codeAction": {"codeActionLiteralSupport": {
-                    "codeActionKind": {"valueSet": ["quickfix"]}}}}
+                "textDocument": {
+                    "codeAction": {"codeActionLiteralSupport": {
+                        "codeActionKind": {"valueSet": ["quickfix"]}}},
+                    // LSP4IJ renders hovers as Markdown.
+                    "hover": {"contentFormat": ["markdown", "plaintext"]}
+                }
             }),
             init_options,
         )

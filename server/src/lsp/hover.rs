@@ -48,7 +48,11 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
             resolve::settings_file_words(view, &path)
         );
         let range = convert::range(&text, c.span.start, c.span.end, state.enc);
-        return Some(markdown(table(view, &title, env_key), Some(range)));
+        return Some(render(
+            table(view, &title, env_key),
+            Some(range),
+            state.hover_markdown,
+        ));
     }
     // The go.mod / go.work `go` or `toolchain` line.
     for m in [&snapshot.go_mod, &snapshot.go_work].into_iter().flatten() {
@@ -60,9 +64,10 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
                 let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 let title = format!("**{}** requires `{}`", file.unwrap_or_default(), l.value);
                 let range = convert::range(&text, l.span.start, l.span.end, state.enc);
-                return Some(markdown(
+                return Some(render(
                     table(snapshot, &title, "GOTOOLCHAIN"),
                     Some(range),
+                    state.hover_markdown,
                 ));
             }
         }
@@ -149,12 +154,99 @@ pub(crate) fn table(snapshot: &Snapshot, title: &str, key: &str) -> String {
     format!("{title}\n\n{header}\n{rule}\n{value}\n{origin}\n{go}\n")
 }
 
-fn markdown(value: String, range: Option<Range>) -> Hover {
+/// The hover as Markdown for a client that renders it, else as plain text (eglot without
+/// markdown-mode, for one, shows raw pipes and backquotes in the echo area).
+fn render(md: String, range: Option<Range>, markdown: bool) -> Hover {
+    let (kind, value) = if markdown {
+        (MarkupKind::Markdown, md)
+    } else {
+        (MarkupKind::PlainText, plain(&md))
+    };
     Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value,
-        }),
+        contents: HoverContents::Markup(MarkupContent { kind, value }),
         range,
+    }
+}
+
+/// [`table`]'s Markdown as plain text: emphasis and code marks dropped, the table's columns
+/// aligned with spaces.
+pub(crate) fn plain(md: &str) -> String {
+    let unmark = |s: &str| {
+        s.replace("**", "")
+            .replace("*(", "(")
+            .replace(")*", ")")
+            .replace('`', "")
+            .replace("\\|", "|")
+    };
+    let split = |line: &str| -> Vec<String> {
+        let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+        let mut cells = Vec::new();
+        let mut cur = String::new();
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&'|') => {
+                    cur.push('|');
+                    chars.next();
+                }
+                '|' => cells.push(std::mem::take(&mut cur)),
+                _ => cur.push(c),
+            }
+        }
+        cells.push(cur);
+        cells
+            .into_iter()
+            .map(|c| unmark(c.trim()).trim_matches('*').to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let flush = |rows: &mut Vec<Vec<String>>, out: &mut Vec<String>| {
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..cols)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in rows.drain(..) {
+            let line: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+                .collect();
+            out.push(line.join("  ").trim_end().to_string());
+        }
+    };
+    for line in md.lines() {
+        let t = line.trim();
+        if t.starts_with('|') {
+            if t.trim_matches(|c| c == '|' || c == '-' || c == ' ')
+                .is_empty()
+            {
+                continue;
+            }
+            rows.push(split(t));
+        } else {
+            flush(&mut rows, &mut out);
+            out.push(unmark(line));
+        }
+    }
+    flush(&mut rows, &mut out);
+    out.join("\n").trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_text_table_is_aligned_and_unmarked() {
+        let md = "**GOROOT** — `go.goroot` in .vscode/settings.json\n\n| | VS Code | shell |\n|---|---|---|\n| `GOROOT` | `/a\\|b` | *(unset)* |\n| origin | x | y |\n";
+        let text = super::plain(md);
+        assert_eq!(
+            text,
+            "GOROOT — go.goroot in .vscode/settings.json\n\n        VS Code  shell\nGOROOT  /a|b     (unset)\norigin  x        y\n"
+        );
     }
 }

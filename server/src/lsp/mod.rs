@@ -36,7 +36,7 @@ use tower_lsp_server::lsp_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
     HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    LSPAny, MessageType, NumberOrString, OneOf, PositionEncodingKind, Registration,
+    LSPAny, MarkupKind, MessageType, NumberOrString, OneOf, PositionEncodingKind, Registration,
     RelativePattern, ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Unregistration, Uri, WorkDoneProgressCancelParams,
@@ -211,6 +211,8 @@ pub(crate) struct State {
     pub results: BTreeMap<PathBuf, Checked>,
     /// Files we published non-empty diagnostics for (to clear them later).
     pub published: BTreeSet<PathBuf>,
+    /// The client renders Markdown in hovers (`hover.contentFormat`); else plain text.
+    pub hover_markdown: bool,
     /// What we last published for each file: clients that do not echo a diagnostic's `data`
     /// in `textDocument/codeAction` (Vim's ALE, older clients) get their fixes from here.
     pub last_published: HashMap<PathBuf, Vec<Diagnostic>>,
@@ -1064,6 +1066,13 @@ impl LanguageServer for Backend {
             state.watch_registration = watch_registration;
             state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
+            state.hover_markdown = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref())
+                .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
             state.client_name = params
                 .client_info
                 .as_ref()
