@@ -1893,3 +1893,142 @@ fn hover_is_plain_text_for_a_client_without_markdown() {
     );
     assert!(lsp.shutdown().success());
 }
+
+// =============================================================================================
+// Clients that are neither VS Code nor GoLand: their editor side is their own environment.
+// =============================================================================================
+
+/// Starts the server as a client that sends no `clientInfo` (eglot 1.9, ALE) and names itself
+/// `editor` in `initializationOptions` (`None`: says nothing at all).
+fn start_as(s: &Scenario, editor: Option<&str>) -> Lsp {
+    let mut lsp = Lsp::spawn(s);
+    lsp.client_info = None;
+    let mut init = json!({
+        "shell": support::shell("bash"),
+        "trusted": true,
+        "userSettings": s.user_settings,
+    });
+    if let Some(name) = editor {
+        init["editor"] = json!(name);
+    }
+    lsp.initialize_folders(&[(&s.folder, "ws")], json!({}), init);
+    lsp
+}
+
+/// Emacs started outside a login shell runs Go 1.21.13; the login shell runs 1.22.10. The
+/// finding names Emacs; `.vscode/settings.json` naming the shell's Go (which Emacs never
+/// reads) must not hide it; no action edits that file for Emacs; the action Emacs gets shows
+/// the lines that give it the shell's environment, and with them the finding is gone.
+#[test]
+fn emacs_gets_its_own_side_and_a_fix_that_works_in_emacs() {
+    let mut s = Scenario::new();
+    let (go121, go122) = gos();
+    s.path_go(&go121);
+    s.shell_go(&go122);
+    // The false fix of old: VS Code's settings point at the shell's Go.
+    s.settings(&format!("{{\"go.goroot\": \"{}\"}}\n", go122.display()));
+    let go_mod = s.folder.join("go.mod");
+    let mut lsp = start_as(&s, Some("Emacs"));
+    let diag = lsp.wait_diagnostics(&go_mod, |d| {
+        d.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Emacs"))
+        })
+    });
+    let ours: Vec<&Value> = diag
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Emacs"))
+        })
+        .collect();
+    let first = ours[0];
+    let msg = first["message"].as_str().unwrap();
+    assert!(msg.contains(GO121) && msg.contains(GO122), "{msg}");
+    assert!(
+        !diag
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("VS Code runs")),
+        "{diag:#?}"
+    );
+
+    let actions = lsp.code_actions(&file_uri(&go_mod), first);
+    let list = actions.as_array().cloned().unwrap_or_default();
+    assert!(
+        !list.iter().any(|a| a.to_string().contains("settings.json")),
+        "an action edits a file Emacs never reads: {actions:#}"
+    );
+    let setup = list
+        .iter()
+        .find(|a| a["command"]["command"] == "goEnvDoctor.editorSetup")
+        .unwrap_or_else(|| panic!("no editor-setup action: {actions:#}"));
+    assert!(
+        setup["title"].as_str().unwrap().contains("Emacs"),
+        "{setup:#}"
+    );
+    let result = lsp.execute(
+        "goEnvDoctor.editorSetup",
+        setup["command"]["arguments"].clone(),
+    );
+    assert_eq!(result["editor"], "Emacs", "{result:#}");
+    let text = result["text"].as_str().unwrap();
+    assert!(text.contains("(setenv \"PATH\""), "{text}");
+    assert!(text.contains(&format!("{}/bin", go122.display())), "{text}");
+    assert!(lsp.shutdown().success());
+
+    // Emacs evaluates the lines and restarts the server: it inherits the new PATH.
+    let path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("(setenv \"PATH\" \"")?.strip_suffix("\")"))
+        .expect("a PATH line")
+        .to_string();
+    s.env.insert("PATH".into(), path);
+    let mut lsp = start_as(&s, Some("Emacs"));
+    lsp.wait_first_check();
+    lsp.pump(Duration::from_millis(300));
+    let after = lsp
+        .diagnostics
+        .get(&file_uri(&go_mod))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !after
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").starts_with("Emacs")),
+        "the finding stayed after Emacs took the shell's environment: {after:#?}"
+    );
+    let report = lsp.report();
+    let report = report.as_str().unwrap();
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with("editor") && l.contains("Emacs") && l.contains(GO122)),
+        "Emacs does not run the shell's Go now:\n{report}"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// A client that says nothing about itself is "your editor", never "VS Code".
+#[test]
+fn an_unknown_client_is_not_called_vs_code() {
+    let mut s = Scenario::new();
+    let (go121, go122) = gos();
+    s.path_go(&go121);
+    s.shell_go(&go122);
+    let go_mod = s.folder.join("go.mod");
+    let mut lsp = start_as(&s, None);
+    let diags = lsp.wait_diagnostics(&go_mod, |d| !d.is_empty());
+    for d in &diags {
+        let m = d["message"].as_str().unwrap();
+        assert!(!m.contains("VS Code"), "{m}");
+    }
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().starts_with("Your editor")),
+        "{diags:#?}"
+    );
+    assert!(lsp.shutdown().success());
+}

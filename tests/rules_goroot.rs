@@ -746,3 +746,46 @@ fn simulate_create_directory_and_clean_cache() {
     );
     assert!(!after.path(GOCACHE).expect("cache").populated);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An editor that is neither VS Code nor GoLand (Emacs, Neovim, Helix…)
+// ---------------------------------------------------------------------------------------------
+
+/// gvm exports GOROOT and PATH in the shell; Emacs, started from the desktop, has neither. A
+/// VS Code settings fix cannot work (Emacs never reads those files); giving Emacs the shell's
+/// environment does, and is the fix offered.
+#[test]
+fn other_editor_gets_the_shells_environment_not_a_settings_edit() {
+    let mut s = healthy();
+    s.editor_kind = EditorKind::Other;
+    s.settings.editor_name = "Emacs".into();
+    s.settings.files.clear();
+    side(&mut s, Editor).label = "Emacs".into();
+    install(&mut s, SDK21, "go1.21.13");
+    os_env(&mut s, Shell, "GOROOT", SDK21);
+    side(&mut s, Shell).os_env.insert(
+        "PATH".into(),
+        format!("{SDK21}/bin:/usr/local/go/bin:/usr/bin:/bin"),
+    );
+    use_go(&mut s, Shell, SDK21, "go1.21.13", GoFoundBy::Path);
+    let found = mine(&s);
+    let f = found
+        .iter()
+        .find(|f| f.code == "goroot-mismatch")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(f.message.starts_with("Emacs uses GOROOT"), "{}", f.message);
+    assert!(
+        !f.fixes.iter().any(|x| matches!(
+            x.action,
+            FixAction::SetSetting { .. } | FixAction::RemoveSetting { .. }
+        )),
+        "{:#?}",
+        f.fixes
+    );
+    let FixAction::EditorEnvironment { editor, vars, .. } = &f.fixes[0].action else {
+        panic!("{:#?}", f.fixes);
+    };
+    assert_eq!(editor, "Emacs");
+    assert_eq!(vars.get("GOROOT"), Some(&Some(SDK21.to_string())));
+    assert!(vars["PATH"].as_deref().is_some_and(|p| p.starts_with(SDK21)));
+}

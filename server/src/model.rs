@@ -47,6 +47,55 @@ pub struct Snapshot {
     /// Rules run on each ([`crate::rules::check_all`]); a view has no views of its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub editor_views: Vec<Snapshot>,
+    /// Which kind of editor the editor side is: it decides which configuration files that
+    /// editor reads, and so which fixes can work for it.
+    #[serde(default)]
+    pub editor_kind: EditorKind,
+}
+
+/// The kinds of editor whose Go environment the tool models differently.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EditorKind {
+    /// VS Code with vscode-go: its process environment overlaid by its settings files
+    /// (user, `*.code-workspace`, `.vscode/settings.json`).
+    #[default]
+    VsCode,
+    /// GoLand / IntelliJ IDEA: the SDK of `.idea/workspace.xml`.
+    JetBrains,
+    /// Every other client (Emacs, Neovim, Vim, Helix, Zed, Kate, …): the environment it was
+    /// started with plus its own `gopls` configuration; it never reads VS Code's files.
+    Other,
+}
+
+impl EditorKind {
+    /// The kind a client's name (`clientInfo.name`, or what a snippet tells) stands for.
+    pub fn of_client(name: &str) -> EditorKind {
+        let n = name.to_ascii_lowercase();
+        let vscode = [
+            "visual studio code",
+            "code-server",
+            "code - oss",
+            "vscodium",
+            "cursor",
+        ];
+        let jetbrains = [
+            "goland",
+            "intellij",
+            "jetbrains",
+            "pycharm",
+            "webstorm",
+            "rustrover",
+            "clion",
+        ];
+        if vscode.iter().any(|v| n.contains(v)) || n == "vscode" {
+            EditorKind::VsCode
+        } else if jetbrains.iter().any(|j| n.contains(j)) {
+            EditorKind::JetBrains
+        } else {
+            EditorKind::Other
+        }
+    }
 }
 
 impl Snapshot {
@@ -626,5 +675,15 @@ pub enum FixAction {
     /// `go clean -cache`.
     CleanCache {
         gocache: PathBuf,
+    },
+    /// Start the editor (a client that is not VS Code or GoLand) with the login shell's
+    /// values of `vars` (`None`: unset). The user applies it in the editor's own configuration;
+    /// front ends show the exact lines for that editor. Values that hold credentials are not
+    /// carried: their keys are in `withheld`.
+    EditorEnvironment {
+        editor: String,
+        vars: BTreeMap<String, Option<String>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        withheld: Vec<String>,
     },
 }

@@ -60,6 +60,7 @@ pub fn healthy() -> Snapshot {
         installs: BTreeMap::new(),
         disabled_checks: Vec::new(),
         editor_views: Vec::new(),
+        editor_kind: EditorKind::VsCode,
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {

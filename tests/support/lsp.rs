@@ -104,6 +104,9 @@ pub struct Client {
     /// The client offers dynamic `workspace/didChangeWatchedFiles` registration (it watches
     /// files for the server); `false`: the server must watch by itself.
     pub watch_registration: bool,
+    /// `clientInfo` sent in `initialize`: VS Code's by default (these suites play VS Code,
+    /// which always sends it); `None` for a client that sends none (eglot 1.9, ALE).
+    pub client_info: Option<Value>,
 }
 
 impl Client {
@@ -155,6 +158,7 @@ impl Client {
             same_reply_for_every_section: false,
             trusted: true,
             watch_registration: true,
+            client_info: Some(json!({"name": "Visual Studio Code", "version": "1.100.3"})),
         }
     }
 
@@ -505,6 +509,7 @@ impl Client {
             "initialize",
             json!({
                 "processId": std::process::id(),
+                "clientInfo": self.client_info,
                 "rootUri": root,
                 "workspaceFolders": workspace_folders(folders),
                 "capabilities": capabilities,

@@ -162,6 +162,23 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
         FixAction::CleanCache { gocache } => {
             vec![("kind", "clean-cache".into()), ("gocache", p(gocache))]
         }
+        FixAction::EditorEnvironment {
+            editor,
+            vars,
+            withheld,
+        } => vec![
+            ("kind", "editor-environment".into()),
+            ("editor", s(editor)),
+            (
+                "vars",
+                Value::Object(
+                    vars.iter()
+                        .map(|(k, v)| (k.clone(), v.as_deref().map_or(Value::Null, s)))
+                        .collect(),
+                ),
+            ),
+            ("withheld", json!(withheld)),
+        ],
     };
     for (k, v) in fields {
         m.insert(k.into(), v);

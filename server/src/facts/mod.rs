@@ -11,8 +11,9 @@ pub mod process;
 pub mod shell;
 
 use crate::model::{
-    CommandResult, Configured, EditorSettings, EnvFile, GoBinary, GoFoundBy, GoModFacts, PathFacts,
-    ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
+    CommandResult, Configured, EditorKind, EditorSettings, EnvFile, GoBinary, GoFoundBy,
+    GoModFacts, PathFacts, ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts,
+    SideKind, Snapshot,
 };
 use crate::rules::resolve;
 use crate::settings::{self, paths::Os};
@@ -42,6 +43,8 @@ pub struct CheckOptions {
     pub editor_env: Option<BTreeMap<String, String>>,
     /// Display name of the editor side.
     pub editor_name: String,
+    /// Which files the editor reads: VS Code's settings, or only its own configuration.
+    pub editor_kind: EditorKind,
     /// A login-shell probe of an earlier check whose inputs did not change (the language
     /// server's probe cache): its report and environment (none when it failed) are reused
     /// instead of running the shell again. `None`: the shell runs.
@@ -67,6 +70,7 @@ impl CheckOptions {
             disabled_checks: Vec::new(),
             editor_env: None,
             editor_name: "VS Code".into(),
+            editor_kind: EditorKind::VsCode,
             shell_probe: None,
             client_settings: None,
             cancel: process::Cancel::default(),
@@ -106,6 +110,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             trusted: opts.trusted,
             case_insensitive_fs: fs::case_insensitive(&opts.folder),
             disabled_checks: opts.disabled_checks.clone(),
+            editor_kind: opts.editor_kind,
             ..Snapshot::default()
         };
         let subst = settings::jsonc::Substitution {
@@ -175,6 +180,17 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             }
         }
         add_installs(&mut snap, well_known);
+        if let Some(settings) = vscode_view_settings(
+            opts,
+            &subst,
+            home.as_deref(),
+            &editor_env,
+            os,
+            &Overrides::new(),
+        ) {
+            let view = derive_view(&snap, settings, opts);
+            snap.editor_views.push(view);
+        }
         let idea = idea_workspace_file(&opts.folder);
         // Anything there counts (a FIFO, a directory): reading it reports what is wrong.
         if idea.exists() {
@@ -258,6 +274,11 @@ fn read_idea_settings(
 pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOptions) -> Snapshot {
     let mut v = base.clone();
     v.editor_views.clear();
+    v.editor_kind = if settings.editor_name == GOLAND {
+        EditorKind::JetBrains
+    } else {
+        EditorKind::VsCode
+    };
     v.editor.label = settings.editor_name.clone();
     v.settings = settings;
     let base_go = v.editor.go.take();
@@ -301,6 +322,24 @@ fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overr
     if view.settings.editor_name == GOLAND {
         let path = idea_workspace_file(&opts.folder);
         view.settings = read_idea_settings(&path, &opts.folder, main.home.as_deref(), overrides);
+    } else if view.settings.editor_name == VSCODE {
+        let subst = settings::jsonc::Substitution {
+            workspace_folder: opts.folder.clone(),
+            home: main.home.clone(),
+            env: view.editor.os_env.clone(),
+        };
+        let env = view.editor.os_env.clone();
+        let home = main.home.clone();
+        view.settings = read_vscode_settings(
+            VSCODE,
+            None,
+            opts,
+            &subst,
+            home.as_deref(),
+            &env,
+            Os::current(),
+            overrides,
+        );
     }
     view.go_mod = main.go_mod.clone();
     view.go_work = main.go_work.clone();
@@ -561,8 +600,70 @@ fn read_go_mod_with(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {
     }
 }
 
-/// Settings files, lowest layer first: user, `*.code-workspace` in the folder, folder.
+/// The editor side's settings: VS Code's files (with the client's answer on top) for VS Code
+/// and for GoLand's client; for any other client only its own answer, since it never reads
+/// VS Code's files (those become a view of their own, see [`vscode_view_settings`]).
 fn read_settings(
+    opts: &CheckOptions,
+    subst: &settings::jsonc::Substitution,
+    home: Option<&Path>,
+    env: &BTreeMap<String, String>,
+    os: Os,
+    overrides: &Overrides,
+) -> EditorSettings {
+    if opts.editor_kind == EditorKind::Other {
+        let mut out = EditorSettings {
+            editor_name: opts.editor_name.clone(),
+            ..EditorSettings::default()
+        };
+        if let Some(client) = &opts.client_settings {
+            apply_client_settings(&mut out, client, subst);
+        }
+        return out;
+    }
+    read_vscode_settings(
+        &opts.editor_name,
+        opts.client_settings.as_ref(),
+        opts,
+        subst,
+        home,
+        env,
+        os,
+        overrides,
+    )
+}
+
+/// The name of the view of VS Code's settings beside another client's own editor side.
+pub const VSCODE: &str = "VS Code";
+
+/// For a client that is neither VS Code nor GoLand, VS Code's settings as VS Code users of
+/// this project get them: a view of its own, when the project has any (`.vscode/settings.json`
+/// or a `*.code-workspace`), never mixed into the client's side.
+fn vscode_view_settings(
+    opts: &CheckOptions,
+    subst: &settings::jsonc::Substitution,
+    home: Option<&Path>,
+    env: &BTreeMap<String, String>,
+    os: Os,
+    overrides: &Overrides,
+) -> Option<EditorSettings> {
+    if opts.editor_kind != EditorKind::Other {
+        return None;
+    }
+    let settings = read_vscode_settings(VSCODE, None, opts, subst, home, env, os, overrides);
+    let project_file = settings
+        .files
+        .iter()
+        .any(|f| f.exists && f.layer != SettingsLayer::User);
+    project_file.then_some(settings)
+}
+
+/// VS Code's settings files, lowest layer first: user, `*.code-workspace` in the folder,
+/// folder; then the client's answer (`client`) on top.
+#[allow(clippy::too_many_arguments)]
+fn read_vscode_settings(
+    editor_name: &str,
+    client: Option<&serde_json::Value>,
     opts: &CheckOptions,
     subst: &settings::jsonc::Substitution,
     home: Option<&Path>,
@@ -572,7 +673,7 @@ fn read_settings(
 ) -> EditorSettings {
     use settings::jsonc::SettingsRoot;
     let mut out = EditorSettings {
-        editor_name: opts.editor_name.clone(),
+        editor_name: editor_name.to_string(),
         ..EditorSettings::default()
     };
 
@@ -624,7 +725,7 @@ fn read_settings(
         subst,
         overrides,
     );
-    if let Some(client) = &opts.client_settings {
+    if let Some(client) = client {
         apply_client_settings(&mut out, client, subst);
     }
     out

@@ -277,6 +277,19 @@ impl Ctx<'_> {
             FixAction::EnvFileRemoveLine { file, key, line } => {
                 (Some(self.remove_line_edit(file, key, *line)?), None)
             }
+            // The editor's own configuration is a program (init.el, init.lua): shown, not edited.
+            FixAction::EditorEnvironment {
+                editor,
+                vars,
+                withheld,
+            } => (
+                None,
+                Some(self.command(
+                    &fix.title,
+                    super::CMD_EDITOR_SETUP,
+                    json!({ "editor": editor, "vars": vars, "withheld": withheld }),
+                )),
+            ),
             // Titled with the preview's figures by `code_actions`.
             FixAction::CleanCache { gocache } => (
                 None,

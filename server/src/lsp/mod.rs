@@ -53,6 +53,7 @@ pub const CMD_GO_ENV_WRITE: &str = "goEnvDoctor.goEnvWrite";
 pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
 pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
 pub const CMD_CLEAN_CACHE: &str = "goEnvDoctor.cleanCache";
+pub const CMD_EDITOR_SETUP: &str = "goEnvDoctor.editorSetup";
 
 /// Run the server on stdin/stdout until the client says `exit` (or its input ends); exit code
 /// 0 when `shutdown` came first, else 1. `log_reload` changes the log filter when the
@@ -125,6 +126,9 @@ pub struct Config {
     /// The VS Code user settings file to read (tests; else `GO_ENV_DOCTOR_USER_SETTINGS`,
     /// else the OS's standard locations).
     pub user_settings: Option<PathBuf>,
+    /// The editor's name, for clients that send no `clientInfo` (eglot 1.9, Vim's ALE): the
+    /// snippets in editors/ set it.
+    pub editor: Option<String>,
 }
 
 impl Config {
@@ -233,9 +237,11 @@ pub(crate) struct State {
     /// The rc files of the login shells the latest check starts: watched from before the
     /// probe runs, so an edit while a slow shell is still starting is not missed.
     pub starting_rc: Vec<PathBuf>,
-    /// The client's name (`clientInfo`) when it is not VS Code, e.g. "Neovim": the editor side
-    /// is named after it.
+    /// The client's name (`clientInfo`, else `initializationOptions.editor`) when it is not
+    /// VS Code, e.g. "Neovim": the editor side is named after it. `None`: VS Code.
     pub client_name: Option<String>,
+    /// What the client is, which decides the files its editor side reads.
+    pub editor_kind: crate::model::EditorKind,
     /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
     /// the effective editor settings over the files', for every folder.
     pub client_settings: Option<serde_json::Value>,
@@ -403,6 +409,7 @@ impl Backend {
         if let Some(name) = &state.client_name {
             o.editor_name = name.clone();
         }
+        o.editor_kind = state.editor_kind;
         o.client_settings = state
             .folder_client_settings
             .get(folder)
@@ -858,6 +865,31 @@ fn is_vscode(client_name: &str) -> bool {
         || n == "vscode"
 }
 
+/// The editor's display name (`None`: VS Code) and kind, from what the client told about
+/// itself. A client that tells nothing is not assumed to be VS Code: VS Code always sends
+/// `clientInfo`, and calling Emacs "VS Code" led to fixes in a file Emacs never reads.
+fn editor_identity(told: Option<&str>) -> (Option<String>, crate::model::EditorKind) {
+    use crate::model::EditorKind;
+    let Some(name) = told else {
+        return (Some("your editor".to_string()), EditorKind::Other);
+    };
+    if is_vscode(name) {
+        return (None, EditorKind::VsCode);
+    }
+    // The names clients send for themselves, as users know the editor.
+    let known = match name.to_ascii_lowercase().as_str() {
+        "eglot" | "lsp-mode" | "emacs" => Some("Emacs"),
+        "nvim" | "neovim" => Some("Neovim"),
+        "ale" | "vim-lsp" | "vim" => Some("Vim"),
+        "helix" | "hx" => Some("Helix"),
+        "zed" => Some("Zed"),
+        _ => None,
+    };
+    let shown = known.map_or_else(|| capitalized(name), str::to_string);
+    let kind = EditorKind::of_client(&shown);
+    (Some(shown), kind)
+}
+
 /// "helix" → "Helix": it starts sentences ("Helix uses GOROOT …").
 fn capitalized(name: &str) -> String {
     let mut chars = name.chars();
@@ -1073,12 +1105,21 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())
                 .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
-            state.client_name = params
+            let told = params
                 .client_info
                 .as_ref()
-                .map(|c| c.name.trim())
-                .filter(|n| !n.is_empty() && !is_vscode(n))
-                .map(capitalized);
+                .map(|c| c.name.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .or_else(|| {
+                    state
+                        .config
+                        .editor
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string)
+                });
+            (state.client_name, state.editor_kind) = editor_identity(told.as_deref());
         }
         self.apply_log_level();
         let position_encoding = Some(match enc {
@@ -1113,6 +1154,7 @@ impl LanguageServer for Backend {
                         CMD_GO_ENV_UNSET,
                         CMD_CREATE_DIRECTORY,
                         CMD_CLEAN_CACHE,
+                        CMD_EDITOR_SETUP,
                     ]
                     .iter()
                     .map(|c| c.to_string())
@@ -1393,9 +1435,39 @@ impl LanguageServer for Backend {
                     }
                 }
             }
+            CMD_EDITOR_SETUP => {
+                let setup = editor_setup(&arg).map_err(Error::invalid_params)?;
+                let text = setup["text"].as_str().unwrap_or_default().to_string();
+                self.client
+                    .show_message(MessageType::INFO, format!("go-env-doctor: {text}"))
+                    .await;
+                Ok(Some(setup))
+            }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
+}
+
+/// `goEnvDoctor.editorSetup`: the lines that give the editor its login shell's environment
+/// (`{"editor", "vars", "withheld"}` from the fix), with how to apply them.
+fn editor_setup(arg: &serde_json::Value) -> std::result::Result<serde_json::Value, String> {
+    #[derive(Deserialize)]
+    struct Args {
+        editor: String,
+        vars: BTreeMap<String, Option<String>>,
+        #[serde(default)]
+        withheld: Vec<String>,
+    }
+    let args: Args = serde_json::from_value(arg.clone())
+        .map_err(|e| format!("goEnvDoctor.editorSetup: bad arguments: {e}"))?;
+    let text = crate::settings::client_env::setup_text(&args.editor, &args.vars, &args.withheld);
+    let explanation = format!(
+        "{} took its environment from how it was started, which is not your login shell's. Add \
+         these lines to its configuration (or start it from a login shell), then restart it, \
+         and restart go-env-doctor with it.",
+        args.editor
+    );
+    Ok(serde_json::json!({ "editor": args.editor, "text": text, "explanation": explanation }))
 }
 
 #[cfg(test)]

@@ -196,12 +196,16 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
 /// dropped, sorted by severity (errors first) then catalogue order.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     let raw = raw_findings(snapshot);
+    let take_shell_env = editor_environment_fix(snapshot);
     let mut out: Vec<Finding> = raw
         .clone()
         .into_iter()
         .filter(|f| !snapshot.disabled_checks.contains(&f.code))
         .map(|mut f| {
-            let candidates = std::mem::take(&mut f.fixes);
+            let mut candidates = std::mem::take(&mut f.fixes);
+            if f.editor.is_some() {
+                candidates.extend(take_shell_env.clone());
+            }
             let mut kept: Vec<Fix> = Vec::new();
             for fix in candidates {
                 if kept.iter().any(|k| k.action == fix.action) || edits_unparseable(snapshot, &fix)
@@ -218,6 +222,72 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
         .collect();
     sort_findings(&mut out);
     out
+}
+
+/// The variables that decide which Go an editor runs and how, as the login shell sets them.
+const EDITOR_ENV_KEYS: &[&str] = &[
+    "PATH",
+    "GOROOT",
+    "GOPATH",
+    "GOBIN",
+    "GOENV",
+    "GOFLAGS",
+    "GOPROXY",
+    "GONOPROXY",
+    "GOSUMDB",
+    "GONOSUMDB",
+    "GOPRIVATE",
+    "GOINSECURE",
+    "GOTOOLCHAIN",
+    "GOCACHE",
+    "GOMODCACHE",
+    "GOWORK",
+    "GO111MODULE",
+    "GOEXPERIMENT",
+    "GOOS",
+    "GOARCH",
+    "CGO_ENABLED",
+    "CC",
+    "CXX",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+];
+
+/// For an editor that is neither VS Code nor GoLand: "give it the login shell's environment",
+/// the one fix that works for every finding about that editor's own environment (it never
+/// reads VS Code's settings files). A candidate like any other: kept only where simulating it
+/// clears the finding. `None` without a working shell side or when the environments agree.
+fn editor_environment_fix(snapshot: &Snapshot) -> Option<Fix> {
+    if snapshot.editor_kind != crate::model::EditorKind::Other {
+        return None;
+    }
+    let shell = snapshot.shell.as_ref().filter(|s| resolve::probe_ok(s))?;
+    let editor = &snapshot.editor;
+    let mut vars = std::collections::BTreeMap::new();
+    let mut withheld = Vec::new();
+    for key in EDITOR_ENV_KEYS {
+        let (e, s) = (editor.os_env.get(*key), shell.os_env.get(*key));
+        if e == s {
+            continue;
+        }
+        if s.is_some_and(|v| crate::redact::has_credentials(v)) {
+            withheld.push(key.to_string());
+        } else {
+            vars.insert(key.to_string(), s.cloned());
+        }
+    }
+    if vars.is_empty() && withheld.is_empty() {
+        return None;
+    }
+    let name = editor.label.clone();
+    Some(Fix {
+        title: format!("Give {name} your login shell's Go environment (show the lines to add)"),
+        action: crate::model::FixAction::EditorEnvironment {
+            editor: name,
+            vars,
+            withheld,
+        },
+    })
 }
 
 /// Errors first, then warnings, infos; within a severity in catalogue order.

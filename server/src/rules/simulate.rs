@@ -13,8 +13,8 @@
 //! from, so this errs on the side of offering no fix rather than one that may not work.
 
 use crate::model::{
-    CommandResult, Configured, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts,
-    SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
+    CommandResult, Configured, EditorKind, EnvFileEntry, FileKind, FixAction, GorootLayout,
+    PathFacts, SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,11 @@ pub const SIMULATED: &str = "simulated: a fix changed its inputs";
 pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
     let mut s = snapshot.clone();
     match fix {
+        // An editor that is neither VS Code nor GoLand never reads VS Code's settings files:
+        // editing one changes nothing it does.
+        FixAction::SetSetting { file, .. } | FixAction::RemoveSetting { file, .. }
+            if s.editor_kind == EditorKind::Other && !crate::settings::idea::is_idea_file(file) => {
+        }
         FixAction::SetSetting { file, key, value } => {
             let layer = layer_of(&s, file);
             s.settings
@@ -122,6 +127,9 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
             }
         }
         FixAction::CreateDirectory { path } => create_directory(&mut s, path),
+        FixAction::EditorEnvironment { vars, withheld, .. } => {
+            take_shell_environment(&mut s, vars, withheld)
+        }
         FixAction::CleanCache { gocache } => {
             let want = gocache.to_string_lossy();
             for (k, p) in s.paths.iter_mut() {
@@ -132,6 +140,50 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
         }
     }
     s
+}
+
+/// The editor started with the login shell's values of `vars` (the keys the user copies by
+/// hand, `withheld`, too). The shell already ran its `go` with that environment: with the same
+/// PATH the editor finds the same `go` and gets the same answers from it.
+fn take_shell_environment(
+    s: &mut Snapshot,
+    vars: &BTreeMap<String, Option<String>>,
+    withheld: &[String],
+) {
+    let Some(shell) = s.shell.clone().filter(super::resolve::probe_ok) else {
+        return;
+    };
+    let editor = &mut s.editor;
+    for (k, v) in vars {
+        match v {
+            Some(v) => editor.os_env.insert(k.clone(), v.clone()),
+            None => editor.os_env.remove(k),
+        };
+    }
+    for k in withheld {
+        match shell.os_env.get(k) {
+            Some(v) => editor.os_env.insert(k.clone(), v.clone()),
+            None => editor.os_env.remove(k),
+        };
+    }
+    if vars.contains_key("PATH") {
+        editor.path_entries = shell.path_entries.clone();
+        editor.path_go = shell.path_go.clone();
+        editor.path_toolchains = shell.path_toolchains.clone();
+    }
+    editor.env_file = shell.env_file.clone();
+    for (root, file) in &shell.goroot_env_files {
+        editor.goroot_env_files.insert(root.clone(), file.clone());
+    }
+    if editor.os_env == shell.os_env || vars.contains_key("PATH") {
+        editor.go = shell.go.clone();
+        editor.go_env = shell.go_env.clone();
+        editor.go_version = shell.go_version.clone();
+        editor.gotoolchain = shell.gotoolchain.clone();
+    } else {
+        let keys: Vec<&str> = vars.keys().map(String::as_str).collect();
+        invalidate_side(editor, &keys);
+    }
 }
 
 /// Whether a settings value is a member of `file` (a client-only value is in no file).

@@ -1,6 +1,7 @@
 //! Parsing editor configuration into values with exact source ranges, and rendering changes as
 //! minimal text edits. Pure: callers do the reading and writing.
 
+pub mod client_env;
 pub mod envfile;
 pub mod gomod;
 pub mod idea;
