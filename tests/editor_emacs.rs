@@ -50,6 +50,15 @@ const PRELUDE: &str = r#"
 (defun ged-describe (d)
   (list :code (plist-get (ged-lsp d) :code) :text (flymake-diagnostic-text d)
         :line (line-number-at-pos (flymake-diagnostic-beg d))))
+(defun ged-live-server ()
+  "The running go-env-doctor server (not a buffer's cached one, which a reconnect replaces)."
+  (let (found)
+    (maphash (lambda (_project servers)
+               (dolist (s servers)
+                 (when (and (cl-typep s 'go-env-doctor-server) (jsonrpc-running-p s))
+                   (setq found s))))
+             eglot--servers-by-project)
+    found))
 (defun ged-open (file)
   (find-file file)
   (ged-put :mode (symbol-name major-mode))
@@ -89,8 +98,11 @@ const DRIVER_GO_MOD: &str = r#"
                 (ged-put :setup-buffer (and (get-buffer "*go-env-doctor: Emacs setup*") t))
                 (go-env-doctor-apply-setup (plist-get result :text))
                 (ged-put :path-after (getenv "PATH"))
-                (ged-put :reattached (and (ged-wait 30 #'eglot-current-server) t))
-                (let ((new (eglot-current-server)))
+                (ged-put :reattached
+                         (and (ged-wait 30 (lambda () (let ((s (ged-live-server)))
+                                                        (and s (not (eq s server))))))
+                              t))
+                (let ((new (ged-live-server)))
                   (ged-put :new-server (and new (not (eq new server))))
                   ;; Returns once the re-check is published.
                   (jsonrpc-request new :workspace/executeCommand
