@@ -1,7 +1,7 @@
 //! The Helix, Zed and Emacs snippets in `editors/`: Helix's `languages.toml` is parsed and the
 //! command line it declares is run as a language server through a real stdio session
 //! (initialize → `goroot-mismatch` on a GoLand `workspace.xml`); Zed's settings parse as JSONC
-//! and name the same command; the eglot form names it too.
+//! and name the same command; the eglot file names it, the editor, and the files it claims.
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "support/mod.rs"]
@@ -81,11 +81,35 @@ fn zed_settings_parse_and_name_the_server() {
 }
 
 #[test]
-fn eglot_form_names_the_server() {
+fn eglot_file_names_the_server() {
     let el = read("emacs/go-env-doctor.el");
-    assert!(el.contains("(\"go-env-doctor\" \"serve\""), "{el}");
+    assert!(el.contains("'(\"go-env-doctor\" \"serve\")"), "{el}");
     assert!(el.contains("eglot-server-programs"));
     assert!(el.contains(":goEnvDoctor"));
+    // eglot 1.9 sends no clientInfo: the editor's name travels in initializationOptions.
+    assert!(el.contains("'(:editor \"Emacs\")"), "{el}");
+    // Emacs 28's modes as well as 29+'s.
+    for mode in [
+        "go-dot-mod-mode",
+        "go-mod-ts-mode",
+        "js-json-mode",
+        "js-mode",
+        "nxml-mode",
+    ] {
+        assert!(el.contains(mode), "{mode}");
+    }
+    // Only the covered JSON/XML files, not every buffer of those modes.
+    for pattern in [
+        r#""/\\.vscode/settings\\.json\\'""#,
+        r#""\\.code-workspace\\'""#,
+        r#""/\\.idea/workspace\\.xml\\'""#,
+    ] {
+        assert!(el.contains(pattern), "{pattern}");
+    }
+    // A project root without VCS, and the user's workspace configuration kept, not replaced.
+    assert!(el.contains("(add-hook 'project-find-functions"));
+    assert!(el.contains("(go-env-doctor--with-section\n"));
+    assert!(!el.contains("(setq-default eglot-workspace-configuration\n                '("));
     // Balanced parentheses outside strings and comments (a load error otherwise).
     let mut depth = 0i32;
     let mut in_str = false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provision every real tool the test suites use. Idempotent and cached: a second run only checks.
 #
-#   tests/provision.sh            # Go toolchains + shells
+#   tests/provision.sh            # Go toolchains, shells, Neovim, Emacs + eglot, Vim + ALE
 #
 # Tools go to $GO_ENV_DOCTOR_TOOLS (default ~/.cache/go-env-doctor/tools) so that fresh clones
 # share one cache. tests/tools.env is written there for the test helpers.
@@ -61,4 +61,43 @@ if ! { [ -f "$NVIM_VENV/.ok" ] && "$NVIM_VENV/bin/nvim" --version >/dev/null 2>&
   touch "$NVIM_VENV/.ok"
 fi
 echo "NVIM=$NVIM_VENV/bin/nvim" >> "$TOOLS/tools.env"
+
+# --- Emacs + eglot + go-mode, Vim + ALE (tests/editor_emacs.rs, tests/editor_vim.rs) -----------
+# Debian's own packages, the ones a user of editors/emacs and editors/vim installs. Never with
+# recommends: elpa-go-mode recommends golang-golang-x-tools, which would bring a distro Go onto
+# PATH and make "which Go runs" depend on the machine instead of the test.
+EDITOR_PKGS=(emacs-nox elpa-eglot elpa-go-mode vim-ale)
+# ALE needs Vim's jobs, channels and timers: Debian's `vim` and `vim-nox` have them, vim-tiny not.
+vim_ok() { command -v vim >/dev/null 2>&1 && vim --version | grep -q '+job' && vim --version | grep -q '+timers'; }
+vim_ok || EDITOR_PKGS+=(vim-nox)
+pkg_missing=()
+for p in "${EDITOR_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || pkg_missing+=("$p")
+done
+if [ ${#pkg_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  # Refuse anything that would install a Go toolchain from Debian (see above).
+  golang=$($SUDO apt-get install -s --no-install-recommends "${pkg_missing[@]}" | awk '/^Inst /{print $2}' | grep -E '^golang' || true)
+  if [ -n "$golang" ]; then
+    log "FAILED: installing ${pkg_missing[*]} would pull in a distro Go: $golang"
+    exit 1
+  fi
+  log "installing editors from Debian: ${pkg_missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${pkg_missing[@]}" >/dev/null
+fi
+elpa=/usr/share/emacs/site-lisp/elpa
+ale=$(dirname "$(dpkg -L vim-ale | grep -m1 -E '/autoload/ale\.vim$')")/..
+ale=$(cd "$ale" && pwd -P)
+for need in "$elpa"/eglot-* "$elpa"/go-mode-* "$ale/autoload/ale.vim"; do
+  [ -e "$need" ] || { log "FAILED: $need is missing after installing ${EDITOR_PKGS[*]}"; exit 1; }
+done
+{
+  echo "EMACS=$(command -v emacs)"
+  # emacs -Q loads no site files: the tests put the Debian ELPA packages on load-path themselves.
+  echo "EMACS_ELPA=$elpa"
+  echo "VIM=$(command -v vim)"
+  # ALE's runtime directory (autoload/ale.vim, plugin/ale.vim), for 'runtimepath'.
+  echo "VIM_ALE=$ale"
+} >> "$TOOLS/tools.env"
 log "tools ready: $TOOLS/tools.env"

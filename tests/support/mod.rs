@@ -91,3 +91,59 @@ pub fn nvim() -> PathBuf {
     );
     path
 }
+
+/// A provisioned path from tools.env (`key`), which must exist; fails (never skips) naming
+/// `what` and [`SETUP_HINT`] otherwise.
+fn provisioned(key: &str, what: &str) -> PathBuf {
+    let path = tools_env()
+        .get(key)
+        .cloned()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| panic!("{what} is not provisioned ({key} in tools.env); {SETUP_HINT}"));
+    let path = PathBuf::from(path);
+    assert!(
+        path.exists(),
+        "{what} missing at {}; {SETUP_HINT}",
+        path.display()
+    );
+    path
+}
+
+/// Debian's Emacs (`emacs-nox`) that `tests/provision.sh` installed.
+pub fn emacs() -> PathBuf {
+    provisioned("EMACS", "Emacs (emacs-nox)")
+}
+
+/// Debian's ELPA directory holding `eglot-*` (elpa-eglot) and `go-mode-*` (elpa-go-mode):
+/// `emacs -Q` loads no site files, so a test puts these on `load-path` itself.
+pub fn emacs_elpa() -> PathBuf {
+    let dir = provisioned("EMACS_ELPA", "Debian's ELPA directory");
+    for prefix in ["eglot-", "go-mode-"] {
+        let found = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}; {SETUP_HINT}", dir.display()))
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(prefix));
+        assert!(
+            found,
+            "no {prefix}* in {} (elpa-eglot, elpa-go-mode); {SETUP_HINT}",
+            dir.display()
+        );
+    }
+    dir
+}
+
+/// Debian's Vim (with jobs and timers, which ALE needs).
+pub fn vim() -> PathBuf {
+    provisioned("VIM", "Vim")
+}
+
+/// ALE's runtime directory (Debian `vim-ale`), to put on Vim's 'runtimepath'.
+pub fn vim_ale() -> PathBuf {
+    let dir = provisioned("VIM_ALE", "ALE (vim-ale)");
+    assert!(
+        dir.join("autoload/ale.vim").is_file(),
+        "ALE at {} is incomplete; {SETUP_HINT}",
+        dir.display()
+    );
+    dir
+}
