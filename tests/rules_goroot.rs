@@ -787,5 +787,7 @@ fn other_editor_gets_the_shells_environment_not_a_settings_edit() {
     };
     assert_eq!(editor, "Emacs");
     assert_eq!(vars.get("GOROOT"), Some(&Some(SDK21.to_string())));
-    assert!(vars["PATH"].as_deref().is_some_and(|p| p.starts_with(SDK21)));
+    assert!(vars["PATH"]
+        .as_deref()
+        .is_some_and(|p| p.starts_with(SDK21)));
 }

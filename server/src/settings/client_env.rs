@@ -66,6 +66,65 @@ pub fn setup_text(
                 "\" {k} holds credentials: copy it from your shell yourself.\n"
             ));
         }
+    } else if lower.contains("helix") {
+        // Helix starts each language server with `environment` from languages.toml on top of
+        // its own: gopls (and go-env-doctor) then see the shell's Go.
+        out.push_str("# go-env-doctor: the Go environment of your login shell, for Helix\n");
+        out.push_str("# (~/.config/helix/languages.toml; or start hx from a login shell).\n");
+        let table: Vec<String> = vars
+            .iter()
+            .filter_map(|(k, v)| Some(format!("{k} = {}", json_string(v.as_deref()?))))
+            .collect();
+        for server in ["gopls", "go-env-doctor"] {
+            out.push_str(&format!(
+                "[language-server.{server}]\nenvironment = {{ {} }}\n",
+                table.join(", ")
+            ));
+        }
+        let unset: Vec<&str> = vars
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !unset.is_empty() {
+            out.push_str(&format!(
+                "# Not set in your shell, so unset them where you start hx: {}\n",
+                unset.join(", ")
+            ));
+        }
+        for k in withheld {
+            out.push_str(&format!(
+                "# {k} holds credentials: copy it from your shell yourself.\n"
+            ));
+        }
+    } else if lower.contains("zed") {
+        // Zed starts a language server with `lsp.<name>.binary.env` on top of its own.
+        out.push_str("// go-env-doctor: the Go environment of your login shell, for Zed\n");
+        out.push_str("// (settings.json, \"lsp\" section; or start zed from a login shell).\n");
+        let env: Vec<String> = vars
+            .iter()
+            .filter_map(|(k, v)| {
+                Some(format!(
+                    "{}: {}",
+                    json_string(k),
+                    json_string(v.as_deref()?)
+                ))
+            })
+            .collect();
+        out.push_str("\"lsp\": {\n");
+        for (i, server) in ["gopls", "go-env-doctor"].iter().enumerate() {
+            let comma = if i == 0 { "," } else { "" };
+            out.push_str(&format!(
+                "  \"{server}\": {{ \"binary\": {{ \"env\": {{ {} }} }} }}{comma}\n",
+                env.join(", ")
+            ));
+        }
+        out.push_str("}\n");
+        for k in withheld {
+            out.push_str(&format!(
+                "// {k} holds credentials: copy it from your shell yourself.\n"
+            ));
+        }
     } else {
         out.push_str(&format!(
             "# go-env-doctor: {editor} takes its environment from how it was started. Start it\n\
@@ -120,6 +179,11 @@ fn vim_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// A JSON string literal, which TOML's basic strings accept too.
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
 fn sh(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
@@ -165,10 +229,37 @@ mod tests {
         );
         assert!(v.contains("unlet $GOROOT"), "{v}");
         let h = setup_text("Helix", &vars(), &[]);
-        assert!(h.contains("bash -lc 'hx'"), "{h}");
+        assert!(h.contains("unset them where you start hx: GOROOT"), "{h}");
+        let toml_part: String = h
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: toml::Value = toml::from_str(&toml_part).expect("valid TOML");
+        for server in ["gopls", "go-env-doctor"] {
+            assert_eq!(
+                parsed["language-server"][server]["environment"]["PATH"].as_str(),
+                Some("/sdk/go1.22.10/bin:/usr/bin"),
+                "{h}"
+            );
+        }
+        let z = setup_text("Zed", &vars(), &[]);
+        let json_part: String = z
+            .lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: serde_json::Value =
+            serde_json::from_str(&format!("{{{json_part}}}")).expect("valid JSON");
+        assert_eq!(
+            parsed["lsp"]["gopls"]["binary"]["env"]["PATH"], "/sdk/go1.22.10/bin:/usr/bin",
+            "{z}"
+        );
+        let k = setup_text("Kate", &vars(), &[]);
+        assert!(k.contains("bash -lc 'kate'"), "{k}");
         assert!(
-            h.contains("export PATH='/sdk/go1.22.10/bin:/usr/bin'"),
-            "{h}"
+            k.contains("export PATH='/sdk/go1.22.10/bin:/usr/bin'"),
+            "{k}"
         );
     }
 
