@@ -829,3 +829,26 @@ fn report_from_snapshot_shows_every_editor_view() {
     assert!(v["sides"]["editors"]["GoLand"].is_object(), "{v:#}");
     assert_eq!(v["sides"]["editors"]["VS Code"], v["sides"]["editor"]);
 }
+
+/// A finding about the editor's environment is fixed differently in each editor: `explain`
+/// says how for each client, and not for codes that do not depend on the editor.
+#[test]
+fn explain_covers_each_client_for_editor_environment_codes() {
+    let (_, mismatch, _) = run(bin().args(["explain", "goroot-mismatch"]));
+    for client in [
+        "Emacs",
+        "Neovim",
+        "Vim",
+        "Helix",
+        "Zed",
+        "GoLand",
+        "exec-path-from-shell",
+    ] {
+        assert!(
+            mismatch.contains(client),
+            "no word on {client}:\n{mismatch}"
+        );
+    }
+    let (_, sumdb, _) = run(bin().args(["explain", "gosumdb-off"]));
+    assert!(!sumdb.contains("In other editors"), "{sumdb}");
+}

@@ -1,7 +1,7 @@
 //! The finding catalogue: stable codes, their severity, report area and explanations.
 //! Codes are a public interface (SPEC §4): never rename one.
 
-mod explanations;
+pub mod explanations;
 
 use crate::model::Severity;
 

@@ -593,3 +593,24 @@ running it just to check the environment would execute untrusted code. Facts tha
 
 **How to fix:** if you trust this folder, run `go-env-doctor check --trust` (in VS Code, trust
 the workspace). Otherwise remove the workspace setting so the editor uses your own Go."#;
+
+/// Appended to the explanation of every finding about the editor's own environment: how each
+/// client gets its environment, and what fixes it there (settings files are VS Code's and
+/// GoLand's; every other editor inherits the environment it was started with).
+pub const IN_OTHER_EDITORS: &str = r#"**In other editors:** only VS Code reads `.vscode/settings.json` and only GoLand reads
+`.idea/workspace.xml`; every other editor hands gopls the environment it was started with, plus
+its own gopls settings. The language server's quick fix *Give EDITOR your login shell's Go
+environment* (`goEnvDoctor.editorSetup`) shows the exact lines; in short:
+- **Emacs** (eglot, lsp-mode): `(exec-path-from-shell-initialize)` from the exec-path-from-shell
+  package, or `(setenv "PATH" "…")` plus `(setq exec-path (parse-colon-path (getenv "PATH")))`
+  in `init.el`; or start Emacs from a login shell (`bash -lc emacs`). Restart eglot afterwards.
+- **Neovim**: `vim.env.PATH = "…"` (and `vim.env.GOROOT = nil` to drop a stale one) in
+  `init.lua` before the servers start, or start `nvim` from a terminal.
+- **Vim** (ALE, vim-lsp): `let $PATH = '…'` in the vimrc, or start Vim from a terminal.
+- **Helix**: `environment = { PATH = "…" }` under `[language-server.gopls]` in
+  `~/.config/helix/languages.toml`, or start `hx` from a login shell.
+- **Zed**: `"lsp": { "gopls": { "binary": { "env": { "PATH": "…" } } } }` in its settings.
+- **GoLand / IntelliJ**: *Settings → Go → GOROOT* (stored in `.idea/workspace.xml`), and
+  *Go → Go Modules → Environment* for variables.
+- **Any other client**: start it from a login shell (`bash -lc your-editor`) or export the
+  variables before starting it. Restart the editor's language servers afterwards."#;

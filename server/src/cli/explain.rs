@@ -5,8 +5,13 @@ use crate::catalogue::{self, CodeInfo, CODES};
 
 /// The explanation of one code: `<code> (<severity>) — <title>`, the Markdown text, the URL.
 pub fn render_explain(info: &CodeInfo) -> String {
+    let other_editors = if ABOUT_THE_EDITORS_ENVIRONMENT.contains(&info.code) {
+        format!("\n\n{}", crate::catalogue::explanations::IN_OTHER_EDITORS)
+    } else {
+        String::new()
+    };
     format!(
-        "{} ({}) — {}\n\n{}\n\nMore: {}\n",
+        "{} ({}) — {}\n\n{}{other_editors}\n\nMore: {}\n",
         info.code,
         severity_word(info.severity),
         info.title,
@@ -14,6 +19,17 @@ pub fn render_explain(info: &CodeInfo) -> String {
         catalogue::doc_url(info.code)
     )
 }
+
+/// Codes about the environment an editor hands its Go tools: their fix differs per editor.
+const ABOUT_THE_EDITORS_ENVIRONMENT: &[&str] = &[
+    "go-not-found",
+    "goroot-mismatch",
+    "go-version-mismatch",
+    "gocache-mismatch",
+    "goproxy-mismatch",
+    "env-file-shadowed",
+    "toolchain-too-old",
+];
 
 /// Looks a code up leniently (case and surrounding spaces ignored). On failure, the error
 /// message names the closest codes.
