@@ -69,6 +69,7 @@ fn red_team() {
         case!("orphans", sigterm_during_the_shell_probe),
         case!("orphans", client_exits_mid_check),
         case!("orphans", client_closes_stdin_mid_check),
+        case!("orphans", server_killed_with_sigkill_mid_check),
         case!(
             "secrets",
             proxy_passwords_with_url_delimiters_in_every_format
@@ -644,6 +645,14 @@ fn client_exits_mid_check() -> Outcome {
 
 fn client_closes_stdin_mid_check() -> Outcome {
     server_mid_check(|c| c.close_stdin())
+}
+
+/// Nothing of the server runs after SIGKILL: the login shell's guard notices its parent died
+/// and ends the probe (the rc file's sleep and the daemon it started in another session).
+fn server_killed_with_sigkill_mid_check() -> Outcome {
+    server_mid_check(|c| {
+        let _ = c.child.kill();
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

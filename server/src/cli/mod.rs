@@ -59,6 +59,14 @@ enum Command {
     /// Internal: print the environment between markers (run by the login shell probe).
     #[command(name = "__print-env", hide = true)]
     PrintEnv { mark: String },
+    /// Internal: lead the login shell's session and end it when we die (see facts::guard).
+    #[command(name = "__probe-guard", hide = true)]
+    ProbeGuard {
+        #[arg(long)]
+        parent: u32,
+        #[arg(last = true, required = true)]
+        command: Vec<std::ffi::OsString>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +130,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         // No logging: the login shell reads stdout; nothing else may reach it.
         Command::PrintEnv { mark } => crate::print_env::run(&mark),
+        Command::ProbeGuard { parent, command } => crate::facts::guard::run(parent, &command),
         Command::Check(args) => {
             init_logging();
             crate::facts::children::end_with_signals();

@@ -7,6 +7,7 @@
 pub mod children;
 pub mod fs;
 pub mod go;
+pub mod guard;
 pub mod process;
 pub mod shell;
 

@@ -36,6 +36,9 @@ pub const RESOLVING_FLAGS: [&str; 2] = [
 /// The hidden subcommand of our binary that prints the environment between marks.
 pub const PRINT_ENV_SUBCOMMAND: &str = "__print-env";
 
+/// The hidden subcommand of our binary that leads the probe's session (see [`super::guard`]).
+pub const GUARD_SUBCOMMAND: &str = "__probe-guard";
+
 /// How much of the shell's stderr is kept for the logs.
 const STDERR_TAIL: usize = 2048;
 /// Upper bound on the stdout kept in memory (the tail is kept: the env comes last).
@@ -416,8 +419,8 @@ fn after_secs(timeout: Duration) -> u64 {
 #[cfg(unix)]
 mod imp {
     use super::*;
-    use crate::facts::children;
     use crate::facts::process::Waited;
+    use crate::facts::{children, guard};
     use std::io::{self, Read};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Child, Command, ExitStatus, Stdio};
@@ -431,8 +434,14 @@ mod imp {
         }
         let mark = new_mark();
         let kind = shell_kind(&opts.shell);
-        let mut cmd = Command::new(&opts.shell);
-        cmd.args(shell_args(kind, &opts.helper_exe, &mark));
+        // The shell runs under our guard, which ends the probe if we are killed outright.
+        let mut cmd = Command::new(&opts.helper_exe);
+        cmd.arg(GUARD_SUBCOMMAND)
+            .arg("--parent")
+            .arg(std::process::id().to_string())
+            .arg("--")
+            .arg(&opts.shell)
+            .args(shell_args(kind, &opts.helper_exe, &mark));
         if let Some(env) = &opts.env {
             cmd.env_clear();
             cmd.envs(env);
@@ -603,6 +612,16 @@ mod imp {
         });
         if cancelled {
             return (ProbeOutcome::Cancelled, None);
+        }
+        // The guard could not start the shell: the same outcome as when we could not.
+        if status.and_then(|s| s.code()) == Some(i32::from(guard::SPAWN_FAILED)) {
+            let text = String::from_utf8_lossy(&stderr);
+            if let Some(line) = text.lines().find_map(|l| {
+                l.strip_prefix(guard::SPAWN_FAILED_PREFIX)
+                    .map(|rest| format!("cannot start {rest}"))
+            }) {
+                return (ProbeOutcome::SpawnFailed { error: line }, None);
+            }
         }
         let outcome = classify(timed_out, env.is_some(), status, opts.timeout);
         (outcome, env)
