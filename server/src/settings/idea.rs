@@ -229,7 +229,25 @@ fn attrs_of(
 }
 
 fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
-    let mut reader = Reader::from_str(text);
+    // quick-xml drops a leading BOM without counting it in its positions: parse the text after
+    // it and add its length back (a second BOM would be dropped too, and is not XML anyway).
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
+    };
+    if body.starts_with('\u{feff}') {
+        return Err(error_at(
+            text,
+            base,
+            "malformed XML: text outside the root element".into(),
+        ));
+    }
+    let position = |p: u64| {
+        usize::try_from(p)
+            .unwrap_or(usize::MAX)
+            .saturating_add(base)
+    };
+    let mut reader = Reader::from_str(body);
     {
         let c = reader.config_mut();
         c.trim_text(false);
@@ -240,17 +258,33 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
     let mut stack: Vec<usize> = Vec::new();
     let mut root = None;
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let before = position(reader.buffer_position());
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(0);
+                let at = position(reader.error_position());
                 return Err(error_at(text, at, format!("malformed XML: {e}")));
             }
         };
-        let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let after = position(reader.buffer_position());
         match event {
             Event::Start(tag) | Event::Empty(tag) => {
+                let attrs = attrs_of(text, &tag, before)?;
+                // quick-xml takes `<project//>` for an element named `project/`; an edit that
+                // rewrites such a tag would break the file, and no XML parser reads it anyway.
+                let name = tag.name();
+                if name.as_ref().is_empty()
+                    || name
+                        .as_ref()
+                        .iter()
+                        .any(|b| matches!(b, b'/' | b'<' | b'>' | b'"' | b'\'' | b'=' | b'&'))
+                {
+                    return Err(error_at(
+                        text,
+                        before,
+                        "malformed XML: invalid element name".into(),
+                    ));
+                }
                 let empty = after >= 2 && text.as_bytes().get(after - 2) == Some(&b'/');
                 let idx = elems.len();
                 let elem = Elem {
@@ -260,7 +294,7 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
                     close_start: after,
                     end: after,
                     empty,
-                    attrs: attrs_of(text, &tag, before)?,
+                    attrs,
                     children: Vec::new(),
                     text: None,
                 };
@@ -447,8 +481,8 @@ impl std::fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
-/// XML attribute text for `s` (`&`, `<`, `>`, `"` and control characters escaped; non-ASCII
-/// as is).
+/// XML attribute text for `s` (`&`, `<`, `>`, both quotes and control characters escaped;
+/// non-ASCII as is). `'` too, because an edit may replace the value of a single-quoted attribute.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -457,6 +491,7 @@ pub fn escape_attr(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
