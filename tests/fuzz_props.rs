@@ -1226,3 +1226,20 @@ fn regression_idea_slash_in_element_name() {
     .is_err());
     check::idea_set(text, "go.toolsEnvVars.CGO_ENABLED", "0");
 }
+
+/// Found by cargo-fuzz (`fuzz/corpus/idea_edit/regression_control_char_name`): a root element
+/// whose name ends in U+000B. quick-xml keeps the character in the name, `str::trim_end` dropped
+/// it from the rewritten start tag, and the end tag no longer matched.
+#[test]
+fn regression_idea_control_character_in_element_name() {
+    for text in [
+        "<\u{fffd}\0(j\u{fffd}\u{fffd}\u{fffd}\u{b}/>",
+        "<project\u{b}/>",
+        "<project version=\"4\">\n  <component\u{b} name=\"GOROOT\" />\n</project>\n",
+    ] {
+        assert!(check::idea_parse(text).is_err(), "{text:?}");
+        check::idea_set(text, "go.goroot", "0");
+        check::idea_set(text, "go.toolsEnvVars.GOPROXY", "off");
+        check::idea_remove(text, "go.goroot");
+    }
+}

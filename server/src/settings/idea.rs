@@ -270,14 +270,15 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
         match event {
             Event::Start(tag) | Event::Empty(tag) => {
                 let attrs = attrs_of(text, &tag, before)?;
-                // quick-xml takes `<project//>` for an element named `project/`; an edit that
-                // rewrites such a tag would break the file, and no XML parser reads it anyway.
+                // quick-xml takes `<project//>` for an element named `project/` (and keeps control
+                // characters in names); an edit that rewrites such a tag could break the file, and
+                // no XML parser reads it anyway.
                 let name = tag.name();
                 if name.as_ref().is_empty()
-                    || name
-                        .as_ref()
-                        .iter()
-                        .any(|b| matches!(b, b'/' | b'<' | b'>' | b'"' | b'\'' | b'=' | b'&'))
+                    || name.as_ref().iter().any(|b| {
+                        b.is_ascii_control()
+                            || matches!(b, b'/' | b'<' | b'>' | b'"' | b'\'' | b'=' | b'&')
+                    })
                 {
                     return Err(error_at(
                         text,
@@ -509,6 +510,12 @@ fn eol(text: &str) -> &'static str {
     }
 }
 
+/// `s` without trailing XML white space. Not `str::trim_end`: it also takes characters such as
+/// U+000B that XML reads as part of a name, and the name would then lose them.
+fn trim_xml_end(s: &str) -> &str {
+    s.trim_end_matches([' ', '\t', '\r', '\n'])
+}
+
 /// The white space before `at` on its line, when only white space precedes it.
 fn indent_before(text: &str, at: usize) -> Option<&str> {
     let line_start = text.get(..at)?.rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -562,7 +569,7 @@ fn insert_children(doc: &Doc<'_>, parent: usize, lines: &[String]) -> TextEdit {
     if p.empty {
         // `<x ... />` → `<x ...>` + children + `</x>`.
         let head_end = p.end.saturating_sub(2);
-        let head = text.get(p.start..head_end).unwrap_or("").trim_end();
+        let head = trim_xml_end(text.get(p.start..head_end).unwrap_or(""));
         let mut new_text = format!("{head}>");
         for l in lines {
             new_text.push_str(nl);
@@ -641,7 +648,7 @@ pub fn set_setting(
                     // `<component name="GOROOT">` without a location: add the url.
                     let at = if e.empty {
                         text.get(..e.end.saturating_sub(2))
-                            .map_or(e.start, |h| h.trim_end().len())
+                            .map_or(e.start, |h| trim_xml_end(h).len())
                     } else {
                         e.open_end.saturating_sub(1)
                     };
@@ -687,7 +694,7 @@ pub fn set_setting(
             None => {
                 let at = if e.empty {
                     text.get(..e.end.saturating_sub(2))
-                        .map_or(e.start, |h| h.trim_end().len())
+                        .map_or(e.start, |h| trim_xml_end(h).len())
                 } else {
                     e.open_end.saturating_sub(1)
                 };
