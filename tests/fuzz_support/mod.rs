@@ -561,10 +561,11 @@ pub fn idea_set(text: &str, key: &str, value: &str) {
         "set {key:?} changed other settings: {_text:?} → {_after:?}"
     );
     if let (Some(old), [e]) = (before.iter().rfind(|c| c.key == key), edits.as_slice()) {
-        // A GOPROXY held by the older `<proxy>` element is overridden by a new entry instead.
+        // A GOPROXY held by the older `<proxy>` element is overridden by a new entry instead,
+        // and a later entry of the key without a value gets one (an insertion).
         let proxy_elem = !text[..old.span.start].ends_with(['"', '\'']);
         assert!(
-            proxy_elem || (old.span.start <= e.start && e.end <= old.span.end),
+            proxy_elem || e.start == e.end || (old.span.start <= e.start && e.end <= old.span.end),
             "set {key:?} edited {e:?} outside the old value {:?}: {_text:?}",
             old.span
         );
