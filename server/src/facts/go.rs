@@ -396,7 +396,10 @@ fn not_run<T>(reason: &str) -> CommandResult<T> {
     }
 }
 
-fn parse_env_json(r: CommandResult<String>) -> CommandResult<BTreeMap<String, String>> {
+/// Turns `go env -json` output into a map (non-string values as their JSON text). Public only
+/// so the fuzz targets and property tests can feed it arbitrary output.
+#[doc(hidden)]
+pub fn parse_env_json(r: CommandResult<String>) -> CommandResult<BTreeMap<String, String>> {
     match r {
         CommandResult::Ok { value, millis } => {
             match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&value) {

@@ -229,15 +229,25 @@ fn attrs_of(
 }
 
 fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
-    // A UTF-8 BOM (Windows editors write one; GoLand reads such a file) is skipped by the
-    // reader, which then counts positions from after it: parse the text after it and shift
-    // every position back onto the whole text, which edits keep the BOM in.
-    let shift = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
+    // quick-xml drops a leading BOM without counting it in its positions: parse the text after
+    // it and add its length back (a second BOM would be dropped too, and is not XML anyway).
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
     };
-    let mut reader = Reader::from_str(&text[shift..]);
+    if body.starts_with('\u{feff}') {
+        return Err(error_at(
+            text,
+            base,
+            "malformed XML: text outside the root element".into(),
+        ));
+    }
+    let position = |p: u64| {
+        usize::try_from(p)
+            .unwrap_or(usize::MAX)
+            .saturating_add(base)
+    };
+    let mut reader = Reader::from_str(body);
     {
         let c = reader.config_mut();
         c.trim_text(false);
@@ -248,19 +258,34 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
     let mut stack: Vec<usize> = Vec::new();
     let mut root = None;
     loop {
-        let before = usize::try_from(reader.buffer_position())
-            .map_or(usize::MAX, |p| p.saturating_add(shift));
+        let before = position(reader.buffer_position());
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                let at = usize::try_from(reader.error_position()).map_or(0, |p| p + shift);
+                let at = position(reader.error_position());
                 return Err(error_at(text, at, format!("malformed XML: {e}")));
             }
         };
-        let after = usize::try_from(reader.buffer_position())
-            .map_or(usize::MAX, |p| p.saturating_add(shift));
+        let after = position(reader.buffer_position());
         match event {
             Event::Start(tag) | Event::Empty(tag) => {
+                let attrs = attrs_of(text, &tag, before)?;
+                // quick-xml takes `<project//>` for an element named `project/` (and keeps control
+                // characters in names); an edit that rewrites such a tag could break the file, and
+                // no XML parser reads it anyway.
+                let name = tag.name();
+                if name.as_ref().is_empty()
+                    || name.as_ref().iter().any(|b| {
+                        b.is_ascii_control()
+                            || matches!(b, b'/' | b'<' | b'>' | b'"' | b'\'' | b'=' | b'&')
+                    })
+                {
+                    return Err(error_at(
+                        text,
+                        before,
+                        "malformed XML: invalid element name".into(),
+                    ));
+                }
                 let empty = after >= 2 && text.as_bytes().get(after - 2) == Some(&b'/');
                 let idx = elems.len();
                 let elem = Elem {
@@ -270,7 +295,7 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, SettingsError> {
                     close_start: after,
                     end: after,
                     empty,
-                    attrs: attrs_of(text, &tag, before)?,
+                    attrs,
                     children: Vec::new(),
                     text: None,
                 };
@@ -457,8 +482,8 @@ impl std::fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
-/// XML attribute text for `s` (`&`, `<`, `>`, `"` and control characters escaped; non-ASCII
-/// as is).
+/// XML attribute text for `s` (`&`, `<`, `>`, both quotes and control characters escaped;
+/// non-ASCII as is). `'` too, because an edit may replace the value of a single-quoted attribute.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -467,6 +492,7 @@ pub fn escape_attr(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
@@ -482,6 +508,12 @@ fn eol(text: &str) -> &'static str {
     } else {
         "\n"
     }
+}
+
+/// `s` without trailing XML white space. Not `str::trim_end`: it also takes characters such as
+/// U+000B that XML reads as part of a name, and the name would then lose them.
+fn trim_xml_end(s: &str) -> &str {
+    s.trim_end_matches([' ', '\t', '\r', '\n'])
 }
 
 /// The white space before `at` on its line, when only white space precedes it.
@@ -537,7 +569,7 @@ fn insert_children(doc: &Doc<'_>, parent: usize, lines: &[String]) -> TextEdit {
     if p.empty {
         // `<x ... />` → `<x ...>` + children + `</x>`.
         let head_end = p.end.saturating_sub(2);
-        let head = text.get(p.start..head_end).unwrap_or("").trim_end();
+        let head = trim_xml_end(text.get(p.start..head_end).unwrap_or(""));
         let mut new_text = format!("{head}>");
         for l in lines {
             new_text.push_str(nl);
@@ -617,7 +649,7 @@ pub fn set_setting(
                     // `<component name="GOROOT">` without a location: add the url.
                     let at = if e.empty {
                         text.get(..e.end.saturating_sub(2))
-                            .map_or(e.start, |h| h.trim_end().len())
+                            .map_or(e.start, |h| trim_xml_end(h).len())
                     } else {
                         e.open_end.saturating_sub(1)
                     };
@@ -663,7 +695,7 @@ pub fn set_setting(
             None => {
                 let at = if e.empty {
                     text.get(..e.end.saturating_sub(2))
-                        .map_or(e.start, |h| h.trim_end().len())
+                        .map_or(e.start, |h| trim_xml_end(h).len())
                 } else {
                     e.open_end.saturating_sub(1)
                 };
