@@ -1243,3 +1243,145 @@ fn regression_idea_control_character_in_element_name() {
         check::idea_remove(text, "go.goroot");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// LSP message framing (the guard in front of tower-lsp)
+// ---------------------------------------------------------------------------------------------
+
+/// One piece of a client's stream: a valid message, or a hostile variant of one.
+fn framing_piece(r: &mut Rng, id: usize) -> Vec<u8> {
+    let valid =
+        format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"textDocument/hover","params":{{}}}}"#);
+    let body: String = match r.below(9) {
+        0 => valid.clone(),
+        1 => valid[..r.below(valid.len())].to_string(),
+        2 => format!("[{valid}]"),
+        3 => valid.replace("2.0", "1.0"),
+        4 => "\u{0}\u{ff}garbage".to_string(),
+        5 => format!(r#"{{"jsonrpc":"2.0","id":{id},"result":null}}"#),
+        6 => r#"{"jsonrpc":"2.0","method":"exit""#.to_string(),
+        7 => "é".repeat(r.below(64)),
+        _ => valid.clone(),
+    };
+    let mut out = Vec::new();
+    match r.below(8) {
+        // A length that lies (short or long), or no length at all, or a huge claim.
+        0 => out.extend(format!("Content-Length: {}\r\n\r\n", body.len() + r.below(5)).bytes()),
+        1 => out.extend(
+            format!(
+                "Content-Length: {}\r\n\r\n",
+                body.len().saturating_sub(r.below(5))
+            )
+            .bytes(),
+        ),
+        2 => out.extend(b"Content-Type: x\r\n\r\n"),
+        3 => out.extend(b"Content-Length: 999999999999\r\n\r\n"),
+        4 => out.extend(format!("content-length:{}\n\n", body.len()).bytes()),
+        5 => out.extend("X".repeat(r.below(3000)).bytes()),
+        _ => out.extend(format!("Content-Length: {}\r\n\r\n", body.len()).bytes()),
+    }
+    out.extend(body.bytes());
+    out
+}
+
+/// Random streams of valid and hostile frames, delivered in random chunks, through the guard:
+/// it never panics or hangs, forwards to tower-lsp only single JSON-RPC 2.0 objects within the
+/// size limit, answers with whole frames, and ends when the input does.
+#[test]
+fn lsp_framing() {
+    use go_env_doctor::lsp::transport;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (mut total_forwarded, mut total_answered) = (0, 0);
+    run("lsp_framing", 300, |r| {
+        let mut stream = Vec::new();
+        for id in 0..1 + r.below(6) {
+            stream.extend(framing_piece(r, id));
+        }
+        let mut chunks = Vec::new();
+        let mut at = 0;
+        while at < stream.len() {
+            let n = (1 + r.below(700)).min(stream.len() - at);
+            chunks.push(stream[at..at + n].to_vec());
+            at += n;
+        }
+        let forwarded = runtime.block_on(async {
+            let (mut client, input) = tokio::io::duplex(1 << 16);
+            let (output, mut answers) = tokio::io::duplex(1 << 20);
+            let feeder = tokio::spawn(async move {
+                for c in chunks {
+                    if client.write_all(&c).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let drain = tokio::spawn(async move {
+                let mut all = Vec::new();
+                let _ = answers.read_to_end(&mut all).await;
+                all
+            });
+            let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let seen = received.clone();
+            let ending = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                transport::guard(input, output, move |mut server_in, server_out| async move {
+                    let mut all = Vec::new();
+                    let _ = server_in.read_to_end(&mut all).await;
+                    drop(server_out);
+                    *seen.lock().unwrap() = all;
+                }),
+            )
+            .await;
+            assert!(ending.is_ok(), "the guard hung");
+            let _ = feeder.await;
+            let answered = drain.await.unwrap();
+            total_answered += check_frames(&answered, "answers").len();
+            let forwarded = received.lock().unwrap().clone();
+            forwarded
+        });
+        let frames = check_frames(&forwarded, "forwarded");
+        total_forwarded += frames.len();
+        for body in frames {
+            let v: serde_json::Value = serde_json::from_slice(&body).expect("forwarded JSON");
+            assert!(v.is_object(), "{v}");
+            assert_eq!(v["jsonrpc"], "2.0", "{v}");
+            assert!(body.len() <= transport::MAX_MESSAGE);
+        }
+    });
+    println!("lsp_framing: {total_forwarded} frames forwarded, {total_answered} refusals answered");
+    assert!(
+        total_forwarded > 0 && total_answered > 0,
+        "the generator never exercised both paths"
+    );
+}
+
+/// Splits `bytes` into `Content-Length` frames; every byte must belong to a whole frame.
+fn check_frames(bytes: &[u8], what: &str) -> Vec<Vec<u8>> {
+    let mut frames = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{what}: a header without its end: {:?}",
+                    String::from_utf8_lossy(rest)
+                )
+            });
+        let head = std::str::from_utf8(&rest[..end]).expect("ASCII header");
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{what}: no Content-Length in {head:?}"));
+        let body = &rest[end + 4..];
+        assert!(body.len() >= len, "{what}: a frame cut short");
+        frames.push(body[..len].to_vec());
+        rest = &body[len..];
+    }
+    frames
+}

@@ -11,7 +11,8 @@ mod actions;
 mod cache;
 pub mod convert;
 mod hover;
-mod transport;
+#[doc(hidden)]
+pub mod transport;
 mod watch;
 
 use crate::cli::{human, Report};
