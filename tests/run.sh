@@ -2,7 +2,8 @@
 # The one test command (README): provision every real tool, then run every suite.
 #
 #   bash tests/run.sh                  # provision (cached), cargo test --workspace --all-targets,
-#                                      # then the editor suites outside cargo (editors/vscode/test.sh)
+#                                      # a short fuzz run (fuzz/run.sh, 5 s per target), then the
+#                                      # editor suites outside cargo (editors/vscode/test.sh)
 #   bash tests/run.sh -- --nocapture   # extra args after `--` go to the cargo test binaries
 #   GO_ENV_DOCTOR_SKIP_EDITOR_SUITES=1 bash tests/run.sh   # cargo suites only (said so loudly)
 #
@@ -41,6 +42,19 @@ trap 'rm -f "$log_file"' EXIT
 status=0
 cargo test --workspace --all-targets --no-fail-fast -- "${test_args[@]}" 2>&1 | tee "$log_file" || status=$?
 # With pipefail, $status is cargo's exit code (tee does not fail).
+
+# A short coverage-guided fuzz run of every parser, editor and the LSP framing (libFuzzer via
+# cargo-fuzz; built once into a cached target directory). A crash fails the run.
+fuzz_seconds="${GO_ENV_DOCTOR_FUZZ_SECONDS:-5}"
+log "bash fuzz/run.sh $fuzz_seconds"
+fuzz_summary=""
+if fuzz_out=$(bash fuzz/run.sh "$fuzz_seconds" 2>&1); then
+  fuzz_summary=$(echo "$fuzz_out" | tail -1)
+else
+  fuzz_summary="FAILED"
+  [ "$status" -ne 0 ] || status=1
+fi
+echo "$fuzz_out"
 
 # The editor suites that live outside cargo (each prints `N passed, N failed` last).
 editor_passed=0
@@ -86,9 +100,11 @@ if [ "$ignored" -gt 0 ]; then
   [ "$status" -ne 0 ] || status=1
 fi
 for line in "${editor_suites[@]}"; do log "$line"; done
+log "fuzz/run.sh: $fuzz_summary"
 passed=$((passed + editor_passed))
 failed=$((failed + editor_failed))
-suites=$((suites + ${#editor_suites[@]}))
+suites=$((suites + ${#editor_suites[@]} + 1))
+[ "$fuzz_summary" != "FAILED" ] || failed=$((failed + 1))
 if [ "$status" -eq 0 ]; then
   echo "tests/run.sh: PASSED: $passed tests in $suites suites, 0 failed, in ${elapsed}s"
 else
