@@ -735,6 +735,11 @@ fn credentials_in_other_url_variables() -> Outcome {
         "GOPRIVATE",
         "https://erin:priv4te-pass@git.corp.example".into(),
     );
+    let env = with(
+        env,
+        "GOAUTH",
+        "netrc;git /srv https://frank:g0auth-pass@git.corp.example".into(),
+    );
     let mut outputs = Vec::new();
     for format in ["human", "json", "sarif", "github"] {
         let run = w.check(&["--no-shell", "--format", format], &env);
@@ -743,7 +748,13 @@ fn credentials_in_other_url_variables() -> Outcome {
     let shown: Vec<(&str, &str)> = outputs.iter().map(|(f, t)| (*f, t.as_str())).collect();
     no_secret_in(
         &shown,
-        &["pr0xy-pass", "n0sum-pass", "ins3cure-pass", "priv4te-pass"],
+        &[
+            "pr0xy-pass",
+            "n0sum-pass",
+            "ins3cure-pass",
+            "priv4te-pass",
+            "g0auth-pass",
+        ],
     )
 }
 
