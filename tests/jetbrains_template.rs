@@ -129,6 +129,7 @@ fn template_files_use_only_what_lsp4ij_loads() {
         names,
         [
             "disabledChecks",
+            "editor",
             "logLevel",
             "shell",
             "shellTimeoutSeconds",
