@@ -5,6 +5,7 @@
 //! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
 pub mod cache;
+pub mod goflags;
 pub mod goroot;
 pub mod inputs;
 pub mod modules;
