@@ -100,6 +100,7 @@ codes! {
     "gomod-invalid", Error, ModulesAndProxy, "go.mod or go.work is rejected by go", explanations::GOMOD_INVALID;
     "go-failed", Error, GoAndGoroot, "go itself fails to run on one side", explanations::GO_FAILED;
     "untrusted-not-executed", Info, GoAndGoroot, "A workspace-chosen go was inspected, not run", explanations::UNTRUSTED_NOT_EXECUTED;
+    "tinygo-managed", Info, GoAndGoroot, "The editor's Go environment is set up for TinyGo", explanations::TINYGO_MANAGED;
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

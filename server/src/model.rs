@@ -53,6 +53,14 @@ pub struct Snapshot {
     pub editor_kind: EditorKind,
 }
 
+/// The variable a gopls env setting key sets (`gopls.build.env.GOFLAGS`, `gopls.env.GOFLAGS`
+/// → `GOFLAGS`), `None` for any other key.
+pub fn gopls_env_var(key: &str) -> Option<&str> {
+    key.strip_prefix("gopls.build.env.")
+        .or_else(|| key.strip_prefix("gopls.env."))
+        .filter(|v| !v.is_empty())
+}
+
 /// The kinds of editor whose Go environment the tool models differently.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
@@ -403,9 +411,25 @@ impl EditorSettings {
         self.prefixed("go.toolsEnvVars.")
     }
 
-    /// Effective `gopls` `build.env.*`, by variable name.
+    /// Effective gopls env, by variable name: gopls keys its options by the last element of
+    /// a dotted name, so its `env` and `build.env` members are one setting, and it uses every
+    /// variable of both. A variable in both comes from the higher layer; in one file, from the
+    /// member written later (gopls' own order between the two is unspecified).
     pub fn gopls_env(&self) -> BTreeMap<String, &Configured> {
-        self.prefixed("gopls.build.env.")
+        let mut out: BTreeMap<String, &Configured> = BTreeMap::new();
+        for v in &self.values {
+            let Some(name) = gopls_env_var(&v.key) else {
+                continue;
+            };
+            let wins = match out.get(name) {
+                Some(prev) => (v.layer, v.span.start) > (prev.layer, prev.span.start),
+                None => true,
+            };
+            if wins {
+                out.insert(name.to_string(), v);
+            }
+        }
+        out
     }
 
     fn prefixed(&self, prefix: &str) -> BTreeMap<String, &Configured> {

@@ -614,3 +614,18 @@ environment* (`goEnvDoctor.editorSetup`) shows the exact lines; in short:
   *Go → Go Modules → Environment* for variables.
 - **Any other client**: start it from a login shell (`bash -lc your-editor`) or export the
   variables before starting it. Restart the editor's language servers afterwards."#;
+
+pub const TINYGO_MANAGED: &str = r#"The TinyGo extension for VS Code set the editor's Go environment up for a TinyGo target:
+"TinyGo: Select Target" runs `tinygo info <target>` and writes `go.toolsEnvVars.GOROOT` (TinyGo's
+cached GOROOT, e.g. `~/.cache/tinygo/goroot-<hash>`: Go's standard library merged with TinyGo's
+replacements) and `go.toolsEnvVars.GOFLAGS` (`-tags=` with the target's build tags, `tinygo`
+among them), so that gopls and the Go tools see the code the way TinyGo compiles it.
+
+**Why it matters:** it does not; the GOROOT differs from your shell's on purpose, and
+go-env-doctor never offers to undo it. Real problems are still reported: when the cached GOROOT
+is gone (the cache was cleaned, TinyGo was upgraded) you get `goroot-missing`, and TinyGo
+compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, are
+`goflags-invalid`.
+
+**How to fix:** nothing to fix. To change the target pick another one with
+"TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;

@@ -733,7 +733,8 @@ fn read_vscode_settings(
 }
 
 /// The client's `go` / `gopls` sections flattened to our dotted keys (`go.goroot`,
-/// `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.VAR`, `gopls.build.env.VAR`); only
+/// `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.VAR`, `gopls.build.env.VAR`,
+/// `gopls.env.VAR`); only
 /// string values (a null is "not set").
 fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
     use serde_json::Value;
@@ -769,6 +770,8 @@ fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
             .and_then(|b| b.get("env"))
     });
     vars("gopls.build.env.", build_env);
+    // gopls reads `env` as the same setting as `build.env` (the last element of the name).
+    vars("gopls.env.", gopls.and_then(|g| g.get("env")));
     out
 }
 
@@ -1043,7 +1046,7 @@ fn add_settings_paths(snap: &mut Snapshot) {
     for v in &snap.settings.values {
         let goroot = matches!(
             v.key.as_str(),
-            "go.goroot" | "go.toolsEnvVars.GOROOT" | "gopls.build.env.GOROOT"
+            "go.goroot" | "go.toolsEnvVars.GOROOT" | "gopls.build.env.GOROOT" | "gopls.env.GOROOT"
         );
         let pathlike = goroot
             || v.key == "go.alternateTools.go"

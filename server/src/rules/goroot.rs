@@ -676,9 +676,16 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
                 ),
             )
         } else if !p.exists {
+            let tinygo = if super::tinygo::managed_goroot(&c.value) {
+                " It is TinyGo's cached GOROOT (set by the TinyGo extension for a target), \
+                 which `tinygo` recreates: run `tinygo info <target>` for your target, or pick \
+                 the target again with \"TinyGo: Select Target\"."
+            } else {
+                ""
+            };
             (
                 "goroot-missing",
-                format!("{subject_words}, which does not exist.{consequence}"),
+                format!("{subject_words}, which does not exist.{consequence}{tinygo}"),
             )
         } else if matches!(p.kind, Some(FileKind::File | FileKind::Other)) {
             (
@@ -754,6 +761,11 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
         attach(&mut f, &sides, &c.value, &c.origin);
         f.locations = ctx.locations(&[&c.origin]);
         f.fixes = goroot_source_fixes(ctx, &sides, &c.origin, &c.value);
+        if super::tinygo::managed_goroot(&c.value) && c.origin.setting_key().is_some() {
+            // The TinyGo setup is deliberate: `tinygo` brings the root back, and removing or
+            // replacing the setting would undo the setup instead.
+            f.fixes.clear();
+        }
         if ignored && jetbrains(ctx) {
             // Without a GOROOT component GoLand has no SDK at all: removing it fixes nothing.
             f.fixes
@@ -1003,6 +1015,11 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     let (eg, sg) = (editor.goroot(), shell.goroot());
     if eg.is_empty() || sg.is_empty() {
+        return;
+    }
+    // TinyGo's cached GOROOT differs from the shell's on purpose (tinygo-managed says so);
+    // making the editor follow the shell would undo the TinyGo setup.
+    if super::tinygo::editor_managed_goroot(ctx).is_some() {
         return;
     }
     // When neither side sets GOROOT, each `go` uses its own root: two different `go` binaries

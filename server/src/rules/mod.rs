@@ -5,12 +5,14 @@
 //! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
 pub mod cache;
+pub mod goflags;
 pub mod goroot;
 pub mod inputs;
 pub mod modules;
 pub mod paths;
 pub mod resolve;
 pub mod simulate;
+pub mod tinygo;
 pub mod toolchain;
 
 use crate::catalogue;
@@ -187,6 +189,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(cache::findings(&ctx));
     out.extend(modules::findings(&ctx));
     out.extend(paths::findings(&ctx));
+    out.extend(tinygo::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
     out.extend(failures);
     out

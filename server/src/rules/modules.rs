@@ -36,6 +36,7 @@
 //!   versions are used, not whether they are verified: not reported. GONOSUMDB/GOINSECURE
 //!   cannot be set through GOFLAGS.
 
+use super::goflags;
 use super::paths::{self, emit, go_minor, shown, Issue};
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
@@ -833,50 +834,59 @@ fn goflags_issues(
     if ev.value.trim().is_empty() {
         return;
     }
-    let modern = go_minor(side).is_none_or(|m| m >= 17);
-    // Fields to drop and cmd/go's complaint.
-    let mut invalid: Option<(String, Option<String>)> = None;
+    let minor = go_minor(side);
+    let modern = minor.is_none_or(|m| m >= 17);
+    // cmd/go's complaint (about the first bad word, where it stops) and every word it would
+    // reject: a fix must drop them all, since dropping only the named one leaves the next.
+    let mut invalid: Option<String> = None;
+    let mut bad: Vec<String> = Vec::new();
     let mut insecure: Vec<(String, &'static str)> = Vec::new();
+    let observed = goflags_failure(ctx, side);
     let fields = match quoted_split(&ev.value) {
         Ok(f) => f,
         Err(e) => {
-            invalid = Some((format!("go: parsing $GOFLAGS: {e}"), None));
+            invalid = Some(format!("go: parsing $GOFLAGS: {e}"));
             Vec::new()
         }
     };
-    if invalid.is_none() {
-        if let Some(f) = fields.iter().find(|f| is_non_flag(f)) {
-            invalid = Some((
-                format!("go: parsing $GOFLAGS: non-flag {}", paths::go_quote(f)),
-                Some(f.clone()),
-            ));
+    for f in &fields {
+        if is_non_flag(f) {
+            bad.push(f.clone());
+            invalid.get_or_insert_with(|| {
+                format!("go: parsing $GOFLAGS: non-flag {}", paths::go_quote(f))
+            });
+            continue;
+        }
+        let Some((name, _)) = flag_parts(f) else {
+            continue;
+        };
+        let named_by_go = observed
+            .as_deref()
+            .and_then(|l| l.split("unknown flag -").nth(1))
+            .is_some_and(|n| n.trim() == name);
+        let unknown = match goflags::known(name, minor) {
+            Some(known) => !known,
+            // A release the table does not cover: only what `go` itself rejected.
+            None => named_by_go,
+        };
+        if unknown {
+            bad.push(f.clone());
+            invalid.get_or_insert_with(|| match (&observed, named_by_go) {
+                (Some(line), true) => line.clone(),
+                _ => format!("go: parsing $GOFLAGS: unknown flag -{name}"),
+            });
         }
     }
     if invalid.is_none() {
-        if let Some(line) = goflags_failure(ctx, side) {
-            let unknown = line
-                .split("unknown flag -")
-                .nth(1)
-                .map(|n| n.trim().to_string());
-            match unknown {
-                Some(name) => {
-                    if let Some(f) = fields
-                        .iter()
-                        .find(|f| flag_parts(f).is_some_and(|(n, _)| n == name))
-                    {
-                        invalid = Some((line.clone(), Some(f.clone())));
-                    }
-                }
-                None => invalid = Some((line.clone(), None)),
-            }
-        }
+        // `go version` failed about GOFLAGS for a reason the words do not show.
+        invalid = observed.clone();
     }
-    if invalid.is_none() && modern {
+    if modern {
         if let Some(f) = fields.iter().find(|f| bool_on(f, "insecure")) {
-            invalid = Some((
-                "go: -insecure flag is no longer supported; use GOINSECURE instead".into(),
-                Some(f.clone()),
-            ));
+            bad.push(f.clone());
+            invalid.get_or_insert_with(|| {
+                "go: -insecure flag is no longer supported; use GOINSECURE instead".into()
+            });
         }
     }
     for f in &fields {
@@ -911,7 +921,7 @@ fn goflags_issues(
             v
         }
     };
-    if let Some((msg, field)) = invalid {
+    if let Some(msg) = invalid {
         let mut issue = Issue::new(ctx, side, "GOFLAGS", &ev.value, &ev.origin);
         let which = if msg.contains("-insecure flag") {
             "`go get` fails with"
@@ -919,7 +929,29 @@ fn goflags_issues(
             "every go command except `go env` and `go bug` fails with"
         };
         issue.detail = format!(": {which} `{}`.", paths::shown_raw(&msg));
-        let drop: Vec<&str> = field.iter().map(|s| s.as_str()).collect();
+        if bad.len() > 1 {
+            let rest: Vec<String> = bad[1..].iter().map(|f| paths::shown_raw(f)).collect();
+            issue.detail.push_str(&format!(
+                " It stops at the first bad word; `go` rejects {} too.",
+                rest.join(", ")
+            ));
+        }
+        let tinygo: Vec<String> = bad
+            .iter()
+            .filter(|f| flag_parts(f).is_some_and(|(n, _)| goflags::tinygo_only(n)))
+            .cloned()
+            .collect();
+        if !tinygo.is_empty() {
+            issue.detail.push_str(&format!(
+                " {} {} TinyGo compiler {}: give {} to `tinygo build` (or TinyGo's own \
+                 settings), not to `go`.",
+                tinygo.join(" "),
+                if tinygo.len() == 1 { "is a" } else { "are" },
+                if tinygo.len() == 1 { "flag" } else { "flags" },
+                if tinygo.len() == 1 { "it" } else { "them" },
+            ));
+        }
+        let drop: Vec<&str> = bad.iter().map(|s| s.as_str()).collect();
         issue.fixes = fixes_without(&drop);
         out.push(("goflags-invalid", "GOFLAGS", issue));
     }

@@ -3,7 +3,8 @@
 //! the editor's overlay). Used by the rules, by fix simulation, and by the reports.
 //!
 //! Precedence per key, highest first (GO-FACTS §1, vscode-go §6):
-//! 1. editor only: the overlay — `go.gopath` (GOPATH), `go.toolsEnvVars.KEY`, `go.goroot`
+//! 1. editor only: gopls' own env (`gopls` → `env` / `build.env`, except GOPATH), then the
+//!    overlay — `go.gopath` (GOPATH), `go.toolsEnvVars.KEY`, `go.goroot`
 //!    (GOROOT, only when its directory exists per `snapshot.paths`, like vscode-go). An overlay
 //!    value replaces the OS variable even when empty (node sets `KEY=`), and an empty variable
 //!    counts as unset for cmd/go;
@@ -155,6 +156,21 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
 
     // 2. Which go.
     let (go, alternate_go_used) = find_go(snapshot, facts, &process_env, alternate_go.as_ref());
+
+    // gopls' own env (`env` / `build.env`): gopls runs the `go` vscode-go chose, with
+    // vscode-go's environment (toolsEnvVars included) as its process env and its own env
+    // appended, so its values win there. It does not change which `go` runs, only what that
+    // `go` sees, so it is layered after the binary is chosen. GOPATH is left to its own rule
+    // (`gopls.build.env.GOPATH`): vscode-go's tools keep using go.gopath / toolsEnvVars.
+    let mut gopls: BTreeMap<String, (String, Configured)> = BTreeMap::new();
+    if is_editor {
+        for (name, c) in snapshot.settings.gopls_env() {
+            if name != "GOPATH" {
+                process_env.insert(name.clone(), c.value.clone());
+                gopls.insert(name, (c.value.clone(), c.clone()));
+            }
+        }
+    }
     let ran = match (&go, &facts.go) {
         (Some(a), Some(b)) => a.path == b.path,
         _ => false,
@@ -195,6 +211,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         keys.extend(f.entries.iter().map(|e| e.key.clone()));
     }
     keys.extend(overlay.keys().filter(|k| is_go_var(k)).cloned());
+    keys.extend(gopls.keys().filter(|k| is_go_var(k)).cloned());
     keys.extend(facts.os_env.keys().filter(|k| is_go_var(k)).cloned());
 
     let mut ctx = DefaultCtx {
@@ -227,7 +244,18 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     let mut layers = BTreeMap::new();
     for key in order {
         let mut ls: Vec<EnvValue> = Vec::new();
-        if let Some((v, c)) = overlay.get(&key) {
+        if let Some((v, c)) = gopls.get(&key) {
+            if !v.is_empty() {
+                ls.push(EnvValue {
+                    value: v.clone(),
+                    origin: c.origin(),
+                });
+            }
+        }
+        // Below a non-empty gopls value, the overlay value is what removing that member
+        // reveals; an empty gopls value (`KEY=`) hides it, as it hides the OS variable.
+        let gopls_empty = gopls.get(&key).is_some_and(|(v, _)| v.is_empty());
+        if let Some((v, c)) = overlay.get(&key).filter(|_| !gopls_empty) {
             if !v.is_empty() {
                 ls.push(EnvValue {
                     value: v.clone(),
@@ -236,7 +264,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             }
         }
         // The OS layer: an overlay value (even empty) replaces the OS variable.
-        if !overlay.contains_key(&key) {
+        if !overlay.contains_key(&key) && !gopls.contains_key(&key) {
             if let Some(v) = facts.os_env.get(&key).filter(|v| !v.is_empty()) {
                 ls.push(EnvValue {
                     value: v.clone(),

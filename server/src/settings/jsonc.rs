@@ -427,13 +427,18 @@ const ALTERNATE_TOOLS: &str = "go.alternateTools";
 const TOOLS_ENV_VARS: &str = "go.toolsEnvVars";
 const GOPLS: &str = "gopls";
 const GOPLS_BUILD_ENV: &str = "build.env";
+/// gopls keys its options by the last element of a dotted name, so `"env"` and
+/// `"build.env"` in the `gopls` object are one setting to it; we keep them apart only to know
+/// which member to point at and to edit.
+const GOPLS_ENV: &str = "env";
 
-/// Extracts `go.goroot`, `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.<VAR>` and
+/// Extracts `go.goroot`, `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.<VAR>`,
 /// `gopls.build.env.<VAR>` (from `"gopls": {"build.env": {…}}` or `"gopls": {"build": {"env":
-/// {…}}}`; when both appear, the later one wins) from a settings file, in document order.
+/// {…}}}`; when both appear, the later one wins) and `gopls.env.<VAR>` (from `"gopls": {"env":
+/// {…}}`, the same gopls setting under its short name) from a settings file, in document order.
 ///
 /// Only string values count (others are ignored, logged at debug level). `value` is the
-/// substituted value ([`substitute`]) except for `gopls.build.env.*`, which vscode-go passes to
+/// substituted value ([`substitute`]) except for gopls' env (`gopls.build.env.*`, `gopls.env.*`), which vscode-go passes to
 /// gopls unchanged (`value == raw`). An empty file, or one holding only comments, has no settings.
 /// The span covers the string literal including its quotes (see the module documentation).
 pub fn parse_settings(
@@ -554,6 +559,15 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
                     push(format!("gopls.build.env.{name}"), v, false);
                 }
             }
+            match last_member(gopls, GOPLS_ENV) {
+                Some(Value::Object(env)) => {
+                    for (name, v) in effective_members(env) {
+                        push(format!("gopls.env.{name}"), v, false);
+                    }
+                }
+                Some(_) => tracing::debug!("ignoring a non-object gopls env"),
+                None => {}
+            }
         }
         Some(_) => tracing::debug!("ignoring a non-object gopls"),
         None => {}
@@ -657,18 +671,32 @@ fn key_path(key: &str) -> Result<Vec<String>, EditError> {
             return Ok(vec![prefix.to_string(), name.to_string()]);
         }
     }
-    if let Some(name) = key.strip_prefix("gopls.build.env.") {
-        if name.is_empty() {
-            return Err(invalid());
+    for member in [GOPLS_BUILD_ENV, GOPLS_ENV] {
+        if let Some(name) = key
+            .strip_prefix("gopls.")
+            .and_then(|r| r.strip_prefix(member))
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            if name.is_empty() {
+                return Err(invalid());
+            }
+            return Ok(vec![
+                GOPLS.to_string(),
+                member.to_string(),
+                name.to_string(),
+            ]);
         }
-        return Ok(vec![
-            GOPLS.to_string(),
-            GOPLS_BUILD_ENV.to_string(),
-            name.to_string(),
-        ]);
     }
     // Empty, or an object-valued setting without the member name.
-    if key.is_empty() || [TOOLS_ENV_VARS, ALTERNATE_TOOLS, GOPLS, "gopls.build.env"].contains(&key)
+    if key.is_empty()
+        || [
+            TOOLS_ENV_VARS,
+            ALTERNATE_TOOLS,
+            GOPLS,
+            "gopls.build.env",
+            "gopls.env",
+        ]
+        .contains(&key)
     {
         return Err(invalid());
     }
@@ -842,6 +870,7 @@ fn is_extracted_key(key: &str) -> bool {
         || key == "go.alternateTools.go"
         || key.starts_with("go.toolsEnvVars.")
         || key.starts_with("gopls.build.env.")
+        || key.starts_with("gopls.env.")
 }
 
 /// Parses `text` into a CST, lets `f` change it (given the top-level object, or `None` when the
@@ -924,6 +953,9 @@ fn container_for_set(settings: &CstObject, path: &[String]) -> Result<CstObject,
     let parents = path.get(..path.len().saturating_sub(1)).unwrap_or(&[]);
     if parents.first().map(String::as_str) == Some(GOPLS) {
         let gopls = child_object(&obj, GOPLS, "gopls")?;
+        if parents.get(1).map(String::as_str) == Some(GOPLS_ENV) {
+            return child_object(&gopls, GOPLS_ENV, "gopls env");
+        }
         return match existing_gopls_env(&gopls) {
             Some(env) => Ok(env),
             None => child_object(&gopls, GOPLS_BUILD_ENV, "gopls build.env"),
@@ -981,7 +1013,12 @@ fn remove_in(settings: &CstObject, path: &[String]) {
     };
     let parents = path.get(..path.len().saturating_sub(1)).unwrap_or(&[]);
     let container = if parents.first().map(String::as_str) == Some(GOPLS) {
-        existing_child_object(settings, GOPLS).and_then(|g| existing_gopls_env(&g))
+        let gopls = existing_child_object(settings, GOPLS);
+        if parents.get(1).map(String::as_str) == Some(GOPLS_ENV) {
+            gopls.and_then(|g| existing_child_object(&g, GOPLS_ENV))
+        } else {
+            gopls.and_then(|g| existing_gopls_env(&g))
+        }
     } else {
         let mut obj = Some(settings.clone());
         for p in parents {
@@ -1195,6 +1232,46 @@ mod tests {
         );
         // A later null hides an earlier string.
         assert!(parse(r#"{"go.goroot": "/a", "go.goroot": null}"#).is_empty());
+    }
+
+    #[test]
+    fn gopls_env_under_both_names_and_its_edits() {
+        let text = r#"{
+  "gopls": {
+    "env": { "GOFLAGS": "-bogus", "GOPROXY": "off" },
+    "build.env": { "GOROOT": "~/x" }
+  }
+}"#;
+        let v = parse(text);
+        let keys: Vec<(&str, &str)> = v
+            .iter()
+            .map(|c| (c.key.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("gopls.env.GOFLAGS", "-bogus"),
+                ("gopls.env.GOPROXY", "off"),
+                // gopls gets its env as written: no `~` substitution.
+                ("gopls.build.env.GOROOT", "~/x"),
+            ]
+        );
+        let flags = &v[0];
+        assert_eq!(&text[flags.span.start..flags.span.end], "\"-bogus\"");
+        assert_eq!(
+            set(text, "gopls.env.GOFLAGS", "-tags=x"),
+            text.replace("\"-bogus\"", "\"-tags=x\"")
+        );
+        let removed = remove(text, "gopls.env.GOFLAGS");
+        assert_eq!(removed, text.replace("\"GOFLAGS\": \"-bogus\", ", ""));
+        // A new member goes to the `env` object, created when absent.
+        let added = set("{\"gopls\": {}}", "gopls.env.GOWORK", "off");
+        let v = parse(&added);
+        assert_eq!(v[0].key, "gopls.env.GOWORK", "{added}");
+        assert!(matches!(
+            set_member("{}", SettingsRoot::TopLevel, "gopls.env", "x"),
+            Err(EditError::InvalidKey(_))
+        ));
     }
 
     #[test]
