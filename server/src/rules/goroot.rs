@@ -349,7 +349,9 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .filter(|g| !s.goroot_setting_honoured && !g.value.is_empty());
                 if let Some(g) = bad_root {
                     format!(
-                        "no Go SDK: the GOROOT in .idea/workspace.xml, {}, is not a valid Go SDK directory",
+                        "no Go SDK: {} in {}, {}, is not a valid Go SDK directory",
+                        crate::settings::idea::setting_words(&g.key).unwrap_or_else(|| g.key.clone()),
+                        resolve::setting_place_words(ctx.snapshot, g),
                         g.value
                     )
                 } else if ctx.snapshot.settings.files.iter().any(|f| f.error.is_some()) {
