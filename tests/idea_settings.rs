@@ -550,7 +550,7 @@ fn misc_xml_goroot_component_is_read_with_its_location() {
         "file://$USER_HOME$/sdk/go1.22.10"
     );
     // The same edits as workspace.xml's: only the url changes.
-    let edits = set_setting(text, "go.goroot", "/home/dev/sdk/go1.25.5", &macros()).unwrap();
+    let edits = set_setting(text, "go.goroot", "/home/dev/sdk/go1.25.5", &macros()).expect("edits");
     assert_eq!(
         apply_edits(text, &edits),
         text.replace("go1.22.10", "go1.25.5")
@@ -559,7 +559,7 @@ fn misc_xml_goroot_component_is_read_with_its_location() {
     let other = "<project version=\"4\">\n  <component name=\"ProjectRootManager\" version=\"2\" />\n</project>\n";
     assert!(
         parse_misc(&misc, other, SettingsLayer::Workspace, &macros())
-            .unwrap()
+            .expect("parses")
             .is_empty()
     );
 }

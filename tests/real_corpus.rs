@@ -199,10 +199,8 @@ fn xml_tree(text: &str) -> Option<XElem> {
                     None => return None,
                 }
             }
-            Event::Text(t) if stack.is_empty() => {
-                if !t.unescape().ok()?.trim().is_empty() {
-                    return None;
-                }
+            Event::Text(t) if stack.is_empty() && !t.unescape().ok()?.trim().is_empty() => {
+                return None;
             }
             Event::Eof => break,
             _ => {}
@@ -866,8 +864,9 @@ fn strip_xml(e: &mut XElem, key: &str) {
         match var {
             None => !(c.name == "component" && name_attr.is_some_and(|n| n == "GOROOT")),
             Some(v) => {
-                !(c.name == "entry" && key_attr.is_some_and(|k| k == v))
-                    && !(v == "GOPROXY" && c.name == "proxy")
+                let entry = c.name == "entry" && key_attr.is_some_and(|k| k == v);
+                let proxy = v == "GOPROXY" && c.name == "proxy";
+                !(entry || proxy)
             }
         }
     });

@@ -10,6 +10,11 @@
 //!   <entry key="KEY" value="…"/>`, and the older `<proxy>…</proxy>` as `GOPROXY` (an
 //!   environment entry wins over it).
 //!
+//! `.idea/misc.xml` may hold the same `GOROOT` component: GoLand versions that kept the Go SDK
+//! with the shared project settings wrote it there, and public projects still carry one (even
+//! beside a workspace.xml naming another SDK). It is read with [`parse_misc`], ranked below
+//! workspace.xml, located and edited like it.
+//!
 //! # Positions
 //! A value's span is the attribute value **without its quotes** (the text of `<proxy>`, trimmed,
 //! for the older form). Byte offsets are into the text as given; lines and columns as in
