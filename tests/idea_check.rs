@@ -124,7 +124,7 @@ fn goland_pinned_sdk_mismatch_is_located_in_workspace_xml_and_fixed() {
     assert!(
         message.starts_with("GoLand uses GOROOT ")
             && message.contains("go1.21.13")
-            && message.contains("from GOROOT in .idea/workspace.xml")
+            && message.contains("from GOROOT (Settings → Go → GOROOT) in .idea/workspace.xml")
             && message.contains("your shell uses")
             && message.contains("go1.22.10"),
         "{message}"
@@ -148,9 +148,15 @@ fn goland_pinned_sdk_mismatch_is_located_in_workspace_xml_and_fixed() {
         support::goroot(GO122).canonicalize().unwrap()
     );
     assert!(
-        fix["title"].as_str().unwrap().starts_with("Set GOROOT to "),
+        fix["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Set GOROOT (Settings → Go → GOROOT) to "),
         "{fix:#}"
     );
+    // Named as GoLand shows it, in JSON too.
+    assert_eq!(fix["setting"], "GOROOT (Settings → Go → GOROOT)", "{fix:#}");
+    assert_eq!(f["editor"]["key"], "GOROOT", "{f:#}");
     // Nothing VS Code-only is offered for workspace.xml.
     for f in report["findings"].as_array().unwrap() {
         for fix in f["fixes"].as_array().unwrap() {

@@ -520,3 +520,65 @@ fn unsupported_keys_are_refused() {
         Err(EditError::Unsupported(_))
     ));
 }
+
+#[test]
+fn project_dir_climbing_above_the_root_stays_at_the_root_as_in_intellij() {
+    // A `$PROJECT_DIR$/../../../../GoPath` written in a deeper folder (a public workspace.xml)
+    // opened in /home/dev/src/shop: IntelliJ's canonical path keeps `..` at `/`.
+    let m = macros();
+    assert_eq!(expand("$PROJECT_DIR$/../../../../GoPath", &m), "/GoPath");
+    assert_eq!(
+        expand("$PROJECT_DIR$/../../../../../Program Files/Go", &m),
+        "/Program Files/Go"
+    );
+    assert_eq!(expand("$PROJECT_DIR$/../../sdk/go", &m), "/home/dev/sdk/go");
+}
+
+#[test]
+fn misc_xml_goroot_component_is_read_with_its_location() {
+    use go_env_doctor::settings::idea::parse_misc;
+    let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project version=\"4\">\n  <component name=\"GOROOT\" url=\"file://$USER_HOME$/sdk/go1.22.10\" />\n  <component name=\"ProjectRootManager\" version=\"2\" />\n</project>";
+    let misc = Path::new(PROJECT).join(".idea/misc.xml");
+    let values = parse_misc(&misc, text, SettingsLayer::Workspace, &macros()).expect("parses");
+    assert_eq!(values.len(), 1);
+    let v = &values[0];
+    assert_eq!(v.key, "go.goroot");
+    assert_eq!(v.value, "/home/dev/sdk/go1.22.10");
+    assert_eq!((v.span.line, v.span.column), (3, 33));
+    assert_eq!(
+        &text[v.span.start..v.span.end],
+        "file://$USER_HOME$/sdk/go1.22.10"
+    );
+    // The same edits as workspace.xml's: only the url changes.
+    let edits = set_setting(text, "go.goroot", "/home/dev/sdk/go1.25.5", &macros()).expect("edits");
+    assert_eq!(
+        apply_edits(text, &edits),
+        text.replace("go1.22.10", "go1.25.5")
+    );
+    // A misc.xml of another IDE has no Go setting.
+    let other = "<project version=\"4\">\n  <component name=\"ProjectRootManager\" version=\"2\" />\n</project>\n";
+    assert!(
+        parse_misc(&misc, other, SettingsLayer::Workspace, &macros())
+            .expect("parses")
+            .is_empty()
+    );
+}
+
+#[test]
+fn goland_settings_are_named_as_goland_shows_them() {
+    use go_env_doctor::settings::idea::{setting_name, setting_words};
+    assert_eq!(
+        setting_words("go.goroot").as_deref(),
+        Some("GOROOT (Settings → Go → GOROOT)")
+    );
+    assert_eq!(
+        setting_words("go.toolsEnvVars.GOPROXY").as_deref(),
+        Some("the GOPROXY environment entry of Go Modules")
+    );
+    assert_eq!(setting_name("go.goroot").as_deref(), Some("GOROOT"));
+    assert_eq!(
+        setting_name("go.toolsEnvVars.GOPROXY").as_deref(),
+        Some("Go Modules environment GOPROXY")
+    );
+    assert_eq!(setting_words("go.gopath"), None);
+}

@@ -193,7 +193,7 @@ fn program_args_start_a_session_with_a_workspace_xml_diagnostic_and_quick_fix() 
             a["title"]
                 .as_str()
                 .unwrap_or("")
-                .starts_with("Set GOROOT to ")
+                .starts_with("Set GOROOT (Settings → Go → GOROOT) to ")
         })
         .unwrap_or_else(|| panic!("no GOROOT quick fix: {actions:#}"));
     let change = &fix["edit"]["documentChanges"][0];

@@ -57,12 +57,15 @@ fn hover_on_goroot_url_and_environment_entry() {
     let h = hover(&mut client, &xml, 2, 40);
     let md = markdown(&h);
     assert!(
-        md.starts_with("**GOROOT** — the `GOROOT` component in .idea/workspace.xml"),
+        md.starts_with("**GOROOT** — GOROOT (Settings → Go → GOROOT) in .idea/workspace.xml"),
         "{md}"
     );
     assert!(md.contains("| | GoLand | your shell"), "{md}");
     assert!(md.contains("go1.21.13") && md.contains("go1.22.10"), "{md}");
-    assert!(md.contains("from GOROOT in .idea/workspace.xml"), "{md}");
+    assert!(
+        md.contains("from GOROOT (Settings → Go → GOROOT) in .idea/workspace.xml"),
+        "{md}"
+    );
     assert!(md.contains("/home/sdk/go1.21.13`"), "{md}");
     // The range is the attribute value, without its quotes.
     assert_eq!(
@@ -74,13 +77,15 @@ fn hover_on_goroot_url_and_environment_entry() {
     let h = hover(&mut client, &xml, 7, 30);
     let md = markdown(&h);
     assert!(
-        md.starts_with("**GOPROXY** — the `GOPROXY` environment entry in .idea/workspace.xml"),
+        md.starts_with(
+            "**GOPROXY** — the GOPROXY environment entry of Go Modules in .idea/workspace.xml"
+        ),
         "{md}"
     );
     assert!(md.contains("`https://goproxy.corp.example,direct`"), "{md}");
     assert!(md.contains("`https://proxy.golang.org,direct`"), "{md}");
     assert!(
-        md.contains("from the GOPROXY environment entry in .idea/workspace.xml"),
+        md.contains("from the GOPROXY environment entry of Go Modules in .idea/workspace.xml"),
         "{md}"
     );
     let line = XML.lines().nth(7).unwrap();
@@ -105,7 +110,7 @@ fn hover_on_the_older_path_form() {
     let h = hover(&mut client, &world.workspace_xml(), 2, 22);
     let md = markdown(&h);
     assert!(
-        md.starts_with("**GOROOT** — the `GOROOT` component"),
+        md.starts_with("**GOROOT** — GOROOT (Settings → Go → GOROOT)"),
         "{md}"
     );
     assert!(md.contains(&format!("`{}`", pinned.display())), "{md}");

@@ -79,7 +79,21 @@ fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
         m.insert("line".into(), Value::from(l));
     }
     if let Some(k) = key {
-        m.insert("key".into(), Value::String(redact(k)));
+        // A GoLand value is named as GoLand shows it (`GOROOT`, `Go Modules environment
+        // GOPROXY`), never by the VS Code-style key the rules use internally; `setting` says
+        // where to find it in the IDE.
+        match path.filter(|p| crate::settings::idea::is_idea_file(p)) {
+            Some(_) => {
+                let name = crate::settings::idea::setting_name(k).unwrap_or_else(|| k.clone());
+                m.insert("key".into(), Value::String(redact(&name)));
+                if let Some(words) = crate::settings::idea::setting_words(k) {
+                    m.insert("setting".into(), Value::String(words));
+                }
+            }
+            None => {
+                m.insert("key".into(), Value::String(redact(k)));
+            }
+        }
     }
 }
 
@@ -182,6 +196,17 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
     };
     for (k, v) in fields {
         m.insert(k.into(), v);
+    }
+    // `key` stays the payload the editing functions take; a GoLand file also says which
+    // GoLand setting the fix changes, in GoLand's words.
+    if let FixAction::SetSetting { file, key, .. } | FixAction::RemoveSetting { file, key } =
+        &fix.action
+    {
+        if crate::settings::idea::is_idea_file(file) {
+            if let Some(words) = crate::settings::idea::setting_words(key) {
+                m.insert("setting".into(), Value::String(words));
+            }
+        }
     }
     Value::Object(m)
 }

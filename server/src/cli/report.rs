@@ -211,13 +211,9 @@ impl Report {
             Origin::EnvFile { line, .. } => format!("go env file:{line}"),
             Origin::GorootGoEnv { .. } => "$GOROOT/go.env".to_string(),
             Origin::EditorSetting { path, key, .. } => {
-                // GoLand's names: the GOROOT component, an environment entry.
+                // GoLand's names: GOROOT, a Go Modules environment entry.
                 let key = if crate::settings::idea::is_idea_file(path) {
-                    match key.strip_prefix(crate::settings::idea::ENV_PREFIX) {
-                        Some(var) => format!("env {var}"),
-                        None if key == crate::settings::idea::GOROOT_KEY => "GOROOT".to_string(),
-                        None => key.clone(),
-                    }
+                    crate::settings::idea::setting_name(key).unwrap_or_else(|| key.clone())
                 } else {
                     key.clone()
                 };

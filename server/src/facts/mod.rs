@@ -193,10 +193,10 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             snap.editor_views.push(view);
         }
         let idea = idea_workspace_file(&opts.folder);
-        // Anything there counts (a FIFO, a directory): reading it reports what is wrong.
-        if idea.exists() {
-            let settings =
-                read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
+        // Anything there counts (a FIFO, a directory): reading it reports what is wrong. A
+        // misc.xml naming a Go SDK is GoLand's project too.
+        let settings = read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
+        if idea.exists() || settings.files.len() > 1 {
             let view = derive_view(&snap, settings, opts);
             snap.editor_views.push(view);
         }
@@ -213,8 +213,15 @@ pub fn idea_workspace_file(folder: &Path) -> PathBuf {
     folder.join(".idea").join("workspace.xml")
 }
 
-/// GoLand's Go settings (`.idea/workspace.xml`, layer Folder): `go.goroot` and
-/// `go.toolsEnvVars.*` as for VS Code (see [`settings::idea`]).
+/// GoLand's project file that older versions kept the Go SDK in (see
+/// [`settings::idea::parse_misc`]).
+pub fn idea_misc_file(folder: &Path) -> PathBuf {
+    folder.join(".idea").join("misc.xml")
+}
+
+/// GoLand's Go settings: `.idea/workspace.xml` (layer Folder) with `go.goroot` and
+/// `go.toolsEnvVars.*` as for VS Code (see [`settings::idea`]), and the `GOROOT` component of
+/// `.idea/misc.xml` (layer Workspace: workspace.xml's wins) when that file has one.
 fn read_idea_settings(
     path: &Path,
     folder: &Path,
@@ -229,13 +236,40 @@ fn read_idea_settings(
         editor_name: GOLAND.to_string(),
         ..EditorSettings::default()
     };
+    let misc = idea_misc_file(folder);
+    let (misc_file, misc_values) =
+        read_idea_file(&misc, SettingsLayer::Workspace, overrides, &|text: &str| {
+            settings::idea::parse_misc(&misc, text, SettingsLayer::Workspace, &macros)
+        });
+    // A misc.xml without a Go SDK is another IDE's business (every IntelliJ project has one):
+    // it is listed, and its errors reported, only when it holds a GOROOT component.
+    if !misc_values.is_empty() {
+        out.files.push(misc_file);
+        out.values.extend(misc_values);
+    }
+    let (file, values) = read_idea_file(path, SettingsLayer::Folder, overrides, &|text: &str| {
+        settings::idea::parse_workspace(path, text, SettingsLayer::Folder, &macros)
+    });
+    out.files.push(file);
+    out.values.extend(values);
+    out
+}
+
+/// One `.idea` file: its status and the values `parse` finds in it.
+fn read_idea_file(
+    path: &Path,
+    layer: SettingsLayer,
+    overrides: &Overrides,
+    parse: &dyn Fn(&str) -> Result<Vec<crate::model::Configured>, crate::model::SettingsError>,
+) -> (SettingsFile, Vec<crate::model::Configured>) {
     let mut file = SettingsFile {
         path: path.to_path_buf(),
-        layer: SettingsLayer::Folder,
+        layer,
         exists: false,
         error: None,
         digest: None,
     };
+    let mut values = Vec::new();
     let text: Result<Option<String>, crate::model::SettingsError> = match overrides.get(path) {
         Some(t) => Ok(Some(t.clone())),
         None => match fs::read_bounded(path, MAX_SETTINGS_BYTES) {
@@ -253,8 +287,8 @@ fn read_idea_settings(
         Ok(Some(text)) => {
             file.exists = true;
             file.digest = Some(fs::digest(text.as_bytes()));
-            match settings::idea::parse_workspace(path, &text, SettingsLayer::Folder, &macros) {
-                Ok(values) => out.values = values,
+            match parse(&text) {
+                Ok(v) => values = v,
                 Err(e) => file.error = Some(e),
             }
         }
@@ -263,8 +297,7 @@ fn read_idea_settings(
             file.error = Some(e);
         }
     }
-    out.files.push(file);
-    out
+    (file, values)
 }
 
 /// The snapshot of `base`'s folder seen through another editor's `settings`: the same shell

@@ -86,16 +86,13 @@ fn env_key(setting: &str) -> Option<&str> {
     }
 }
 
-/// A setting as its file names it: `` `go.goroot` `` in VS Code settings; the `GOROOT`
-/// component and an environment entry in GoLand's workspace.xml.
+/// A setting as the user knows it: `` `go.goroot` `` in VS Code settings; GoLand's own names
+/// in its `.idea` files (GOROOT in Settings → Go, an environment entry of Go Modules).
 fn key_words(file: &Path, key: &str) -> String {
     if !idea::is_idea_file(file) {
         return format!("`{key}`");
     }
-    match key.strip_prefix(idea::ENV_PREFIX) {
-        Some(var) => format!("the `{var}` environment entry"),
-        None => "the `GOROOT` component".to_string(),
-    }
+    idea::setting_words(key).unwrap_or_else(|| format!("`{key}`"))
 }
 
 fn cell(s: &str) -> String {

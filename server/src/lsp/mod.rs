@@ -839,7 +839,7 @@ fn is_covered(path: &Path, state: &State) -> bool {
         .and_then(Path::file_name)
         .is_some_and(|p| p == ".idea");
     (name == "settings.json" && in_vscode)
-        || (name == "workspace.xml" && in_idea)
+        || ((name == "workspace.xml" || name == "misc.xml") && in_idea)
         || name.ends_with(".code-workspace")
         || name == "go.mod"
         || name == "go.work"

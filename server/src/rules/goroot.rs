@@ -349,7 +349,9 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .filter(|g| !s.goroot_setting_honoured && !g.value.is_empty());
                 if let Some(g) = bad_root {
                     format!(
-                        "no Go SDK: the GOROOT in .idea/workspace.xml, {}, is not a valid Go SDK directory",
+                        "no Go SDK: {} in {}, {}, is not a valid Go SDK directory",
+                        crate::settings::idea::setting_words(&g.key).unwrap_or_else(|| g.key.clone()),
+                        resolve::setting_place_words(ctx.snapshot, g),
                         g.value
                     )
                 } else if ctx.snapshot.settings.files.iter().any(|f| f.error.is_some()) {
@@ -614,11 +616,15 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
         let origin_w = origin_words_for(ctx, &sides, "GOROOT", &c.origin);
         let ignored = c.subject == "go.goroot";
         let subject_words = if ignored && jetbrains(ctx) {
+            // "GoLand's GOROOT is set to X (Settings → Go → GOROOT in .idea/workspace.xml)".
+            let place = origin_w
+                .strip_prefix("from GOROOT (Settings → Go → GOROOT) ")
+                .map(|rest| format!("Settings → Go → GOROOT, {rest}"))
+                .unwrap_or_else(|| origin_w.clone());
             format!(
-                "{}'s GOROOT is set to {} ({origin_w})",
+                "{}'s GOROOT is set to {} ({place})",
                 editor_name(ctx),
                 c.value,
-                origin_w = origin_w.trim_start_matches("from GOROOT ")
             )
         } else if ignored {
             format!(

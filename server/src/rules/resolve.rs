@@ -868,17 +868,14 @@ pub fn who(sides: &[&EffectiveSide]) -> String {
         .join(" and ")
 }
 
-/// A setting key as the user knows it in its file: `go.goroot` in VS Code settings; the
-/// `GOROOT` and the `GOPROXY` environment entry of GoLand's workspace.xml.
+/// A setting key as the user knows it where it is set: `go.goroot` in VS Code settings;
+/// GoLand's own names in its `.idea` files, "GOROOT (Settings → Go → GOROOT)" and "the GOPROXY
+/// environment entry of Go Modules" ([`crate::settings::idea::setting_words`]).
 pub fn setting_key_words(file: &Path, key: &str) -> String {
     if !crate::settings::idea::is_idea_file(file) {
         return key.to_string();
     }
-    match key.strip_prefix(crate::settings::idea::ENV_PREFIX) {
-        Some(var) => format!("the {var} environment entry"),
-        None if key == crate::settings::idea::GOROOT_KEY => "GOROOT".to_string(),
-        None => key.to_string(),
-    }
+    crate::settings::idea::setting_words(key).unwrap_or_else(|| key.to_string())
 }
 
 /// Where a value comes from, in words, e.g. "from go.goroot in .vscode/settings.json",

@@ -10,6 +10,11 @@
 //!   <entry key="KEY" value="…"/>`, and the older `<proxy>…</proxy>` as `GOPROXY` (an
 //!   environment entry wins over it).
 //!
+//! `.idea/misc.xml` may hold the same `GOROOT` component: GoLand versions that kept the Go SDK
+//! with the shared project settings wrote it there, and public projects still carry one (even
+//! beside a workspace.xml naming another SDK). It is read with [`parse_misc`], ranked below
+//! workspace.xml, located and edited like it.
+//!
 //! # Positions
 //! A value's span is the attribute value **without its quotes** (the text of `<proxy>`, trimmed,
 //! for the older form). Byte offsets are into the text as given; lines and columns as in
@@ -64,12 +69,19 @@ pub fn expand(raw: &str, m: &Macros) -> String {
     }
 }
 
+/// `.` and `..` resolved lexically the way IntelliJ's `FileUtil.toCanonicalPath` does it: a
+/// `..` that would climb above the root of an absolute path stays at the root (`/a/../../b` is
+/// `/b`, as the kernel reads it too), so a `$PROJECT_DIR$/../../..` written in a deeper folder
+/// names the same directory GoLand opens, never a path starting with `/..`.
 fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
+                if out.has_root() && out.parent().is_none() {
+                    continue;
+                }
                 if !out.pop() {
                     out.push("..");
                 }
@@ -78,6 +90,29 @@ fn normalise(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// What GoLand calls a setting, as the user finds it there: `GOROOT (Settings → Go → GOROOT)`
+/// for the `GOROOT` component, `the GOPROXY environment entry of Go Modules` for a `VgoProject`
+/// environment entry (Settings → Go → Go Modules → Environment). `None`: not a GoLand setting.
+pub fn setting_words(key: &str) -> Option<String> {
+    if key == GOROOT_KEY {
+        return Some("GOROOT (Settings → Go → GOROOT)".to_string());
+    }
+    key.strip_prefix(ENV_PREFIX)
+        .filter(|v| !v.is_empty())
+        .map(|var| format!("the {var} environment entry of Go Modules"))
+}
+
+/// A short name of a GoLand setting, for tables and machine-readable reports: `GOROOT`,
+/// `Go Modules environment GOPROXY`. `None`: not a GoLand setting.
+pub fn setting_name(key: &str) -> Option<String> {
+    if key == GOROOT_KEY {
+        return Some("GOROOT".to_string());
+    }
+    key.strip_prefix(ENV_PREFIX)
+        .filter(|v| !v.is_empty())
+        .map(|var| format!("Go Modules environment {var}"))
 }
 
 /// The form GoLand stores a path in: `$PROJECT_DIR$/…` inside the project, `$USER_HOME$/…`
@@ -398,26 +433,8 @@ pub fn parse_workspace(
         }
     };
     let mut out = Vec::new();
-    if let Some(c) = doc.component("GOROOT") {
-        let e = doc.elem(c);
-        if let Some(a) = e.attr("url") {
-            let stripped = a.value.strip_prefix(FILE_URL).unwrap_or(&a.value);
-            out.push(mk(
-                GOROOT_KEY.into(),
-                a.value.clone(),
-                expand(stripped, macros),
-                a.start,
-                a.end,
-            ));
-        } else if let Some(a) = e.attr("path") {
-            out.push(mk(
-                GOROOT_KEY.into(),
-                a.value.clone(),
-                expand(&a.value, macros),
-                a.start,
-                a.end,
-            ));
-        }
+    if let Some(goroot) = goroot_value(&doc, &mk, macros) {
+        out.push(goroot);
     }
     if let Some(vgo) = doc.component("VgoProject") {
         // The older `<proxy>` first: an environment GOPROXY entry wins over it.
@@ -450,6 +467,68 @@ pub fn parse_workspace(
         }
     }
     Ok(out)
+}
+
+/// The `GOROOT` component's location (`url="file://…"`, else the older `path="…"`), expanded.
+fn goroot_value(
+    doc: &Doc<'_>,
+    mk: &dyn Fn(String, String, String, usize, usize) -> Configured,
+    macros: &Macros,
+) -> Option<Configured> {
+    let e = doc.elem(doc.component("GOROOT")?);
+    if let Some(a) = e.attr("url") {
+        let stripped = a.value.strip_prefix(FILE_URL).unwrap_or(&a.value);
+        return Some(mk(
+            GOROOT_KEY.into(),
+            a.value.clone(),
+            expand(stripped, macros),
+            a.start,
+            a.end,
+        ));
+    }
+    let a = e.attr("path")?;
+    Some(mk(
+        GOROOT_KEY.into(),
+        a.value.clone(),
+        expand(&a.value, macros),
+        a.start,
+        a.end,
+    ))
+}
+
+/// The Go SDK of a `.idea/misc.xml`: the `GOROOT` component only, in the same forms as in
+/// workspace.xml. GoLand versions that kept the SDK with the shared project settings wrote it
+/// there (public projects still carry it); the IDE reads a component from its older file when
+/// the current one (workspace.xml) has none, so the caller ranks it below workspace.xml.
+/// Nothing else of misc.xml is a Go setting. Malformed XML is an error, an empty file has none.
+pub fn parse_misc(
+    path: &Path,
+    text: &str,
+    layer: SettingsLayer,
+    macros: &Macros,
+) -> Result<Vec<Configured>, SettingsError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if body.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let doc = parse_doc(text)?;
+    let mk = |key: String, raw: String, value: String, start: usize, end: usize| {
+        let (line, column) = line_col(text, start);
+        Configured {
+            key,
+            raw,
+            value,
+            layer,
+            span: SourceSpan {
+                file: path.to_path_buf(),
+                start,
+                end,
+                line,
+                column,
+            },
+        }
+    };
+    Ok(goroot_value(&doc, &mk, macros).into_iter().collect())
 }
 
 // ---------------------------------------------------------------------------------------------
