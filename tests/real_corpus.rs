@@ -44,9 +44,6 @@ const CORPUS_VAR: &str = "GO_ENV_DOCTOR_REAL_CORPUS";
 /// parallel): `(corpus file, finding code)`. Each is tolerated only for the assertion that
 /// names it in the failure report; the merge of those changes removes the entries.
 const KNOWN_ELSEWHERE: &[(&str, &str)] = &[
-    // GOFLAGS (rules for toolsEnvVars GOFLAGS): the fix drops only the first unknown flag of
-    // TinyGo's `-no-debug -panic=trap …`; `go` then stops at the next one, so the finding stays.
-    ("vscode-settings/021.json", "goflags-invalid"),
     // vscode-go's go run environment (facts plan_editor_go / resolve): with `go.gopath` the
     // folder (which holds go.mod) the editor's `go env` is not run with that GOPATH while
     // go.goroot names a missing directory; removing go.goroot makes it run and fail with
