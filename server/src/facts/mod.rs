@@ -774,8 +774,14 @@ fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
     let mut vars = |prefix: &str, obj: Option<&Value>| {
         if let Some(Value::Object(m)) = obj {
             for (k, v) in m {
-                if let Some(v) = v.as_str() {
-                    out.push((format!("{prefix}{k}"), v.to_string()));
+                match v {
+                    Value::String(v) => out.push((format!("{prefix}{k}"), v.clone())),
+                    // vscode-go hands a number or boolean of toolsEnvVars to the tools as
+                    // text (node stringifies environment values).
+                    Value::Number(_) | Value::Bool(_) if prefix == "go.toolsEnvVars." => {
+                        out.push((format!("{prefix}{k}"), v.to_string()));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -1344,6 +1350,7 @@ mod client_settings_tests {
             ("go.alternateTools.go", "/alt/go"),
             ("go.gopath", "/p"),
             ("go.goroot", "/g"),
+            ("go.toolsEnvVars.CGO_ENABLED", "0"),
             ("go.toolsEnvVars.GOPROXY", "off"),
             ("gopls.build.env.GOFLAGS", "-mod=mod"),
         ]
