@@ -580,11 +580,11 @@ fn js_text(v: &Value) -> Option<(String, jsonc_parser::common::Range)> {
     match v {
         Value::BooleanLit(b) => Some((b.value.to_string(), b.range)),
         Value::NumberLit(n) => {
+            // Rust prints the shortest round-trip digits without an exponent, as JavaScript
+            // does between 1e-6 and 1e21; outside that range keep the literal.
             let text = match n.value.parse::<f64>() {
-                Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => {
-                    format!("{}", f as i128)
-                }
-                Ok(f) if f.is_finite() => format!("{f}"),
+                Ok(0.0) => "0".to_string(),
+                Ok(f) if f.is_finite() && (1e-6..1e21).contains(&f.abs()) => format!("{f}"),
                 _ => n.value.to_string(),
             };
             Some((text, n.range))
@@ -735,7 +735,9 @@ pub fn set_member(
     // (On any parse problem, the syntax-tree path below reports it.)
     if let (true, Ok(found)) = (is_extracted_key(key), extract(text, root)) {
         if let Some(f) = found.iter().find(|f| f.key == key) {
-            if f.raw == value {
+            // A number or boolean with the same text still becomes the string asked for.
+            let string = text.get(f.start..).is_some_and(|t| t.starts_with('"'));
+            if f.raw == value && string {
                 return Ok(Vec::new());
             }
             return Ok(vec![TextEdit {
