@@ -297,7 +297,11 @@ fn a_fifo_env_file_and_the_real_go_hanging_on_it_are_both_reported() {
     let f = expect(&run, &json, "go-failed", "error");
     message_has(
         &f,
-        &["VS Code's go", "env -json` timed out after 10 s", "/bin/go"],
+        &[
+            "This terminal's go",
+            "env -json` timed out after 10 s",
+            "/bin/go",
+        ],
     );
     assert!(run.elapsed < Duration::from_secs(20), "{:?}", run.elapsed);
 }
@@ -398,7 +402,7 @@ fn a_failing_real_go_is_reported_with_its_exit_code_and_stderr() {
     message_has(
         &f,
         &[
-            "VS Code's go",
+            "This terminal's go",
             "env -json` exited with code 2",
             "unknown GOEXPERIMENT banana",
         ],

@@ -403,7 +403,9 @@ fn tools_env_vars_goroot() -> Outcome {
         r#"{{"go.toolsEnvVars": {{"GOROOT": "{}"}}}}"#,
         sdk.display()
     ));
-    w.untrusted_check(&["--no-shell"], &w.env(), true)
+    // vscode-go never looks for `go` in a toolsEnvVars GOROOT (it runs PATH's go with that
+    // GOROOT): the workspace's binary must not run, and there is no workspace `go` to report.
+    w.untrusted_check(&["--no-shell"], &w.env(), false)
 }
 
 fn tools_env_vars_cc() -> Outcome {

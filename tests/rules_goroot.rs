@@ -150,7 +150,9 @@ fn goroot_mismatch_from_tools_env_vars() {
     setting(&mut s, User, "go.toolsEnvVars.GOROOT", SDK21);
     use_go(&mut s, Editor, SDK21, "go1.21.13", GoFoundBy::GorootBin);
     let f = findings_of(&s, "goroot-mismatch");
-    // Removing the member makes the editor fall back to PATH (/usr/local/go): preferred.
+    // vscode-go looks for `go` in $GOROOT of its own environment, never in toolsEnvVars: the
+    // editor runs PATH's go1.22.10 with the 1.21.13 root. Removing the member makes it agree
+    // with the shell: preferred.
     snap("rules__goroot-mismatch__tools_env_vars", &f);
 }
 

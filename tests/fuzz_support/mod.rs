@@ -124,7 +124,7 @@ pub fn jsonc_parse(text: &str, root: SettingsRoot) -> Result<Vec<Configured>, St
 }
 
 /// Any bytes: decoding and parsing never panic; what parses has sound spans whose text is the
-/// value's JSON string literal.
+/// value's JSON string literal (or, in go.toolsEnvVars, its number or boolean literal).
 pub fn jsonc_any(bytes: &[u8]) {
     let decoded = jsonc::decode(bytes);
     assert_eq!(decoded.is_ok(), std::str::from_utf8(bytes).is_ok());
@@ -138,8 +138,15 @@ pub fn jsonc_any(bytes: &[u8]) {
         check_spans(text, &found);
         for c in &found {
             let lit = &text[c.span.start..c.span.end];
+            // A number or boolean of go.toolsEnvVars is kept (vscode-go passes it on as text).
+            let scalar = c.key.starts_with("go.toolsEnvVars.")
+                && (lit == "true"
+                    || lit == "false"
+                    || lit.parse::<f64>().is_ok()
+                    || lit.starts_with('-')
+                    || lit.starts_with(|ch: char| ch.is_ascii_digit()));
             assert!(
-                lit.len() >= 2 && lit.starts_with('"') && lit.ends_with('"'),
+                scalar || (lit.len() >= 2 && lit.starts_with('"') && lit.ends_with('"')),
                 "span of {} is not a string literal: {lit:?}",
                 c.key
             );

@@ -222,6 +222,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
     opts.trusted = args.trust;
     opts.user_settings = user_settings;
     opts.disabled_checks = args.disable;
+    // `check` runs in a terminal or a CI job, not inside an editor: its own environment is that
+    // of a command line (`go` from PATH, no editor settings applied). VS Code's settings still
+    // tell what VS Code users of this folder get: they become a view of their own.
+    opts.editor_kind = crate::model::EditorKind::Other;
+    opts.editor_name = process_side_name(&std::env::vars().collect()).to_string();
+    opts.compare_vscode = true;
     tracing::debug!(?opts, "check");
 
     let snapshot = facts::collect(&opts);
@@ -248,6 +254,36 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ExitCode::from(EXIT_ERRORS_FOUND)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Variables CI services set in every job (GitHub Actions, GitLab, Azure Pipelines, Jenkins,
+/// Buildkite, CircleCI, Travis, TeamCity, Bitbucket; most also set `CI`).
+const CI_MARKERS: &[&str] = &[
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "TF_BUILD",
+    "JENKINS_URL",
+    "BUILDKITE",
+    "CIRCLECI",
+    "TRAVIS",
+    "TEAMCITY_VERSION",
+    "BITBUCKET_BUILD_NUMBER",
+];
+
+/// How the process side of `check` is named in messages: "this CI job" when a CI service runs
+/// it, else "this terminal". `CI=false` / `CI=0` (set to turn CI behaviour off) do not count.
+pub fn process_side_name(env: &std::collections::BTreeMap<String, String>) -> &'static str {
+    let set = |k: &str| {
+        env.get(k)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+    };
+    if CI_MARKERS.iter().any(|k| set(k)) {
+        "this CI job"
+    } else {
+        "this terminal"
     }
 }
 

@@ -56,6 +56,12 @@ pub struct CheckOptions {
     pub client_settings: Option<serde_json::Value>,
     /// Stops the check's processes (login shell, `go`) when a newer check supersedes it.
     pub cancel: process::Cancel,
+    /// For an editor side that is not VS Code: add VS Code's view of the folder not only when
+    /// the project has VS Code settings, but whenever VS Code would differ from it (the user's
+    /// own VS Code settings, or vscode-go choosing another `go` than PATH's). The command line
+    /// sets it: there the "editor" is the terminal or CI job itself, and the user still wants
+    /// to know what VS Code would do with the same environment.
+    pub compare_vscode: bool,
 }
 
 impl CheckOptions {
@@ -75,6 +81,7 @@ impl CheckOptions {
             shell_probe: None,
             client_settings: None,
             cancel: process::Cancel::default(),
+            compare_vscode: false,
         }
     }
 }
@@ -134,7 +141,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             &opts.folder,
             os,
         );
-        if editor.path_go.is_none() {
+        // vscode-go's fixed fallbacks: a terminal or another editor's gopls never looks there.
+        if editor.path_go.is_none() && opts.editor_kind == EditorKind::VsCode {
             editor.path_go = well_known_go(&opts.folder);
         }
         snap.editor = editor;
@@ -181,7 +189,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             }
         }
         add_installs(&mut snap, well_known);
-        if let Some(settings) = vscode_view_settings(
+        if let Some((settings, project)) = vscode_view_settings(
             opts,
             &subst,
             home.as_deref(),
@@ -189,8 +197,15 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             os,
             &Overrides::new(),
         ) {
+            let no_settings =
+                settings.values.is_empty() && settings.files.iter().all(|f| f.error.is_none());
             let view = derive_view(&snap, settings, opts);
-            snap.editor_views.push(view);
+            // Without project settings, VS Code's view only matters where it differs.
+            let same_go = view.editor.go.as_ref().map(|g| &g.path)
+                == snap.editor.go.as_ref().map(|g| &g.path);
+            if project || !(no_settings && same_go) {
+                snap.editor_views.push(view);
+            }
         }
         let idea = idea_workspace_file(&opts.folder);
         // Anything there counts (a FIFO, a directory): reading it reports what is wrong. A
@@ -318,6 +333,8 @@ pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOption
     let base_go = v.editor.go.take();
     if v.settings.editor_name == GOLAND {
         v.editor.path_go = None;
+    } else if v.editor.path_go.is_none() {
+        v.editor.path_go = well_known_go(&opts.folder);
     }
     add_settings_paths(&mut v);
     add_effective_paths(&mut v, SideKind::Editor);
@@ -673,6 +690,8 @@ pub const VSCODE: &str = "VS Code";
 /// For a client that is neither VS Code nor GoLand, VS Code's settings as VS Code users of
 /// this project get them: a view of its own, when the project has any (`.vscode/settings.json`
 /// or a `*.code-workspace`), never mixed into the client's side.
+/// With [`CheckOptions::compare_vscode`] the settings come back even without a project file,
+/// with whether the project has one.
 fn vscode_view_settings(
     opts: &CheckOptions,
     subst: &settings::jsonc::Substitution,
@@ -680,7 +699,7 @@ fn vscode_view_settings(
     env: &BTreeMap<String, String>,
     os: Os,
     overrides: &Overrides,
-) -> Option<EditorSettings> {
+) -> Option<(EditorSettings, bool)> {
     if opts.editor_kind != EditorKind::Other {
         return None;
     }
@@ -689,7 +708,7 @@ fn vscode_view_settings(
         .files
         .iter()
         .any(|f| f.exists && f.layer != SettingsLayer::User);
-    project_file.then_some(settings)
+    (project_file || opts.compare_vscode).then_some((settings, project_file))
 }
 
 /// VS Code's settings files, lowest layer first: user, `*.code-workspace` in the folder,
@@ -789,8 +808,14 @@ fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
     let mut vars = |prefix: &str, obj: Option<&Value>| {
         if let Some(Value::Object(m)) = obj {
             for (k, v) in m {
-                if let Some(v) = v.as_str() {
-                    out.push((format!("{prefix}{k}"), v.to_string()));
+                match v {
+                    Value::String(v) => out.push((format!("{prefix}{k}"), v.clone())),
+                    // vscode-go hands a number or boolean of toolsEnvVars to the tools as
+                    // text (node stringifies environment values).
+                    Value::Number(_) | Value::Bool(_) if prefix == "go.toolsEnvVars." => {
+                        out.push((format!("{prefix}{k}"), v.to_string()));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -898,22 +923,13 @@ fn read_settings_file(
     out.files.push(file);
 }
 
-/// The environment the editor runs `go` with: its own env overlaid by the Go settings
-/// (vscode-go: `go.toolsEnvVars`, `go.goroot` when the directory exists, `go.gopath`).
+/// The environment the editor runs `go` with: its own env overlaid by its Go settings, exactly
+/// as the resolver models the editor (vscode-go: toolExecutionEnvironment), so that what runs
+/// is what the rules reason about.
 pub fn editor_run_env(snap: &Snapshot) -> BTreeMap<String, String> {
-    let mut env = snap.editor.os_env.clone();
-    if let Some(gopath) = snap.settings.get("go.gopath") {
-        env.insert("GOPATH".into(), gopath.value.clone());
-    }
-    if let Some(goroot) = snap.settings.get("go.goroot") {
-        if Path::new(&goroot.value).is_dir() {
-            env.insert("GOROOT".into(), goroot.value.clone());
-        }
-    }
-    for (k, v) in snap.settings.tools_env_vars() {
-        env.insert(k, v.value.clone());
-    }
-    env
+    resolve::effective(snap, SideKind::Editor)
+        .map(|e| e.process_env)
+        .unwrap_or_else(|| snap.editor.os_env.clone())
 }
 
 /// Decide which `go` the editor runs and with which environment. Returns what to run, or
@@ -1100,6 +1116,11 @@ fn add_settings_paths(snap: &mut Snapshot) {
             }
         }
     }
+    want.extend(
+        vscode_go_candidates(snap)
+            .into_iter()
+            .map(|p| (p.to_string_lossy().into_owned(), false)),
+    );
     stat_all(snap, want);
     let roots: Vec<String> = snap
         .settings
@@ -1114,6 +1135,47 @@ fn add_settings_paths(snap: &mut Snapshot) {
             read_goroot_env(&mut snap.editor, &own.to_string_lossy());
         }
     }
+}
+
+/// The files vscode-go may take as `go` besides PATH's (which facts already found): `go` in
+/// every `$GOBIN` entry of the editor's environment, and for a `go.alternateTools.go` that is
+/// a name or a relative path, that name in `$GOBIN`, `<root>/bin` and every PATH entry, and
+/// vscode-go's fixed fallbacks. Rules decide among them without touching the disk.
+fn vscode_go_candidates(snap: &Snapshot) -> Vec<PathBuf> {
+    let env = &snap.editor.os_env;
+    let gobin: Vec<PathBuf> = env
+        .get("GOBIN")
+        .filter(|v| !v.is_empty())
+        .map(|v| std::env::split_paths(v).collect())
+        .unwrap_or_default();
+    let go = go::exe_name("go");
+    let mut out: Vec<PathBuf> = gobin.iter().map(|d| d.join(&go)).collect();
+    let Some(name) = snap
+        .settings
+        .values
+        .iter()
+        .filter(|v| v.key == "go.alternateTools.go" && !v.value.is_empty())
+        .map(|v| v.value.clone())
+        .find(|v| !Path::new(v).is_absolute())
+    else {
+        return out;
+    };
+    let roots: Vec<String> = snap
+        .settings
+        .values
+        .iter()
+        .filter(|v| v.key == "go.goroot")
+        .map(|v| v.value.clone())
+        .chain(env.get("GOROOT").cloned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    out.extend(gobin.iter().map(|d| d.join(&name)));
+    for r in roots {
+        out.extend(std::env::split_paths(&r).map(|d| d.join("bin").join(&name)));
+    }
+    out.extend(snap.editor.path_entries.iter().map(|d| d.join(&name)));
+    out.extend(resolve::VSCODE_GO_FALLBACKS.iter().map(PathBuf::from));
+    out
 }
 
 /// Stat what the effective env of a side names (GOROOT, GOCACHE, GOPATH entries, GOBIN).
@@ -1324,6 +1386,7 @@ mod client_settings_tests {
             ("go.alternateTools.go", "/alt/go"),
             ("go.gopath", "/p"),
             ("go.goroot", "/g"),
+            ("go.toolsEnvVars.CGO_ENABLED", "0"),
             ("go.toolsEnvVars.GOPROXY", "off"),
             ("gopls.build.env.GOFLAGS", "-mod=mod"),
         ]

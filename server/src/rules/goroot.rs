@@ -827,13 +827,14 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
             .and_then(|l| l.version.clone())
             .unwrap_or_default();
         let message = format!(
-            "{} runs {} ({bin_version}, {}) with GOROOT {} ({root_version}, {}): the standard library and tools belong to another Go version, so builds fail with \"compile: version \\\"{root_version}\\\" does not match go tool version \\\"{bin_version}\\\"\".{}",
+            "{} runs {} ({bin_version}, {}) with GOROOT {} ({root_version}, {}): the standard library and tools belong to another Go version, so builds fail with \"compile: version \\\"{root_version}\\\" does not match go tool version \\\"{bin_version}\\\"\".{}{}",
             resolve::who(&sides),
             go.path.display(),
             go_found_words(ctx.snapshot, side),
             c.value,
             origin_words_for(ctx, &sides, "GOROOT", &c.origin),
             shell_rc_hint(&sides, &c.origin),
+            vscode_differs(ctx, &sides, go),
         );
         let mut f = finding("goroot-version-skew", "GOROOT", message);
         attach(&mut f, &sides, &c.value, &c.origin);
@@ -862,6 +863,37 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         f.fixes = fixes;
         out.push(f);
+    }
+}
+
+/// For a process side that is not VS Code (a terminal, a CI job, another editor): when VS Code
+/// with the same environment would run another `go` (vscode-go looks in $GOBIN and
+/// $GOROOT/bin before PATH), say which, so the two results are not mistaken for each other.
+fn vscode_differs(ctx: &Ctx, sides: &[&EffectiveSide], go: &crate::model::GoBinary) -> String {
+    if ctx.snapshot.editor_kind != crate::model::EditorKind::Other
+        || !sides.iter().any(|s| s.kind == SideKind::Editor)
+    {
+        return String::new();
+    }
+    let view = ctx
+        .snapshot
+        .editor_views
+        .iter()
+        .find(|v| v.editor_kind == crate::model::EditorKind::VsCode);
+    let Some(vscode) = view.and_then(|v| resolve::effective(v, SideKind::Editor).map(|e| (v, e)))
+    else {
+        return String::new();
+    };
+    let (view, side) = vscode;
+    match &side.go {
+        Some(other) if other.path != go.path => format!(
+            " VS Code would run {} instead ({}, {}).",
+            other.path.display(),
+            side.go_version.as_deref().unwrap_or("version unknown"),
+            go_found_words(view, &side),
+        ),
+        None => " VS Code would find no go at all.".to_string(),
+        _ => String::new(),
     }
 }
 

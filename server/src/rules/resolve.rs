@@ -15,8 +15,8 @@
 //! 5. the default (see [`default_value`]).
 
 use crate::model::{
-    CommandResult, Configured, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy, Origin, PathFacts,
-    SettingsLayer, SideFacts, SideKind, Snapshot,
+    CommandResult, Configured, EditorKind, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy,
+    Origin, PathFacts, SettingsLayer, SideFacts, SideKind, Snapshot,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -141,15 +141,35 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         for (name, c) in settings.tools_env_vars() {
             overlay.insert(name, (c.value.clone(), c.clone()));
         }
-        if let Some(c) = settings.get("go.gopath") {
-            if !c.value.is_empty() {
+        let vscode = snapshot.editor_kind == EditorKind::VsCode;
+        match settings.get("go.gopath").filter(|c| !c.value.is_empty()) {
+            Some(c) => {
                 overlay.insert("GOPATH".into(), (c.value.clone(), c.clone()));
             }
+            // vscode-go sets the tools' GOPATH to `go.gopath || process.env.GOPATH` after
+            // applying toolsEnvVars (toolExecutionEnvironment, getCurrentGoPath): a GOPATH in
+            // the editor's own environment beats `go.toolsEnvVars.GOPATH`.
+            None if vscode && facts.os_env.get("GOPATH").is_some_and(|v| !v.is_empty()) => {
+                overlay.remove("GOPATH");
+            }
+            None => {}
         }
         alternate_go = settings.get("go.alternateTools.go").cloned();
     }
 
-    let mut process_env = facts.os_env.clone();
+    // vscode-go removes `-json` / `--json=…` from the tools' GOFLAGS (toolExecutionEnvironment):
+    // its own calls parse the plain output. The value then reaches `go` without it.
+    let mut os_env = std::borrow::Cow::Borrowed(&facts.os_env);
+    if is_editor && snapshot.editor_kind == EditorKind::VsCode {
+        if let Some((v, _)) = overlay.get_mut("GOFLAGS") {
+            *v = strip_json_flag(v);
+        } else if let Some(v) = facts.os_env.get("GOFLAGS").filter(|v| v.contains("-json")) {
+            let stripped = strip_json_flag(v);
+            os_env.to_mut().insert("GOFLAGS".into(), stripped);
+        }
+    }
+
+    let mut process_env = os_env.as_ref().clone();
     for (k, (v, _)) in &overlay {
         process_env.insert(k.clone(), v.clone());
     }
@@ -265,7 +285,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         }
         // The OS layer: an overlay value (even empty) replaces the OS variable.
         if !overlay.contains_key(&key) && !gopls.contains_key(&key) {
-            if let Some(v) = facts.os_env.get(&key).filter(|v| !v.is_empty()) {
+            if let Some(v) = os_env.get(&key).filter(|v| !v.is_empty()) {
                 ls.push(EnvValue {
                     value: v.clone(),
                     origin: Origin::OsEnv,
@@ -326,6 +346,26 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     }
 }
 
+/// GOFLAGS without its `-json` / `--json…` words and the blanks before each, as vscode-go
+/// hands it to its tools; every other byte is kept (a leading blank may remain, which cmd/go
+/// ignores since it splits GOFLAGS on blanks).
+pub fn strip_json_flag(goflags: &str) -> String {
+    let mut out = String::with_capacity(goflags.len());
+    let mut rest = goflags;
+    while !rest.is_empty() {
+        let blanks = rest.len() - rest.trim_start().len();
+        let (gap, after) = rest.split_at(blanks);
+        let word_len = after.find(char::is_whitespace).unwrap_or(after.len());
+        let (word, tail) = after.split_at(word_len);
+        if !(word.starts_with("-json") || word.starts_with("--json")) {
+            out.push_str(gap);
+            out.push_str(word);
+        }
+        rest = tail;
+    }
+    out
+}
+
 /// Go's own variables (GOPROXY, GO111MODULE, CGO_ENABLED…), not every name that happens to
 /// start with GO (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*).
 fn is_go_var(k: &str) -> bool {
@@ -341,62 +381,37 @@ fn goroot_dir_usable(snapshot: &Snapshot, dir: &str) -> bool {
     }
 }
 
-/// The `go` a side runs. Editor: alternateTools → GOBIN/go → GOROOT/bin/go → PATH (and
-/// vscode-go's fallbacks, already in `path_go`). Shell: the first `go` on PATH.
+/// The `go` a side runs, by the kind of program the side is.
+/// - VS Code: vscode-go's `getBinPathWithPreferredGopathGorootWithExplanation`, see
+///   [`vscode_go`].
+/// - GoLand: `$GOROOT/bin/go` of its SDK (its views have no PATH `go`).
+/// - The shell, a terminal or CI job, any other editor (gopls runs `go` from its PATH): the
+///   first `go` on PATH, as a command line runs it.
 fn find_go(
     snapshot: &Snapshot,
     facts: &SideFacts,
     process_env: &BTreeMap<String, String>,
     alternate: Option<&Configured>,
 ) -> (Option<GoBinary>, bool) {
-    let from_facts = |path: &Path, found_by: GoFoundBy| -> Option<GoBinary> {
-        [facts.go.as_ref(), facts.path_go.as_ref()]
-            .into_iter()
-            .flatten()
-            .find(|g| g.path == path)
-            .map(|g| GoBinary {
-                found_by,
-                ..g.clone()
-            })
-    };
     if facts.kind == SideKind::Editor {
-        if let Some(alt) = alternate {
-            let p = Path::new(&alt.value);
-            if p.is_absolute() {
-                let executable = match path_facts(snapshot, &alt.value) {
-                    Some(pf) => pf.exists && pf.kind != Some(FileKind::Dir) && pf.executable,
-                    // Unknown to facts: trust the facts' own choice only.
-                    None => facts.go.as_ref().is_some_and(|g| g.path == p),
-                };
-                if executable {
-                    let bin = from_facts(p, GoFoundBy::AlternateTools).unwrap_or_else(|| {
-                        binary_from_path(snapshot, p, GoFoundBy::AlternateTools, alt.layer)
-                    });
-                    return (Some(bin), true);
+        match snapshot.editor_kind {
+            EditorKind::VsCode => return vscode_go(snapshot, facts, alternate),
+            EditorKind::JetBrains => {
+                if let Some(goroot) = process_env.get("GOROOT").filter(|v| !v.is_empty()) {
+                    if let Some(bin) = goroot_bin(snapshot, facts, goroot) {
+                        return (Some(bin), false);
+                    }
                 }
             }
-        }
-        if let Some(gobin) = process_env.get("GOBIN").filter(|v| !v.is_empty()) {
-            let candidate = join(gobin, "go");
-            let exists = path_facts(snapshot, &candidate.to_string_lossy())
-                .is_some_and(|pf| pf.exists && pf.executable && pf.kind != Some(FileKind::Dir));
-            let facts_chose = facts
-                .go
-                .as_ref()
-                .is_some_and(|g| g.found_by == GoFoundBy::Gobin && g.path == candidate);
-            if exists || facts_chose {
-                let bin = from_facts(&candidate, GoFoundBy::Gobin).unwrap_or_else(|| {
-                    binary_from_path(snapshot, &candidate, GoFoundBy::Gobin, SettingsLayer::User)
-                });
-                return (Some(bin), false);
-            }
-        }
-        if let Some(goroot) = process_env.get("GOROOT").filter(|v| !v.is_empty()) {
-            if let Some(bin) = goroot_bin(snapshot, facts, goroot) {
-                return (Some(bin), false);
-            }
+            EditorKind::Other => {}
         }
     }
+    (first_go_on_path(facts), false)
+}
+
+/// The side's `go` found on PATH (or, for VS Code, at vscode-go's fixed fallbacks).
+fn first_go_on_path(facts: &SideFacts) -> Option<GoBinary> {
+    let from_facts = |path: &Path, found_by: GoFoundBy| known_binary(facts, path, found_by);
     let path_go = facts.path_go.clone().or_else(|| {
         // Facts without a separate path_go: the binary it ran when that came from PATH.
         facts
@@ -404,11 +419,149 @@ fn find_go(
             .clone()
             .filter(|g| matches!(g.found_by, GoFoundBy::Path | GoFoundBy::WellKnown))
     });
-    let path_go = path_go.map(|g| {
+    path_go.map(|g| {
         let found_by = g.found_by;
         from_facts(&g.path, found_by).unwrap_or(g)
-    });
-    (path_go, false)
+    })
+}
+
+/// A binary this side's facts already describe, relabelled with how it was found now.
+fn known_binary(facts: &SideFacts, path: &Path, found_by: GoFoundBy) -> Option<GoBinary> {
+    [facts.go.as_ref(), facts.path_go.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|g| g.path == path)
+        .map(|g| GoBinary {
+            found_by,
+            ..g.clone()
+        })
+}
+
+/// vscode-go's fixed last resorts for `go` (checked whatever name alternateTools gave).
+pub const VSCODE_GO_FALLBACKS: &[&str] = if cfg!(windows) {
+    &[
+        "C:\\Program Files\\Go\\bin\\go.exe",
+        "C:\\Program Files (x86)\\Go\\bin\\go.exe",
+    ]
+} else {
+    &["/usr/local/go/bin/go", "/usr/local/bin/go"]
+};
+
+/// Whether facts saw an executable regular file at `p`.
+fn executable_file(snapshot: &Snapshot, p: &Path) -> bool {
+    path_facts(snapshot, &p.to_string_lossy())
+        .is_some_and(|pf| pf.exists && pf.kind == Some(FileKind::File) && pf.executable)
+}
+
+/// vscode-go's choice of `go` (getBinPathWithExplanation →
+/// getBinPathWithPreferredGopathGorootWithExplanation, run by updateGoVarsFromConfig at
+/// activation, after setGOROOTEnvVar):
+/// 1. `go.alternateTools.go` when it is an absolute path to an executable file;
+/// 2. otherwise the name to look for is that setting when it is not absolute (a bare name or
+///    a relative path), else `go`; it is looked for in every `$GOBIN` entry of the editor's
+///    own environment (toolsEnvVars do not count: they only reach child processes);
+/// 3. then in `<root>/bin`, root = `go.goroot` when set (whether or not it exists: a missing
+///    one hides `$GOROOT/bin`), else the GOROOT of the editor's environment;
+/// 4. then on PATH; 5. then at the fixed fallbacks; else there is no `go` at all.
+///
+/// The GOROOT that vscode-go then hands to that binary is another matter
+/// (`go.toolsEnvVars.GOROOT` wins there): see the overlay in [`resolve_side`].
+fn vscode_go(
+    snapshot: &Snapshot,
+    facts: &SideFacts,
+    alternate: Option<&Configured>,
+) -> (Option<GoBinary>, bool) {
+    let alt = alternate.filter(|c| !c.value.is_empty());
+    let layer = alt.map_or(SettingsLayer::User, |c| c.layer);
+    let found = |path: &Path, found_by: GoFoundBy| -> GoBinary {
+        known_binary(facts, path, found_by)
+            .unwrap_or_else(|| binary_from_path(snapshot, path, found_by, layer))
+    };
+    if let Some(alt) = alt {
+        let p = Path::new(&alt.value);
+        if p.is_absolute() {
+            let executable = match path_facts(snapshot, &alt.value) {
+                Some(pf) => pf.exists && pf.kind == Some(FileKind::File) && pf.executable,
+                // Unknown to facts: trust the facts' own choice only.
+                None => facts.go.as_ref().is_some_and(|g| g.path == p),
+            };
+            if executable {
+                return (Some(found(p, GoFoundBy::AlternateTools)), true);
+            }
+        }
+    }
+    let name = alt
+        .map(|c| c.value.as_str())
+        .filter(|v| !Path::new(v).is_absolute());
+    let by = |default: GoFoundBy| {
+        if name.is_some() {
+            GoFoundBy::AlternateTools
+        } else {
+            default
+        }
+    };
+    let file_name = name.map_or_else(|| go_exe_name().to_string(), str::to_string);
+    // 2. $GOBIN of the editor's own environment.
+    if let Some(gobin) = facts.os_env.get("GOBIN").filter(|v| !v.is_empty()) {
+        for dir in std::env::split_paths(gobin) {
+            let candidate = dir.join(&file_name);
+            let facts_chose = facts.go.as_ref().is_some_and(|g| g.path == candidate);
+            if executable_file(snapshot, &candidate) || facts_chose {
+                return (
+                    Some(found(&candidate, by(GoFoundBy::Gobin))),
+                    name.is_some(),
+                );
+            }
+        }
+    }
+    // 3. <go.goroot or the environment's GOROOT>/bin.
+    let root = snapshot
+        .settings
+        .get("go.goroot")
+        .map(|c| c.value.clone())
+        .filter(|v| !v.is_empty())
+        .or_else(|| facts.os_env.get("GOROOT").cloned())
+        .filter(|v| !v.is_empty());
+    if let Some(root) = root {
+        for dir in std::env::split_paths(&root) {
+            let dir = dir.to_string_lossy().into_owned();
+            if name.is_none() {
+                if let Some(bin) = goroot_bin(snapshot, facts, &dir) {
+                    return (Some(bin), false);
+                }
+            } else {
+                let candidate = Path::new(&dir).join("bin").join(&file_name);
+                if executable_file(snapshot, &candidate) {
+                    return (Some(found(&candidate, GoFoundBy::AlternateTools)), true);
+                }
+            }
+        }
+    }
+    // 4. PATH, 5. the fallbacks.
+    match name {
+        None => (first_go_on_path(facts), false),
+        Some(_) => {
+            for dir in &facts.path_entries {
+                let candidate = dir.join(&file_name);
+                if executable_file(snapshot, &candidate) {
+                    return (Some(found(&candidate, GoFoundBy::AlternateTools)), true);
+                }
+            }
+            let fallback = VSCODE_GO_FALLBACKS
+                .iter()
+                .map(Path::new)
+                .find(|p| executable_file(snapshot, p));
+            (fallback.map(|p| found(p, GoFoundBy::WellKnown)), false)
+        }
+    }
+}
+
+fn go_exe_name() -> &'static str {
+    if cfg!(windows) {
+        "go.exe"
+    } else {
+        "go"
+    }
 }
 
 /// `$GOROOT/bin/go` when that GOROOT holds an executable go.

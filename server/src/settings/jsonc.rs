@@ -525,7 +525,19 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
             end: base + s.range.end,
             substitute,
         }),
-        _ => tracing::debug!(key = %key, "ignoring a non-string settings value"),
+        // vscode-go copies a non-string toolsEnvVars value into the tools' environment as
+        // is, and node writes it as text (`"CGO_ENABLED": 0` gives CGO_ENABLED=0); no
+        // substitution applies to it.
+        other => match js_text(other).filter(|_| key.starts_with(TOOLS_ENV_VARS)) {
+            Some((raw, range)) => out.push(Found {
+                key,
+                raw,
+                start: base + range.start,
+                end: base + range.end,
+                substitute: false,
+            }),
+            None => tracing::debug!(key = %key, "ignoring a non-string settings value"),
+        },
     };
 
     if let Some(v) = last_member(settings, GOROOT) {
@@ -574,6 +586,25 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
     }
     out.sort_by_key(|f| f.start);
     Ok(out)
+}
+
+/// A number or boolean as JavaScript turns it into text (`0` → `0`, `1.50` → `1.5`,
+/// `1e3` → `1000`, `true`), with its range; `None` for anything else.
+fn js_text(v: &Value) -> Option<(String, jsonc_parser::common::Range)> {
+    match v {
+        Value::BooleanLit(b) => Some((b.value.to_string(), b.range)),
+        Value::NumberLit(n) => {
+            // Rust prints the shortest round-trip digits without an exponent, as JavaScript
+            // does between 1e-6 and 1e21; outside that range keep the literal.
+            let text = match n.value.parse::<f64>() {
+                Ok(0.0) => "0".to_string(),
+                Ok(f) if f.is_finite() && (1e-6..1e21).contains(&f.abs()) => format!("{f}"),
+                _ => n.value.to_string(),
+            };
+            Some((text, n.range))
+        }
+        _ => None,
+    }
 }
 
 /// The value of the last property named `name` (duplicate keys: the last one wins).
@@ -732,7 +763,9 @@ pub fn set_member(
     // (On any parse problem, the syntax-tree path below reports it.)
     if let (true, Ok(found)) = (is_extracted_key(key), extract(text, root)) {
         if let Some(f) = found.iter().find(|f| f.key == key) {
-            if f.raw == value {
+            // A number or boolean with the same text still becomes the string asked for.
+            let string = text.get(f.start..).is_some_and(|t| t.starts_with('"'));
+            if f.raw == value && string {
                 return Ok(Vec::new());
             }
             return Ok(vec![TextEdit {
@@ -1203,6 +1236,8 @@ mod tests {
                     "/opt/go/bin/go"
                 ),
                 ("go.toolsEnvVars.GOPROXY", "direct", "direct"),
+                // A number reaches the tools as text.
+                ("go.toolsEnvVars.GOFLAGS", "3", "3"),
                 ("gopls.build.env.GOFLAGS", "-tags=x", "-tags=x"),
             ]
         );
