@@ -610,16 +610,36 @@ fn findings(report: &Value) -> &[Value] {
 }
 
 /// Which finding a second check must not repeat: code, subject, and which editor it is about.
-fn identity(f: &Value) -> (String, String, bool) {
+fn identity(f: &Value) -> (String, String, &'static str) {
     let msg = f["message"].as_str().unwrap_or("");
     (
         f["code"].as_str().unwrap_or("").to_string(),
         f["subject"].as_str().unwrap_or("").to_string(),
-        msg.contains("GoLand"),
+        editor_of(msg),
     )
 }
 
-fn errors(report: &Value) -> BTreeSet<(String, String, bool)> {
+/// Which editor a finding is about: the side its message starts with (the terminal `check` runs
+/// in, VS Code's view of the project's settings, GoLand's), else none in particular.
+fn editor_of(msg: &str) -> &'static str {
+    for (start, editor) in [
+        ("GoLand", "goland"),
+        ("VS Code", "vscode"),
+        ("This terminal", "terminal"),
+        ("This CI job", "terminal"),
+    ] {
+        if msg.starts_with(start) {
+            return editor;
+        }
+    }
+    if msg.contains("GoLand") {
+        "goland"
+    } else {
+        "other"
+    }
+}
+
+fn errors(report: &Value) -> BTreeSet<(String, String, &'static str)> {
     findings(report)
         .iter()
         .filter(|f| f["severity"] == "error")
@@ -744,7 +764,7 @@ fn verify_fix(
     world: &World,
     finding: &Value,
     fix: &Value,
-    before_errors: &BTreeSet<(String, String, bool)>,
+    before_errors: &BTreeSet<(String, String, &'static str)>,
 ) -> Result<(), String> {
     let file = PathBuf::from(fix["file"].as_str().ok_or("no file")?);
     let key = fix["key"].as_str().ok_or("no key")?;
