@@ -14,6 +14,7 @@
 //!
 //! `GO_ENV_DOCTOR_DIFF_CASES=N` runs N configurations (default 90);
 //! `GO_ENV_DOCTOR_DIFF_SEED=S` shifts the seeds.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 mod support;
 
@@ -357,8 +358,10 @@ fn generate(seed: u64, root: &Path) -> Case {
     case
 }
 
-/// The entries cmd/go reads from an env file: `(key, value, line)`.
-fn read_entries(path: &Path) -> Option<Vec<(String, String, u64)>> {
+/// The lines cmd/go reads from an env file: `(key, value, line)`.
+type Entries = Vec<(String, String, u64)>;
+
+fn read_entries(path: &Path) -> Option<Entries> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut out = Vec::new();
@@ -409,8 +412,8 @@ enum Layer {
 /// to tell an empty default from a non-empty one.
 struct Oracle {
     os: BTreeMap<String, String>,
-    user: Option<(PathBuf, Vec<(String, String, u64)>)>,
-    goroot_env: Option<(PathBuf, Vec<(String, String, u64)>)>,
+    user: Option<(PathBuf, Entries)>,
+    goroot_env: Option<(PathBuf, Entries)>,
 }
 
 impl Oracle {

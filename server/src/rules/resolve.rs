@@ -2,16 +2,23 @@
 //! version, and every Go env key with its provenance (cmd/go's precedence, GO-FACTS §1, plus
 //! the editor's overlay). Used by the rules, by fix simulation, and by the reports.
 //!
-//! Precedence per key, highest first (GO-FACTS §1, vscode-go §6):
+//! Precedence per key, highest first (cmd/go/internal/cfg `Getenv`, vscode-go):
 //! 1. editor only: the overlay — `go.gopath` (GOPATH), `go.toolsEnvVars.KEY`, `go.goroot`
 //!    (GOROOT, only when its directory exists per `snapshot.paths`, like vscode-go). An overlay
 //!    value replaces the OS variable even when empty (node sets `KEY=`), and an empty variable
 //!    counts as unset for cmd/go;
 //! 2. the OS environment, non-empty values only;
-//! 3. the user env file (present, even if empty), unless GOENV=off;
-//! 4. `$GOROOT/go.env`, located through the GOROOT named in the *user env file* if any, else
-//!    the go binary's own root — never the OS env GOROOT (cmd/go's quirk);
-//! 5. the default (see [`default_value`]).
+//! 3. the user env file (its last line of the key), unless GOENV=off or cmd/go finds no
+//!    config directory (a relative XDG_CONFIG_HOME from Go 1.24 on);
+//! 4. `$GOROOT/go.env` (its *first* line of the key, never GOROOT), located through the
+//!    GOROOT named in the user env file, else the GOROOT variable, else the binary's own root;
+//! 5. the default (see `DefaultCtx::default_value`).
+//!
+//! The first layer holding the key is what cmd/go reads; an empty file line stops the search
+//! (it hides go.env) but then counts as unset, so a non-empty default applies. CGO_ENABLED
+//! counts only as `0` or `1`. GOENV and GODEBUG come from the OS only; GOVERSION, GOTOOLDIR,
+//! GOEXE, GOHOSTOS… are computed. Keys cmd/go does not know (`GOPROXY ` from `GOPROXY = x`)
+//! are not part of a side's environment.
 
 use crate::model::{
     CommandResult, Configured, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy, Origin, PathFacts,
@@ -296,7 +303,8 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             } else {
                 !first.value.is_empty()
             };
-            if !usable && !(default.value.is_empty() && first.value.is_empty()) {
+            let hides_to_empty = first.value.is_empty() && default.value.is_empty();
+            if !usable && !hides_to_empty {
                 ls.clear();
             }
         }
