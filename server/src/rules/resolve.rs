@@ -172,7 +172,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     // 3. Env file: none with GOENV=off, nor where cmd/go finds no user config directory.
     let user_config = UserConfig::of(&process_env, go_version.as_deref(), host_os(facts));
     let env_file: Option<&EnvFile> = match user_config {
-        UserConfig::File(_) => facts.env_file.as_ref().filter(|f| f.exists),
+        UserConfig::File(_) | UserConfig::Unknown => facts.env_file.as_ref().filter(|f| f.exists),
         UserConfig::None => None,
     };
 
@@ -220,6 +220,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         own_goroot: own_goroot.as_deref(),
         go_env_json,
         user_config: &user_config,
+        env_file,
         resolved: BTreeMap::new(),
     };
 
@@ -473,9 +474,12 @@ fn go_minor(version: &str) -> Option<u32> {
 enum UserConfig {
     /// The file's name as cmd/go spells it (relative names are taken from its working dir).
     File(String),
-    /// `GOENV=off`, or no config directory: Windows without `%AppData%`, no `HOME` (and, on
-    /// Linux, no `XDG_CONFIG_HOME`), or a relative `XDG_CONFIG_HOME` from Go 1.24 on.
+    /// `GOENV=off`, or a relative `XDG_CONFIG_HOME` from Go 1.24 on.
     None,
+    /// The environment names no config directory (no `HOME`, no `%AppData%`): cmd/go reads no
+    /// file, and facts found none either — unless the snapshot was built without an
+    /// environment, so the facts' file (if any) is trusted.
+    Unknown,
 }
 
 impl UserConfig {
@@ -513,7 +517,8 @@ impl UserConfig {
                 UserConfig::File(format!("{}\\go\\env", d.trim_end_matches(['\\', '/'])))
             }
             Some(d) => UserConfig::File(go_clean(&format!("{d}/go/env"))),
-            None => UserConfig::None,
+            None if os != "windows" && var("XDG_CONFIG_HOME").is_some() => UserConfig::None,
+            None => UserConfig::Unknown,
         }
     }
 }
@@ -775,6 +780,7 @@ struct DefaultCtx<'a> {
     own_goroot: Option<&'a str>,
     go_env_json: Option<&'a BTreeMap<String, String>>,
     user_config: &'a UserConfig,
+    env_file: Option<&'a EnvFile>,
     resolved: BTreeMap<String, EnvValue>,
 }
 
@@ -828,6 +834,11 @@ impl DefaultCtx<'_> {
             "GOENV" => match self.user_config {
                 UserConfig::File(f) => f.clone(),
                 UserConfig::None => String::new(),
+                UserConfig::Unknown => self
+                    .env_file
+                    .map(|f| f.path.to_string_lossy().into_owned())
+                    .or_else(|| self.json("GOENV"))
+                    .unwrap_or_default(),
             },
             "GOPATH" => self.default_gopath(),
             "GOMODCACHE" => {
