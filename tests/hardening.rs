@@ -491,7 +491,8 @@ fn a_40k_line_env_file_is_parsed_and_checked_quickly() {
             line: 40_001
         }
     );
-    assert_eq!(editor.get("GOFOO39999").unwrap().value, "value39999");
+    // cmd/go knows no GOFOO… variable: such lines have no effect and are not shown.
+    assert!(editor.get("GOFOO39999").is_none());
     assert!(total < Duration::from_secs(2), "took {total:?}");
 }
 

@@ -425,15 +425,13 @@ fn base_side(
         .map(|p| go::split_path(p))
         .unwrap_or_default();
     let path_go = go::which("go", &path_entries).map(|p| go::inspect(&p, GoFoundBy::Path, folder));
-    let home = env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
-    let env_file = home
-        .as_deref()
-        .and_then(|h| settings::paths::go_env_file(h, &env, os))
-        .or_else(|| {
-            env.get("GOENV")
-                .filter(|v| !v.is_empty() && *v != "off")
-                .map(PathBuf::from)
-        })
+    // cmd/go reads HOME from this environment only: without one there is no default file
+    // (an explicit GOENV or XDG_CONFIG_HOME still counts).
+    let mut lookup_env = env.clone();
+    lookup_env.entry("HOME".into()).or_default();
+    // A relative name is relative to the directory `go` runs in, the folder.
+    let env_file = settings::paths::go_env_file(Path::new(""), &lookup_env, os)
+        .map(|p| folder.join(p))
         .map(|p| read_env_file(&p));
     // `path_toolchains` is filled in while `go` runs: it reads every PATH directory.
     SideFacts {

@@ -971,7 +971,8 @@ fn in_env_file(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(file) = facts.env_file.as_ref().filter(|f| f.exists) else {
             continue;
         };
-        let Some(e) = file.get("GOROOT") else {
+        // An empty `GOROOT=` line counts as unset: cmd/go finds its own root.
+        let Some(e) = file.get("GOROOT").filter(|e| !e.value.is_empty()) else {
             continue;
         };
         match groups

@@ -2,17 +2,24 @@
 //! version, and every Go env key with its provenance (cmd/go's precedence, GO-FACTS §1, plus
 //! the editor's overlay). Used by the rules, by fix simulation, and by the reports.
 //!
-//! Precedence per key, highest first (GO-FACTS §1, vscode-go §6):
+//! Precedence per key, highest first (cmd/go/internal/cfg `Getenv`, vscode-go, gopls):
 //! 1. editor only: gopls' own env (`gopls` → `env` / `build.env`, except GOPATH), then the
 //!    overlay — `go.gopath` (GOPATH), `go.toolsEnvVars.KEY`, `go.goroot`
 //!    (GOROOT, only when its directory exists per `snapshot.paths`, like vscode-go). An overlay
 //!    value replaces the OS variable even when empty (node sets `KEY=`), and an empty variable
 //!    counts as unset for cmd/go;
 //! 2. the OS environment, non-empty values only;
-//! 3. the user env file (present, even if empty), unless GOENV=off;
-//! 4. `$GOROOT/go.env`, located through the GOROOT named in the *user env file* if any, else
-//!    the go binary's own root — never the OS env GOROOT (cmd/go's quirk);
-//! 5. the default (see [`default_value`]).
+//! 3. the user env file (its last line of the key), unless GOENV=off or cmd/go finds no
+//!    config directory (a relative XDG_CONFIG_HOME from Go 1.24 on);
+//! 4. `$GOROOT/go.env` (its *first* line of the key, never GOROOT), located through the
+//!    GOROOT named in the user env file, else the GOROOT variable, else the binary's own root;
+//! 5. the default (see `DefaultCtx::default_value`).
+//!
+//! The first layer holding the key is what cmd/go reads; an empty file line stops the search
+//! (it hides go.env) but then counts as unset, so a non-empty default applies. CGO_ENABLED
+//! counts only as `0` or `1`. GOENV and GODEBUG come from the OS only; GOVERSION, GOTOOLDIR,
+//! GOEXE, GOHOSTOS… are computed. Keys cmd/go does not know (`GOPROXY ` from `GOPROXY = x`)
+//! are not part of a side's environment.
 
 use crate::model::{
     CommandResult, Configured, EditorKind, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy,
@@ -198,20 +205,23 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     let go_version = side_go_version(facts, go.as_ref(), ran);
     let own_goroot = go.as_ref().and_then(|g| g.own_goroot.clone());
 
-    // 3. Env file (unless GOENV=off).
-    let goenv_off = process_env.get("GOENV").is_some_and(|v| v == "off");
-    let env_file: Option<&EnvFile> = if goenv_off {
-        None
-    } else {
-        facts.env_file.as_ref().filter(|f| f.exists)
+    // 3. Env file: none with GOENV=off, nor where cmd/go finds no user config directory.
+    let user_config = UserConfig::of(&process_env, go_version.as_deref(), host_os(facts));
+    let env_file: Option<&EnvFile> = match user_config {
+        UserConfig::File(_) | UserConfig::Unknown => facts.env_file.as_ref().filter(|f| f.exists),
+        UserConfig::None => None,
     };
 
-    // 4. $GOROOT/go.env: through the env file's GOROOT, else the binary's own root.
+    // 4. $GOROOT/go.env: through the env file's GOROOT, else the GOROOT variable, else the
+    //    binary's own root (cmd/go's findGOROOT, which cleans the path).
     let file_goroot = env_file
         .and_then(|f| f.get("GOROOT"))
         .map(|e| e.value.clone())
         .filter(|v| !v.is_empty());
-    let goroot_env_root = file_goroot.clone().or_else(|| own_goroot.clone());
+    let goroot_env_root = file_goroot
+        .or_else(|| process_env.get("GOROOT").filter(|v| !v.is_empty()).cloned())
+        .map(|r| go_clean(&r))
+        .or_else(|| own_goroot.clone());
     let goroot_env: Option<(String, &EnvFile)> = goroot_env_root
         .as_deref()
         .and_then(|r| lookup_goroot_env(snapshot, facts, r));
@@ -223,28 +233,36 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     } else {
         None
     };
+    let known = |k: &str| is_go_var(k) || go_env_json.is_some_and(|m| m.contains_key(k));
     let mut keys: BTreeSet<String> = KEYS.iter().map(|k| k.to_string()).collect();
     if let Some(m) = go_env_json {
         keys.extend(m.keys().cloned());
     }
     if let Some(f) = env_file {
-        keys.extend(f.entries.iter().map(|e| e.key.clone()));
+        keys.extend(
+            f.entries
+                .iter()
+                .map(|e| &e.key)
+                .filter(|k| known(k))
+                .cloned(),
+        );
     }
-    keys.extend(overlay.keys().filter(|k| is_go_var(k)).cloned());
-    keys.extend(gopls.keys().filter(|k| is_go_var(k)).cloned());
-    keys.extend(facts.os_env.keys().filter(|k| is_go_var(k)).cloned());
+    keys.extend(overlay.keys().filter(|k| known(k)).cloned());
+    keys.extend(gopls.keys().filter(|k| known(k)).cloned());
+    keys.extend(facts.os_env.keys().filter(|k| known(k)).cloned());
 
     let mut ctx = DefaultCtx {
         process_env: &process_env,
         go_version: go_version.as_deref(),
         own_goroot: own_goroot.as_deref(),
         go_env_json,
-        env_file: facts.env_file.as_ref(),
+        user_config: &user_config,
+        env_file,
         resolved: BTreeMap::new(),
     };
 
     // GOPATH before GOMODCACHE, GOPRIVATE before GONOPROXY/GONOSUMDB (defaults derive).
-    let mut order: Vec<String> = ["GOPATH", "GOPRIVATE"]
+    let mut order: Vec<String> = ["GOROOT", "GOPATH", "GOPRIVATE"]
         .iter()
         .map(|k| k.to_string())
         .collect();
@@ -258,68 +276,94 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     let user_index = env_file.map(EnvFile::index).unwrap_or_default();
     let goroot_index = goroot_env
         .as_ref()
-        .map(|(_, gf)| gf.index())
+        .map(|(_, gf)| first_index(gf))
         .unwrap_or_default();
     let mut env = BTreeMap::new();
     let mut layers = BTreeMap::new();
     for key in order {
+        let read = how_read(&key);
         let mut ls: Vec<EnvValue> = Vec::new();
-        if let Some((v, c)) = gopls.get(&key) {
-            if !v.is_empty() {
-                ls.push(EnvValue {
-                    value: v.clone(),
-                    origin: c.origin(),
-                });
+        if read != Read::Computed {
+            if let Some((v, c)) = gopls.get(&key) {
+                if !v.is_empty() {
+                    ls.push(EnvValue {
+                        value: v.clone(),
+                        origin: c.origin(),
+                    });
+                }
+            }
+            // Below a non-empty gopls value, the overlay value is what removing that member
+            // reveals; an empty gopls value (`KEY=`) hides it, as it hides the OS variable.
+            let gopls_empty = gopls.get(&key).is_some_and(|(v, _)| v.is_empty());
+            if let Some((v, c)) = overlay.get(&key).filter(|_| !gopls_empty) {
+                if !v.is_empty() {
+                    ls.push(EnvValue {
+                        value: v.clone(),
+                        origin: c.origin(),
+                    });
+                }
+            }
+            // The OS layer: an overlay value (even empty) replaces the OS variable.
+            if !overlay.contains_key(&key) && !gopls.contains_key(&key) {
+                if let Some(v) = os_env.get(&key).filter(|v| !v.is_empty()) {
+                    ls.push(EnvValue {
+                        value: v.clone(),
+                        origin: Origin::OsEnv,
+                    });
+                }
             }
         }
-        // Below a non-empty gopls value, the overlay value is what removing that member
-        // reveals; an empty gopls value (`KEY=`) hides it, as it hides the OS variable.
-        let gopls_empty = gopls.get(&key).is_some_and(|(v, _)| v.is_empty());
-        if let Some((v, c)) = overlay.get(&key).filter(|_| !gopls_empty) {
-            if !v.is_empty() {
+        if read == Read::Layered {
+            if let (Some(f), Some(e)) = (env_file, user_index.get(key.as_str())) {
                 ls.push(EnvValue {
-                    value: v.clone(),
-                    origin: c.origin(),
+                    // cmd/go cleans a GOROOT it takes from the env file (findGOROOT).
+                    value: if key == "GOROOT" && !e.value.is_empty() {
+                        go_clean(&e.value)
+                    } else {
+                        e.value.clone()
+                    },
+                    origin: Origin::EnvFile {
+                        path: f.path.clone(),
+                        line: e.line,
+                    },
                 });
             }
-        }
-        // The OS layer: an overlay value (even empty) replaces the OS variable.
-        if !overlay.contains_key(&key) && !gopls.contains_key(&key) {
-            if let Some(v) = os_env.get(&key).filter(|v| !v.is_empty()) {
-                ls.push(EnvValue {
-                    value: v.clone(),
-                    origin: Origin::OsEnv,
-                });
-            }
-        }
-        if key != "GOENV" {
-            if let Some(f) = env_file {
-                if let Some(e) = user_index.get(key.as_str()) {
+            // go.env never sets GOROOT: cmd/go overwrites it with the root it found.
+            let in_user_file = user_index.contains_key(key.as_str());
+            if !in_user_file && key != "GOROOT" {
+                if let (Some((_, gf)), Some(e)) = (&goroot_env, goroot_index.get(key.as_str())) {
                     ls.push(EnvValue {
                         value: e.value.clone(),
-                        origin: Origin::EnvFile {
-                            path: f.path.clone(),
+                        origin: Origin::GorootGoEnv {
+                            path: gf.path.clone(),
                             line: e.line,
                         },
                     });
                 }
             }
-            let in_user_file = user_index.contains_key(key.as_str());
-            if !in_user_file {
-                if let Some((_, gf)) = &goroot_env {
-                    if let Some(e) = goroot_index.get(key.as_str()) {
-                        ls.push(EnvValue {
-                            value: e.value.clone(),
-                            origin: Origin::GorootGoEnv {
-                                path: gf.path.clone(),
-                                line: e.line,
-                            },
-                        });
-                    }
-                }
+        }
+        let default = ctx.default_value(&key);
+        // The first layer is what cmd/go's Getenv returns: an empty line in a file stops the
+        // search (it hides go.env) but then counts as unset, so a non-empty default applies.
+        // CGO_ENABLED is only honoured as exactly `0` or `1`.
+        if let Some(first) = ls.first() {
+            let usable = if key == "CGO_ENABLED" {
+                first.value == "0" || first.value == "1"
+            } else {
+                !first.value.is_empty()
+            };
+            let hides_to_empty = first.value.is_empty() && default.value.is_empty();
+            if !usable && !hides_to_empty {
+                ls.clear();
             }
         }
-        ls.push(ctx.default_value(&key));
+        if key == "GOENV" {
+            // `GOENV=off` shows as an empty GOENV.
+            if let Some(first) = ls.first_mut().filter(|v| v.value == "off") {
+                first.value.clear();
+            }
+        }
+        ls.push(default);
         let winner = ls[0].clone();
         ctx.resolved.insert(key.clone(), winner.clone());
         env.insert(key.clone(), winner);
@@ -366,10 +410,218 @@ pub fn strip_json_flag(goflags: &str) -> String {
     out
 }
 
+/// The variables cmd/go knows (its `KnownEnv` list, Go 1.21–1.25) plus those `go env` computes.
+/// Anything else, in the OS env or the env file, has no effect on Go (an env-file line such as
+/// `GOPROXY = x` names the key `GOPROXY `), so it is not part of a side's Go environment.
+const KNOWN_VARS: &[&str] = &[
+    "AR",
+    "CC",
+    "CGO_CFLAGS",
+    "CGO_CFLAGS_ALLOW",
+    "CGO_CFLAGS_DISALLOW",
+    "CGO_CPPFLAGS",
+    "CGO_CPPFLAGS_ALLOW",
+    "CGO_CPPFLAGS_DISALLOW",
+    "CGO_CXXFLAGS",
+    "CGO_CXXFLAGS_ALLOW",
+    "CGO_CXXFLAGS_DISALLOW",
+    "CGO_ENABLED",
+    "CGO_FFLAGS",
+    "CGO_FFLAGS_ALLOW",
+    "CGO_FFLAGS_DISALLOW",
+    "CGO_LDFLAGS",
+    "CGO_LDFLAGS_ALLOW",
+    "CGO_LDFLAGS_DISALLOW",
+    "CXX",
+    "FC",
+    "GCCGO",
+    "GO111MODULE",
+    "GO386",
+    "GOAMD64",
+    "GOARCH",
+    "GOARM",
+    "GOARM64",
+    "GOAUTH",
+    "GOBIN",
+    "GOCACHE",
+    "GOCACHEPROG",
+    "GODEBUG",
+    "GOENV",
+    "GOEXE",
+    "GOEXPERIMENT",
+    "GOFIPS140",
+    "GOFLAGS",
+    "GOGCCFLAGS",
+    "GOHOSTARCH",
+    "GOHOSTOS",
+    "GOINSECURE",
+    "GOMIPS",
+    "GOMIPS64",
+    "GOMOD",
+    "GOMODCACHE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOOS",
+    "GOPATH",
+    "GOPPC64",
+    "GOPRIVATE",
+    "GOPROXY",
+    "GORISCV64",
+    "GOROOT",
+    "GOSUMDB",
+    "GOTELEMETRY",
+    "GOTELEMETRYDIR",
+    "GOTMPDIR",
+    "GOTOOLCHAIN",
+    "GOTOOLDIR",
+    "GOVCS",
+    "GOVERSION",
+    "GOWASM",
+    "GOWORK",
+    "GO_EXTLINK_ENABLED",
+    "PKG_CONFIG",
+];
+
 /// Go's own variables (GOPROXY, GO111MODULE, CGO_ENABLED…), not every name that happens to
 /// start with GO (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*).
 fn is_go_var(k: &str) -> bool {
-    (k.starts_with("GO") && !k.contains('_')) || k.starts_with("CGO_")
+    KNOWN_VARS.contains(&k)
+}
+
+/// Where cmd/go takes a key from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// OS env, user env file, `$GOROOT/go.env`, default (cmd/go's `Getenv`).
+    Layered,
+    /// The OS environment only (`os.Getenv`): GOENV locates the env file, GODEBUG is runtime's.
+    OsOnly,
+    /// Computed by cmd/go whatever the environment says (`go env` never reads these).
+    Computed,
+}
+
+fn how_read(key: &str) -> Read {
+    match key {
+        "GOENV" | "GODEBUG" => Read::OsOnly,
+        "GOVERSION" | "GOTOOLDIR" | "GOEXE" | "GOHOSTOS" | "GOHOSTARCH" | "GOGCCFLAGS"
+        | "GOMOD" | "GOTELEMETRY" | "GOTELEMETRYDIR" => Read::Computed,
+        _ => Read::Layered,
+    }
+}
+
+/// The entry of each key cmd/go takes from `$GOROOT/go.env`: the *first* one, since a key
+/// already read (from the user file or an earlier go.env line) is never overwritten there.
+fn first_index(f: &EnvFile) -> std::collections::HashMap<&str, &crate::model::EnvFileEntry> {
+    let mut m = std::collections::HashMap::new();
+    for e in &f.entries {
+        m.entry(e.key.as_str()).or_insert(e);
+    }
+    m
+}
+
+/// The OS `go` runs on for this side (GOHOSTOS of its `go env`, else ours).
+fn host_os(facts: &SideFacts) -> String {
+    facts
+        .go_env
+        .as_ref()
+        .and_then(|r| r.ok())
+        .and_then(|m| m.get("GOHOSTOS"))
+        .cloned()
+        .unwrap_or_else(|| std::env::consts::OS.to_string())
+}
+
+/// The minor version of `go1.N[.x]`.
+fn go_minor(version: &str) -> Option<u32> {
+    let rest = version.strip_prefix("go1.")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The user env file as cmd/go locates it (cfg `EnvFile`, `os.UserConfigDir`): what `go env
+/// GOENV` shows, or no file at all.
+#[derive(Debug, Clone, PartialEq)]
+enum UserConfig {
+    /// The file's name as cmd/go spells it (relative names are taken from its working dir).
+    File(String),
+    /// `GOENV=off`, or a relative `XDG_CONFIG_HOME` from Go 1.24 on.
+    None,
+    /// The environment names no config directory (no `HOME`, no `%AppData%`): cmd/go reads no
+    /// file, and facts found none either — unless the snapshot was built without an
+    /// environment, so the facts' file (if any) is trusted.
+    Unknown,
+}
+
+impl UserConfig {
+    fn of(env: &BTreeMap<String, String>, go_version: Option<&str>, os: String) -> UserConfig {
+        let var = |k: &str| env.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        if let Some(file) = var("GOENV") {
+            return if file == "off" {
+                UserConfig::None
+            } else {
+                UserConfig::File(file.to_string())
+            };
+        }
+        let dir = match os.as_str() {
+            "windows" => var("AppData")
+                .or_else(|| var("APPDATA"))
+                .map(str::to_string),
+            "darwin" | "ios" => var("HOME").map(|h| format!("{h}/Library/Application Support")),
+            "plan9" => var("home").map(|h| format!("{h}/lib")),
+            _ => match var("XDG_CONFIG_HOME") {
+                // Go 1.24 made os.UserConfigDir reject a relative $XDG_CONFIG_HOME; before, the
+                // env file was read relative to the working directory.
+                Some(x) if !x.starts_with('/') => {
+                    if go_version.and_then(go_minor).is_some_and(|m| m >= 24) {
+                        None
+                    } else {
+                        Some(x.to_string())
+                    }
+                }
+                Some(x) => Some(x.to_string()),
+                None => var("HOME").map(|h| format!("{h}/.config")),
+            },
+        };
+        match dir {
+            Some(d) if os == "windows" => {
+                UserConfig::File(format!("{}\\go\\env", d.trim_end_matches(['\\', '/'])))
+            }
+            Some(d) => UserConfig::File(go_clean(&format!("{d}/go/env"))),
+            None if os != "windows" && var("XDG_CONFIG_HOME").is_some() => UserConfig::None,
+            None => UserConfig::Unknown,
+        }
+    }
+}
+
+/// Go's `filepath.Clean` for slash-separated paths: repeated separators, `.` and resolvable
+/// `..` elements and a trailing separator go. Windows-style paths only lose trailing
+/// separators ([`clean`]).
+pub fn go_clean(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    if p.contains('\\') || p.as_bytes().get(1) == Some(&b':') {
+        return clean(p);
+    }
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            _ => parts.push(part),
+        }
+    }
+    let body = parts.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".into(),
+        (false, false) => body,
+    }
 }
 
 /// vscode-go honours `go.goroot` only when the directory exists. A path unknown to the facts
@@ -708,6 +960,7 @@ struct DefaultCtx<'a> {
     go_version: Option<&'a str>,
     own_goroot: Option<&'a str>,
     go_env_json: Option<&'a BTreeMap<String, String>>,
+    user_config: &'a UserConfig,
     env_file: Option<&'a EnvFile>,
     resolved: BTreeMap<String, EnvValue>,
 }
@@ -759,12 +1012,15 @@ impl DefaultCtx<'_> {
                 .map(|s| s.to_string())
                 .or_else(|| self.json("GOVERSION"))
                 .unwrap_or_default(),
-            "GOENV" => self
-                .env_file
-                .map(|f| f.path.to_string_lossy().into_owned())
-                .or_else(|| self.computed_user_config().map(|c| format!("{c}/go/env")))
-                .or_else(|| self.json("GOENV"))
-                .unwrap_or_default(),
+            "GOENV" => match self.user_config {
+                UserConfig::File(f) => f.clone(),
+                UserConfig::None => String::new(),
+                UserConfig::Unknown => self
+                    .env_file
+                    .map(|f| f.path.to_string_lossy().into_owned())
+                    .or_else(|| self.json("GOENV"))
+                    .unwrap_or_default(),
+            },
             "GOPATH" => self.default_gopath(),
             "GOMODCACHE" => {
                 let gopath = self
@@ -772,11 +1028,15 @@ impl DefaultCtx<'_> {
                     .get("GOPATH")
                     .map(|v| v.value.clone())
                     .unwrap_or_else(|| self.default_gopath());
-                let first = split_list(&gopath).into_iter().next().unwrap_or_default();
-                if first.is_empty() {
-                    String::new()
+                // cmd/go's gopathDir: the first list entry, even an empty one.
+                let sep = if gopath.contains(';') || gopath.contains('\\') {
+                    ';'
                 } else {
-                    join(&first, "pkg/mod").to_string_lossy().into_owned()
+                    ':'
+                };
+                match gopath.split(sep).next().unwrap_or_default() {
+                    "" => String::new(),
+                    first => go_clean(&join(first, "pkg/mod").to_string_lossy()),
                 }
             }
             "GOCACHE" => self.default_gocache(),
@@ -802,7 +1062,7 @@ impl DefaultCtx<'_> {
     fn default_gopath(&self) -> String {
         match self.home() {
             Some(h) => {
-                let p = join(&h, "go").to_string_lossy().into_owned();
+                let p = go_clean(&join(&h, "go").to_string_lossy());
                 let goroot = self.resolved.get("GOROOT").map(|v| v.value.as_str());
                 if goroot.is_some_and(|g| clean(g) == clean(&p)) {
                     String::new()
@@ -828,7 +1088,7 @@ impl DefaultCtx<'_> {
                             .map(|h| format!("{}/.cache", h.trim_end_matches('/')))
                     });
                 match base {
-                    Some(b) => format!("{}/go-build", b.trim_end_matches('/')),
+                    Some(b) => go_clean(&format!("{b}/go-build")),
                     None => String::new(),
                 }
             }
@@ -847,25 +1107,6 @@ impl DefaultCtx<'_> {
                 .json("GOCACHE")
                 .filter(|v| v != "off")
                 .unwrap_or_default(),
-        }
-    }
-
-    fn computed_user_config(&self) -> Option<String> {
-        match self.host_os().as_str() {
-            "darwin" | "ios" => self
-                .env("HOME")
-                .map(|h| format!("{}/Library/Application Support", h.trim_end_matches('/'))),
-            "windows" => self
-                .env("AppData")
-                .or_else(|| self.env("APPDATA"))
-                .map(|s| s.to_string()),
-            _ => self
-                .env("XDG_CONFIG_HOME")
-                .map(|s| s.to_string())
-                .or_else(|| {
-                    self.env("HOME")
-                        .map(|h| format!("{}/.config", h.trim_end_matches('/')))
-                }),
         }
     }
 }

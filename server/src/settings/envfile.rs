@@ -10,7 +10,10 @@
 //!   trimmed, **not even a `\r`**, so in a file with CRLF line ends every value ends in `\r`
 //!   (cmd/go then sees e.g. `GOPROXY=https://proxy.golang.org\r`). This module reproduces that
 //!   so the rules can flag it.
-//! * When a key appears more than once, the last occurrence wins ([`EnvFile::get`]).
+//! * When a key appears more than once, the user file's last occurrence wins
+//!   ([`EnvFile::get`]) but `$GOROOT/go.env`'s *first* one does (a key already read is never
+//!   overwritten from go.env). An empty value (`KEY=`) is kept: it hides go.env's line, then
+//!   counts as unset (rules/resolve.rs applies both).
 //!
 //! # How edits are written
 //! Like `go env -w` (cmd/go/internal/envcmd `updateEnvFile`), a replaced or appended line ends in

@@ -115,10 +115,11 @@ pub fn user_settings_files(
 /// `UserConfigDir` is Linux `$XDG_CONFIG_HOME` or `$HOME/.config`, macOS
 /// `$HOME/Library/Application Support`, Windows `%AppData%`.
 ///
-/// `None` also when Go would find no directory: `%AppData%` unset on Windows, `HOME` empty (and
-/// no `XDG_CONFIG_HOME` on Linux), or a relative `XDG_CONFIG_HOME` (rejected since Go 1.24;
-/// Go 1.21–1.23 used it relative to the working directory). `home` stands for `$HOME` when `env`
-/// has no `HOME` at all.
+/// `None` also when Go would find no directory: `%AppData%` unset on Windows, or `HOME` empty
+/// (and no `XDG_CONFIG_HOME` on Linux). A relative `XDG_CONFIG_HOME` (or `GOENV`) gives a
+/// relative path: Go 1.21–1.23 read it relative to the working directory, Go 1.24 rejects a
+/// relative `XDG_CONFIG_HOME` (the caller knows the version). `home` stands for `$HOME` when
+/// `env` has no `HOME` at all.
 pub fn go_env_file(home: &Path, env: &BTreeMap<String, String>, os: Os) -> Option<PathBuf> {
     if let Some(file) = env_var(env, "GOENV", os) {
         return (file != "off").then(|| PathBuf::from(file));
@@ -131,8 +132,7 @@ pub fn go_env_file(home: &Path, env: &BTreeMap<String, String>, os: Os) -> Optio
             os,
         ),
         Os::Linux => match env_var(env, "XDG_CONFIG_HOME", os) {
-            Some(dir) if Path::new(dir).is_absolute() => PathBuf::from(dir),
-            Some(_) => return None,
+            Some(dir) => PathBuf::from(dir),
             None => join(&unix_home(home, env)?, &[".config"], os),
         },
     };
@@ -271,8 +271,9 @@ mod tests {
                 home,
                 &env(&[("XDG_CONFIG_HOME", "rel")]),
                 Os::Linux
-            )),
-            None
+            ))
+            .as_deref(),
+            Some("rel/go/env")
         );
         assert_eq!(
             s(go_env_file(
