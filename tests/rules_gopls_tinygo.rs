@@ -71,6 +71,12 @@ fn gopls_env_under_both_names_is_checked_like_tools_env_vars() {
                 "{}",
                 finding.message
             );
+            // With gopls' GOROOT pointing nowhere, cmd/go finds no go.env: removing GOPROXY=off
+            // alone would leave an empty GOPROXY, a new error, so it is not offered here (the
+            // next test offers it where it works).
+            if var == "GOPROXY" {
+                continue;
+            }
             let removes = fix_of(finding, "remove-setting");
             assert_eq!(
                 removes,
@@ -189,6 +195,17 @@ fn tinygo_goroot_and_tags_are_an_info_without_fixes() {
         has_src: true,
         has_pkg_tool: true,
     });
+    // ...and its other files, go.env included, which cmd/go reads through GOROOT.
+    let mut linked = s
+        .editor
+        .goroot_env_files
+        .get(GOROOT)
+        .cloned()
+        .expect("the healthy snapshot has go.env");
+    linked.path = format!("{TINYGO_ROOT}/go.env").into();
+    s.editor
+        .goroot_env_files
+        .insert(TINYGO_ROOT.to_string(), linked);
     side(&mut s, SideKind::Editor).go = Some(GoBinary {
         path: format!("{TINYGO_ROOT}/bin/go").into(),
         found_by: GoFoundBy::GorootBin,
@@ -250,4 +267,27 @@ fn missing_tinygo_goroot_says_tinygo_recreates_it_and_offers_no_undo() {
         missing.message
     );
     assert!(missing.fixes.is_empty(), "{:#?}", missing.fixes);
+}
+
+/// gopls' GOPROXY=off alone: removing that member brings back the default, so it is offered.
+#[test]
+fn gopls_env_goproxy_off_alone_is_removed_by_its_fix() {
+    for prefix in ["gopls.build.env.", "gopls.env."] {
+        let mut s = healthy();
+        setting(
+            &mut s,
+            SettingsLayer::Folder,
+            &format!("{prefix}GOPROXY"),
+            "off",
+        );
+        let f = findings_of(&s, "goproxy-off");
+        assert_eq!(
+            fix_of(&f[0], "remove-setting"),
+            [&FixAction::RemoveSetting {
+                file: FOLDER_SETTINGS.into(),
+                key: format!("{prefix}GOPROXY"),
+            }],
+            "{f:#?}"
+        );
+    }
 }
