@@ -43,13 +43,7 @@ const CORPUS_VAR: &str = "GO_ENV_DOCTOR_REAL_CORPUS";
 /// Findings whose failure here belongs to another part of the project (being changed in
 /// parallel): `(corpus file, finding code)`. Each is tolerated only for the assertion that
 /// names it in the failure report; the merge of those changes removes the entries.
-const KNOWN_ELSEWHERE: &[(&str, &str)] = &[
-    // vscode-go's go run environment (facts plan_editor_go / resolve): with `go.gopath` the
-    // folder (which holds go.mod) the editor's `go env` is not run with that GOPATH while
-    // go.goroot names a missing directory; removing go.goroot makes it run and fail with
-    // `$GOPATH/go.mod exists but should not`, an error the first check never reported.
-    ("vscode-settings/007.json", "goroot-missing"),
-];
+const KNOWN_ELSEWHERE: &[(&str, &str)] = &[];
 
 fn corpus_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(CORPUS_VAR) {

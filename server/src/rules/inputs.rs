@@ -203,8 +203,9 @@ fn stderr_words(stderr: &str) -> String {
     format!("stderr: {}", crate::redact::redact(&text))
 }
 
-/// `go env -json` of a side failed, timed out or printed garbage. Reported only when no other
-/// error finding already names that side: a missing GOROOT, say, already explains the failure.
+/// `go env -json` of a side failed, timed out or printed garbage. Reported unless another error
+/// finding of that side is about the variable go's error names: a missing GOROOT, say, already
+/// explains `go: cannot find GOROOT directory`.
 /// `found` are the other rules' findings.
 pub fn go_failures(ctx: &Ctx, found: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -235,8 +236,21 @@ pub fn go_failures(ctx: &Ctx, found: &[Finding]) -> Vec<Finding> {
             ),
             CommandResult::Ok { .. } | CommandResult::NotRun { .. } => continue,
         };
+        // Another error explains the failure when go's own words name its variable (`go:
+        // cannot find GOROOT directory`, `parsing $GOFLAGS`): a go.goroot that vscode-go
+        // ignores explains nothing about a `$GOPATH/go.mod exists but should not`.
+        let said = match result {
+            CommandResult::Failed { stderr, .. } => stderr.as_str(),
+            _ => "",
+        };
         let explained = found.iter().any(|f| {
+            let is_var = !f.subject.is_empty()
+                && f.subject
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
             f.severity == Severity::Error
+                && is_var
+                && said.contains(f.subject.as_str())
                 && match side.kind {
                     SideKind::Editor => f.editor.is_some(),
                     SideKind::Shell => f.shell.is_some(),
