@@ -125,6 +125,24 @@ pub fn setup_text(
                 "// {k} holds credentials: copy it from your shell yourself.\n"
             ));
         }
+    } else if lower.contains("terminal") || lower.contains("ci job") {
+        // A terminal or CI job is a shell already: what it lacks is what the login shell's
+        // startup files set.
+        out.push_str(&format!(
+            "# go-env-doctor: {editor} lacks what your login shell's startup files set. Run these\n\
+             # there (or start it as a login shell: `bash -l`):\n"
+        ));
+        for (k, v) in vars {
+            match v {
+                Some(v) => out.push_str(&format!("export {k}={}\n", sh(v))),
+                None => out.push_str(&format!("unset {k}\n")),
+            }
+        }
+        for k in withheld {
+            out.push_str(&format!(
+                "# {k} holds credentials: copy it from your shell yourself.\n"
+            ));
+        }
     } else {
         out.push_str(&format!(
             "# go-env-doctor: {editor} takes its environment from how it was started. Start it\n\
@@ -254,6 +272,15 @@ mod tests {
         assert_eq!(
             parsed["lsp"]["gopls"]["binary"]["env"]["PATH"], "/sdk/go1.22.10/bin:/usr/bin",
             "{z}"
+        );
+        let t = setup_text("this terminal", &vars(), &[]);
+        assert!(
+            t.contains("export PATH='/sdk/go1.22.10/bin:/usr/bin'"),
+            "{t}"
+        );
+        assert!(
+            t.contains("unset GOROOT") && !t.contains("your-editor"),
+            "{t}"
         );
         let k = setup_text("Kate", &vars(), &[]);
         assert!(k.contains("bash -lc 'kate'"), "{k}");
