@@ -185,6 +185,18 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
     match f.fixes.split_first() {
         Some((best, others)) => {
             hint_lines(&mut tail, "→ ", &redact(&best.title));
+            // In a terminal there is no command to show them: the lines come with the hint.
+            if let crate::model::FixAction::EditorEnvironment {
+                editor,
+                vars,
+                withheld,
+            } = &best.action
+            {
+                let text = crate::settings::client_env::setup_text(editor, vars, withheld);
+                for line in text.lines() {
+                    tail.push(format!("    {}", redact(line)));
+                }
+            }
             for other in others.iter().take(2) {
                 hint_lines(&mut tail, "  or: ", &redact(&other.title));
             }
