@@ -126,7 +126,16 @@ enum Format {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let code = run_command(Cli::parse());
+    // A signal is ending us: its handler exits with 128 + the signal once the probes are dead;
+    // finishing normally first would report success for an interrupted check.
+    while crate::facts::children::stopping() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    code
+}
+
+fn run_command(cli: Cli) -> ExitCode {
     match cli.command {
         // No logging: the login shell reads stdout; nothing else may reach it.
         Command::PrintEnv { mark } => crate::print_env::run(&mark),

@@ -76,6 +76,7 @@ pub fn end_with_signals() {
             if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
                 return;
             }
+            STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
             let killed = kill_all();
             tracing::info!(
                 signal = sig,
@@ -93,6 +94,15 @@ pub fn end_with_signals() {
 
 #[cfg(not(unix))]
 pub fn end_with_signals() {}
+
+/// Set once a signal is being handled: killing the probes lets the check finish at once, and
+/// its normal exit must not overtake the signal's exit status.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a signal is ending the process (its handler exits with 128 + the signal).
+pub fn stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::SeqCst)
+}
 
 #[cfg(unix)]
 fn kill_group(pgid: u32) -> usize {

@@ -360,9 +360,11 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "no Go SDK: .idea/workspace.xml names no GOROOT (GoLand says \"GOROOT is not defined\")".to_string()
                 }
             }
-            SideKind::Editor => {
+            // vscode-go's own search; every other editor (and a terminal) takes PATH's first.
+            SideKind::Editor if ctx.snapshot.editor_kind == crate::model::EditorKind::VsCode => {
                 "no `go` in GOBIN, GOROOT/bin, on its PATH or at the usual places (/usr/local/go/bin/go, /usr/local/bin/go)".to_string()
             }
+            SideKind::Editor => "no `go` on its PATH".to_string(),
             SideKind::Shell => "no `go` on its PATH".to_string(),
         };
         if s.kind == SideKind::Editor {
