@@ -314,13 +314,22 @@ fn sort_findings(findings: &mut [Finding]) {
 /// GoLand's workspace.xml) are dropped. Sorted like [`check`].
 pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = check(snapshot);
+    let main_label = snapshot.editor.label.as_str();
     for view in &snapshot.editor_views {
+        let view_label = view.editor.label.as_str();
         for mut f in check(view) {
             let repeated = f.editor.is_none()
                 && out
                     .iter()
                     .any(|g| g.code == f.code && g.subject == f.subject && g.message == f.message);
-            if repeated {
+            // The same words about another editor that shares the environment (the terminal
+            // and the VS Code view of its project): said once, about the first.
+            let same_words = out.iter().any(|g| {
+                g.code == f.code
+                    && g.subject == f.subject
+                    && unlabelled(&g.message, main_label) == unlabelled(&f.message, view_label)
+            });
+            if repeated || same_words {
                 continue;
             }
             f.fixes.retain(fix_storable);
@@ -329,6 +338,20 @@ pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
     }
     sort_findings(&mut out);
     out
+}
+
+/// `message` with the editor's label (as it starts a sentence or sits inside one) replaced by a
+/// placeholder, so that two editors' findings can be compared.
+fn unlabelled(message: &str, label: &str) -> String {
+    if label.is_empty() {
+        return message.to_string();
+    }
+    let mut chars = label.chars();
+    let capital: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    message.replace(&capital, "\u{1}").replace(label, "\u{1}")
 }
 
 /// A settings fix whose file can hold its key (workspace.xml: GOROOT and environment entries).
