@@ -127,6 +127,7 @@ enum Format {
 /// The binary's entry point.
 pub fn main() -> ExitCode {
     let code = run_command(Cli::parse());
+    crate::facts::children::finish_sweeps();
     // A signal is ending us: its handler exits with 128 + the signal once the probes are dead;
     // finishing normally first would report success for an interrupted check.
     while crate::facts::children::stopping() {

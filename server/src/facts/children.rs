@@ -33,6 +33,45 @@ pub fn unregister(pgid: u32) {
         .remove(&pgid);
 }
 
+/// Sweeps started after a probe, still running: the probe's caller need not wait for them
+/// (reading every process's environment costs about a millisecond, on the path to the shell's
+/// `go`), but the process must not exit before they are done ([`finish_sweeps`]).
+static SWEEPS: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// [`sweep`] on a thread of its own; [`finish_sweeps`] waits for it.
+pub fn sweep_in_background(token: String) {
+    let for_thread = token.clone();
+    let spawned = std::thread::Builder::new()
+        .name("probe-sweep".into())
+        .spawn(move || {
+            let swept = sweep(&for_thread);
+            if swept > 0 {
+                tracing::debug!(
+                    swept,
+                    "killed processes the rc files started outside the shell's session"
+                );
+            }
+        });
+    match spawned {
+        Ok(handle) => {
+            let mut sweeps = SWEEPS.lock().unwrap_or_else(PoisonError::into_inner);
+            sweeps.retain(|h| !h.is_finished());
+            sweeps.push(handle);
+        }
+        Err(_) => {
+            sweep(&token);
+        }
+    }
+}
+
+/// Waits for the sweeps still running: call before the process exits.
+pub fn finish_sweeps() {
+    let pending = std::mem::take(&mut *SWEEPS.lock().unwrap_or_else(PoisonError::into_inner));
+    for handle in pending {
+        let _ = handle.join();
+    }
+}
+
 /// Ends everything still running: each registered group and session is killed, and every
 /// process carrying a registered token. Called when the tool stops before its checks are
 /// done (a signal to `check`, the language server's exit). Returns how many were signalled.
@@ -48,6 +87,7 @@ pub fn kill_all() -> usize {
             killed += sweep(&token);
         }
     }
+    finish_sweeps();
     killed
 }
 

@@ -554,13 +554,8 @@ mod imp {
                 }
             };
         kill_session(pid);
-        let swept = children::sweep(&token);
-        if swept > 0 {
-            tracing::debug!(
-                swept,
-                "killed processes the rc files started outside the shell's session"
-            );
-        }
+        // What left the session is found by its token, off the path to the shell's `go`.
+        children::sweep_in_background(token.clone());
         children::unregister(child.id());
         let status = if timed_out {
             match exit_rx.recv_timeout(KILL_GRACE) {
