@@ -479,7 +479,8 @@ fn jsonc_key(rng: &mut Rng) -> String {
         2 => "go.alternateTools.go".into(),
         3 => format!("go.alternateTools.{}", var(rng)),
         4 | 5 => format!("go.toolsEnvVars.{}", var(rng)),
-        6 | 7 => format!("gopls.build.env.{}", var(rng)),
+        6 => format!("gopls.build.env.{}", var(rng)),
+        7 => format!("gopls.env.{}", var(rng)),
         8 => rng
             .pick(&[
                 "",
@@ -489,6 +490,8 @@ fn jsonc_key(rng: &mut Rng) -> String {
                 "gopls",
                 "gopls.build.env",
                 "gopls.build.env.",
+                "gopls.env",
+                "gopls.env.",
                 "gopls.build",
             ])
             .to_string(),
@@ -1200,6 +1203,22 @@ fn regression_idea_bom_insert_position() {
         after.starts_with("\u{feff}<project version=\"4\">\r\n  <component name=\"GOROOT\""),
         "{after:?}"
     );
+}
+
+/// Found by the CI run's short fuzz: a `gopls.env.*` key set in a file holding only a comment
+/// is written into `"gopls": {"env": {…}}` (gopls reads `env` like `build.env`); the check's own
+/// model still expected a flat member.
+#[test]
+fn regression_gopls_env_into_a_comment_only_file() {
+    use go_env_doctor::settings::jsonc::SettingsRoot;
+    let text = "// Plact\u{1}\0\u{11}\0";
+    check::jsonc_set(
+        text,
+        SettingsRoot::TopLevel,
+        "gopls.env.Ggoroot,/opt/go",
+        "// Place yAG\u{19}\u{1c}-/go",
+    );
+    check::jsonc_set("{}", SettingsRoot::TopLevel, "gopls.env.GOFLAGS", "-mod=mod");
 }
 
 /// A value with `'` written into a single-quoted attribute ended the attribute early.

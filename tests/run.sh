@@ -2,7 +2,7 @@
 # The one test command (README): provision every real tool, then run every suite.
 #
 #   bash tests/run.sh                  # provision (cached), cargo test --workspace --all-targets,
-#                                      # a short fuzz run (fuzz/run.sh, 5 s per target), then the
+#                                      # a short fuzz run (fuzz/run.sh: 100k inputs per target), then the
 #                                      # editor suites outside cargo (editors/vscode/test.sh)
 #   bash tests/run.sh -- --nocapture   # extra args after `--` go to the cargo test binaries
 #   GO_ENV_DOCTOR_SKIP_EDITOR_SUITES=1 bash tests/run.sh   # cargo suites only (said so loudly)
@@ -45,10 +45,10 @@ cargo test --workspace --all-targets --no-fail-fast -- "${test_args[@]}" 2>&1 | 
 
 # A short coverage-guided fuzz run of every parser, editor and the LSP framing (libFuzzer via
 # cargo-fuzz; built once into a cached target directory). A crash fails the run.
-fuzz_seconds="${GO_ENV_DOCTOR_FUZZ_SECONDS:-5}"
-log "bash fuzz/run.sh $fuzz_seconds"
+fuzz_runs="${GO_ENV_DOCTOR_FUZZ_RUNS:-100000}"
+log "bash fuzz/run.sh $fuzz_runs"
 fuzz_summary=""
-if fuzz_out=$(bash fuzz/run.sh "$fuzz_seconds" 2>&1); then
+if fuzz_out=$(bash fuzz/run.sh "$fuzz_runs" 2>&1); then
   fuzz_summary=$(echo "$fuzz_out" | tail -1)
 else
   fuzz_summary="FAILED"

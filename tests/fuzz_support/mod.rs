@@ -204,12 +204,17 @@ fn jsonc_key_path(key: &str) -> Option<Vec<String>> {
     if let Some(name) = key.strip_prefix("gopls.build.env.") {
         return (!name.is_empty()).then(|| vec!["gopls".into(), "build.env".into(), name.into()]);
     }
+    // gopls reads `env` as the same setting; its members live in `"gopls": {"env": {…}}`.
+    if let Some(name) = key.strip_prefix("gopls.env.") {
+        return (!name.is_empty()).then(|| vec!["gopls".into(), "env".into(), name.into()]);
+    }
     if key.is_empty()
         || [
             "go.toolsEnvVars",
             "go.alternateTools",
             "gopls",
             "gopls.build.env",
+            "gopls.env",
         ]
         .contains(&key)
     {
@@ -224,6 +229,7 @@ fn is_extracted_key(key: &str) -> bool {
         || key == "go.alternateTools.go"
         || key.starts_with("go.toolsEnvVars.")
         || key.starts_with("gopls.build.env.")
+        || key.starts_with("gopls.env.")
 }
 
 fn as_object(v: &mut serde_json::Value) -> &mut serde_json::Map<String, serde_json::Value> {
@@ -284,6 +290,7 @@ fn gopls_others(tree: &serde_json::Value, root: SettingsRoot) -> serde_json::Val
             let mut o = o.clone();
             o.remove("build.env");
             o.remove("build");
+            o.remove("env");
             serde_json::Value::Object(o)
         }
         _ => serde_json::Value::Null,
