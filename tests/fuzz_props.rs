@@ -1218,7 +1218,12 @@ fn regression_gopls_env_into_a_comment_only_file() {
         "gopls.env.Ggoroot,/opt/go",
         "// Place yAG\u{19}\u{1c}-/go",
     );
-    check::jsonc_set("{}", SettingsRoot::TopLevel, "gopls.env.GOFLAGS", "-mod=mod");
+    check::jsonc_set(
+        "{}",
+        SettingsRoot::TopLevel,
+        "gopls.env.GOFLAGS",
+        "-mod=mod",
+    );
 }
 
 /// A value with `'` written into a single-quoted attribute ended the attribute early.
