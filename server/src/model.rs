@@ -61,6 +61,16 @@ pub fn gopls_env_var(key: &str) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
+/// How `check` names the process it runs in, which no editor started: a terminal, or a CI job.
+pub const TERMINAL_SIDE: &str = "this terminal";
+pub const CI_JOB_SIDE: &str = "this CI job";
+
+/// Whether a side is `check`'s own process rather than an editor (messages about "the editor's
+/// tools" do not apply to it).
+pub fn is_process_side(label: &str) -> bool {
+    label == TERMINAL_SIDE || label == CI_JOB_SIDE
+}
+
 /// The kinds of editor whose Go environment the tool models differently.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]

@@ -291,9 +291,9 @@ pub fn process_side_name(env: &std::collections::BTreeMap<String, String>) -> &'
             .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
     };
     if CI_MARKERS.iter().any(|k| set(k)) {
-        "this CI job"
+        crate::model::CI_JOB_SIDE
     } else {
-        "this terminal"
+        crate::model::TERMINAL_SIDE
     }
 }
 

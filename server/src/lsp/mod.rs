@@ -512,6 +512,7 @@ impl Backend {
         };
         let started = std::time::Instant::now();
         let shell_cache = self.shell_cache.clone();
+        let superseded = cancel.clone();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
@@ -557,7 +558,12 @@ impl Backend {
         tracing::debug!(generation, millis = ?started.elapsed(), "checked");
         let to_publish: Vec<(PathBuf, Vec<Diagnostic>)> = {
             let mut state = self.state();
-            if state.shut_down || self.generation.load(Ordering::SeqCst) != generation {
+            // A newer check cancelled this one (its probes were killed, its shell side says
+            // "cancelled"): that one publishes, even when both started for one generation.
+            if state.shut_down
+                || self.generation.load(Ordering::SeqCst) != generation
+                || superseded.is_cancelled()
+            {
                 tracing::debug!(generation, "dropping a superseded check");
                 return;
             }

@@ -473,10 +473,16 @@ fn mismatch(
     let (ss, sdir, sev) = shell;
     let ewords = resolve::origin_words(snapshot, &es.label, KEY, &eev.origin);
     let swords = resolve::origin_words(snapshot, &ss.label, KEY, &sev.origin);
+    let consequence = if crate::model::is_process_side(&es.label) {
+        "everything is compiled and cached twice, and `go clean -cache` on one side does not \
+         clear the other's."
+    } else {
+        "everything is compiled and cached twice, and `go clean -cache` in a terminal does not \
+         clear what gopls and the editor's tools use."
+    };
     let message = paths::capitalize(&format!(
         "{} builds into GOCACHE {edir} ({ewords}) but {} builds into {sdir} ({swords}): \
-         everything is compiled and cached twice, and `go clean -cache` in a terminal does not \
-         clear what gopls and the editor's tools use.",
+         {consequence}",
         es.label, ss.label
     ));
     let mut f = finding("gocache-mismatch", KEY, message);

@@ -35,7 +35,7 @@ fn probe(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(report) = &shell.probe else { return };
     let sh = report.shell.display().to_string();
     let took = secs(report.millis);
-    let hint = "Make your shell's startup files fast, or skip slow work (version managers, prompts, network calls) when VSCODE_RESOLVING_ENVIRONMENT is set, as VS Code sets it while it reads the environment";
+    let hint = "Make your shell's startup files fast, or skip slow work (version managers, prompts, network calls) when VSCODE_RESOLVING_ENVIRONMENT is set, as VS Code and go-env-doctor set it while they read the environment";
     let value = SideValue {
         value: Some(sh.clone()),
         origin: None,
@@ -89,7 +89,8 @@ fn probe(ctx: &Ctx, out: &mut Vec<Finding>) {
         "shell-probe-failed",
         "shell",
         format!(
-            "Your login shell ({sh}) {message}. The shell side is not compared with VS Code. {tail}"
+            "Your login shell ({sh}) {message}. The shell side is not compared with {}. {tail}",
+            ctx.snapshot.editor.label
         ),
     );
     f.shell = Some(value);

@@ -397,10 +397,15 @@ fn proxy_mismatch(ctx: &Ctx) -> Vec<Finding> {
             resolve::origin_words(snapshot, &side.label, "GOPROXY", &ev.origin)
         }
     };
+    let consequence = if crate::model::is_process_side(&es.label) {
+        "`go` here can resolve other versions than in your login shell, or fail to reach \
+         modules the other side can fetch."
+    } else {
+        "gopls and the editor's tools can resolve other versions than `go` in a terminal, or \
+         fail to reach modules the other side can fetch."
+    };
     let message = format!(
-        "{} downloads modules through GOPROXY={} ({}) but {} uses GOPROXY={} ({}): gopls and \
-         the editor's tools can resolve other versions than `go` in a terminal, or fail to reach \
-         modules the other side can fetch.",
+        "{} downloads modules through GOPROXY={} ({}) but {} uses GOPROXY={} ({}): {consequence}",
         es.label,
         shown(&e.value),
         words(es, &e),
