@@ -440,7 +440,7 @@ fn a_go_printing_500_mb_is_refused_with_bounded_memory() {
         run.max_rss_kib
     );
     let f = expect(&run, &json, "go-failed", "error");
-    message_has(&f, &["output larger than 4 MiB"]);
+    message_has(&f, &["more than 4 MiB on stdout"]);
     assert!(
         run.max_rss_kib < 64 * 1024,
         "peak RSS {} KiB for a 500 MB go",

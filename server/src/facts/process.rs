@@ -144,8 +144,7 @@ pub fn run_cancellable(
                 // Half an answer is no answer: refused whole, whatever the exit status.
                 let code = status.as_ref().ok().and_then(|s| s.code());
                 let mut why = format!(
-                    "printed more than {} MiB on stdout (output larger than {} MiB; not used)",
-                    MAX_STDOUT >> 20,
+                    "printed more than {} MiB on stdout, which is not used",
                     MAX_STDOUT >> 20
                 );
                 if !stderr.is_empty() {
@@ -200,8 +199,9 @@ pub const MAX_STDOUT: usize = 4 << 20;
 pub const MAX_STDERR: usize = 64 << 10;
 
 /// What is kept of a pipe read to its end: the first (or last) `max` bytes, and how many
-/// were dropped. The pipe is always drained, so the child never blocks writing.
-struct Bounded {
+/// were dropped. The pipe is always drained, so the child never blocks writing. The login
+/// shell's probe keeps its output the same way.
+pub(super) struct Bounded {
     bytes: Vec<u8>,
     max: usize,
     tail: bool,
@@ -209,7 +209,7 @@ struct Bounded {
 }
 
 impl Bounded {
-    fn keep_head(max: usize) -> Bounded {
+    pub(super) fn keep_head(max: usize) -> Bounded {
         Bounded {
             bytes: Vec::new(),
             max,
@@ -218,14 +218,14 @@ impl Bounded {
         }
     }
 
-    fn keep_tail(max: usize) -> Bounded {
+    pub(super) fn keep_tail(max: usize) -> Bounded {
         Bounded {
             tail: true,
             ..Bounded::keep_head(max)
         }
     }
 
-    fn push(&mut self, chunk: &[u8]) {
+    pub(super) fn push(&mut self, chunk: &[u8]) {
         if !self.tail {
             let room = self.max.saturating_sub(self.bytes.len());
             let take = room.min(chunk.len());
@@ -252,11 +252,23 @@ impl Bounded {
                 Err(_) => break,
             }
         }
+        self.trim();
+    }
+
+    /// Down to `max` bytes now (pushes trim only in big steps).
+    fn trim(&mut self) {
         if self.tail && self.bytes.len() > self.max {
             let cut = self.bytes.len() - self.max;
             self.bytes.drain(..cut);
             self.dropped += cut as u64;
         }
+    }
+
+    /// The bytes kept and how many were dropped, emptying `self`.
+    pub(super) fn take(&mut self) -> (Vec<u8>, u64) {
+        self.trim();
+        let dropped = std::mem::take(&mut self.dropped);
+        (std::mem::take(&mut self.bytes), dropped)
     }
 }
 
@@ -345,7 +357,10 @@ mod tests {
                 exit_code, stderr, ..
             } => {
                 assert_eq!(*exit_code, Some(0));
-                assert!(stderr.contains("output larger than 4 MiB"), "{stderr:.200}");
+                assert!(
+                    stderr.contains("more than 4 MiB on stdout"),
+                    "{stderr:.200}"
+                );
                 assert!(
                     stderr.ends_with("THE-END"),
                     "{}",

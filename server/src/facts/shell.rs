@@ -374,42 +374,16 @@ pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, Strin
     (report, env)
 }
 
-/// Keeps the last `cap` bytes written (amortised: trims when twice as large).
-struct Tail {
-    buf: Vec<u8>,
-    cap: usize,
-    dropped: usize,
+/// The shell's output as its reader threads collect it: only the end is kept (the environment
+/// comes last), shared because the probe may stop waiting for a reader that never finishes.
+type Tail = Arc<Mutex<super::process::Bounded>>;
+
+fn tail(cap: usize) -> Tail {
+    Arc::new(Mutex::new(super::process::Bounded::keep_tail(cap)))
 }
 
-impl Tail {
-    fn new(cap: usize) -> Arc<Mutex<Tail>> {
-        Arc::new(Mutex::new(Tail {
-            buf: Vec::new(),
-            cap,
-            dropped: 0,
-        }))
-    }
-
-    fn push(&mut self, data: &[u8]) {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() > 2 * self.cap {
-            let cut = self.buf.len() - self.cap;
-            self.buf.drain(..cut);
-            self.dropped += cut;
-        }
-    }
-
-    fn take(shared: &Arc<Mutex<Tail>>) -> (Vec<u8>, usize) {
-        let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut buf = std::mem::take(&mut t.buf);
-        let mut dropped = t.dropped;
-        if buf.len() > t.cap {
-            let cut = buf.len() - t.cap;
-            buf.drain(..cut);
-            dropped += cut;
-        }
-        (buf, dropped)
-    }
+fn take(t: &Tail) -> (Vec<u8>, u64) {
+    t.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
 
 fn after_secs(timeout: Duration) -> u64 {
@@ -492,8 +466,8 @@ mod imp {
         };
         children::register(child.id(), Some(&token));
 
-        let out = Tail::new(STDOUT_CAP);
-        let err = Tail::new(STDERR_TAIL);
+        let out = tail(STDOUT_CAP);
+        let err = tail(STDERR_TAIL);
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let mut readers = 0;
         let mut setup_error = None;
@@ -586,8 +560,8 @@ mod imp {
                 }
             }
         }
-        let (stdout, dropped) = Tail::take(&out);
-        let (stderr, _) = Tail::take(&err);
+        let (stdout, dropped) = take(&out);
+        let (stderr, _) = take(&err);
         if !stderr.is_empty() {
             tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(&stderr)), "shell stderr (tail)");
         }
@@ -674,7 +648,7 @@ mod imp {
     fn spawn_reader<R: Read + Send + 'static>(
         name: &str,
         mut pipe: R,
-        sink: Arc<Mutex<Tail>>,
+        sink: Tail,
         done: Sender<()>,
     ) -> io::Result<()> {
         thread::Builder::new().name(name.into()).spawn(move || {
@@ -1019,11 +993,11 @@ mod tests {
 
     #[test]
     fn tail_keeps_the_end() {
-        let t = Tail::new(4);
+        let t = tail(4);
         for chunk in [b"abc".as_slice(), b"defgh", b"ij"] {
             t.lock().unwrap_or_else(PoisonError::into_inner).push(chunk);
         }
-        let (buf, dropped) = Tail::take(&t);
+        let (buf, dropped) = take(&t);
         assert_eq!(buf, b"ghij");
         assert_eq!(dropped, 6);
     }

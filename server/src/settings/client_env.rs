@@ -14,153 +14,153 @@ pub fn setup_text(
     withheld: &[String],
 ) -> String {
     let lower = editor.to_ascii_lowercase();
-    let mut out = String::new();
-    if lower.contains("emacs") || lower.contains("eglot") {
-        out.push_str(";; go-env-doctor: the Go environment of your login shell, for Emacs.\n");
-        out.push_str(
-            ";; (Or install exec-path-from-shell and call (exec-path-from-shell-initialize).)\n",
-        );
-        for (k, v) in vars {
-            match v {
-                Some(v) => out.push_str(&format!("(setenv {} {})\n", elisp(k), elisp(v))),
-                None => out.push_str(&format!("(setenv {})\n", elisp(k))),
-            }
-        }
-        if vars.contains_key("PATH") {
-            out.push_str(
-                "(setq exec-path (append (parse-colon-path (getenv \"PATH\")) (list exec-directory)))\n",
-            );
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                ";; {k} holds credentials: copy it from your shell yourself ((setenv \"{k}\" …)).\n"
-            ));
-        }
+    // Editors configured by a program: one statement per variable.
+    let (comment, header, set, unset): (&str, String, Setter, Unsetter) = if lower.contains("emacs")
+        || lower.contains("eglot")
+    {
+        (
+            ";;",
+            "the Go environment of your login shell, for Emacs.\n\
+                 (Or install exec-path-from-shell and call (exec-path-from-shell-initialize).)"
+                .into(),
+            |k, v| format!("(setenv {} {})", elisp(k), elisp(v)),
+            |k| format!("(setenv {})", elisp(k)),
+        )
     } else if lower.contains("neovim") || lower == "nvim" {
-        out.push_str(
-            "-- go-env-doctor: the Go environment of your login shell, for Neovim (init.lua).\n",
-        );
-        for (k, v) in vars {
-            match v {
-                Some(v) => out.push_str(&format!("vim.env.{k} = {}\n", lua(v))),
-                None => out.push_str(&format!("vim.env.{k} = nil\n")),
-            }
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                "-- {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        (
+            "--",
+            "the Go environment of your login shell, for Neovim (init.lua).".into(),
+            |k, v| format!("vim.env.{k} = {}", lua(v)),
+            |k| format!("vim.env.{k} = nil"),
+        )
     } else if lower.contains("vim") {
-        out.push_str(
-            "\" go-env-doctor: the Go environment of your login shell, for Vim (vimrc).\n",
-        );
-        for (k, v) in vars {
-            match v {
-                Some(v) => out.push_str(&format!("let ${k} = {}\n", vim_string(v))),
-                None => out.push_str(&format!("unlet ${k}\n")),
-            }
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                "\" {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        (
+            "\"",
+            "the Go environment of your login shell, for Vim (vimrc).".into(),
+            |k, v| format!("let ${k} = {}", vim_string(v)),
+            |k| format!("unlet ${k}"),
+        )
     } else if lower.contains("helix") {
-        // Helix starts each language server with `environment` from languages.toml on top of
-        // its own: gopls (and go-env-doctor) then see the shell's Go.
-        out.push_str("# go-env-doctor: the Go environment of your login shell, for Helix\n");
-        out.push_str("# (~/.config/helix/languages.toml; or start hx from a login shell).\n");
-        let table: Vec<String> = vars
-            .iter()
-            .filter_map(|(k, v)| Some(format!("{k} = {}", json_string(v.as_deref()?))))
-            .collect();
-        for server in ["gopls", "go-env-doctor"] {
-            out.push_str(&format!(
-                "[language-server.{server}]\nenvironment = {{ {} }}\n",
-                table.join(", ")
-            ));
-        }
-        let unset: Vec<&str> = vars
-            .iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(k, _)| k.as_str())
-            .collect();
-        if !unset.is_empty() {
-            out.push_str(&format!(
-                "# Not set in your shell, so unset them where you start hx: {}\n",
-                unset.join(", ")
-            ));
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                "# {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        return helix(vars, withheld);
     } else if lower.contains("zed") {
-        // Zed starts a language server with `lsp.<name>.binary.env` on top of its own.
-        out.push_str("// go-env-doctor: the Go environment of your login shell, for Zed\n");
-        out.push_str("// (settings.json, \"lsp\" section; or start zed from a login shell).\n");
-        let env: Vec<String> = vars
-            .iter()
-            .filter_map(|(k, v)| {
-                Some(format!(
-                    "{}: {}",
-                    json_string(k),
-                    json_string(v.as_deref()?)
-                ))
-            })
-            .collect();
-        out.push_str("\"lsp\": {\n");
-        for (i, server) in ["gopls", "go-env-doctor"].iter().enumerate() {
-            let comma = if i == 0 { "," } else { "" };
-            out.push_str(&format!(
-                "  \"{server}\": {{ \"binary\": {{ \"env\": {{ {} }} }} }}{comma}\n",
-                env.join(", ")
-            ));
-        }
-        out.push_str("}\n");
-        for k in withheld {
-            out.push_str(&format!(
-                "// {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        return zed(vars, withheld);
     } else if lower.contains("terminal") || lower.contains("ci job") {
-        // A terminal or CI job is a shell already: what it lacks is what the login shell's
-        // startup files set.
-        out.push_str(&format!(
-            "# go-env-doctor: {editor} lacks what your login shell's startup files set. Run these\n\
-             # there (or start it as a login shell: `bash -l`):\n"
-        ));
-        for (k, v) in vars {
-            match v {
-                Some(v) => out.push_str(&format!("export {k}={}\n", sh(v))),
-                None => out.push_str(&format!("unset {k}\n")),
-            }
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                "# {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        // A terminal or CI job is a shell already: what it lacks is what the login
+        // shell's startup files set.
+        (
+            "#",
+            format!(
+                "{editor} lacks what your login shell's startup files set. Run these\n\
+                     there (or start it as a login shell: `bash -l`):"
+            ),
+            |k, v| format!("export {k}={}", sh(v)),
+            |k| format!("unset {k}"),
+        )
     } else {
-        out.push_str(&format!(
-            "# go-env-doctor: {editor} takes its environment from how it was started. Start it\n\
-             # from a login shell (e.g. `bash -lc '{}'`), or export these before starting it:\n",
-            start_command(&lower)
-        ));
-        for (k, v) in vars {
-            match v {
-                Some(v) => out.push_str(&format!("export {k}={}\n", sh(v))),
-                None => out.push_str(&format!("unset {k}\n")),
-            }
-        }
-        for k in withheld {
-            out.push_str(&format!(
-                "# {k} holds credentials: copy it from your shell yourself.\n"
-            ));
-        }
+        (
+                "#",
+                format!(
+                    "{editor} takes its environment from how it was started. Start it\n\
+                     from a login shell (e.g. `bash -lc '{}'`), or export these before starting it:",
+                    start_command(&lower)
+                ),
+                |k, v| format!("export {k}={}", sh(v)),
+                |k| format!("unset {k}"),
+            )
+    };
+    let mut out = commented(comment, &format!("go-env-doctor: {header}"));
+    for (k, v) in vars {
+        out.push_str(&match v {
+            Some(v) => set(k, v),
+            None => unset(k),
+        });
+        out.push('\n');
     }
+    // Emacs looks programs up in `exec-path`, not in its PATH variable.
+    if comment == ";;" && vars.contains_key("PATH") {
+        out.push_str(
+            "(setq exec-path (append (parse-colon-path (getenv \"PATH\")) (list exec-directory)))\n",
+        );
+    }
+    out.push_str(&withheld_lines(comment, withheld));
+    out
+}
+
+type Setter = fn(&str, &str) -> String;
+type Unsetter = fn(&str) -> String;
+
+/// `text`'s lines, each behind `comment`.
+fn commented(comment: &str, text: &str) -> String {
+    text.lines().map(|l| format!("{comment} {l}\n")).collect()
+}
+
+fn withheld_lines(comment: &str, withheld: &[String]) -> String {
+    withheld
+        .iter()
+        .map(|k| format!("{comment} {k} holds credentials: copy it from your shell yourself.\n"))
+        .collect()
+}
+
+/// Helix starts each language server with `environment` from languages.toml on top of its
+/// own: gopls (and go-env-doctor) then see the shell's Go.
+fn helix(vars: &BTreeMap<String, Option<String>>, withheld: &[String]) -> String {
+    let mut out = commented(
+        "#",
+        "go-env-doctor: the Go environment of your login shell, for Helix\n\
+         (~/.config/helix/languages.toml; or start hx from a login shell).",
+    );
+    let table: Vec<String> = vars
+        .iter()
+        .filter_map(|(k, v)| Some(format!("{k} = {}", json_string(v.as_deref()?))))
+        .collect();
+    for server in ["gopls", "go-env-doctor"] {
+        out.push_str(&format!(
+            "[language-server.{server}]\nenvironment = {{ {} }}\n",
+            table.join(", ")
+        ));
+    }
+    let unset: Vec<&str> = vars
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    if !unset.is_empty() {
+        out.push_str(&format!(
+            "# Not set in your shell, so unset them where you start hx: {}\n",
+            unset.join(", ")
+        ));
+    }
+    out.push_str(&withheld_lines("#", withheld));
+    out
+}
+
+/// Zed starts a language server with `lsp.<name>.binary.env` on top of its own.
+fn zed(vars: &BTreeMap<String, Option<String>>, withheld: &[String]) -> String {
+    let mut out = commented(
+        "//",
+        "go-env-doctor: the Go environment of your login shell, for Zed\n\
+         (settings.json, \"lsp\" section; or start zed from a login shell).",
+    );
+    let env: Vec<String> = vars
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(format!(
+                "{}: {}",
+                json_string(k),
+                json_string(v.as_deref()?)
+            ))
+        })
+        .collect();
+    out.push_str("\"lsp\": {\n");
+    for (i, server) in ["gopls", "go-env-doctor"].iter().enumerate() {
+        let comma = if i == 0 { "," } else { "" };
+        out.push_str(&format!(
+            "  \"{server}\": {{ \"binary\": {{ \"env\": {{ {} }} }} }}{comma}\n",
+            env.join(", ")
+        ));
+    }
+    out.push_str("}\n");
+    out.push_str(&withheld_lines("//", withheld));
     out
 }
 

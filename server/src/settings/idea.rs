@@ -507,28 +507,8 @@ pub fn parse_misc(
     layer: SettingsLayer,
     macros: &Macros,
 ) -> Result<Vec<Configured>, SettingsError> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if body.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let doc = parse_doc(text)?;
-    let mk = |key: String, raw: String, value: String, start: usize, end: usize| {
-        let (line, column) = line_col(text, start);
-        Configured {
-            key,
-            raw,
-            value,
-            layer,
-            span: SourceSpan {
-                file: path.to_path_buf(),
-                start,
-                end,
-                line,
-                column,
-            },
-        }
-    };
-    Ok(goroot_value(&doc, &mk, macros).into_iter().collect())
+    let values = parse_workspace(path, text, layer, macros)?;
+    Ok(values.into_iter().filter(|c| c.key == GOROOT_KEY).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
