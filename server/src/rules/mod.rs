@@ -323,11 +323,13 @@ pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
                     .iter()
                     .any(|g| g.code == f.code && g.subject == f.subject && g.message == f.message);
             // The same words about another editor that shares the environment (the terminal
-            // and the VS Code view of its project): said once, about the first.
+            // and the VS Code view of its project): said once, about the first — unless the
+            // view has fixes of its own (a settings edit for VS Code users), which would be lost.
             let same_words = out.iter().any(|g| {
                 g.code == f.code
                     && g.subject == f.subject
                     && unlabelled(&g.message, main_label) == unlabelled(&f.message, view_label)
+                    && f.fixes.iter().all(|x| g.fixes.contains(x))
             });
             if repeated || same_words {
                 continue;
