@@ -28,9 +28,14 @@ pub struct Snapshot {
     pub shell: Option<SideFacts>,
     /// Editor configuration (VS Code settings), with exact source locations.
     pub settings: EditorSettings,
-    /// go.mod / go.work of the folder, if any.
+    /// The go.mod that governs the folder (in it, or the nearest above it: a folder opened
+    /// inside a module), and the go.work cmd/go would find from it, if any.
     pub go_mod: Option<GoModFacts>,
     pub go_work: Option<GoModFacts>,
+    /// Every other go.mod and go.work of the workspace: nested under the folder, and what a
+    /// go.work `use`s or a side's GOWORK names outside it.
+    #[serde(default, skip_serializing_if = "WorkspaceFacts::is_empty")]
+    pub workspace: WorkspaceFacts,
     /// Static facts about every path the rules may ask about, keyed by the path as a string
     /// exactly as it was configured or reported (GOROOT candidates, GOCACHE, GOPATH entries,
     /// GOBIN, settings targets). Look-ups go through [`Snapshot::path`].
@@ -117,6 +122,16 @@ impl EditorKind {
 }
 
 impl Snapshot {
+    /// Every go.mod read for the folder: the one governing it first, then the others by path.
+    pub fn all_modules(&self) -> impl Iterator<Item = &GoModFacts> {
+        self.go_mod.iter().chain(&self.workspace.modules)
+    }
+
+    /// Every go.work read for the folder: the one cmd/go finds from it first.
+    pub fn all_works(&self) -> impl Iterator<Item = &GoModFacts> {
+        self.go_work.iter().chain(&self.workspace.works)
+    }
+
     pub fn path(&self, p: &str) -> Option<&PathFacts> {
         self.paths.get(p)
     }
@@ -566,6 +581,49 @@ pub struct GoModFacts {
     /// The line of the first complaint (1-based): where a finding about `error` points.
     #[serde(default)]
     pub error_line: Option<u32>,
+    /// go.work only: each `use` directory as written (relative to the go.work's directory, or
+    /// absolute), in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<Line<String>>,
+}
+
+/// The modules and go.work files of a folder beyond its own (see [`Snapshot::workspace`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct WorkspaceFacts {
+    /// go.mod files other than [`Snapshot::go_mod`], sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<GoModFacts>,
+    /// go.work files other than [`Snapshot::go_work`], sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub works: Vec<GoModFacts>,
+    /// What each directory a go.work `use`s holds, by its absolute, lexically clean path.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub use_dirs: BTreeMap<String, UseTarget>,
+    /// Why the walk under the folder stopped before seeing everything (a bound on directories
+    /// or time); `None` when it saw the whole tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
+}
+
+impl WorkspaceFacts {
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+            && self.works.is_empty()
+            && self.use_dirs.is_empty()
+            && self.truncated.is_none()
+    }
+}
+
+/// What a go.work `use` directory holds.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum UseTarget {
+    /// A directory with a go.mod (read into [`WorkspaceFacts::modules`] or [`Snapshot::go_mod`]).
+    Module,
+    /// A directory without a go.mod.
+    NoGoMod,
+    /// Nothing (or not a directory).
+    Missing,
 }
 
 /// A value with the 1-based line it sits on and the byte range of the value in the file.
@@ -574,6 +632,18 @@ pub struct Line<T> {
     pub value: T,
     pub line: u32,
     pub span: SourceSpan,
+}
+
+/// One change to a go.work file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum GoWorkEdit {
+    /// Set the `go` line (added after the leading comments when there is none).
+    SetGo { version: String },
+    /// Add `use` lines for these directories (as they will be written: `./svc/a`).
+    AddUse { dirs: Vec<String> },
+    /// Remove the `use` of this directory (as written in the file).
+    DropUse { dir: String },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -705,6 +775,12 @@ pub enum FixAction {
     },
     CreateDirectory {
         path: PathBuf,
+    },
+    /// Edit a go.work: raise its `go` line, add or remove a `use`. The text edit is computed
+    /// from the file as it is when the fix is applied ([`crate::settings::gomod::work_edit`]).
+    EditGoWork {
+        file: PathBuf,
+        edit: GoWorkEdit,
     },
     /// `go clean -cache`.
     CleanCache {

@@ -60,6 +60,7 @@ pub fn healthy() -> Snapshot {
         installs: BTreeMap::new(),
         disabled_checks: Vec::new(),
         editor_views: Vec::new(),
+        workspace: Default::default(),
         editor_kind: EditorKind::VsCode,
     };
     if let Some(shell) = s.shell.as_mut() {
@@ -434,6 +435,26 @@ pub fn set_go_mod(s: &mut Snapshot, go: &str, toolchain: Option<&str>) {
 pub fn set_go_work(s: &mut Snapshot, go: &str, toolchain: Option<&str>) {
     let mut f = go_mod_facts(&format!("{FOLDER}/go.work"), go, toolchain);
     f.module = None;
+    // `use .`: the folder's module is part of the workspace (written after the go lines).
+    let at = f
+        .toolchain
+        .as_ref()
+        .or(f.go.as_ref())
+        .map_or(0, |l| l.span.end + 2);
+    f.uses.push(Line {
+        value: ".".to_string(),
+        line: if toolchain.is_some() { 6 } else { 5 },
+        span: SourceSpan {
+            file: PathBuf::from(format!("{FOLDER}/go.work")),
+            start: at + 4,
+            end: at + 5,
+            line: if toolchain.is_some() { 6 } else { 5 },
+            column: 5,
+        },
+    });
+    s.workspace
+        .use_dirs
+        .insert(FOLDER.to_string(), go_env_doctor::model::UseTarget::Module);
     s.go_work = Some(f);
 }
 
@@ -462,6 +483,7 @@ fn go_mod_facts(path: &str, go: &str, toolchain: Option<&str>) -> GoModFacts {
         toolchain: toolchain.map(|t| line(t, 4, tc_start, 11)),
         error: None,
         error_line: None,
+        uses: Vec::new(),
     }
 }
 

@@ -468,6 +468,56 @@ a `go1.X.Y` command on `PATH`, never by downloading one. The version go.mod need
   (it lands in `$(go env GOPATH)/bin`, which must be on `PATH`).
 - Or allow downloads: `go env -w GOTOOLCHAIN=auto`."#;
 
+pub const GOWORK_GO_TOO_LOW: &str = r#"A go.work lists an older Go on its `go` line than one of the modules it `use`s requires
+(a go.work without a `go` line stands for go 1.18).
+
+**Why it breaks:** from Go 1.21 on, every go command in the workspace refuses it:
+`go: module svc/a listed in go.work file requires go >= 1.25.0, but go.work lists go 1.22; to
+update it: go work use`. gopls cannot load the workspace either.
+
+**How to fix:** raise the go.work `go` line to the highest `go` line of its modules (the quick
+fix does exactly that, as `go work use` would). If the side's Go is older than that version and
+GOTOOLCHAIN forbids switching, a `toolchain-too-old` follows: use a newer Go for that side."#;
+
+pub const GOWORK_USE_MISSING: &str = r#"A go.work `use`s a directory that does not exist or has no go.mod (a module was moved,
+renamed or deleted).
+
+**Why it breaks:** every go command in the workspace fails:
+`go: cannot load module svc/old listed in go.work file: open svc/old/go.mod: no such file or
+directory`, and gopls reports the same error for the whole workspace.
+
+**How to fix:** remove the `use` line (quick fix), or `go work use -r .` to list exactly the
+modules that exist."#;
+
+pub const GOWORK_MODULE_NOT_USED: &str = r#"A module lies under a go.work that does not `use` it.
+
+**Why it breaks:** go commands run in that module fail: `current directory is contained in a
+module that is not one of the workspace modules listed in go.work. You can add the module to
+the workspace using: go work use .` — while gopls (v0.15 and later) loads the module in a view
+of its own with `GOWORK=off`, so the editor works and the terminal does not, and the go.work's
+`replace` lines do not apply in the editor.
+
+**How to fix:** add the module to the go.work (quick fix: the `use` lines `go work use` would
+write), or, if it should stay out of the workspace, run its commands with `GOWORK=off`."#;
+
+pub const GOWORK_MISMATCH: &str = r#"The editor and the shell use different go.work files for the module, or one of them
+none: GOWORK is set on one side only (`GOWORK=off` in `go.toolsEnvVars` or gopls' `build.env`,
+or exported by a shell profile).
+
+**Why it matters:** in workspace mode the go.work decides which modules are built together, its
+`replace` lines and its `go`/`toolchain` lines; the two sides then resolve different
+dependencies, and errors show in one place and not the other.
+
+**How to fix:** set GOWORK in one place for both, usually nowhere (cmd/go finds the go.work
+itself); the quick fix removes the editor's setting."#;
+
+pub const WORKSPACE_WALK_TRUNCATED: &str = r#"The search for go.mod and go.work files under the folder stopped before the end (more
+than 200 000 directories, or more than 3 s). Modules deeper in the tree were not checked.
+
+**How to fix:** exclude large generated or vendored trees with gopls' `directoryFilters` (the
+same setting limits gopls itself), e.g. `"gopls": {"build.directoryFilters": ["-third_party"]}`,
+or open the module you work on rather than a huge parent directory."#;
+
 pub const ENV_FILE_SHADOWED: &str = r#"A value set in the go env file (`go env -w KEY=VALUE`) is overridden by an OS environment
 variable, but on one side only: e.g. your shell profile exports GOPROXY while the editor, started
 from the dock, does not, so the editor uses the file's value and the shell the exported one.

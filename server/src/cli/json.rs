@@ -176,6 +176,11 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
         FixAction::CleanCache { gocache } => {
             vec![("kind", "clean-cache".into()), ("gocache", p(gocache))]
         }
+        FixAction::EditGoWork { file, edit } => vec![
+            ("kind", "edit-go-work".into()),
+            ("file", p(file)),
+            ("edit", serde_json::to_value(edit).unwrap_or(Value::Null)),
+        ],
         FixAction::EditorEnvironment {
             editor,
             vars,

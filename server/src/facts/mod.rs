@@ -10,11 +10,11 @@ pub mod go;
 pub mod guard;
 pub mod process;
 pub mod shell;
+pub mod workspace;
 
 use crate::model::{
-    CommandResult, Configured, EditorKind, EditorSettings, EnvFile, GoBinary, GoFoundBy,
-    GoModFacts, PathFacts, ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts,
-    SideKind, Snapshot,
+    CommandResult, Configured, EditorKind, EditorSettings, EnvFile, GoBinary, GoFoundBy, PathFacts,
+    ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
 };
 use crate::rules::resolve;
 use crate::settings::{self, paths::Os};
@@ -157,8 +157,6 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
-        snap.go_mod = read_go_mod(&opts.folder.join("go.mod"));
-        snap.go_work = read_go_mod(&opts.folder.join("go.work"));
         let well_known = go::well_known_installs(home.as_deref());
         if let Some(handle) = editor_run {
             match handle.join() {
@@ -189,6 +187,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             }
         }
         add_installs(&mut snap, well_known);
+        discover_workspace(&mut snap, opts, &Overrides::new(), None);
         if let Some((settings, project)) = vscode_view_settings(
             opts,
             &subst,
@@ -394,6 +393,7 @@ fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overr
     }
     view.go_mod = main.go_mod.clone();
     view.go_work = main.go_work.clone();
+    view.workspace = main.workspace.clone();
     view.disabled_checks = main.disabled_checks.clone();
     add_settings_paths(view);
     add_effective_paths(view, SideKind::Editor);
@@ -570,16 +570,6 @@ fn read_env_file(path: &Path) -> EnvFile {
     }
 }
 
-/// go.mod / go.work as cmd/go would see it; `None` when there is none. One that cannot be read
-/// (not a regular file, too large, no permission) is kept with its error: cmd/go fails on it.
-fn read_go_mod(path: &Path) -> Option<GoModFacts> {
-    match fs::read_text(path) {
-        Ok(text) => Some(settings::gomod::parse(path, &text)),
-        Err(fs::ReadError::NotFound) => None,
-        Err(fs::ReadError::Refused(why)) => Some(settings::gomod::unreadable(path, &why)),
-    }
-}
-
 /// The text of files as the editor holds them (unsaved buffers), by path: read instead of the
 /// file on disk.
 pub type Overrides = HashMap<PathBuf, String>;
@@ -610,8 +600,8 @@ pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Ov
         os,
         overrides,
     );
-    snap.go_mod = read_go_mod_with(&opts.folder.join("go.mod"), overrides);
-    snap.go_work = read_go_mod_with(&opts.folder.join("go.work"), overrides);
+    let known = known_layout(snap, &opts.folder);
+    discover_workspace(snap, opts, overrides, Some(known));
     snap.disabled_checks = opts.disabled_checks.clone();
     add_settings_paths(snap);
     add_effective_paths(snap, SideKind::Editor);
@@ -642,11 +632,165 @@ fn forget_changed_env(
     }
 }
 
-fn read_go_mod_with(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {
-    match overrides.get(path) {
-        Some(text) => Some(settings::gomod::parse(path, text)),
-        None => read_go_mod(path),
+/// Walk the folder again for go.mod and go.work files (one was created or deleted) and re-read
+/// them with the settings: like [`refresh_settings`], **no process runs**.
+pub fn refresh_workspace(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Overrides) {
+    discover_workspace(snap, opts, overrides, None);
+    let (go_mod, go_work, ws) = (
+        snap.go_mod.clone(),
+        snap.go_work.clone(),
+        snap.workspace.clone(),
+    );
+    for view in &mut snap.editor_views {
+        view.go_mod = go_mod.clone();
+        view.go_work = go_work.clone();
+        view.workspace = ws.clone();
     }
+}
+
+/// Every go.mod / go.work of the folder into `snap` ([`workspace`]): walked afresh, or, with
+/// `known`, the files an earlier walk found re-read (the keystroke path: no walk).
+fn discover_workspace(
+    snap: &mut Snapshot,
+    opts: &CheckOptions,
+    overrides: &Overrides,
+    known: Option<workspace::Layout>,
+) {
+    let layout = known.unwrap_or_else(|| {
+        let filters = directory_filters(opts, snap, overrides);
+        let started = std::time::Instant::now();
+        let l = workspace::layout(&opts.folder, &filters);
+        tracing::debug!(
+            folder = %opts.folder.display(),
+            dirs = l.dirs_walked,
+            modules = l.mod_files.len(),
+            works = l.work_files.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "workspace walked"
+        );
+        if let Some(why) = &l.truncated {
+            tracing::warn!(folder = %opts.folder.display(), "{why}");
+        }
+        l
+    });
+    let extra = side_gowork_files(snap);
+    let found = workspace::read(&layout, &extra, overrides);
+    snap.go_mod = found.go_mod;
+    snap.go_work = found.go_work;
+    snap.workspace = found.workspace;
+}
+
+/// The files an earlier walk found, from the snapshot itself.
+fn known_layout(snap: &Snapshot, folder: &Path) -> workspace::Layout {
+    let under = |p: &Path| p.parent().is_some_and(|d| d.starts_with(folder));
+    let mut l = workspace::Layout {
+        folder: folder.to_path_buf(),
+        truncated: snap.workspace.truncated.clone(),
+        ..workspace::Layout::default()
+    };
+    for m in snap.go_mod.iter().chain(&snap.workspace.modules) {
+        if under(&m.path) {
+            l.mod_files.push(m.path.clone());
+        } else if Some(&m.path) == snap.go_mod.as_ref().map(|g| &g.path) {
+            l.mod_above = Some(m.path.clone());
+        }
+    }
+    for w in snap.go_work.iter().chain(&snap.workspace.works) {
+        if under(&w.path) {
+            l.work_files.push(w.path.clone());
+        } else if Some(&w.path) == snap.go_work.as_ref().map(|g| &g.path) {
+            l.work_above = Some(w.path.clone());
+        }
+    }
+    l.mod_files.sort();
+    l.mod_files.dedup();
+    l.work_files.sort();
+    l.work_files.dedup();
+    l
+}
+
+/// go.work files a side names with an absolute GOWORK (its environment, the go env file, the
+/// editor's settings): read even when they lie outside the folder.
+fn side_gowork_files(snap: &Snapshot) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut add = |v: &str| {
+        let p = Path::new(v);
+        if p.is_absolute() && !out.iter().any(|o: &PathBuf| o == p) {
+            out.push(p.to_path_buf());
+        }
+    };
+    for side in std::iter::once(&snap.editor).chain(snap.shell.as_ref()) {
+        if let Some(v) = side.os_env.get("GOWORK") {
+            add(v);
+        }
+        if let Some(v) = side
+            .env_file
+            .as_ref()
+            .and_then(|f| f.entries.iter().find(|e| e.key == "GOWORK"))
+        {
+            add(&v.value);
+        }
+    }
+    for c in &snap.settings.values {
+        if c.key.ends_with(".GOWORK") {
+            add(&c.value);
+        }
+    }
+    out
+}
+
+/// gopls' `directoryFilters` for the folder: the client's answer, else the highest settings
+/// file that sets it, else gopls' default (`-**/node_modules`).
+fn directory_filters(
+    opts: &CheckOptions,
+    snap: &Snapshot,
+    overrides: &Overrides,
+) -> workspace::DirectoryFilters {
+    let strings = |v: &serde_json::Value| -> Option<Vec<String>> {
+        Some(
+            v.as_array()?
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
+        )
+    };
+    let from_client = opts
+        .client_settings
+        .as_ref()
+        .and_then(|c| c.get("gopls"))
+        .and_then(|g| {
+            g.get("build.directoryFilters")
+                .or_else(|| g.get("directoryFilters"))
+                .or_else(|| g.get("build").and_then(|b| b.get("directoryFilters")))
+        })
+        .and_then(strings);
+    let raw = from_client.or_else(|| {
+        let mut best: Option<(SettingsLayer, Vec<String>)> = None;
+        for f in snap.settings.files.iter().filter(|f| f.exists) {
+            if settings::idea::is_idea_file(&f.path) {
+                continue;
+            }
+            let text = match overrides.get(&f.path) {
+                Some(t) => t.clone(),
+                None => match fs::read_text(&f.path) {
+                    Ok(t) => t,
+                    Err(_) => continue,
+                },
+            };
+            let root = if f.path.extension().is_some_and(|e| e == "code-workspace") {
+                settings::jsonc::SettingsRoot::WorkspaceFile
+            } else {
+                settings::jsonc::SettingsRoot::TopLevel
+            };
+            if let Some(v) = settings::jsonc::directory_filters(&text, root) {
+                if best.as_ref().is_none_or(|b| f.layer as u8 >= b.0 as u8) {
+                    best = Some((f.layer, v));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    });
+    workspace::DirectoryFilters::new(&raw.unwrap_or_else(|| vec!["-**/node_modules".to_string()]))
 }
 
 /// The editor side's settings: VS Code's files (with the client's answer on top) for VS Code

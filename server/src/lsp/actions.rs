@@ -7,7 +7,7 @@ use super::{
     Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
 };
 use crate::facts::fs::ReadError;
-use crate::model::{CommandResult, Fix, FixAction, Snapshot};
+use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -277,6 +277,7 @@ impl Ctx<'_> {
             FixAction::EnvFileRemoveLine { file, key, line } => {
                 (Some(self.remove_line_edit(file, key, *line)?), None)
             }
+            FixAction::EditGoWork { file, edit } => (Some(self.go_work_edit(file, edit)?), None),
             // The editor's own configuration is a program (init.el, init.lua): shown, not edited.
             FixAction::EditorEnvironment {
                 editor,
@@ -432,6 +433,40 @@ impl Ctx<'_> {
             new_text: String::new(),
         };
         Some(self.workspace_edit(uri, version, vec![edit]))
+    }
+
+    /// The edit of a go.work computed from its text as the editor holds it now.
+    fn go_work_edit(&self, file: &Path, edit: &GoWorkEdit) -> Option<WorkspaceEdit> {
+        let uri = convert::file_uri(file)?;
+        let (text, version) = match self.docs.get(file) {
+            Some(doc) => (doc.text.clone(), Some(doc.version)),
+            None => match read_file(file).map(String::from_utf8) {
+                Ok(Ok(t)) => (t, None),
+                Ok(Err(_)) => {
+                    tracing::info!("no quick fix: {} is not UTF-8", file.display());
+                    return None;
+                }
+                Err(e) => {
+                    tracing::info!("no quick fix: cannot read {}: {e}", file.display());
+                    return None;
+                }
+            },
+        };
+        let edits = match crate::settings::gomod::work_edit(file, &text, edit) {
+            Ok(e) => e,
+            Err(why) => {
+                tracing::info!("no quick fix: {why}");
+                return None;
+            }
+        };
+        let edits = edits
+            .into_iter()
+            .map(|(start, end, new_text)| TextEdit {
+                range: convert::range(&text, start, end, self.enc),
+                new_text,
+            })
+            .collect();
+        Some(self.workspace_edit(uri, version, edits))
     }
 
     /// A new settings file holding the member: a `CreateFile` operation and its text.

@@ -55,7 +55,7 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
         ));
     }
     // The go.mod / go.work `go` or `toolchain` line.
-    for m in [&snapshot.go_mod, &snapshot.go_work].into_iter().flatten() {
+    for m in snapshot.all_modules().chain(snapshot.all_works()) {
         if m.path != path {
             continue;
         }

@@ -15,10 +15,7 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     probe(ctx, &mut out);
     settings(ctx, &mut out);
     env_files(ctx, &mut out);
-    for m in [&ctx.snapshot.go_mod, &ctx.snapshot.go_work]
-        .into_iter()
-        .flatten()
-    {
+    for m in ctx.snapshot.all_modules().chain(ctx.snapshot.all_works()) {
         module_file(m, &mut out);
     }
     out

@@ -14,6 +14,7 @@ pub mod resolve;
 pub mod simulate;
 pub mod tinygo;
 pub mod toolchain;
+pub mod workspace;
 
 use crate::catalogue;
 use crate::model::{Configured, Finding, Fix, Location, Origin, Severity, SideValue, Snapshot};
@@ -186,6 +187,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(inputs::findings(&ctx));
     out.extend(goroot::findings(&ctx));
     out.extend(toolchain::findings(&ctx));
+    out.extend(workspace::findings(&ctx));
     out.extend(cache::findings(&ctx));
     out.extend(modules::findings(&ctx));
     out.extend(paths::findings(&ctx));

@@ -130,6 +130,17 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
         FixAction::EditorEnvironment { vars, withheld, .. } => {
             take_shell_environment(&mut s, vars, withheld)
         }
+        FixAction::EditGoWork { file, edit } => {
+            edit_go_work(&mut s, file, edit);
+            let views = std::mem::take(&mut s.editor_views);
+            s.editor_views = views
+                .into_iter()
+                .map(|mut v| {
+                    edit_go_work(&mut v, file, edit);
+                    v
+                })
+                .collect();
+        }
         FixAction::CleanCache { gocache } => {
             let want = gocache.to_string_lossy();
             for (k, p) in s.paths.iter_mut() {
@@ -140,6 +151,58 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
         }
     }
     s
+}
+
+/// A go.work after the edit, as its facts (the file itself is edited by the front end).
+fn edit_go_work(s: &mut Snapshot, file: &Path, edit: &crate::model::GoWorkEdit) {
+    use crate::model::{GoWorkEdit, Line, SourceSpan, UseTarget};
+    let module_dirs: Vec<PathBuf> = s
+        .go_mod
+        .iter()
+        .chain(&s.workspace.modules)
+        .filter_map(|m| m.path.parent().map(Path::to_path_buf))
+        .collect();
+    let Some(w) = s
+        .go_work
+        .iter_mut()
+        .chain(s.workspace.works.iter_mut())
+        .find(|w| w.path == file)
+    else {
+        return;
+    };
+    let line = |value: &str| Line {
+        value: value.to_string(),
+        line: 1,
+        span: SourceSpan {
+            file: file.to_path_buf(),
+            start: 0,
+            end: 0,
+            line: 1,
+            column: 1,
+        },
+    };
+    match edit {
+        GoWorkEdit::SetGo { version } => match &mut w.go {
+            Some(go) => go.value = version.clone(),
+            None => w.go = Some(line(version)),
+        },
+        GoWorkEdit::AddUse { dirs } => {
+            let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            for d in dirs {
+                w.uses.push(line(d));
+                let dir = crate::settings::gomod::use_dir(&base, d);
+                let target = if module_dirs.contains(&dir) {
+                    UseTarget::Module
+                } else {
+                    UseTarget::Missing
+                };
+                s.workspace
+                    .use_dirs
+                    .insert(dir.to_string_lossy().into_owned(), target);
+            }
+        }
+        GoWorkEdit::DropUse { dir } => w.uses.retain(|u| u.value != *dir),
+    }
 }
 
 /// The editor started with the login shell's values of `vars` (the keys the user copies by

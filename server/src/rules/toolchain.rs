@@ -236,15 +236,6 @@ fn invalid(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// The module file that decides (go.work in workspace mode, else go.mod).
-fn module_file<'a>(ctx: &'a Ctx) -> Option<&'a GoModFacts> {
-    ctx.snapshot
-        .go_work
-        .as_ref()
-        .filter(|w| w.go.is_some() || w.toolchain.is_some())
-        .or(ctx.snapshot.go_mod.as_ref())
-}
-
 fn file_name(m: &GoModFacts) -> String {
     m.path
         .file_name()
@@ -280,6 +271,16 @@ enum Outcome {
         name: String,
         reason_toolchain_line: bool,
     },
+}
+
+/// Whether `side` would still fail with "requires go >= …" once module file `m` asks for `go`.
+pub(super) fn too_old_for(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts, go: &str) -> bool {
+    let mut raised = m.clone();
+    match &mut raised.go {
+        Some(l) => l.value = go.to_string(),
+        None => return false,
+    }
+    matches!(select(ctx, side, &raised), Some(Outcome::TooOld { .. }))
 }
 
 fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
@@ -363,28 +364,164 @@ fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
     })
 }
 
+/// One module file's outcome on a side.
+#[derive(Debug, Clone, PartialEq)]
+struct Hit<'a> {
+    file: &'a GoModFacts,
+    outcome: Outcome,
+}
+
+impl Outcome {
+    /// Findings group by kind: one root cause (this side's Go and GOTOOLCHAIN) per kind.
+    fn kind(&self) -> u8 {
+        match self {
+            Outcome::TooOld { .. } => 0,
+            Outcome::Download { .. } => 1,
+            Outcome::NotInPath { .. } => 2,
+        }
+    }
+
+    /// The Go version the module file asks for, to put the most demanding one first.
+    fn wanted(&self) -> Option<GoVersion> {
+        match self {
+            Outcome::TooOld { required, .. } => parse_version(required),
+            Outcome::Download { name, .. } | Outcome::NotInPath { name, .. } => {
+                from_toolchain(name)
+            }
+        }
+    }
+}
+
+/// Every module in scope, on every side: the file that decides (its go.work, else its go.mod)
+/// replayed through `Select`. Modules with the same outcome on the same sides make one finding
+/// on the most demanding file, the others as further locations.
 fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(m) = module_file(ctx) else { return };
-    // Outcome + GOTOOLCHAIN origin → sides.
-    let mut groups: Vec<(Outcome, String, Origin, Vec<&EffectiveSide>)> = Vec::new();
+    type Group<'a> = (Vec<Hit<'a>>, String, Origin, Vec<&'a EffectiveSide>);
+    let mut groups: Vec<Group> = Vec::new();
     for side in ctx.sides() {
-        let Some(o) = select(ctx, side, m) else {
-            continue;
-        };
+        let mut by_kind: Vec<Vec<Hit>> = Vec::new();
+        for file in super::workspace::deciding_files(ctx.snapshot, side) {
+            let Some(outcome) = select(ctx, side, file) else {
+                continue;
+            };
+            match by_kind
+                .iter_mut()
+                .find(|h| h[0].outcome.kind() == outcome.kind())
+            {
+                Some(h) => h.push(Hit { file, outcome }),
+                None => by_kind.push(vec![Hit { file, outcome }]),
+            }
+        }
         let (v, origin) = side
             .get("GOTOOLCHAIN")
             .map(|v| (v.value.clone(), v.origin.clone()))
             .unwrap_or((String::new(), Origin::Default));
-        match groups
-            .iter_mut()
-            .find(|g| g.0 == o && g.1 == v && g.2 == origin && g.3[0].go_version == side.go_version)
-        {
-            Some(g) => g.3.push(side),
-            None => groups.push((o, v, origin, vec![side])),
+        for mut hits in by_kind {
+            hits.sort_by(|a, b| {
+                b.outcome
+                    .wanted()
+                    .cmp(&a.outcome.wanted())
+                    .then_with(|| a.file.path.cmp(&b.file.path))
+            });
+            match groups.iter_mut().find(|g| {
+                g.0 == hits && g.1 == v && g.2 == origin && g.3[0].go_version == side.go_version
+            }) {
+                Some(g) => g.3.push(side),
+                None => groups.push((hits, v.clone(), origin.clone(), vec![side])),
+            }
         }
     }
+    for (hits, gotc, origin, sides) in groups {
+        let Some((first, others)) = hits.split_first() else {
+            continue;
+        };
+        let before = out.len();
+        one_file(
+            ctx,
+            first.file,
+            first.outcome.clone(),
+            gotc,
+            origin,
+            sides,
+            out,
+        );
+        if others.is_empty() {
+            continue;
+        }
+        if let Some(f) = out.get_mut(before) {
+            also_in(ctx, f, others);
+        }
+    }
+}
+
+/// The other module files with the same problem: named in the message, located after the
+/// primary location.
+fn also_in(ctx: &Ctx, f: &mut Finding, others: &[Hit]) {
+    let names: Vec<String> = others
+        .iter()
+        .take(5)
+        .map(|h| {
+            let asked = match &h.outcome {
+                Outcome::TooOld { required, .. } => format!("go {required}"),
+                Outcome::Download { name, .. } | Outcome::NotInPath { name, .. } => name.clone(),
+            };
+            format!("{} ({asked})", shown(ctx, &h.file.path))
+        })
+        .collect();
+    let more = others.len().saturating_sub(5);
+    f.message.push_str(&format!(
+        " The same holds for {} other module file{}: {}{}.",
+        others.len(),
+        if others.len() == 1 { "" } else { "s" },
+        names.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ));
+    for h in others {
+        let line = match &h.outcome {
+            Outcome::Download {
+                reason_toolchain_line: true,
+                ..
+            }
+            | Outcome::NotInPath {
+                reason_toolchain_line: true,
+                ..
+            } => h.file.toolchain.as_ref(),
+            _ => h.file.go.as_ref(),
+        };
+        if let Some(l) = line {
+            let loc = line_location(l);
+            if !f.locations.contains(&loc) {
+                f.locations.push(loc);
+            }
+        }
+    }
+}
+
+/// A module file as the user reads it: relative to the folder when inside it.
+fn shown(ctx: &Ctx, p: &std::path::Path) -> String {
+    match p.strip_prefix(&ctx.snapshot.folder) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => resolve::tilde(ctx.snapshot, p),
+    }
+}
+
+/// The finding for one module file (the most demanding of its group).
+fn one_file(
+    ctx: &Ctx,
+    m: &GoModFacts,
+    outcome: Outcome,
+    gotc: String,
+    origin: Origin,
+    sides: Vec<&EffectiveSide>,
+    out: &mut Vec<Finding>,
+) {
     let fname = file_name(m);
-    for (outcome, gotc, origin, sides) in groups {
+    let shown_name = shown(ctx, &m.path);
+    {
         let gotc_words = if gotc.is_empty() {
             format!(
                 "GOTOOLCHAIN empty ({}; $GOROOT/go.env's auto is hidden)",
@@ -413,14 +550,14 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 explain,
             } => {
                 let why = if explain.contains("toolchain default") {
-                    format!("{fname} says `toolchain default`, which forbids switching")
+                    format!("{shown_name} says `toolchain default`, which forbids switching")
                 } else if gotc.is_empty() {
                     format!("{gotc_words} never switches")
                 } else {
                     format!("{gotc_words} does not switch to a newer Go")
                 };
                 let message = format!(
-                    "{fname} requires go >= {required} but {} {} go{rv} and {why}: every go command in this module fails with \"go: {fname} requires go >= {required} (running go {rv}{explain})\".",
+                    "{shown_name} requires go >= {required} but {} {} go{rv} and {why}: every go command in this module fails with \"go: {fname} requires go >= {required} (running go {rv}{explain})\".",
                     resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
                 );
@@ -455,12 +592,12 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let dir = format!("golang.org/toolchain@v0.0.1-{name}.{goos}-{goarch}");
                 let reason = if reason_toolchain_line {
                     format!(
-                        "{fname} asks for `toolchain {}`",
+                        "{shown_name} asks for `toolchain {}`",
                         m.toolchain.as_ref().map(|l| l.value.as_str()).unwrap_or("")
                     )
                 } else {
                     format!(
-                        "{fname} requires go >= {}",
+                        "{shown_name} requires go >= {}",
                         m.go.as_ref().map(|l| l.value.as_str()).unwrap_or("")
                     )
                 };
@@ -504,7 +641,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
                 reason_toolchain_line,
             } => {
                 let message = format!(
-                    "{} {} {running} with {gotc_words}, which only looks on PATH; {fname} needs {name} and there is no {name} on PATH: every go command in this module fails with \"go: cannot find \\\"{name}\\\" in PATH\". Install it with `go install golang.org/dl/{name}@latest && {name} download`, or switch to GOTOOLCHAIN=auto.",
+                    "{} {} {running} with {gotc_words}, which only looks on PATH; {shown_name} needs {name} and there is no {name} on PATH: every go command in this module fails with \"go: cannot find \\\"{name}\\\" in PATH\". Install it with `go install golang.org/dl/{name}@latest && {name} download`, or switch to GOTOOLCHAIN=auto.",
                     resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
                 );

@@ -9,9 +9,9 @@
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
-use crate::model::{GoModFacts, Line, SourceSpan};
+use crate::model::{GoModFacts, GoWorkEdit, Line, SourceSpan};
 
 const BOM: char = '\u{feff}';
 
@@ -301,6 +301,7 @@ pub fn parse(path: &Path, text: &str) -> GoModFacts {
         toolchain: None,
         error: None,
         error_line: None,
+        uses: Vec::new(),
     };
     // cmd/go reports an unterminated block at the end of the file.
     let eof_line = u32::try_from(text.matches('\n').count())
@@ -352,12 +353,12 @@ pub fn parse(path: &Path, text: &str) -> GoModFacts {
                     closed = true;
                     break;
                 }
-                if known && first.text == "module" {
+                if known && (first.text == "module" || (work && first.text == "use")) {
                     directive(
                         &mut facts,
                         &mut errors,
                         path,
-                        "module",
+                        first.text,
                         &inner.tokens,
                         inner.number,
                         work,
@@ -427,6 +428,7 @@ pub fn unreadable(path: &Path, why: &str) -> GoModFacts {
         toolchain: None,
         error: Some(format!("{name}: cannot be read: {why}")),
         error_line: Some(1),
+        uses: Vec::new(),
     }
 }
 
@@ -488,6 +490,16 @@ fn directive(
             }
             facts.go = Some(line_of(tok, tok.text.to_string()));
         }
+        "use" if work => {
+            // `use dir` (x/mod's parseUse): one path, quoted or not, possibly with a comment.
+            let [tok] = args else {
+                return err("usage: use local/dir".to_string());
+            };
+            match unquote(tok) {
+                Some(v) => facts.uses.push(line_of(tok, v)),
+                None => err(format!("invalid quoted string: {}", tok.text)),
+            }
+        }
         "toolchain" => {
             if facts.toolchain.is_some() {
                 return err("repeated toolchain statement".to_string());
@@ -514,6 +526,134 @@ fn directive(
             facts.toolchain = Some(line_of(tok, tok.text.to_string()));
         }
         _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// go.work edits
+// ---------------------------------------------------------------------------------------------
+
+/// The byte-range replacements (`start`, `end`, new text) that make one [`GoWorkEdit`] in a
+/// go.work's `text`, keeping its line endings. `Err` says why no safe edit exists (the file no
+/// longer has the `use` to drop).
+pub fn work_edit(
+    path: &Path,
+    text: &str,
+    edit: &GoWorkEdit,
+) -> Result<Vec<(usize, usize, String)>, String> {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let facts = parse(path, text);
+    let line_start = |n: u32| -> usize {
+        let index = usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+        text.split_inclusive('\n').take(index).map(str::len).sum()
+    };
+    let line_end = |n: u32| -> usize {
+        let index = usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+        line_start(n) + text.split_inclusive('\n').nth(index).map_or(0, str::len)
+    };
+    match edit {
+        GoWorkEdit::SetGo { version } => match &facts.go {
+            Some(go) => Ok(vec![(go.span.start, go.span.end, version.clone())]),
+            None => {
+                // Before the first directive, after a leading comment block.
+                let mut at = 0;
+                for l in text.split_inclusive('\n') {
+                    let t = l.trim();
+                    if !(t.is_empty() || t.starts_with("//")) {
+                        break;
+                    }
+                    at += l.len();
+                }
+                let before = if at > 0 && !text[..at].ends_with('\n') {
+                    nl
+                } else {
+                    ""
+                };
+                Ok(vec![(at, at, format!("{before}go {version}{nl}{nl}"))])
+            }
+        },
+        GoWorkEdit::AddUse { dirs } => {
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            // Inside the first `use (` block, before its `)`.
+            let mut offset = 0;
+            let mut block_open = false;
+            for l in &lines {
+                let t = l.trim();
+                let code = t.split("//").next().unwrap_or("").trim();
+                if !block_open && code.starts_with("use") && code.ends_with('(') {
+                    let head = code.trim_end_matches('(').trim();
+                    block_open = head == "use";
+                } else if block_open && code.starts_with(')') {
+                    let new: String = dirs
+                        .iter()
+                        .map(|d| format!("\t{}{nl}", quote_path(d)))
+                        .collect();
+                    return Ok(vec![(offset, offset, new)]);
+                }
+                offset += l.len();
+            }
+            // After the last single-line `use`, or at the end of the file.
+            let at = match facts.uses.last() {
+                Some(u) => line_end(u.line),
+                None => text.len(),
+            };
+            let mut new = String::new();
+            if at > 0 && !text[..at].ends_with('\n') {
+                new.push_str(nl);
+            }
+            if facts.uses.is_empty() && at > 0 {
+                new.push_str(nl);
+            }
+            for d in dirs {
+                new.push_str(&format!("use {}{nl}", quote_path(d)));
+            }
+            Ok(vec![(at, at, new)])
+        }
+        GoWorkEdit::DropUse { dir } => {
+            let u = facts
+                .uses
+                .iter()
+                .find(|u| u.value == *dir)
+                .ok_or_else(|| format!("{} no longer uses {dir}", path.display()))?;
+            Ok(vec![(line_start(u.line), line_end(u.line), String::new())])
+        }
+    }
+}
+
+/// The directory a go.work's `use` line names: relative to the go.work's directory, cleaned
+/// lexically (cmd/go's `filepath.Join`).
+pub fn use_dir(work_dir: &Path, used: &str) -> PathBuf {
+    clean(&work_dir.join(used))
+}
+
+/// `filepath.Clean` for an absolute path: no `.`, `..` resolved against the components
+/// before it (never above the root), no trailing separator.
+pub fn clean(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() && !out.has_root() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A directory as a go.work line spells it: quoted when it holds white space or quotes.
+fn quote_path(d: &str) -> String {
+    let plain = !d.is_empty()
+        && !d.contains("//")
+        && !d.contains("/*")
+        && d.chars().all(|c| is_ident(c) && c != '"' && c != '`');
+    if !plain {
+        format!("{d:?}")
+    } else {
+        d.to_string()
     }
 }
 
@@ -677,6 +817,21 @@ mod tests {
 
     fn v(s: &str) -> GoVersion {
         parse_version(s).unwrap_or_else(|| panic!("{s} parses"))
+    }
+
+    #[test]
+    fn clean_like_filepath() {
+        assert_eq!(clean(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(clean(Path::new("/../a")), PathBuf::from("/a"));
+        assert_eq!(
+            use_dir(Path::new("/w"), "./svc/a/"),
+            PathBuf::from("/w/svc/a")
+        );
+        assert_eq!(
+            use_dir(Path::new("/w/x"), "../lib"),
+            PathBuf::from("/w/lib")
+        );
+        assert_eq!(use_dir(Path::new("/w"), "/abs/m"), PathBuf::from("/abs/m"));
     }
 
     #[test]

@@ -1100,6 +1100,59 @@ fn diff_edit(text: &str, base: usize, body: &str, new_body: &str) -> Option<Text
     })
 }
 
+/// gopls' `directoryFilters` in a settings file's `gopls` object (`"build.directoryFilters"`,
+/// `"directoryFilters"` — gopls keys options by their last dotted element — or
+/// `"build": {"directoryFilters": …}`; the later member wins): the string entries in order.
+/// `None` when the file does not set it (gopls then uses its default, `-**/node_modules`) or
+/// cannot be parsed.
+pub fn directory_filters(text: &str, root: SettingsRoot) -> Option<Vec<String>> {
+    let (body, _) = strip_bom(text);
+    let parsed = catch_unwind(|| parse_to_ast(body, &CollectOptions::default(), &parse_options()))
+        .ok()?
+        .ok()?;
+    let Some(Value::Object(top)) = parsed.value else {
+        return None;
+    };
+    let settings = match root {
+        SettingsRoot::TopLevel => &top,
+        SettingsRoot::WorkspaceFile => match last_member(&top, "settings") {
+            Some(Value::Object(o)) => o,
+            _ => return None,
+        },
+    };
+    let Some(Value::Object(gopls)) = last_member(settings, GOPLS) else {
+        return None;
+    };
+    let mut candidates: Vec<(usize, &Value)> = Vec::new();
+    for name in ["build.directoryFilters", "directoryFilters"] {
+        if let Some(p) = last_prop(gopls, name) {
+            candidates.push((p.range.start, &p.value));
+        }
+    }
+    if let Some(p) = last_prop(gopls, "build") {
+        if let Value::Object(build) = &p.value {
+            if let Some(f) = last_prop(build, "directoryFilters") {
+                candidates.push((f.range.start, &f.value));
+            }
+        }
+    }
+    let (_, value) = candidates.into_iter().max_by_key(|(start, _)| *start)?;
+    let Value::Array(items) = value else {
+        tracing::debug!("ignoring a non-array gopls directoryFilters");
+        return None;
+    };
+    Some(
+        items
+            .elements
+            .iter()
+            .filter_map(|e| match e {
+                Value::StringLit(s) => Some(s.value.to_string()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::apply_edits;

@@ -1,0 +1,523 @@
+//! go.work workspaces, as cmd/go's modload and gopls see them: which go.work each side uses
+//! for a module, and what makes every go command of a workspace fail —
+//! gowork-go-too-low, gowork-use-missing, gowork-module-not-used, gowork-mismatch — plus
+//! workspace-walk-truncated when the search for modules was cut short.
+//!
+//! A side uses the go.work its GOWORK names (`off`: none), else the nearest one at or above the
+//! module's directory. A module the active go.work does not `use` gets cmd/go's "current
+//! directory is contained in a module that is not one of the workspace modules" on every
+//! command, while gopls (v0.15 on) loads it in a view of its own with GOWORK=off.
+
+use super::resolve::{self, EffectiveSide};
+use super::{finding, Ctx};
+use crate::model::{
+    EnvValue, Finding, Fix, FixAction, GoModFacts, GoWorkEdit, Location, Origin, SideKind,
+    Snapshot, UseTarget,
+};
+use crate::settings::gomod::{parse_version, use_dir};
+use std::path::{Path, PathBuf};
+
+/// The go version a go.work without a `go` line stands for (gover.DefaultGoWorkVersion).
+const DEFAULT_GO_WORK_VERSION: &str = "1.18";
+
+pub fn findings(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    truncated(ctx, &mut out);
+    let active = active_works(ctx);
+    for w in ctx.snapshot.all_works() {
+        if !active.iter().any(|a| a.path == w.path) || w.error.is_some() {
+            continue;
+        }
+        dead_uses(ctx, w, &mut out);
+        go_too_low(ctx, w, &mut out);
+    }
+    not_used(ctx, &mut out);
+    mismatch(ctx, &mut out);
+    out
+}
+
+/// A side's GOWORK as configured (environment, env file, editor settings); `None` when nothing
+/// sets it and cmd/go looks for a go.work itself.
+pub fn configured_gowork(side: &EffectiveSide) -> Option<&EnvValue> {
+    side.get("GOWORK")
+        .filter(|v| !matches!(v.origin, Origin::Default) && !v.value.is_empty())
+}
+
+/// The go.work `side` uses in `dir` (`None`: module mode).
+pub fn active_work<'a>(
+    s: &'a Snapshot,
+    side: &EffectiveSide,
+    dir: &Path,
+) -> Option<&'a GoModFacts> {
+    match configured_gowork(side) {
+        Some(v) if v.value == "off" => None,
+        Some(v) => s.all_works().find(|w| w.path == Path::new(&v.value)),
+        None => s
+            .all_works()
+            .filter(|w| w.path.parent().is_some_and(|wd| dir.starts_with(wd)))
+            .max_by_key(|w| w.path.components().count()),
+    }
+}
+
+/// Whether go.work `w` has a `use` of `dir`.
+pub fn uses(w: &GoModFacts, dir: &Path) -> bool {
+    let Some(base) = w.path.parent() else {
+        return false;
+    };
+    w.uses.iter().any(|u| use_dir(base, &u.value) == dir)
+}
+
+/// The modules checks run for: under the folder, or the one governing it (a go.mod above).
+pub fn modules_in_scope(s: &Snapshot) -> impl Iterator<Item = &GoModFacts> {
+    s.all_modules().enumerate().filter_map(|(i, m)| {
+        let under = m.path.parent().is_some_and(|d| d.starts_with(&s.folder));
+        (i == 0 && s.go_mod.is_some() || under).then_some(m)
+    })
+}
+
+/// The file whose `go`/`toolchain` lines decide which Go runs for each module on `side`: the
+/// go.work that uses the module, else its go.mod. Each file once, in module order.
+pub fn deciding_files<'a>(s: &'a Snapshot, side: &EffectiveSide) -> Vec<&'a GoModFacts> {
+    let mut out: Vec<&GoModFacts> = Vec::new();
+    for m in modules_in_scope(s) {
+        let Some(dir) = m.path.parent() else { continue };
+        let file = match active_work(s, side, dir) {
+            Some(w) if uses(w, dir) => w,
+            _ => m,
+        };
+        if !out.iter().any(|f| f.path == file.path) {
+            out.push(file);
+        }
+    }
+    if out.is_empty() {
+        // A folder holding only a go.work (its modules elsewhere).
+        if let Some(w) = active_work(s, side, &s.folder) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Every go.work some side uses for some module in scope (or for the folder).
+fn active_works<'a>(ctx: &Ctx<'a>) -> Vec<&'a GoModFacts> {
+    let s = ctx.snapshot;
+    let mut out: Vec<&GoModFacts> = Vec::new();
+    for side in ctx.sides() {
+        let dirs = modules_in_scope(s)
+            .filter_map(|m| m.path.parent())
+            .chain(std::iter::once(s.folder.as_path()));
+        for dir in dirs {
+            if let Some(w) = active_work(s, side, dir) {
+                if !out.iter().any(|o| o.path == w.path) {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The sides that use go.work `w` for some directory.
+fn sides_using<'c>(ctx: &'c Ctx, w: &GoModFacts) -> Vec<&'c EffectiveSide> {
+    let s = ctx.snapshot;
+    ctx.sides()
+        .filter(|side| {
+            modules_in_scope(s)
+                .filter_map(|m| m.path.parent())
+                .chain(std::iter::once(s.folder.as_path()))
+                .any(|d| active_work(s, side, d).is_some_and(|a| a.path == w.path))
+        })
+        .collect()
+}
+
+fn set_sides(ctx: &Ctx, f: &mut Finding, sides: &[&EffectiveSide]) {
+    for side in sides {
+        let v = Some(ctx.side_value(side, "GOWORK"));
+        match side.kind {
+            SideKind::Editor => f.editor = v,
+            SideKind::Shell => f.shell = v,
+        }
+    }
+}
+
+fn line_loc(l: &crate::model::Line<String>) -> Location {
+    Location {
+        path: l.span.file.clone(),
+        line: l.line,
+        column: l.span.column,
+        span: Some((l.span.start, l.span.end)),
+    }
+}
+
+fn file_start(path: &Path) -> Location {
+    Location {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        span: None,
+    }
+}
+
+/// Where a finding about a go.mod/go.work as a whole goes: its `go` line, else its first line.
+fn head_loc(m: &GoModFacts) -> Location {
+    m.module
+        .as_ref()
+        .or(m.go.as_ref())
+        .map(line_loc)
+        .unwrap_or_else(|| file_start(&m.path))
+}
+
+/// A path as the user reads it: relative to the folder when inside it.
+fn shown(s: &Snapshot, p: &Path) -> String {
+    match p.strip_prefix(&s.folder) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => resolve::tilde(s, p),
+    }
+}
+
+/// The go.work-relative name cmd/go prints for a used directory (`base.ShortPath` from the
+/// go.work's directory): `svc/a`, `.`, `../lib`.
+fn short(w_dir: &Path, dir: &Path) -> String {
+    if let Ok(rel) = dir.strip_prefix(w_dir) {
+        return if rel.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            rel.display().to_string()
+        };
+    }
+    let mut up = PathBuf::new();
+    for anc in w_dir.ancestors().skip(1) {
+        up.push("..");
+        if let Ok(rel) = dir.strip_prefix(anc) {
+            return up.join(rel).display().to_string();
+        }
+    }
+    dir.display().to_string()
+}
+
+/// `./svc/a` for a directory under the go.work's, as `go work use` writes it.
+fn use_spelling(w_dir: &Path, dir: &Path) -> String {
+    let s = short(w_dir, dir);
+    if s == "." || s.starts_with("..") || Path::new(&s).is_absolute() {
+        s
+    } else {
+        format!("./{s}")
+    }
+}
+
+fn truncated(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(why) = &ctx.snapshot.workspace.truncated else {
+        return;
+    };
+    let mut f = finding(
+        "workspace-walk-truncated",
+        "workspace",
+        format!(
+            "Not every module of {} was checked: {why}. Modules deeper in the tree may have problems this report does not show; exclude generated or vendored trees with gopls' `directoryFilters` (e.g. \"-third_party\"), or open the module you work on as the folder.",
+            resolve::tilde(ctx.snapshot, &ctx.snapshot.folder)
+        ),
+    );
+    f.locations.extend(ctx.module_location());
+    out.push(f);
+}
+
+/// `use` lines naming a directory that is gone or holds no go.mod.
+fn dead_uses(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
+    let Some(base) = w.path.parent() else { return };
+    let sides = sides_using(ctx, w);
+    for u in &w.uses {
+        let dir = use_dir(base, &u.value);
+        let target = ctx
+            .snapshot
+            .workspace
+            .use_dirs
+            .get(dir.to_string_lossy().as_ref())
+            .copied();
+        let what = match target {
+            Some(UseTarget::Missing) => "does not exist",
+            Some(UseTarget::NoGoMod) => "has no go.mod",
+            _ => continue,
+        };
+        let name = short(base, &dir);
+        let message = format!(
+            "{} uses {}, which {what}: every go command in this workspace fails with \"go: cannot load module {name} listed in go.work file: open {name}/go.mod: no such file or directory\".",
+            shown(ctx.snapshot, &w.path),
+            u.value,
+        );
+        let mut f = finding("gowork-use-missing", "go.work", message);
+        set_sides(ctx, &mut f, &sides);
+        f.locations.push(line_loc(u));
+        f.fixes.push(Fix {
+            title: format!(
+                "Remove `use {}` from {}",
+                u.value,
+                shown(ctx.snapshot, &w.path)
+            ),
+            action: FixAction::EditGoWork {
+                file: w.path.clone(),
+                edit: GoWorkEdit::DropUse {
+                    dir: u.value.clone(),
+                },
+            },
+        });
+        out.push(f);
+    }
+}
+
+/// Used modules whose `go` line is above the go.work's (modload's workspace check, Go 1.21 on).
+fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
+    let Some(base) = w.path.parent() else { return };
+    let work_go =
+        w.go.as_ref()
+            .map(|l| l.value.clone())
+            .unwrap_or_else(|| DEFAULT_GO_WORK_VERSION.to_string());
+    let Some(work_v) = parse_version(&work_go) else {
+        return;
+    };
+    let mut above: Vec<(&GoModFacts, crate::settings::gomod::GoVersion)> = Vec::new();
+    for u in &w.uses {
+        let dir = use_dir(base, &u.value);
+        let Some(m) = ctx
+            .snapshot
+            .all_modules()
+            .find(|m| m.path.parent() == Some(dir.as_path()))
+        else {
+            continue;
+        };
+        let Some(mv) = m.go.as_ref().and_then(|l| parse_version(&l.value)) else {
+            continue;
+        };
+        if mv > work_v && !above.iter().any(|(a, _)| a.path == m.path) {
+            above.push((m, mv));
+        }
+    }
+    // The highest requirement first: it is what the go line must reach.
+    above.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.path.cmp(&b.0.path)));
+    let Some((top, top_v)) = above.first() else {
+        return;
+    };
+    let top_dir = top.path.parent().unwrap_or(base);
+    let required = top.go.as_ref().map(|l| l.value.clone()).unwrap_or_default();
+    let lists = if w.go.is_some() {
+        format!("go.work lists go {work_go}")
+    } else {
+        format!("go.work implicitly requires go {work_go}")
+    };
+    let mut message = format!(
+        "{} lists go {work_go} but uses {}, which requires go {required}: every go command in this workspace fails with \"go: module {} listed in go.work file requires go >= {required}, but {lists}; to update it: go work use\".",
+        shown(ctx.snapshot, &w.path),
+        short(base, top_dir),
+        short(base, top_dir),
+    );
+    if above.len() > 1 {
+        let others: Vec<String> = above[1..]
+            .iter()
+            .take(5)
+            .map(|(m, v)| format!("{} (go {v})", short(base, m.path.parent().unwrap_or(base))))
+            .collect();
+        let more = above.len().saturating_sub(6);
+        message.push_str(&format!(
+            " {} other used module{} also require{} more than go {work_go}: {}{}.",
+            above.len() - 1,
+            if above.len() > 2 { "s" } else { "" },
+            if above.len() > 2 { "" } else { "s" },
+            others.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let sides = sides_using(ctx, w);
+    let mut raised = (*w).clone();
+    raised.go = raised.go.or_else(|| top.go.clone());
+    let stuck: Vec<&EffectiveSide> = sides
+        .iter()
+        .copied()
+        .filter(|side| super::toolchain::too_old_for(ctx, side, &raised, &required))
+        .collect();
+    if let Some(first) = stuck.first() {
+        message.push_str(&format!(
+            " Raising the go line alone does not help {}: {} go{} may not switch to a newer Go (GOTOOLCHAIN={}), so every command would then fail with \"go: go.work requires go >= {required}\"; give {} a Go of at least {required}.",
+            resolve::who(&stuck),
+            if stuck.len() > 1 { "their" } else { "its" },
+            first.go_version.as_deref().unwrap_or("").trim_start_matches("go"),
+            first.value("GOTOOLCHAIN"),
+            if stuck.len() > 1 { "them" } else { "it" },
+        ));
+    }
+    let mut f = finding("gowork-go-too-low", "go.work", message);
+    set_sides(ctx, &mut f, &sides);
+    f.locations.push(
+        w.go.as_ref()
+            .map(line_loc)
+            .unwrap_or_else(|| file_start(&w.path)),
+    );
+    for (m, _) in &above {
+        f.locations.extend(m.go.as_ref().map(line_loc));
+    }
+    f.fixes.push(Fix {
+        title: format!(
+            "Raise the go line of {} to {top_v} (what `go work use` does)",
+            shown(ctx.snapshot, &w.path)
+        ),
+        action: FixAction::EditGoWork {
+            file: w.path.clone(),
+            edit: GoWorkEdit::SetGo {
+                version: required.clone(),
+            },
+        },
+    });
+    out.push(f);
+}
+
+/// Modules in scope under a go.work that does not use them, per go.work: one finding listing
+/// them, on the go.work (where the fix goes) with each module as a further location.
+fn not_used(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let s = ctx.snapshot;
+    // go.work path → (modules, sides).
+    let mut groups: Vec<(&GoModFacts, Vec<&GoModFacts>, Vec<&EffectiveSide>)> = Vec::new();
+    for side in ctx.sides() {
+        for m in modules_in_scope(s) {
+            let Some(dir) = m.path.parent() else { continue };
+            let Some(w) = active_work(s, side, dir) else {
+                continue;
+            };
+            if uses(w, dir) || w.error.is_some() {
+                continue;
+            }
+            // A go.work a side names by GOWORK for a module outside its tree is the user's
+            // explicit choice for other modules; cmd/go still refuses, so it counts too.
+            let g = match groups.iter_mut().position(|g| g.0.path == w.path) {
+                Some(i) => &mut groups[i],
+                None => {
+                    groups.push((w, Vec::new(), Vec::new()));
+                    let last = groups.len() - 1;
+                    &mut groups[last]
+                }
+            };
+            if !g.1.iter().any(|x| x.path == m.path) {
+                g.1.push(m);
+            }
+            if !g.2.iter().any(|x| x.kind == side.kind) {
+                g.2.push(side);
+            }
+        }
+    }
+    for (w, modules, sides) in groups {
+        let Some(base) = w.path.parent() else {
+            continue;
+        };
+        let names: Vec<String> = modules
+            .iter()
+            .take(5)
+            .map(|m| shown(s, m.path.parent().unwrap_or(base)))
+            .collect();
+        let count = modules.len();
+        let listed = if count > 5 {
+            format!("{} and {} more", names.join(", "), count - 5)
+        } else {
+            names.join(", ")
+        };
+        let gopls = if sides.iter().any(|side| side.kind == SideKind::Editor)
+            && !crate::model::is_process_side(&ctx.snapshot.editor.label)
+        {
+            " gopls loads such a module on its own with GOWORK=off, without the go.work's `replace` lines, so the editor and `go build` disagree."
+        } else {
+            ""
+        };
+        let failure = "go commands there fail with \"current directory is contained in a module that is not one of the workspace modules listed in go.work. You can add the module to the workspace using: go work use .\"";
+        let message = if count == 1 {
+            format!(
+                "The module in {listed} is under {} but not one of its `use` directories: {failure}.{gopls}",
+                shown(s, &w.path)
+            )
+        } else {
+            format!(
+                "{count} modules ({listed}) are under {} but not among its `use` directories: {failure}.{gopls}",
+                shown(s, &w.path)
+            )
+        };
+        let mut f = finding("gowork-module-not-used", "go.work", message);
+        set_sides(ctx, &mut f, &sides);
+        f.locations.push(head_loc(w));
+        for m in &modules {
+            f.locations.push(head_loc(m));
+        }
+        let dirs: Vec<String> = modules
+            .iter()
+            .filter_map(|m| m.path.parent())
+            .map(|d| use_spelling(base, d))
+            .collect();
+        f.fixes.push(Fix {
+            title: if count == 1 {
+                format!("Add `use {}` to {}", dirs.join(""), shown(s, &w.path))
+            } else {
+                format!(
+                    "Add the {count} modules to {} (`use` lines)",
+                    shown(s, &w.path)
+                )
+            },
+            action: FixAction::EditGoWork {
+                file: w.path.clone(),
+                edit: GoWorkEdit::AddUse { dirs },
+            },
+        });
+        out.push(f);
+    }
+}
+
+/// The editor and the shell use different go.work files (or one of them none) for the folder.
+fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(editor), Some(shell)) = (&ctx.editor, &ctx.shell) else {
+        return;
+    };
+    if !ctx.snapshot.shell.as_ref().is_some_and(resolve::probe_ok) {
+        return;
+    }
+    let s = ctx.snapshot;
+    let dir = s
+        .go_mod
+        .as_ref()
+        .and_then(|m| m.path.parent())
+        .unwrap_or(&s.folder);
+    let e = active_work(s, editor, dir).map(|w| w.path.clone());
+    let sh = active_work(s, shell, dir).map(|w| w.path.clone());
+    if e == sh {
+        return;
+    }
+    let words = |side: &EffectiveSide, w: &Option<PathBuf>| -> String {
+        let how = match configured_gowork(side) {
+            Some(v) => format!(
+                "GOWORK={} ({})",
+                crate::redact::redact(&v.value),
+                resolve::origin_words(s, &side.label, "GOWORK", &v.origin)
+            ),
+            None => "no GOWORK".to_string(),
+        };
+        match w {
+            Some(p) => format!("{} uses {} ({how})", side.label, shown(s, p)),
+            None => format!("{} uses no go.work ({how})", side.label),
+        }
+    };
+    let message = format!(
+        "{}, but {}: the two build this module with different module sets and `replace` lines, so results in the editor differ from the terminal's.",
+        words(editor, &e),
+        words(shell, &sh)
+    );
+    let mut f = finding("gowork-mismatch", "GOWORK", message);
+    set_sides(ctx, &mut f, &[editor, shell]);
+    let origins: Vec<&Origin> = [editor, shell]
+        .iter()
+        .filter_map(|side| configured_gowork(side).map(|v| &v.origin))
+        .collect();
+    f.locations = ctx.locations(&origins);
+    if let Some(v) = configured_gowork(editor) {
+        if let Some(key) = v.origin.setting_key() {
+            f.fixes.extend(super::goroot::remove_settings(ctx, key, ""));
+        }
+    }
+    out.push(f);
+}
