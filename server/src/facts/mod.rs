@@ -648,6 +648,18 @@ pub fn refresh_workspace(snap: &mut Snapshot, opts: &CheckOptions, overrides: &O
     }
 }
 
+/// `from`'s go.mod/go.work facts (a fresh walk) into `snap` and its editor views.
+pub fn take_workspace(snap: &mut Snapshot, from: &Snapshot) {
+    snap.go_mod = from.go_mod.clone();
+    snap.go_work = from.go_work.clone();
+    snap.workspace = from.workspace.clone();
+    for view in &mut snap.editor_views {
+        view.go_mod = from.go_mod.clone();
+        view.go_work = from.go_work.clone();
+        view.workspace = from.workspace.clone();
+    }
+}
+
 /// Every go.mod / go.work of the folder into `snap` ([`workspace`]): walked afresh, or, with
 /// `known`, the files an earlier walk found re-read (the keystroke path: no walk).
 fn discover_workspace(
@@ -766,7 +778,23 @@ fn directory_filters(
         .and_then(strings);
     let raw = from_client.or_else(|| {
         let mut best: Option<(SettingsLayer, Vec<String>)> = None;
-        for f in snap.settings.files.iter().filter(|f| f.exists) {
+        // A client other than VS Code reads no VS Code file for its settings, but the
+        // project's `.vscode/settings.json` still says which trees are not part of it.
+        let project = SettingsFile {
+            path: opts.folder.join(".vscode").join("settings.json"),
+            layer: SettingsLayer::Folder,
+            exists: true,
+            error: None,
+            digest: None,
+        };
+        let listed = snap.settings.files.iter().any(|f| f.path == project.path);
+        let files = snap
+            .settings
+            .files
+            .iter()
+            .chain((!listed).then_some(&project))
+            .filter(|f| f.exists);
+        for f in files {
             if settings::idea::is_idea_file(&f.path) {
                 continue;
             }

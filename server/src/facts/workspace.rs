@@ -330,13 +330,81 @@ fn add_use_targets(d: &mut Discovered, overrides: &Overrides) {
 }
 
 fn read_mod(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {
-    match overrides.get(path) {
-        Some(text) => Some(settings::gomod::parse(path, text)),
-        None => match fs::read_text(path) {
-            Ok(text) => Some(settings::gomod::parse(path, &text)),
-            Err(fs::ReadError::NotFound) => None,
-            Err(fs::ReadError::Refused(why)) => Some(settings::gomod::unreadable(path, &why)),
-        },
+    if let Some(text) = overrides.get(path) {
+        return Some(settings::gomod::parse(path, text));
+    }
+    let stamp = Stamp::of(path);
+    if let Some(stamp) = &stamp {
+        if let Some(hit) = parsed_cache()
+            .lock()
+            .ok()?
+            .get(path)
+            .filter(|h| h.0 == *stamp)
+        {
+            return Some(hit.1.clone());
+        }
+    }
+    let facts = match fs::read_text(path) {
+        Ok(text) => Some(settings::gomod::parse(path, &text)),
+        Err(fs::ReadError::NotFound) => None,
+        Err(fs::ReadError::Refused(why)) => Some(settings::gomod::unreadable(path, &why)),
+    };
+    // A file written in the last moments may be written again within the filesystem's
+    // timestamp granularity with the same size: only settled files are remembered (git's
+    // "racily clean" rule).
+    let settled = stamp
+        .as_ref()
+        .and_then(|s| s.modified)
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|age| age > Duration::from_secs(2));
+    if let (Some(stamp), Some(f), true) = (stamp, &facts, settled) {
+        if let Ok(mut cache) = parsed_cache().lock() {
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
+            cache.insert(path.to_path_buf(), (stamp, f.clone()));
+        }
+    }
+    facts
+}
+
+/// Parsed module files kept across checks (the language server re-reads a monorepo's
+/// thousand go.mod files on every keystroke in a settings file): a file whose size, times and
+/// inode are unchanged is not read again.
+const MAX_CACHED: usize = 50_000;
+
+type ParsedCache = std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, GoModFacts)>>;
+
+fn parsed_cache() -> &'static ParsedCache {
+    static CACHE: std::sync::OnceLock<ParsedCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// What tells a rewritten file from an untouched one without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    ctime: (i64, i64),
+    #[cfg(unix)]
+    ino: u64,
+}
+
+impl Stamp {
+    /// `None` for anything but a regular file (those are read, and refused, every time).
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            ctime: (m.ctime(), m.ctime_nsec()),
+            #[cfg(unix)]
+            ino: m.ino(),
+        })
     }
 }
 

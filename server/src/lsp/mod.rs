@@ -35,13 +35,14 @@ use tower_lsp_server::lsp_types::{
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, Hover,
-    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    LSPAny, MarkupKind, MessageType, NumberOrString, OneOf, PositionEncodingKind, Registration,
-    RelativePattern, ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Unregistration, Uri, WorkDoneProgressCancelParams,
-    WorkDoneProgressCreateParams, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    ExecuteCommandOptions, ExecuteCommandParams, FileChangeType, FileSystemWatcher, GlobPattern,
+    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, LSPAny, MarkupKind, MessageType, NumberOrString, OneOf,
+    PositionEncodingKind, Registration, RelativePattern, ResourceOperationKind, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Unregistration, Uri,
+    WorkDoneProgressCancelParams, WorkDoneProgressCreateParams, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server, UriExt};
 
@@ -732,6 +733,40 @@ impl Backend {
         }
     }
 
+    /// Walk every folder again for go.mod/go.work files (one was created or deleted), off the
+    /// message loop and without the state lock, then re-diagnose: no process runs.
+    async fn rewalk(&self) {
+        let jobs: Vec<(PathBuf, Snapshot, CheckOptions)> = {
+            let state = self.state();
+            state
+                .results
+                .iter()
+                .map(|(f, c)| (f.clone(), c.probed.clone(), self.options(&state, f)))
+                .collect()
+        };
+        let walked = tokio::task::spawn_blocking(move || {
+            jobs.into_iter()
+                .map(|(folder, mut snap, opts)| {
+                    facts::refresh_workspace(&mut snap, &opts, &Overrides::new());
+                    (folder, snap)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+        match walked {
+            Ok(walked) => {
+                let mut state = self.state();
+                for (folder, snap) in walked {
+                    if let Some(c) = state.results.get_mut(&folder) {
+                        facts::take_workspace(&mut c.probed, &snap);
+                    }
+                }
+            }
+            Err(e) => tracing::error!("the workspace walk failed: {e}"),
+        }
+        self.refresh(false).await;
+    }
+
     async fn publish(&self, files: Vec<(PathBuf, Vec<Diagnostic>)>) {
         for (path, diags) in files {
             let version = {
@@ -833,6 +868,16 @@ impl Backend {
     }
 }
 
+/// Whether the last walk of some folder found this go.mod/go.work.
+fn known_module_file(state: &State, path: &Path) -> bool {
+    state.results.values().any(|c| {
+        c.probed
+            .all_modules()
+            .chain(c.probed.all_works())
+            .any(|m| m.path == path)
+    })
+}
+
 /// Whether a change to this file calls for a re-check.
 fn is_covered(path: &Path, state: &State) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -906,20 +951,25 @@ fn capitalized(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A go.mod or go.work: its changes are re-read (the probes run with GOTOOLCHAIN=local, so
+/// what `go` says does not depend on them), never re-probed.
+fn is_module_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == "go.mod" || n == "go.work")
+}
+
 fn needs_reprobe(path: &Path, state: &State) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name == "go.mod"
-        || name == "go.work"
-        || watch::matches(&state.watched, path)
-        || state.results.values().any(|c| {
-            [Some(&c.probed.editor), c.probed.shell.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|s| {
-                    s.env_file.as_ref().is_some_and(|e| e.path == path)
-                        || s.goroot_env_files.values().any(|f| f.path == path)
-                })
-        })
+    !is_module_file(path)
+        && (watch::matches(&state.watched, path)
+            || state.results.values().any(|c| {
+                [Some(&c.probed.editor), c.probed.shell.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| {
+                        s.env_file.as_ref().is_some_and(|e| e.path == path)
+                            || s.goroot_env_files.values().any(|f| f.path == path)
+                    })
+            }))
 }
 
 /// Every finding as a diagnostic on the file of its first location, files read from disk (the
@@ -1322,8 +1372,10 @@ impl LanguageServer for Backend {
             (is_covered(&path, &state), needs_reprobe(&path, &state))
         };
         if reprobe {
-            // go.mod/go.work or the env file: what `go` says may change.
+            // The env file: what `go` says may change.
             self.spawn_recheck(DEBOUNCE);
+        } else if is_module_file(&path) {
+            self.refresh(false).await;
         } else if covered {
             // A settings file: re-diagnosed without a process; re-probed only when the saved
             // settings make the editor run another `go` or environment.
@@ -1348,20 +1400,30 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let (covered, reprobe) = {
+        let (covered, reprobe, rewalk) = {
             let state = self.state();
             let paths: Vec<PathBuf> = params
                 .changes
                 .iter()
                 .filter_map(|c| uri_path(&c.uri))
                 .collect();
+            // A go.mod/go.work appeared, went away, or is one the last walk did not see.
+            let rewalk = params.changes.iter().any(|c| {
+                uri_path(&c.uri).is_some_and(|p| {
+                    is_module_file(&p)
+                        && (c.typ != FileChangeType::CHANGED || !known_module_file(&state, &p))
+                })
+            });
             (
                 paths.iter().any(|p| is_covered(p, &state)),
                 paths.iter().any(|p| needs_reprobe(p, &state)),
+                rewalk,
             )
         };
         if reprobe {
             self.spawn_recheck(DEBOUNCE);
+        } else if rewalk {
+            self.rewalk().await;
         } else if covered {
             self.refresh(true).await;
         }

@@ -81,8 +81,11 @@ pub fn deciding_files<'a>(s: &'a Snapshot, side: &EffectiveSide) -> Vec<&'a GoMo
     let mut out: Vec<&GoModFacts> = Vec::new();
     for m in modules_in_scope(s) {
         let Some(dir) = m.path.parent() else { continue };
+        // cmd/go stays in workspace mode for a module its go.work does not use (and then
+        // refuses it); gopls loads such a module with GOWORK=off, so an editor reads its go.mod.
+        let cmd_go = side.kind == SideKind::Shell || crate::model::is_process_side(&side.label);
         let file = match active_work(s, side, dir) {
-            Some(w) if uses(w, dir) => w,
+            Some(w) if uses(w, dir) || cmd_go => w,
             _ => m,
         };
         if !out.iter().any(|f| f.path == file.path) {
@@ -245,7 +248,11 @@ fn dead_uses(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
             shown(ctx.snapshot, &w.path),
             u.value,
         );
-        let mut f = finding("gowork-use-missing", "go.work", message);
+        let mut f = finding(
+            "gowork-use-missing",
+            &format!("{} use {}", shown(ctx.snapshot, &w.path), u.value),
+            message,
+        );
         set_sides(ctx, &mut f, &sides);
         f.locations.push(line_loc(u));
         f.fixes.push(Fix {
@@ -348,7 +355,7 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
             if stuck.len() > 1 { "them" } else { "it" },
         ));
     }
-    let mut f = finding("gowork-go-too-low", "go.work", message);
+    let mut f = finding("gowork-go-too-low", &shown(ctx.snapshot, &w.path), message);
     set_sides(ctx, &mut f, &sides);
     f.locations.push(
         w.go.as_ref()
@@ -440,7 +447,7 @@ fn not_used(ctx: &Ctx, out: &mut Vec<Finding>) {
                 shown(s, &w.path)
             )
         };
-        let mut f = finding("gowork-module-not-used", "go.work", message);
+        let mut f = finding("gowork-module-not-used", &shown(s, &w.path), message);
         set_sides(ctx, &mut f, &sides);
         f.locations.push(head_loc(w));
         for m in &modules {
