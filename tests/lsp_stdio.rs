@@ -2032,3 +2032,86 @@ fn an_unknown_client_is_not_called_vs_code() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// A nested go.mod created, edited in the editor and deleted is re-diagnosed from the cached
+/// probes: the walk runs again for a new file, an open buffer counts at each keystroke, and no
+/// process starts for any of it.
+#[test]
+fn a_nested_go_mod_created_edited_and_deleted_is_rediagnosed_without_a_process() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    s.env.insert("GOTOOLCHAIN".into(), "local".into());
+    append(s.home.join(".bashrc"), "export GOTOOLCHAIN=local\n");
+    let mut lsp = s.start();
+    let out = lsp.execute("goEnvDoctor.recheck", json!([]));
+    assert!(out.is_null(), "{out:#}");
+    let pid = lsp.child.id();
+    let faults_before = reaped_children_faults(pid);
+
+    let nested = s.folder.join("svc/a/go.mod");
+    std::fs::create_dir_all(nested.parent().unwrap()).unwrap();
+    let needs_new = "module example.com/svc/a\n\ngo 1.99.0\n";
+    std::fs::write(&nested, needs_new).unwrap();
+    lsp.file_changed(&nested, 1);
+    let d = lsp.wait_for_code(&nested, "toolchain-too-old");
+    assert_eq!(d["range"]["start"]["line"], 2, "{d:#}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("svc/a/go.mod requires go >= 1.99.0"),
+        "{d:#}"
+    );
+
+    // Typing a Go the sides have clears it before any save; closing unsaved brings it back.
+    let uri = file_uri(&nested);
+    lsp.open_document(&uri, "go.mod", 1, needs_new);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": needs_new.replace("1.99.0", "1.21")}]}),
+    );
+    lsp.wait_cleared(&nested, "toolchain-too-old");
+    lsp.close_document(&uri);
+    lsp.wait_for_code(&nested, "toolchain-too-old");
+
+    std::fs::remove_file(&nested).unwrap();
+    lsp.file_changed(&nested, 3);
+    lsp.wait_cleared(&nested, "toolchain-too-old");
+    assert_eq!(
+        reaped_children_faults(pid),
+        faults_before,
+        "the server ran a process for a go.mod change"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// Two folders under one go.work: its problem is one diagnostic, not one per folder.
+#[test]
+fn a_go_work_shared_by_two_folders_is_reported_once() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let first = s.folder.clone();
+    let second = s.root.join("second");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(
+        second.join("go.mod"),
+        "module example.com/second\n\ngo 1.21\n",
+    )
+    .unwrap();
+    let work = s.root.join("go.work");
+    std::fs::write(&work, "go 1.21\n\nuse (\n\t./ws\n\t./second\n\t./gone\n)\n").unwrap();
+    let mut lsp = Lsp::spawn(&s);
+    lsp.initialize_with_folders(&s, &["utf-16"], &[(&first, "first"), (&second, "second")]);
+    let diags = lsp.wait_diagnostic(&work, "gowork-use-missing");
+    let out = lsp.execute("goEnvDoctor.recheck", json!([]));
+    assert!(out.is_null(), "{out:#}");
+    let diags = lsp
+        .diagnostics
+        .get(&file_uri(&work))
+        .cloned()
+        .unwrap_or(diags);
+    assert_eq!(codes(&diags), ["gowork-use-missing"], "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 5, "{diags:#?}");
+    assert!(lsp.shutdown().success());
+}

@@ -353,11 +353,31 @@ fn xml_members(text: &str) -> Vec<Member> {
 fn gomod_members(text: &str) -> Vec<Member> {
     let mut out = Vec::new();
     let mut at = 0;
+    let mut in_use_block = false;
     for line in text.split_inclusive('\n') {
         let word = line.split_whitespace().next().unwrap_or("");
-        if ["go", "toolchain", "module"].contains(&word) {
+        let code = line.split("//").next().unwrap_or("").trim();
+        // A go.work `use` line, alone or inside a `use ( … )` block, names its directory.
+        let is_use = if in_use_block {
+            if code.starts_with(')') {
+                in_use_block = false;
+                false
+            } else {
+                !code.is_empty()
+            }
+        } else if word == "use" && code.ends_with('(') {
+            in_use_block = true;
+            false
+        } else {
+            word == "use"
+        };
+        if ["go", "toolchain", "module"].contains(&word) || is_use {
             out.push(Member {
-                name: word.to_string(),
+                name: if is_use {
+                    "use".to_string()
+                } else {
+                    word.to_string()
+                },
                 start: at,
                 end: at + line.trim_end().len(),
             });

@@ -90,11 +90,6 @@ codes! {
     "toolchain-too-old", Error, Toolchain, "go.mod needs a newer Go than this side may use", explanations::TOOLCHAIN_TOO_OLD;
     "toolchain-will-download", Info, Toolchain, "go will download another toolchain for this module", explanations::TOOLCHAIN_WILL_DOWNLOAD;
     "toolchain-not-in-path", Error, Toolchain, "GOTOOLCHAIN=path but the needed goX.Y.Z is not on PATH", explanations::TOOLCHAIN_NOT_IN_PATH;
-    "gowork-go-too-low", Error, Toolchain, "go.work lists an older go than a module it uses", explanations::GOWORK_GO_TOO_LOW;
-    "gowork-use-missing", Error, ModulesAndProxy, "go.work uses a directory without a module", explanations::GOWORK_USE_MISSING;
-    "gowork-module-not-used", Error, ModulesAndProxy, "A module under a go.work is not part of it", explanations::GOWORK_MODULE_NOT_USED;
-    "gowork-mismatch", Warning, EditorAndShell, "The editor and the shell use different go.work files", explanations::GOWORK_MISMATCH;
-    "workspace-walk-truncated", Info, ModulesAndProxy, "Not every module of the folder was checked", explanations::WORKSPACE_WALK_TRUNCATED;
     "env-file-shadowed", Warning, EditorAndShell, "A go env file value is overridden by the environment on one side only", explanations::ENV_FILE_SHADOWED;
     "gopath-relative", Error, GoAndGoroot, "A GOPATH entry is relative", explanations::GOPATH_RELATIVE;
     "gopath-tilde", Error, GoAndGoroot, "A GOPATH entry starts with ~", explanations::GOPATH_TILDE;
@@ -106,6 +101,11 @@ codes! {
     "go-failed", Error, GoAndGoroot, "go itself fails to run on one side", explanations::GO_FAILED;
     "untrusted-not-executed", Info, GoAndGoroot, "A workspace-chosen go was inspected, not run", explanations::UNTRUSTED_NOT_EXECUTED;
     "tinygo-managed", Info, GoAndGoroot, "The editor's Go environment is set up for TinyGo", explanations::TINYGO_MANAGED;
+    "gowork-go-too-low", Error, Toolchain, "go.work lists an older go than a module it uses", explanations::GOWORK_GO_TOO_LOW;
+    "gowork-use-missing", Error, ModulesAndProxy, "go.work uses a directory without a module", explanations::GOWORK_USE_MISSING;
+    "gowork-module-not-used", Error, ModulesAndProxy, "A module under a go.work is not part of it", explanations::GOWORK_MODULE_NOT_USED;
+    "gowork-mismatch", Warning, EditorAndShell, "The editor and the shell use different go.work files", explanations::GOWORK_MISMATCH;
+    "workspace-walk-truncated", Info, ModulesAndProxy, "Not every module of the folder was checked", explanations::WORKSPACE_WALK_TRUNCATED;
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

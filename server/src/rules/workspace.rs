@@ -15,6 +15,7 @@ use crate::model::{
     Snapshot, UseTarget,
 };
 use crate::settings::gomod::{parse_version, use_dir};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The go version a go.work without a `go` line stands for (gover.DefaultGoWorkVersion).
@@ -67,6 +68,24 @@ pub fn uses(w: &GoModFacts, dir: &Path) -> bool {
     w.uses.iter().any(|u| use_dir(base, &u.value) == dir)
 }
 
+/// The directories each go.work uses, resolved once (a monorepo's go.work lists a thousand).
+#[derive(Default)]
+struct UsedDirs<'a> {
+    by_work: HashMap<&'a Path, HashSet<PathBuf>>,
+}
+
+impl<'a> UsedDirs<'a> {
+    fn uses(&mut self, w: &'a GoModFacts, dir: &Path) -> bool {
+        self.by_work
+            .entry(w.path.as_path())
+            .or_insert_with(|| {
+                let base = w.path.parent().unwrap_or(Path::new("/"));
+                w.uses.iter().map(|u| use_dir(base, &u.value)).collect()
+            })
+            .contains(dir)
+    }
+}
+
 /// The modules checks run for: under the folder, or the one governing it (a go.mod above).
 pub fn modules_in_scope(s: &Snapshot) -> impl Iterator<Item = &GoModFacts> {
     s.all_modules().enumerate().filter_map(|(i, m)| {
@@ -79,13 +98,14 @@ pub fn modules_in_scope(s: &Snapshot) -> impl Iterator<Item = &GoModFacts> {
 /// go.work that uses the module, else its go.mod. Each file once, in module order.
 pub fn deciding_files<'a>(s: &'a Snapshot, side: &EffectiveSide) -> Vec<&'a GoModFacts> {
     let mut out: Vec<&GoModFacts> = Vec::new();
+    let mut used = UsedDirs::default();
     for m in modules_in_scope(s) {
         let Some(dir) = m.path.parent() else { continue };
         // cmd/go stays in workspace mode for a module its go.work does not use (and then
         // refuses it); gopls loads such a module with GOWORK=off, so an editor reads its go.mod.
         let cmd_go = side.kind == SideKind::Shell || crate::model::is_process_side(&side.label);
         let file = match active_work(s, side, dir) {
-            Some(w) if uses(w, dir) || cmd_go => w,
+            Some(w) if cmd_go || used.uses(w, dir) => w,
             _ => m,
         };
         if !out.iter().any(|f| f.path == file.path) {
@@ -283,13 +303,14 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
         return;
     };
     let mut above: Vec<(&GoModFacts, crate::settings::gomod::GoVersion)> = Vec::new();
+    let by_dir: HashMap<&Path, &GoModFacts> = ctx
+        .snapshot
+        .all_modules()
+        .filter_map(|m| Some((m.path.parent()?, m)))
+        .collect();
     for u in &w.uses {
         let dir = use_dir(base, &u.value);
-        let Some(m) = ctx
-            .snapshot
-            .all_modules()
-            .find(|m| m.path.parent() == Some(dir.as_path()))
-        else {
+        let Some(m) = by_dir.get(dir.as_path()).copied() else {
             continue;
         };
         let Some(mv) = m.go.as_ref().and_then(|l| parse_version(&l.value)) else {
@@ -386,13 +407,14 @@ fn not_used(ctx: &Ctx, out: &mut Vec<Finding>) {
     let s = ctx.snapshot;
     // go.work path → (modules, sides).
     let mut groups: Vec<(&GoModFacts, Vec<&GoModFacts>, Vec<&EffectiveSide>)> = Vec::new();
+    let mut used = UsedDirs::default();
     for side in ctx.sides() {
         for m in modules_in_scope(s) {
             let Some(dir) = m.path.parent() else { continue };
             let Some(w) = active_work(s, side, dir) else {
                 continue;
             };
-            if uses(w, dir) || w.error.is_some() {
+            if w.error.is_some() || used.uses(w, dir) {
                 continue;
             }
             // A go.work a side names by GOWORK for a module outside its tree is the user's
