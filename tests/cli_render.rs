@@ -852,3 +852,37 @@ fn explain_covers_each_client_for_editor_environment_codes() {
     let (_, sumdb, _) = run(bin().args(["explain", "gosumdb-off"]));
     assert!(!sumdb.contains("In other editors"), "{sumdb}");
 }
+
+/// The README's finding catalogue lists exactly the codes the tool has, in the same order,
+/// with their severity, area and title.
+#[test]
+fn readme_catalogue_matches_the_code() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .expect("README.md");
+    let start = readme.find("<!-- catalogue:start -->").expect("catalogue start");
+    let end = readme.find("<!-- catalogue:end -->").expect("catalogue end");
+    let rows: Vec<Vec<String>> = readme[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| <a id="))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let want: Vec<Vec<String>> = go_env_doctor::catalogue::CODES
+        .iter()
+        .map(|c| {
+            vec![
+                format!("<a id=\"{0}\"></a>`{0}`", c.code),
+                format!("{:?}", c.severity).to_lowercase(),
+                c.area.title().to_string(),
+                c.title.to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(rows, want, "README.md's catalogue is out of date");
+}
