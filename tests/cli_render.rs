@@ -861,8 +861,12 @@ fn readme_catalogue_matches_the_code() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
     )
     .expect("README.md");
-    let start = readme.find("<!-- catalogue:start -->").expect("catalogue start");
-    let end = readme.find("<!-- catalogue:end -->").expect("catalogue end");
+    let start = readme
+        .find("<!-- catalogue:start -->")
+        .expect("catalogue start");
+    let end = readme
+        .find("<!-- catalogue:end -->")
+        .expect("catalogue end");
     let rows: Vec<Vec<String>> = readme[start..end]
         .lines()
         .filter(|l| l.starts_with("| <a id="))

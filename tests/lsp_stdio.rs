@@ -2113,5 +2113,44 @@ fn a_go_work_shared_by_two_folders_is_reported_once() {
         .unwrap_or(diags);
     assert_eq!(codes(&diags), ["gowork-use-missing"], "{diags:#?}");
     assert_eq!(diags[0]["range"]["start"]["line"], 5, "{diags:#?}");
+
+    // The quick fix removes the dead `use` line from the go.work (CRLF kept), and the real go
+    // then loads the workspace.
+    let crlf = "go 1.21\r\n\r\nuse (\r\n\t./ws\r\n\t./second\r\n\t./gone\r\n)\r\n";
+    std::fs::write(&work, crlf).unwrap();
+    lsp.file_changed(&work, 2);
+    let out = lsp.execute("goEnvDoctor.recheck", json!([]));
+    assert!(out.is_null(), "{out:#}");
+    let diag = lsp.wait_for_code(&work, "gowork-use-missing");
+    let actions = lsp.code_actions(&file_uri(&work), &diag);
+    let action = &actions[0];
+    assert_eq!(
+        action["title"],
+        format!("Remove `use ./gone` from {}", work.display()),
+        "{actions:#}"
+    );
+    let change = &action["edit"]["documentChanges"][0];
+    let fixed = apply(crlf, change["edits"].as_array().unwrap(), "utf-16");
+    assert_eq!(
+        fixed,
+        "go 1.21\r\n\r\nuse (\r\n\t./ws\r\n\t./second\r\n)\r\n"
+    );
+    std::fs::write(&work, &fixed).unwrap();
+    lsp.file_changed(&work, 2);
+    lsp.wait_cleared(&work, "gowork-use-missing");
+    let go = Command::new(support::go_binary(GO122))
+        .env_clear()
+        .envs(&s.env)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOPROXY", "off")
+        .args(["list", "-m"])
+        .current_dir(&s.root)
+        .output()
+        .unwrap();
+    assert!(
+        go.status.success(),
+        "{}",
+        String::from_utf8_lossy(&go.stderr)
+    );
     assert!(lsp.shutdown().success());
 }
