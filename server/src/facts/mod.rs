@@ -157,6 +157,9 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
+        // The walk for go.mod/go.work files reads the tree while the probes run.
+        let filters = directory_filters(opts, &snap, &Overrides::new());
+        let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
         let well_known = go::well_known_installs(home.as_deref());
         if let Some(handle) = editor_run {
             match handle.join() {
@@ -187,7 +190,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             }
         }
         add_installs(&mut snap, well_known);
-        discover_workspace(&mut snap, opts, &Overrides::new(), None);
+        let layout = walk.join().ok();
+        discover_workspace(&mut snap, opts, &Overrides::new(), layout);
         if let Some((settings, project)) = vscode_view_settings(
             opts,
             &subst,
@@ -600,8 +604,7 @@ pub fn refresh_settings(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Ov
         os,
         overrides,
     );
-    let known = known_layout(snap, &opts.folder);
-    discover_workspace(snap, opts, overrides, Some(known));
+    overlay_module_buffers(snap, overrides);
     snap.disabled_checks = opts.disabled_checks.clone();
     add_settings_paths(snap);
     add_effective_paths(snap, SideKind::Editor);
@@ -648,6 +651,84 @@ pub fn refresh_workspace(snap: &mut Snapshot, opts: &CheckOptions, overrides: &O
     }
 }
 
+/// The keystroke path for module files: those whose text the editor holds are parsed from
+/// it; every other one keeps what `snap` read from disk (a change on disk is re-read with
+/// [`reread_module_files`] when the client reports it). Nothing is walked or stat'ed, so a
+/// monorepo's thousand go.mod files cost nothing per keystroke; a go.work `use` not seen
+/// before, or a go.work a setting now names as GOWORK, is looked up.
+fn overlay_module_buffers(snap: &mut Snapshot, overrides: &Overrides) {
+    let mut works_changed = false;
+    if !overrides.is_empty() {
+        let files = snap
+            .go_mod
+            .iter_mut()
+            .chain(snap.go_work.iter_mut())
+            .chain(snap.workspace.modules.iter_mut())
+            .chain(snap.workspace.works.iter_mut());
+        for m in files {
+            if let Some(text) = overrides.get(&m.path) {
+                *m = settings::gomod::parse(&m.path, text);
+                works_changed |= m.path.extension().is_some_and(|e| e == "work");
+            }
+        }
+    }
+    for extra in side_gowork_files(snap) {
+        if !snap.all_works().any(|w| w.path == extra) {
+            let found = workspace::read(
+                &workspace::Layout::default(),
+                std::slice::from_ref(&extra),
+                overrides,
+            );
+            snap.workspace.works.extend(found.workspace.works);
+            works_changed = true;
+        }
+    }
+    if works_changed {
+        workspace::resolve_uses(&snap.go_mod, &snap.go_work, &mut snap.workspace, overrides);
+    }
+}
+
+/// Re-read these go.mod/go.work files from disk into `snap` and its views (saved, or changed
+/// on disk): the files the snapshot already knows; others need a walk.
+pub fn reread_module_files(snap: &mut Snapshot, paths: &[PathBuf]) {
+    let none = Overrides::new();
+    let mut works_changed = false;
+    let mut apply = |s: &mut Snapshot| {
+        let files = s
+            .go_mod
+            .iter_mut()
+            .chain(s.go_work.iter_mut())
+            .chain(s.workspace.modules.iter_mut())
+            .chain(s.workspace.works.iter_mut());
+        for m in files {
+            if paths.contains(&m.path) {
+                if let Some(fresh) = workspace::read_one(&m.path) {
+                    works_changed |= m.path.extension().is_some_and(|e| e == "work");
+                    *m = fresh;
+                }
+            }
+        }
+    };
+    apply(snap);
+    for view in &mut snap.editor_views {
+        apply(view);
+    }
+    if works_changed {
+        snap.workspace.use_dirs.clear();
+        workspace::resolve_uses(&snap.go_mod, &snap.go_work, &mut snap.workspace, &none);
+        let (ws, gm, gw) = (
+            snap.workspace.clone(),
+            snap.go_mod.clone(),
+            snap.go_work.clone(),
+        );
+        for view in &mut snap.editor_views {
+            view.workspace = ws.clone();
+            view.go_mod = gm.clone();
+            view.go_work = gw.clone();
+        }
+    }
+}
+
 /// `from`'s go.mod/go.work facts (a fresh walk) into `snap` and its editor views.
 pub fn take_workspace(snap: &mut Snapshot, from: &Snapshot) {
     snap.go_mod = from.go_mod.clone();
@@ -670,20 +751,7 @@ fn discover_workspace(
 ) {
     let layout = known.unwrap_or_else(|| {
         let filters = directory_filters(opts, snap, overrides);
-        let started = std::time::Instant::now();
-        let l = workspace::layout(&opts.folder, &filters);
-        tracing::debug!(
-            folder = %opts.folder.display(),
-            dirs = l.dirs_walked,
-            modules = l.mod_files.len(),
-            works = l.work_files.len(),
-            ms = started.elapsed().as_millis() as u64,
-            "workspace walked"
-        );
-        if let Some(why) = &l.truncated {
-            tracing::warn!(folder = %opts.folder.display(), "{why}");
-        }
-        l
+        walk_folder(&opts.folder, &filters)
     });
     let extra = side_gowork_files(snap);
     let found = workspace::read(&layout, &extra, overrides);
@@ -692,32 +760,21 @@ fn discover_workspace(
     snap.workspace = found.workspace;
 }
 
-/// The files an earlier walk found, from the snapshot itself.
-fn known_layout(snap: &Snapshot, folder: &Path) -> workspace::Layout {
-    let under = |p: &Path| p.parent().is_some_and(|d| d.starts_with(folder));
-    let mut l = workspace::Layout {
-        folder: folder.to_path_buf(),
-        truncated: snap.workspace.truncated.clone(),
-        ..workspace::Layout::default()
-    };
-    for m in snap.go_mod.iter().chain(&snap.workspace.modules) {
-        if under(&m.path) {
-            l.mod_files.push(m.path.clone());
-        } else if Some(&m.path) == snap.go_mod.as_ref().map(|g| &g.path) {
-            l.mod_above = Some(m.path.clone());
-        }
+/// [`workspace::layout`] with a log line of what it cost.
+fn walk_folder(folder: &Path, filters: &workspace::DirectoryFilters) -> workspace::Layout {
+    let started = std::time::Instant::now();
+    let l = workspace::layout(folder, filters);
+    tracing::debug!(
+        folder = %folder.display(),
+        dirs = l.dirs_walked,
+        modules = l.mod_files.len(),
+        works = l.work_files.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "workspace walked"
+    );
+    if let Some(why) = &l.truncated {
+        tracing::warn!(folder = %folder.display(), "{why}");
     }
-    for w in snap.go_work.iter().chain(&snap.workspace.works) {
-        if under(&w.path) {
-            l.work_files.push(w.path.clone());
-        } else if Some(&w.path) == snap.go_work.as_ref().map(|g| &g.path) {
-            l.work_above = Some(w.path.clone());
-        }
-    }
-    l.mod_files.sort();
-    l.mod_files.dedup();
-    l.work_files.sort();
-    l.work_files.dedup();
     l
 }
 

@@ -288,18 +288,25 @@ pub fn read(layout: &Layout, extra_works: &[PathBuf], overrides: &Overrides) -> 
 /// Resolves every `use` of every go.work: a module already read, or the directory stat'ed (and
 /// its go.mod read when it lies outside the walk).
 fn add_use_targets(d: &mut Discovered, overrides: &Overrides) {
-    let mut known: BTreeMap<PathBuf, ()> = d
-        .go_mod
-        .iter()
-        .chain(&d.workspace.modules)
+    resolve_uses(&d.go_mod, &d.go_work, &mut d.workspace, overrides);
+}
+
+/// Resolves every `use` of every go.work not resolved yet: a module already read, or the
+/// directory stat'ed (and its go.mod read when it lies outside the walk).
+pub fn resolve_uses(
+    go_mod: &Option<GoModFacts>,
+    go_work: &Option<GoModFacts>,
+    ws: &mut WorkspaceFacts,
+    overrides: &Overrides,
+) {
+    let mut workspace = std::mem::take(ws);
+    let governing = go_mod.as_ref();
+    let mut known: BTreeMap<PathBuf, ()> = governing
+        .into_iter()
+        .chain(&workspace.modules)
         .filter_map(|m| m.path.parent().map(|p| (p.to_path_buf(), ())))
         .collect();
-    let works: Vec<GoModFacts> = d
-        .go_work
-        .iter()
-        .chain(&d.workspace.works)
-        .cloned()
-        .collect();
+    let works: Vec<GoModFacts> = go_work.iter().chain(&workspace.works).cloned().collect();
     for w in &works {
         let Some(base) = w.path.parent() else {
             continue;
@@ -307,7 +314,7 @@ fn add_use_targets(d: &mut Discovered, overrides: &Overrides) {
         for u in &w.uses {
             let dir = settings::gomod::use_dir(base, &u.value);
             let key = dir.to_string_lossy().into_owned();
-            if d.workspace.use_dirs.contains_key(&key) {
+            if workspace.use_dirs.contains_key(&key) {
                 continue;
             }
             let target = if known.contains_key(&dir) {
@@ -317,16 +324,22 @@ fn add_use_targets(d: &mut Discovered, overrides: &Overrides) {
             } else {
                 match read_mod(&dir.join("go.mod"), overrides) {
                     Some(m) => {
-                        d.workspace.modules.push(m);
+                        workspace.modules.push(m);
                         known.insert(dir.clone(), ());
                         UseTarget::Module
                     }
                     None => UseTarget::NoGoMod,
                 }
             };
-            d.workspace.use_dirs.insert(key, target);
+            workspace.use_dirs.insert(key, target);
         }
     }
+    *ws = workspace;
+}
+
+/// One go.mod/go.work as it is on disk now (`None`: gone).
+pub fn read_one(path: &Path) -> Option<GoModFacts> {
+    read_mod(path, &Overrides::new())
 }
 
 fn read_mod(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {

@@ -267,8 +267,9 @@ pub(crate) struct Backend {
     registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
     /// Held while probes run: one probe in flight per side.
     probe_lock: Arc<tokio::sync::Mutex<()>>,
-    /// Stops the running check's processes when a newer check supersedes it.
-    running: Arc<Mutex<facts::process::Cancel>>,
+    /// Stops the running check's processes when a newer check supersedes it, with that
+    /// check's generation.
+    running: Arc<Mutex<(u64, facts::process::Cancel)>>,
     /// The newest generation whose results are in place and published.
     checked: Arc<tokio::sync::watch::Sender<u64>>,
     /// Login-shell probes by their inputs.
@@ -481,12 +482,19 @@ impl Backend {
         // One probe in flight per side: a newer re-check cancels the running one (whose result
         // it supersedes; its processes are killed), waits for it to wind down, and gives up if
         // a newer one still came meanwhile.
+        // Two checks can reach this point in either order: only a newer one cancels the
+        // running one (an older one arriving late would cancel its successor, and then
+        // nothing would publish).
         let cancel = facts::process::Cancel::default();
-        std::mem::replace(
-            &mut *self.running.lock().unwrap_or_else(|e| e.into_inner()),
-            cancel.clone(),
-        )
-        .cancel();
+        {
+            let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+            if running.0 > generation {
+                return;
+            }
+            std::mem::replace(&mut *running, (generation, cancel.clone()))
+                .1
+                .cancel();
+        }
         let _probing = self.probe_lock.lock().await;
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
@@ -763,6 +771,18 @@ impl Backend {
                 }
             }
             Err(e) => tracing::error!("the workspace walk failed: {e}"),
+        }
+        self.refresh(false).await;
+    }
+
+    /// Known go.mod/go.work files changed on disk (saved, or edited outside the editor):
+    /// re-read into the probed snapshots, then re-diagnosed. No process, no walk.
+    async fn module_files_changed(&self, paths: Vec<PathBuf>) {
+        {
+            let mut state = self.state();
+            for checked in state.results.values_mut() {
+                facts::reread_module_files(&mut checked.probed, &paths);
+            }
         }
         self.refresh(false).await;
     }
@@ -1375,7 +1395,7 @@ impl LanguageServer for Backend {
             // The env file: what `go` says may change.
             self.spawn_recheck(DEBOUNCE);
         } else if is_module_file(&path) {
-            self.refresh(false).await;
+            self.module_files_changed(vec![path]).await;
         } else if covered {
             // A settings file: re-diagnosed without a process; re-probed only when the saved
             // settings make the editor run another `go` or environment.
@@ -1420,10 +1440,18 @@ impl LanguageServer for Backend {
                 rewalk,
             )
         };
+        let module_files: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|c| uri_path(&c.uri))
+            .filter(|p| is_module_file(p))
+            .collect();
         if reprobe {
             self.spawn_recheck(DEBOUNCE);
         } else if rewalk {
             self.rewalk().await;
+        } else if !module_files.is_empty() {
+            self.module_files_changed(module_files).await;
         } else if covered {
             self.refresh(true).await;
         }
