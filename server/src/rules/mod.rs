@@ -25,6 +25,7 @@ pub struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
     pub editor: Option<EffectiveSide>,
     pub shell: Option<EffectiveSide>,
+    workspace: std::cell::OnceCell<workspace::Index<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -33,7 +34,14 @@ impl<'a> Ctx<'a> {
             snapshot,
             editor: resolve::effective(snapshot, crate::model::SideKind::Editor),
             shell: resolve::effective(snapshot, crate::model::SideKind::Shell),
+            workspace: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Which go.work decides for each module on each side (computed on first use).
+    pub fn workspace(&self) -> &workspace::Index<'a> {
+        self.workspace
+            .get_or_init(|| workspace::Index::new(self.snapshot, self.sides()))
     }
 
     /// Both sides that exist, editor first.

@@ -400,7 +400,7 @@ fn selection(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut groups: Vec<Group> = Vec::new();
     for side in ctx.sides() {
         let mut by_kind: Vec<Vec<Hit>> = Vec::new();
-        for file in super::workspace::deciding_files(ctx.snapshot, side) {
+        for file in ctx.workspace().deciding_files(side) {
             let Some(outcome) = select(ctx, side, file) else {
                 continue;
             };

@@ -24,15 +24,16 @@ const DEFAULT_GO_WORK_VERSION: &str = "1.18";
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     truncated(ctx, &mut out);
-    let active = active_works(ctx);
-    for w in ctx.snapshot.all_works() {
-        if !active.iter().any(|a| a.path == w.path) || w.error.is_some() {
+    let ix = ctx.workspace();
+    for w in ix.active_works() {
+        if w.error.is_some() {
             continue;
         }
-        dead_uses(ctx, w, &mut out);
-        go_too_low(ctx, w, &mut out);
+        let sides = ix.sides_using(ctx, w);
+        dead_uses(ctx, w, &sides, &mut out);
+        go_too_low(ctx, w, &sides, &mut out);
     }
-    not_used(ctx, &mut out);
+    not_used(ctx, ix, &mut out);
     mismatch(ctx, &mut out);
     out
 }
@@ -60,97 +61,141 @@ pub fn active_work<'a>(
     }
 }
 
-/// Whether go.work `w` has a `use` of `dir`.
-pub fn uses(w: &GoModFacts, dir: &Path) -> bool {
-    let Some(base) = w.path.parent() else {
-        return false;
-    };
-    w.uses.iter().any(|u| use_dir(base, &u.value) == dir)
+/// Which go.work decides for each module in scope on each side, computed once per check: a
+/// monorepo has a thousand modules and a go.work that uses them all, and several rules ask.
+pub struct Index<'a> {
+    /// Modules in scope (under the folder, or governing it) with their directories.
+    modules: Vec<(&'a GoModFacts, &'a Path)>,
+    works: Vec<&'a GoModFacts>,
+    /// The directories each of `works` uses.
+    used: Vec<HashSet<PathBuf>>,
+    sides: Vec<SideIndex>,
 }
 
-/// The directories each go.work uses, resolved once (a monorepo's go.work lists a thousand).
-#[derive(Default)]
-struct UsedDirs<'a> {
-    by_work: HashMap<&'a Path, HashSet<PathBuf>>,
+struct SideIndex {
+    kind: SideKind,
+    /// cmd/go itself (a terminal, a login shell) rather than an editor's gopls.
+    cmd_go: bool,
+    /// The active go.work (an index into `works`) of each module, in `modules` order.
+    module_work: Vec<Option<usize>>,
+    folder_work: Option<usize>,
 }
 
-impl<'a> UsedDirs<'a> {
-    fn uses(&mut self, w: &'a GoModFacts, dir: &Path) -> bool {
-        self.by_work
-            .entry(w.path.as_path())
-            .or_insert_with(|| {
+impl<'a> Index<'a> {
+    pub fn new<'s>(s: &'a Snapshot, sides: impl Iterator<Item = &'s EffectiveSide>) -> Index<'a> {
+        let modules: Vec<(&GoModFacts, &Path)> = s
+            .all_modules()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let dir = m.path.parent()?;
+                let governing = i == 0 && s.go_mod.is_some();
+                (governing || dir.starts_with(&s.folder)).then_some((m, dir))
+            })
+            .collect();
+        let works: Vec<&GoModFacts> = s.all_works().collect();
+        let used = works
+            .iter()
+            .map(|w| {
                 let base = w.path.parent().unwrap_or(Path::new("/"));
                 w.uses.iter().map(|u| use_dir(base, &u.value)).collect()
             })
-            .contains(dir)
-    }
-}
-
-/// The modules checks run for: under the folder, or the one governing it (a go.mod above).
-pub fn modules_in_scope(s: &Snapshot) -> impl Iterator<Item = &GoModFacts> {
-    s.all_modules().enumerate().filter_map(|(i, m)| {
-        let under = m.path.parent().is_some_and(|d| d.starts_with(&s.folder));
-        (i == 0 && s.go_mod.is_some() || under).then_some(m)
-    })
-}
-
-/// The file whose `go`/`toolchain` lines decide which Go runs for each module on `side`: the
-/// go.work that uses the module, else its go.mod. Each file once, in module order.
-pub fn deciding_files<'a>(s: &'a Snapshot, side: &EffectiveSide) -> Vec<&'a GoModFacts> {
-    let mut out: Vec<&GoModFacts> = Vec::new();
-    let mut used = UsedDirs::default();
-    for m in modules_in_scope(s) {
-        let Some(dir) = m.path.parent() else { continue };
-        // cmd/go stays in workspace mode for a module its go.work does not use (and then
-        // refuses it); gopls loads such a module with GOWORK=off, so an editor reads its go.mod.
-        let cmd_go = side.kind == SideKind::Shell || crate::model::is_process_side(&side.label);
-        let file = match active_work(s, side, dir) {
-            Some(w) if cmd_go || used.uses(w, dir) => w,
-            _ => m,
-        };
-        if !out.iter().any(|f| f.path == file.path) {
-            out.push(file);
-        }
-    }
-    if out.is_empty() {
-        // A folder holding only a go.work (its modules elsewhere).
-        if let Some(w) = active_work(s, side, &s.folder) {
-            out.push(w);
-        }
-    }
-    out
-}
-
-/// Every go.work some side uses for some module in scope (or for the folder).
-fn active_works<'a>(ctx: &Ctx<'a>) -> Vec<&'a GoModFacts> {
-    let s = ctx.snapshot;
-    let mut out: Vec<&GoModFacts> = Vec::new();
-    for side in ctx.sides() {
-        let dirs = modules_in_scope(s)
-            .filter_map(|m| m.path.parent())
-            .chain(std::iter::once(s.folder.as_path()));
-        for dir in dirs {
-            if let Some(w) = active_work(s, side, dir) {
-                if !out.iter().any(|o| o.path == w.path) {
-                    out.push(w);
+            .collect();
+        let depth: Vec<usize> = works.iter().map(|w| w.path.components().count()).collect();
+        let sides = sides
+            .map(|side| {
+                let active = |dir: &Path| -> Option<usize> {
+                    match configured_gowork(side) {
+                        Some(v) if v.value == "off" => None,
+                        Some(v) => works.iter().position(|w| w.path == Path::new(&v.value)),
+                        None => (0..works.len())
+                            .filter(|i| {
+                                works[*i]
+                                    .path
+                                    .parent()
+                                    .is_some_and(|wd| dir.starts_with(wd))
+                            })
+                            .max_by_key(|i| depth[*i]),
+                    }
+                };
+                SideIndex {
+                    kind: side.kind,
+                    cmd_go: side.kind == SideKind::Shell
+                        || crate::model::is_process_side(&side.label),
+                    module_work: modules.iter().map(|(_, d)| active(d)).collect(),
+                    folder_work: active(&s.folder),
                 }
+            })
+            .collect();
+        Index {
+            modules,
+            works,
+            used,
+            sides,
+        }
+    }
+
+    fn side(&self, side: &EffectiveSide) -> Option<&SideIndex> {
+        self.sides.iter().find(|x| x.kind == side.kind)
+    }
+
+    /// Whether the `wi`th go.work uses `dir`.
+    fn uses(&self, wi: usize, dir: &Path) -> bool {
+        self.used.get(wi).is_some_and(|u| u.contains(dir))
+    }
+
+    /// The file whose `go`/`toolchain` lines decide which Go runs for each module on `side`:
+    /// the go.work that uses the module, else its go.mod. Each file once, in module order.
+    pub fn deciding_files(&self, side: &EffectiveSide) -> Vec<&'a GoModFacts> {
+        let Some(x) = self.side(side) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&GoModFacts> = Vec::new();
+        let mut seen: HashSet<&Path> = HashSet::new();
+        for ((m, dir), wi) in self.modules.iter().zip(&x.module_work) {
+            // cmd/go stays in workspace mode for a module its go.work does not use (and then
+            // refuses it); gopls loads such a module with GOWORK=off, so an editor reads its
+            // go.mod.
+            let file = match wi {
+                Some(wi) if x.cmd_go || self.uses(*wi, dir) => self.works[*wi],
+                _ => *m,
+            };
+            if seen.insert(file.path.as_path()) {
+                out.push(file);
             }
         }
+        if out.is_empty() {
+            // A folder holding only a go.work (its modules elsewhere).
+            out.extend(x.folder_work.map(|wi| self.works[wi]));
+        }
+        out
     }
-    out
-}
 
-/// The sides that use go.work `w` for some directory.
-fn sides_using<'c>(ctx: &'c Ctx, w: &GoModFacts) -> Vec<&'c EffectiveSide> {
-    let s = ctx.snapshot;
-    ctx.sides()
-        .filter(|side| {
-            modules_in_scope(s)
-                .filter_map(|m| m.path.parent())
-                .chain(std::iter::once(s.folder.as_path()))
-                .any(|d| active_work(s, side, d).is_some_and(|a| a.path == w.path))
-        })
-        .collect()
+    /// Every go.work some side uses for some module in scope (or for the folder).
+    fn active_works(&self) -> Vec<&'a GoModFacts> {
+        let mut active: Vec<usize> = self
+            .sides
+            .iter()
+            .flat_map(|x| x.module_work.iter().chain(std::iter::once(&x.folder_work)))
+            .flatten()
+            .copied()
+            .collect();
+        active.sort_unstable();
+        active.dedup();
+        active.into_iter().map(|i| self.works[i]).collect()
+    }
+
+    /// The sides that use go.work `w` for some directory.
+    fn sides_using<'c>(&self, ctx: &'c Ctx, w: &GoModFacts) -> Vec<&'c EffectiveSide> {
+        let Some(wi) = self.works.iter().position(|x| x.path == w.path) else {
+            return Vec::new();
+        };
+        ctx.sides()
+            .filter(|side| {
+                self.side(side)
+                    .is_some_and(|x| x.folder_work == Some(wi) || x.module_work.contains(&Some(wi)))
+            })
+            .collect()
+    }
 }
 
 fn set_sides(ctx: &Ctx, f: &mut Finding, sides: &[&EffectiveSide]) {
@@ -246,9 +291,8 @@ fn truncated(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// `use` lines naming a directory that is gone or holds no go.mod.
-fn dead_uses(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
+fn dead_uses(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
     let Some(base) = w.path.parent() else { return };
-    let sides = sides_using(ctx, w);
     for u in &w.uses {
         let dir = use_dir(base, &u.value);
         let target = ctx
@@ -273,7 +317,7 @@ fn dead_uses(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
             &format!("{} use {}", shown(ctx.snapshot, &w.path), u.value),
             message,
         );
-        set_sides(ctx, &mut f, &sides);
+        set_sides(ctx, &mut f, sides);
         f.locations.push(line_loc(u));
         f.fixes.push(Fix {
             title: format!(
@@ -293,7 +337,7 @@ fn dead_uses(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
 }
 
 /// Used modules whose `go` line is above the go.work's (modload's workspace check, Go 1.21 on).
-fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
+fn go_too_low(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
     let Some(base) = w.path.parent() else { return };
     let work_go =
         w.go.as_ref()
@@ -358,7 +402,6 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
             }
         ));
     }
-    let sides = sides_using(ctx, w);
     let mut raised = (*w).clone();
     raised.go = raised.go.or_else(|| top.go.clone());
     let stuck: Vec<&EffectiveSide> = sides
@@ -403,35 +446,33 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, out: &mut Vec<Finding>) {
 
 /// Modules in scope under a go.work that does not use them, per go.work: one finding listing
 /// them, on the go.work (where the fix goes) with each module as a further location.
-fn not_used(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn not_used(ctx: &Ctx, ix: &Index, out: &mut Vec<Finding>) {
     let s = ctx.snapshot;
-    // go.work path → (modules, sides).
+    // go.work → (modules, sides).
     let mut groups: Vec<(&GoModFacts, Vec<&GoModFacts>, Vec<&EffectiveSide>)> = Vec::new();
-    let mut used = UsedDirs::default();
+    let mut listed: HashSet<(usize, &Path)> = HashSet::new();
     for side in ctx.sides() {
-        for m in modules_in_scope(s) {
-            let Some(dir) = m.path.parent() else { continue };
-            let Some(w) = active_work(s, side, dir) else {
-                continue;
-            };
-            if w.error.is_some() || used.uses(w, dir) {
+        let Some(x) = ix.side(side) else { continue };
+        for ((m, dir), wi) in ix.modules.iter().zip(&x.module_work) {
+            let Some(wi) = *wi else { continue };
+            let w = ix.works[wi];
+            if w.error.is_some() || ix.uses(wi, dir) {
                 continue;
             }
             // A go.work a side names by GOWORK for a module outside its tree is the user's
             // explicit choice for other modules; cmd/go still refuses, so it counts too.
-            let g = match groups.iter_mut().position(|g| g.0.path == w.path) {
-                Some(i) => &mut groups[i],
+            let g = match groups.iter().position(|g| g.0.path == w.path) {
+                Some(i) => i,
                 None => {
                     groups.push((w, Vec::new(), Vec::new()));
-                    let last = groups.len() - 1;
-                    &mut groups[last]
+                    groups.len() - 1
                 }
             };
-            if !g.1.iter().any(|x| x.path == m.path) {
-                g.1.push(m);
+            if listed.insert((g, m.path.as_path())) {
+                groups[g].1.push(m);
             }
-            if !g.2.iter().any(|x| x.kind == side.kind) {
-                g.2.push(side);
+            if !groups[g].2.iter().any(|x| x.kind == side.kind) {
+                groups[g].2.push(side);
             }
         }
     }
