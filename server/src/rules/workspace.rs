@@ -420,7 +420,7 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec
         ));
     }
     let mut f = finding("gowork-go-too-low", &shown(ctx.snapshot, &w.path), message);
-    set_sides(ctx, &mut f, &sides);
+    set_sides(ctx, &mut f, sides);
     f.locations.push(
         w.go.as_ref()
             .map(line_loc)
