@@ -264,3 +264,24 @@ fn pinned_gotoolchain_downloads_that_version() {
     assert_eq!(codes(&f), vec!["toolchain-will-download"]);
     assert!(f[0].message.contains("go1.23.4"));
 }
+
+/// A walk cut short by its bound is a finding on the module line, saying what to do.
+#[test]
+fn a_truncated_walk_is_reported() {
+    let mut s = healthy();
+    s.workspace.truncated =
+        Some("the search for go.mod and go.work files stopped after 200000 directories".into());
+    let f: Vec<Finding> = findings(&s)
+        .into_iter()
+        .filter(|f| f.code == "workspace-walk-truncated")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Info);
+    assert!(
+        f[0].message.contains("stopped after 200000 directories")
+            && f[0].message.contains("directoryFilters"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(f[0].locations[0].path, PathBuf::from("/home/u/proj/go.mod"));
+}

@@ -158,6 +158,16 @@ fn skipped_name(name: &str) -> bool {
 
 /// Walks `folder` for go.mod and go.work files and looks above it.
 pub fn layout(folder: &Path, filters: &DirectoryFilters) -> Layout {
+    layout_bounded(folder, filters, MAX_DIRS, MAX_WALK)
+}
+
+/// [`layout`] with explicit bounds.
+pub fn layout_bounded(
+    folder: &Path,
+    filters: &DirectoryFilters,
+    max_dirs: usize,
+    max_walk: Duration,
+) -> Layout {
     let started = Instant::now();
     let mut out = Layout {
         folder: folder.to_path_buf(),
@@ -165,16 +175,16 @@ pub fn layout(folder: &Path, filters: &DirectoryFilters) -> Layout {
     };
     let mut stack: Vec<(PathBuf, String)> = vec![(folder.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
-        if out.dirs_walked >= MAX_DIRS {
+        if out.dirs_walked >= max_dirs {
             out.truncated = Some(format!(
-                "the search for go.mod and go.work files stopped after {MAX_DIRS} directories"
+                "the search for go.mod and go.work files stopped after {max_dirs} directories"
             ));
             break;
         }
-        if out.dirs_walked % 256 == 255 && started.elapsed() > MAX_WALK {
+        if out.dirs_walked % 256 == 255 && started.elapsed() > max_walk {
             out.truncated = Some(format!(
                 "the search for go.mod and go.work files stopped after {} s ({} directories read)",
-                MAX_WALK.as_secs(),
+                max_walk.as_secs(),
                 out.dirs_walked
             ));
             break;
@@ -427,6 +437,32 @@ mod tests {
 
     fn f(raw: &[&str]) -> DirectoryFilters {
         DirectoryFilters::new(&raw.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_walk_cut_by_its_bound_says_so_and_keeps_what_it_found() {
+        let tmp = std::env::temp_dir().join(format!("ged-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        for i in 0..20 {
+            let d = tmp.join(format!("m{i:02}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("go.mod"), "module m\n").unwrap();
+        }
+        let whole = layout(&tmp, &DirectoryFilters::default());
+        assert_eq!((whole.mod_files.len(), whole.truncated), (20, None));
+        let cut = layout_bounded(&tmp, &DirectoryFilters::default(), 6, MAX_WALK);
+        assert_eq!(cut.dirs_walked, 6);
+        assert_eq!(
+            cut.mod_files.len(),
+            5,
+            "the folder itself and 5 modules were read"
+        );
+        assert_eq!(
+            cut.truncated.as_deref(),
+            Some("the search for go.mod and go.work files stopped after 6 directories")
+        );
+        std::fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]
