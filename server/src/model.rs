@@ -124,7 +124,9 @@ impl EditorKind {
 impl Snapshot {
     /// Every go.mod read for the folder: the one governing it first, then the others by path.
     pub fn all_modules(&self) -> impl Iterator<Item = &GoModFacts> {
-        self.go_mod.iter().chain(&self.workspace.modules)
+        self.go_mod
+            .iter()
+            .chain(self.workspace.modules.iter().map(|m| &**m))
     }
 
     /// Every go.work read for the folder: the one cmd/go finds from it first.
@@ -590,9 +592,11 @@ pub struct GoModFacts {
 /// The modules and go.work files of a folder beyond its own (see [`Snapshot::workspace`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct WorkspaceFacts {
-    /// go.mod files other than [`Snapshot::go_mod`], sorted by path.
+    /// go.mod files other than [`Snapshot::go_mod`], sorted by path. Shared, not copied, when
+    /// a snapshot is cloned (every keystroke and every simulated fix clones one, and a
+    /// monorepo has a thousand modules).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modules: Vec<GoModFacts>,
+    pub modules: Vec<std::sync::Arc<GoModFacts>>,
     /// go.work files other than [`Snapshot::go_work`], sorted by path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub works: Vec<GoModFacts>,

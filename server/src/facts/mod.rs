@@ -663,12 +663,17 @@ fn overlay_module_buffers(snap: &mut Snapshot, overrides: &Overrides) {
             .go_mod
             .iter_mut()
             .chain(snap.go_work.iter_mut())
-            .chain(snap.workspace.modules.iter_mut())
             .chain(snap.workspace.works.iter_mut());
         for m in files {
             if let Some(text) = overrides.get(&m.path) {
                 *m = settings::gomod::parse(&m.path, text);
                 works_changed |= m.path.extension().is_some_and(|e| e == "work");
+            }
+        }
+        // Shared with the probed snapshot: replaced, never copied.
+        for m in &mut snap.workspace.modules {
+            if let Some(text) = overrides.get(&m.path) {
+                *m = std::sync::Arc::new(settings::gomod::parse(&m.path, text));
             }
         }
     }
@@ -698,13 +703,19 @@ pub fn reread_module_files(snap: &mut Snapshot, paths: &[PathBuf]) {
             .go_mod
             .iter_mut()
             .chain(s.go_work.iter_mut())
-            .chain(s.workspace.modules.iter_mut())
             .chain(s.workspace.works.iter_mut());
         for m in files {
             if paths.contains(&m.path) {
                 if let Some(fresh) = workspace::read_one(&m.path) {
                     works_changed |= m.path.extension().is_some_and(|e| e == "work");
                     *m = fresh;
+                }
+            }
+        }
+        for m in &mut s.workspace.modules {
+            if paths.contains(&m.path) {
+                if let Some(fresh) = workspace::read_one(&m.path) {
+                    *m = std::sync::Arc::new(fresh);
                 }
             }
         }

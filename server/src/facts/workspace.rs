@@ -278,7 +278,9 @@ pub fn read(layout: &Layout, extra_works: &[PathBuf], overrides: &Overrides) -> 
     let own_work_path = d.go_work.as_ref().map(|w| w.path.clone());
     for p in &layout.mod_files {
         if Some(p) != governing.as_ref() {
-            d.workspace.modules.extend(read_mod(p, overrides));
+            d.workspace
+                .modules
+                .extend(read_mod(p, overrides).map(std::sync::Arc::new));
         }
     }
     let mut work_paths: Vec<&PathBuf> = layout.work_files.iter().chain(extra_works).collect();
@@ -313,7 +315,7 @@ pub fn resolve_uses(
     let governing = go_mod.as_ref();
     let mut known: BTreeMap<PathBuf, ()> = governing
         .into_iter()
-        .chain(&workspace.modules)
+        .chain(workspace.modules.iter().map(|m| &**m))
         .filter_map(|m| m.path.parent().map(|p| (p.to_path_buf(), ())))
         .collect();
     let works: Vec<GoModFacts> = go_work.iter().chain(&workspace.works).cloned().collect();
@@ -334,7 +336,7 @@ pub fn resolve_uses(
             } else {
                 match read_mod(&dir.join("go.mod"), overrides) {
                     Some(m) => {
-                        workspace.modules.push(m);
+                        workspace.modules.push(std::sync::Arc::new(m));
                         known.insert(dir.clone(), ());
                         UseTarget::Module
                     }

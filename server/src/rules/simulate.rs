@@ -159,7 +159,7 @@ fn edit_go_work(s: &mut Snapshot, file: &Path, edit: &crate::model::GoWorkEdit) 
     let module_dirs: Vec<PathBuf> = s
         .go_mod
         .iter()
-        .chain(&s.workspace.modules)
+        .chain(s.workspace.modules.iter().map(|m| &**m))
         .filter_map(|m| m.path.parent().map(Path::to_path_buf))
         .collect();
     let Some(w) = s

@@ -14,7 +14,7 @@ use crate::model::{
     EnvValue, Finding, Fix, FixAction, GoModFacts, GoWorkEdit, Location, Origin, SideKind,
     Snapshot, UseTarget,
 };
-use crate::settings::gomod::{parse_version, use_dir};
+use crate::settings::gomod::{is_under, parse_version, use_dir};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -30,8 +30,9 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         let sides = ix.sides_using(ctx, w);
-        dead_uses(ctx, w, &sides, &mut out);
-        go_too_low(ctx, w, &sides, &mut out);
+        let dirs = ix.uses_of(w).unwrap_or_default();
+        dead_uses(ctx, ix, w, dirs, &sides, &mut out);
+        go_too_low(ctx, ix, w, dirs, &sides, &mut out);
     }
     not_used(ctx, ix, &mut out);
     mismatch(ctx, &mut out);
@@ -67,8 +68,11 @@ pub struct Index<'a> {
     /// Modules in scope (under the folder, or governing it) with their directories.
     modules: Vec<(&'a GoModFacts, &'a Path)>,
     works: Vec<&'a GoModFacts>,
-    /// The directories each of `works` uses.
+    /// The directory of each `use` line of each of `works`, in file order, and as a set.
+    use_dirs: Vec<Vec<PathBuf>>,
     used: Vec<HashSet<PathBuf>>,
+    /// Every module read (in scope or not) by its directory.
+    by_dir: HashMap<&'a Path, &'a GoModFacts>,
     sides: Vec<SideIndex>,
 }
 
@@ -89,16 +93,20 @@ impl<'a> Index<'a> {
             .filter_map(|(i, m)| {
                 let dir = m.path.parent()?;
                 let governing = i == 0 && s.go_mod.is_some();
-                (governing || dir.starts_with(&s.folder)).then_some((m, dir))
+                (governing || is_under(dir, &s.folder)).then_some((m, dir))
             })
             .collect();
         let works: Vec<&GoModFacts> = s.all_works().collect();
-        let used = works
+        let use_dirs: Vec<Vec<PathBuf>> = works
             .iter()
             .map(|w| {
                 let base = w.path.parent().unwrap_or(Path::new("/"));
                 w.uses.iter().map(|u| use_dir(base, &u.value)).collect()
             })
+            .collect();
+        let used = use_dirs
+            .iter()
+            .map(|dirs| dirs.iter().cloned().collect())
             .collect();
         let depth: Vec<usize> = works.iter().map(|w| w.path.components().count()).collect();
         let sides = sides
@@ -108,12 +116,7 @@ impl<'a> Index<'a> {
                         Some(v) if v.value == "off" => None,
                         Some(v) => works.iter().position(|w| w.path == Path::new(&v.value)),
                         None => (0..works.len())
-                            .filter(|i| {
-                                works[*i]
-                                    .path
-                                    .parent()
-                                    .is_some_and(|wd| dir.starts_with(wd))
-                            })
+                            .filter(|i| works[*i].path.parent().is_some_and(|wd| is_under(dir, wd)))
                             .max_by_key(|i| depth[*i]),
                     }
                 };
@@ -126,12 +129,24 @@ impl<'a> Index<'a> {
                 }
             })
             .collect();
+        let by_dir = s
+            .all_modules()
+            .filter_map(|m| Some((m.path.parent()?, m)))
+            .collect();
         Index {
             modules,
             works,
+            use_dirs,
             used,
+            by_dir,
             sides,
         }
+    }
+
+    /// The directory of each `use` line of go.work `w`, in file order.
+    fn uses_of(&self, w: &GoModFacts) -> Option<&[PathBuf]> {
+        let wi = self.works.iter().position(|x| x.path == w.path)?;
+        self.use_dirs.get(wi).map(Vec::as_slice)
     }
 
     fn side(&self, side: &EffectiveSide) -> Option<&SideIndex> {
@@ -291,22 +306,28 @@ fn truncated(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// `use` lines naming a directory that is gone or holds no go.mod.
-fn dead_uses(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
+fn dead_uses(
+    ctx: &Ctx,
+    ix: &Index,
+    w: &GoModFacts,
+    dirs: &[PathBuf],
+    sides: &[&EffectiveSide],
+    out: &mut Vec<Finding>,
+) {
     let Some(base) = w.path.parent() else { return };
-    for u in &w.uses {
-        let dir = use_dir(base, &u.value);
-        let target = ctx
-            .snapshot
-            .workspace
-            .use_dirs
-            .get(dir.to_string_lossy().as_ref())
-            .copied();
+    for (u, dir) in w.uses.iter().zip(dirs) {
+        if ix.by_dir.contains_key(dir.as_path()) {
+            continue;
+        }
+        let target = dir
+            .to_str()
+            .and_then(|d| ctx.snapshot.workspace.use_dirs.get(d).copied());
         let what = match target {
             Some(UseTarget::Missing) => "does not exist",
             Some(UseTarget::NoGoMod) => "has no go.mod",
             _ => continue,
         };
-        let name = short(base, &dir);
+        let name = short(base, dir);
         let message = format!(
             "{} uses {}, which {what}: every go command in this workspace fails with \"go: cannot load module {name} listed in go.work file: open {name}/go.mod: no such file or directory\".",
             shown(ctx.snapshot, &w.path),
@@ -337,7 +358,14 @@ fn dead_uses(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec<
 }
 
 /// Used modules whose `go` line is above the go.work's (modload's workspace check, Go 1.21 on).
-fn go_too_low(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
+fn go_too_low(
+    ctx: &Ctx,
+    ix: &Index,
+    w: &GoModFacts,
+    dirs: &[PathBuf],
+    sides: &[&EffectiveSide],
+    out: &mut Vec<Finding>,
+) {
     let Some(base) = w.path.parent() else { return };
     let work_go =
         w.go.as_ref()
@@ -347,20 +375,15 @@ fn go_too_low(ctx: &Ctx, w: &GoModFacts, sides: &[&EffectiveSide], out: &mut Vec
         return;
     };
     let mut above: Vec<(&GoModFacts, crate::settings::gomod::GoVersion)> = Vec::new();
-    let by_dir: HashMap<&Path, &GoModFacts> = ctx
-        .snapshot
-        .all_modules()
-        .filter_map(|m| Some((m.path.parent()?, m)))
-        .collect();
-    for u in &w.uses {
-        let dir = use_dir(base, &u.value);
-        let Some(m) = by_dir.get(dir.as_path()).copied() else {
+    let mut seen: HashSet<&Path> = HashSet::new();
+    for dir in dirs {
+        let Some(m) = ix.by_dir.get(dir.as_path()).copied() else {
             continue;
         };
         let Some(mv) = m.go.as_ref().and_then(|l| parse_version(&l.value)) else {
             continue;
         };
-        if mv > work_v && !above.iter().any(|(a, _)| a.path == m.path) {
+        if mv > work_v && seen.insert(m.path.as_path()) {
             above.push((m, mv));
         }
     }

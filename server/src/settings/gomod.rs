@@ -623,7 +623,30 @@ pub fn work_edit(
 /// The directory a go.work's `use` line names: relative to the go.work's directory, cleaned
 /// lexically (cmd/go's `filepath.Join`).
 pub fn use_dir(work_dir: &Path, used: &str) -> PathBuf {
+    // The common spelling (`./svc/a`, `svc/a`) needs no cleaning: one allocation, not one per
+    // component (a monorepo's go.work has a thousand of them).
+    let rel = used.strip_prefix("./").unwrap_or(used);
+    let plain = !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.ends_with('/')
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..");
+    if plain && work_dir.is_absolute() {
+        return work_dir.join(rel);
+    }
     clean(&work_dir.join(used))
+}
+
+/// Whether `dir` is `base` or below it, by bytes (`Path::starts_with` compares component by
+/// component, which a thousand-module check does thousands of times). Both must be clean.
+pub fn is_under(dir: &Path, base: &Path) -> bool {
+    let (d, b) = (
+        dir.as_os_str().as_encoded_bytes(),
+        base.as_os_str().as_encoded_bytes(),
+    );
+    let b = b.strip_suffix(b"/").unwrap_or(b);
+    d.starts_with(b) && (d.len() == b.len() || d.get(b.len()) == Some(&b'/'))
 }
 
 /// `filepath.Clean` for an absolute path: no `.`, `..` resolved against the components
@@ -832,6 +855,13 @@ mod tests {
             PathBuf::from("/w/lib")
         );
         assert_eq!(use_dir(Path::new("/w"), "/abs/m"), PathBuf::from("/abs/m"));
+        assert_eq!(use_dir(Path::new("/w"), "svc/a"), PathBuf::from("/w/svc/a"));
+        assert_eq!(use_dir(Path::new("/w"), "./a//b"), PathBuf::from("/w/a/b"));
+        assert_eq!(use_dir(Path::new("/w"), "."), PathBuf::from("/w"));
+        assert!(is_under(Path::new("/w/a"), Path::new("/w")));
+        assert!(is_under(Path::new("/w"), Path::new("/w")));
+        assert!(is_under(Path::new("/w/a"), Path::new("/")));
+        assert!(!is_under(Path::new("/wx/a"), Path::new("/w")));
     }
 
     #[test]
