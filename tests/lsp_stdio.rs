@@ -2154,3 +2154,34 @@ fn a_go_work_shared_by_two_folders_is_reported_once() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// gopls' `directoryFilters` as the client answers them (Neovim's `settings.gopls`): an
+/// excluded tree's modules are not checked, and changing the answer brings them back.
+#[test]
+fn the_clients_gopls_directory_filters_exclude_modules() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    s.env.insert("GOTOOLCHAIN".into(), "local".into());
+    append(s.home.join(".bashrc"), "export GOTOOLCHAIN=local\n");
+    let legacy = s.folder.join("legacy/old/go.mod");
+    std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+    std::fs::write(&legacy, "module example.com/old\n\ngo 1.99.0\n").unwrap();
+    let mut lsp = Lsp::spawn(&s);
+    lsp.config_reply = Some(json!({}));
+    lsp.gopls_reply = Some(json!({"build.directoryFilters": ["-**/node_modules", "-legacy"]}));
+    lsp.initialize(&s, &["utf-16"]);
+    let out = lsp.execute("goEnvDoctor.recheck", json!([]));
+    assert!(out.is_null(), "{out:#}");
+    assert!(
+        lsp.diagnostics
+            .get(&file_uri(&legacy))
+            .is_none_or(|d| d.is_empty()),
+        "{:#?}",
+        lsp.diagnostics
+    );
+    // The client's answer changes: legacy/ is part of the workspace again.
+    lsp.gopls_reply = Some(json!({"build.directoryFilters": []}));
+    lsp.configuration_changed();
+    lsp.wait_for_code(&legacy, "toolchain-too-old");
+    assert!(lsp.shutdown().success());
+}
