@@ -451,3 +451,165 @@ fn gowork_off_is_honoured_and_differs_from_a_shell_that_uses_the_go_work() {
         "{msg}"
     );
 }
+
+// =============================================================================================
+// Differential: random workspaces, the check's prediction against the real go in each module
+// =============================================================================================
+
+/// xorshift64*: the same cases on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+/// Codes that mean "go commands fail here".
+const FAILING: &[&str] = &[
+    "toolchain-too-old",
+    "toolchain-not-in-path",
+    "gowork-go-too-low",
+    "gowork-use-missing",
+    "gowork-module-not-used",
+    "gomod-invalid",
+];
+
+/// For random workspaces (modules with random `go` lines, a go.work with random `go` line and
+/// `use` lines — some naming missing or module-less directories, some modules left out —
+/// GOWORK unset or `off`, Go 1.22.10 or 1.25.5 with GOTOOLCHAIN=local), the terminal's report
+/// predicts exactly the modules where the real `go list .` fails: a failing finding located in
+/// the module's go.mod, or in the go.work cmd/go uses there.
+#[test]
+fn random_workspaces_agree_with_the_real_go_in_every_module() {
+    let cases: usize = std::env::var("GO_ENV_DOCTOR_WS_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let mut rng = Rng(0x5eed_0f_90_0d);
+    let (mut modules_checked, mut failing_modules, mut mismatches) = (0, 0, Vec::new());
+    for case in 0..cases {
+        let w = World::new();
+        let go = if rng.chance(50) { GO122 } else { GO125 };
+        let versions = [
+            "1.21", "1.21.0", "1.22", "1.22.3", "1.23.0", "1.24", "1.25.0",
+        ];
+        let mut dirs: Vec<String> = Vec::new();
+        if rng.chance(30) {
+            dirs.push(".".into());
+        }
+        for i in 0..1 + rng.below(4) {
+            dirs.push(if rng.chance(50) {
+                format!("m{i}")
+            } else {
+                format!("svc/m{i}")
+            });
+        }
+        let mut layout = Vec::new();
+        for d in &dirs {
+            let v = rng.pick(&versions);
+            let name = if d == "." {
+                "root".to_string()
+            } else {
+                d.replace('/', "-")
+            };
+            w.write(
+                &format!("{d}/go.mod"),
+                &format!("module example.com/{name}\n\ngo {v}\n"),
+            );
+            w.write(&format!("{d}/x.go"), "package x\n");
+            layout.push(format!("{d}: go {v}"));
+        }
+        let work = rng.chance(70);
+        if work {
+            let mut text = String::new();
+            if rng.chance(80) {
+                text.push_str(&format!(
+                    "go {}\n\n",
+                    rng.pick(&["1.21", "1.22", "1.24", "1.25.0"])
+                ));
+            }
+            for d in &dirs {
+                if rng.chance(75) {
+                    text.push_str(&format!("use ./{}\n", d.trim_start_matches("./")));
+                }
+            }
+            if rng.chance(15) {
+                text.push_str("use ./gone\n");
+            }
+            if rng.chance(10) {
+                std::fs::create_dir_all(w.path("empty")).expect("empty dir");
+                text.push_str("use ./empty\n");
+            }
+            w.write("go.work", &text);
+            layout.push(format!("go.work: {text:?}"));
+        }
+        let gowork_off = work && rng.chance(25);
+        let extra: Vec<(&str, &str)> = if gowork_off {
+            vec![("GOWORK", "off")]
+        } else {
+            Vec::new()
+        };
+        let report = w.check(&w.root, go, &extra);
+        let errors: Vec<Value> = findings(&report)
+            .into_iter()
+            .filter(|f| {
+                f["severity"] == "error" && FAILING.contains(&f["code"].as_str().unwrap_or(""))
+            })
+            .collect();
+        let work_path = w.path("go.work");
+        for d in &dirs {
+            let dir = if d == "." { w.root.clone() } else { w.path(d) };
+            let gomod = dir.join("go.mod");
+            let uses_work = work && !gowork_off;
+            // A finding on the go.work fails every module cmd/go runs under it, except
+            // gowork-module-not-used, which concerns the modules it lists.
+            let predicted = errors.iter().any(|f| {
+                let whole_workspace = f["code"] != "gowork-module-not-used";
+                f["locations"].as_array().into_iter().flatten().any(|l| {
+                    let p = Path::new(l["path"].as_str().unwrap_or(""));
+                    p == gomod || (whole_workspace && uses_work && p == work_path)
+                })
+            });
+            let mut cmd = Command::new(support::go_binary(go));
+            cmd.env_clear()
+                .envs(w.env(go))
+                .args(["list", "."])
+                .current_dir(&dir);
+            if gowork_off {
+                cmd.env("GOWORK", "off");
+            }
+            let out = cmd.output().expect("run go");
+            let fails = !out.status.success();
+            modules_checked += 1;
+            failing_modules += usize::from(fails);
+            if predicted != fails {
+                mismatches.push(format!(
+                    "case {case} (go {go}, GOWORK={}): {d}: real go {} ({}), check {}\n  layout: {layout:?}\n  findings: {}",
+                    if gowork_off { "off" } else { "unset" },
+                    if fails { "fails" } else { "works" },
+                    String::from_utf8_lossy(&out.stderr).trim(),
+                    if predicted { "predicts a failure" } else { "predicts nothing" },
+                    serde_json::to_string(&errors).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    println!(
+        "random workspaces: {cases} cases, {modules_checked} modules, {failing_modules} failing for the real go, {} mismatches",
+        mismatches.len()
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
