@@ -498,7 +498,7 @@ fn random_workspaces_agree_with_the_real_go_in_every_module() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
-    let mut rng = Rng(0x5eed_0f_90_0d);
+    let mut rng = Rng(0x005e_ed0f_900d);
     let (mut modules_checked, mut failing_modules, mut mismatches) = (0, 0, Vec::new());
     for case in 0..cases {
         let w = World::new();
