@@ -7,6 +7,9 @@
 //! that module's go.mod or in the go.work deciding for it exactly when the real `go list` run
 //! in that module's directory fails; and the text `go` prints is the text the finding quotes.
 
+// The differential test prints its figures (cases, modules, mismatches) for the closing notes.
+#![allow(clippy::print_stdout)]
+
 mod support;
 
 use go_env_doctor::model::GoWorkEdit;
