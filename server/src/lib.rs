@@ -8,9 +8,11 @@
 pub mod catalogue;
 pub mod cli;
 pub mod facts;
+pub mod goenv;
 pub mod lsp;
 pub mod model;
 pub mod print_env;
 pub mod redact;
+pub mod report;
 pub mod rules;
 pub mod settings;

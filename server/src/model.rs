@@ -66,6 +66,10 @@ pub fn gopls_env_var(key: &str) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
+/// both keep the Go SDK in `.idea/workspace.xml`).
+pub const GOLAND: &str = "GoLand";
+
 /// How `check` names the process it runs in, which no editor started: a terminal, or a CI job.
 pub const TERMINAL_SIDE: &str = "this terminal";
 pub const CI_JOB_SIDE: &str = "this CI job";

@@ -7,12 +7,10 @@
 
 pub mod explain;
 pub mod github;
-pub mod human;
 pub mod json;
-pub mod report;
 pub mod sarif;
 
-pub use report::{Report, ShellState, SideView};
+pub use crate::report::{self, human, Report, ShellState, SideView};
 
 use crate::catalogue;
 use crate::facts::{self, CheckOptions};
@@ -24,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// Environment variable equivalent to `--user-settings`.
-pub const USER_SETTINGS_ENV: &str = "GO_ENV_DOCTOR_USER_SETTINGS";
+pub use crate::facts::USER_SETTINGS_ENV;
 
 const EXIT_ERRORS_FOUND: u8 = 1;
 const EXIT_COULD_NOT_RUN: u8 = 2;
@@ -156,7 +154,7 @@ fn run_command(cli: Cli) -> ExitCode {
 }
 
 /// Replaces the log filter at run time (an `EnvFilter` directive, e.g. `go_env_doctor=debug`).
-pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+pub use crate::lsp::LogReload;
 
 /// The protocol library logs every raw message at trace level: file texts and settings
 /// values, proxy credentials included. Capped whatever level the user asks for.

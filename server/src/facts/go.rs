@@ -171,7 +171,7 @@ pub fn env_keys() -> impl Iterator<Item = &'static str> {
         "GOTELEMETRY",
         "CGO_ENABLED",
     ];
-    crate::rules::resolve::KEYS.iter().chain(MORE).copied()
+    crate::goenv::resolve::KEYS.iter().chain(MORE).copied()
 }
 
 /// Run the probes for one side in parallel. `env` is the exact environment of that side.

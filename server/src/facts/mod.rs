@@ -12,11 +12,11 @@ pub mod process;
 pub mod shell;
 pub mod workspace;
 
+use crate::goenv::resolve;
 use crate::model::{
     CommandResult, Configured, EditorKind, EditorSettings, EnvFile, GoBinary, GoFoundBy, PathFacts,
     ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
 };
-use crate::rules::resolve;
 use crate::settings::{self, paths::Os};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -222,9 +222,13 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
     })
 }
 
+/// Names the VS Code user settings file to read instead of the OS's standard one (tests, and
+/// users with a portable VS Code); `--user-settings` sets it on the command line.
+pub const USER_SETTINGS_ENV: &str = "GO_ENV_DOCTOR_USER_SETTINGS";
+
 /// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
 /// both keep the Go SDK in `.idea/workspace.xml`).
-pub const GOLAND: &str = "GoLand";
+pub use crate::model::GOLAND;
 
 /// GoLand's per-project settings file of a folder.
 pub fn idea_workspace_file(folder: &Path) -> PathBuf {
@@ -631,7 +635,7 @@ fn forget_changed_env(
         .map(String::as_str)
         .collect();
     if !changed.is_empty() {
-        crate::rules::simulate::invalidate_side(side, &changed);
+        crate::goenv::invalidate_side(side, &changed);
     }
 }
 

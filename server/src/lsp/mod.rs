@@ -15,9 +15,9 @@ mod hover;
 pub mod transport;
 mod watch;
 
-use crate::cli::{human, Report};
 use crate::facts::{self, CheckOptions, Overrides};
 use crate::model::{Finding, SideKind, Snapshot};
+use crate::report::{human, Report};
 use crate::rules;
 use convert::Encoding;
 use serde::Deserialize;
@@ -46,6 +46,9 @@ use tower_lsp_server::lsp_types::{
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server, UriExt};
 
+/// Changes the log filter at run time (`logLevel`); the front end that set up logging makes it.
+pub type LogReload = Box<dyn Fn(&str) -> std::result::Result<(), String> + Send + Sync>;
+
 /// Re-check after this long without further changes.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
@@ -60,7 +63,7 @@ pub const CMD_EDITOR_SETUP: &str = "goEnvDoctor.editorSetup";
 /// Run the server on stdin/stdout until the client says `exit` (or its input ends); exit code
 /// 0 when `shutdown` came first, else 1. `log_reload` changes the log filter when the
 /// configuration's `logLevel` says so.
-pub fn run(log_reload: Option<crate::cli::LogReload>) -> ExitCode {
+pub fn run(log_reload: Option<LogReload>) -> ExitCode {
     let log_reload = log_reload.map(Arc::new);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -275,17 +278,13 @@ pub(crate) struct Backend {
     /// Login-shell probes by their inputs.
     shell_cache: Arc<Mutex<cache::ShellCache>>,
     /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
-    log_reload: Option<Arc<crate::cli::LogReload>>,
+    log_reload: Option<Arc<LogReload>>,
     /// The `logLevel` applied last.
     log_level: Arc<Mutex<Option<String>>>,
 }
 
 impl Backend {
-    fn new(
-        client: Client,
-        helper_exe: PathBuf,
-        log_reload: Option<Arc<crate::cli::LogReload>>,
-    ) -> Self {
+    fn new(client: Client, helper_exe: PathBuf, log_reload: Option<Arc<LogReload>>) -> Self {
         Backend {
             client,
             state: Arc::default(),
@@ -419,7 +418,7 @@ impl Backend {
             .or(state.client_settings.as_ref())
             .cloned();
         o.user_settings = c.user_settings.clone().or_else(|| {
-            std::env::var_os(crate::cli::USER_SETTINGS_ENV)
+            std::env::var_os(crate::facts::USER_SETTINGS_ENV)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         });

@@ -111,7 +111,7 @@ pub(crate) fn editor_name<'a>(ctx: &Ctx<'a>) -> &'a str {
 
 /// The editor side is a JetBrains IDE (its Go SDK comes from `.idea/workspace.xml` only).
 pub(crate) fn jetbrains(ctx: &Ctx) -> bool {
-    ctx.snapshot.settings.editor_name == crate::facts::GOLAND
+    ctx.snapshot.settings.editor_name == crate::model::GOLAND
 }
 
 /// A side value for GOROOT-like subjects: an explicit value with origin and version.

@@ -10,7 +10,7 @@ pub mod goroot;
 pub mod inputs;
 pub mod modules;
 pub mod paths;
-pub mod resolve;
+pub use crate::goenv::resolve;
 pub mod simulate;
 pub mod tinygo;
 pub mod toolchain;

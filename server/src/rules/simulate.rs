@@ -13,14 +13,13 @@
 //! from, so this errs on the side of offering no fix rather than one that may not work.
 
 use crate::model::{
-    CommandResult, Configured, EditorKind, EnvFileEntry, FileKind, FixAction, GorootLayout,
-    PathFacts, SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
+    Configured, EditorKind, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts,
+    SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// `NotRun` reason of a command result invalidated by a simulated fix.
-pub const SIMULATED: &str = "simulated: a fix changed its inputs";
+pub use crate::goenv::{invalidate_side, SIMULATED};
 
 /// The snapshot after `fix`, with stale facts invalidated. Pure.
 pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
@@ -383,42 +382,6 @@ fn invalidate_setting(s: &mut Snapshot, key: &str) {
         return;
     }
     invalidate_side(&mut s.editor, &keys);
-}
-
-/// Forget what `go` said about `keys` (and what derives from them) on a side, and turn its
-/// failed runs into [`SIMULATED`] not-runs. Pure; also used by facts when only settings changed.
-pub fn invalidate_side(side: &mut SideFacts, keys: &[&str]) {
-    let mut drop: Vec<&str> = keys.to_vec();
-    for k in keys {
-        match *k {
-            "GOPATH" => drop.push("GOMODCACHE"),
-            "GOROOT" => drop.extend(["GOTOOLDIR", "GOVERSION"]),
-            "GOPRIVATE" => drop.extend(["GONOPROXY", "GONOSUMDB"]),
-            "HOME" | "XDG_CACHE_HOME" => drop.extend(["GOCACHE", "GOPATH", "GOMODCACHE"]),
-            _ => {}
-        }
-    }
-    if let Some(CommandResult::Ok { value, .. }) = side.go_env.as_mut() {
-        for k in &drop {
-            value.remove(*k);
-        }
-    }
-    fn stale<T>(r: &mut Option<CommandResult<T>>) {
-        if matches!(
-            r,
-            Some(CommandResult::Failed { .. }) | Some(CommandResult::TimedOut { .. })
-        ) {
-            *r = Some(CommandResult::NotRun {
-                reason: SIMULATED.to_string(),
-            });
-        }
-    }
-    stale(&mut side.go_env);
-    stale(&mut side.go_version);
-    stale(&mut side.gotoolchain);
-    if drop.contains(&"GOTOOLCHAIN") {
-        side.gotoolchain = None;
-    }
 }
 
 /// Mark `path` and its missing parents (those the facts know) as existing writable dirs.

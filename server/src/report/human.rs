@@ -2,7 +2,7 @@
 //! area with ✓ / ! / ✗, one bullet per finding with its best fix and where it is configured,
 //! where each important value comes from, and a one-line summary.
 
-use super::report::{code_area, Report, ShellState, SideView};
+use super::{code_area, Report, ShellState, SideView};
 use crate::catalogue::{self, Area};
 use crate::model::{Finding, Origin, Severity};
 use crate::redact::redact;

@@ -1,10 +1,12 @@
 //! The data every renderer works from: both sides' effective views and the findings.
 //! Built from a snapshot by [`Report::from_snapshot`], or by hand in tests.
 
+pub mod human;
+
 use crate::catalogue;
+use crate::goenv::resolve::{self, EffectiveSide};
 use crate::model::{EnvValue, Finding, Origin, ProbeOutcome, Severity, SideKind, Snapshot};
 use crate::redact::redact;
-use crate::rules::resolve::{self, EffectiveSide};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,163 @@
+//! The module structure the code promises (see the README's Development section): data flows
+//! one way, from `model` up to the front ends, with no module cycles.
+//!
+//! Read from the source (code only, comments stripped): every `crate::<module>` a top-level
+//! module names is a dependency.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Top-level module → the top-level modules its code names.
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in files {
+        let rel = file.strip_prefix(&src).expect("under src");
+        let first = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or_default();
+        let top = first.trim_end_matches(".rs").to_string();
+        if top == "lib" || top == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        let deps = out.entry(top.clone()).or_default();
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            let mut rest = code;
+            while let Some(at) = rest.find("crate::") {
+                rest = &rest[at + "crate::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != top {
+                    deps.insert(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A cycle through `start`, if there is one.
+fn cycle_from(
+    g: &BTreeMap<String, BTreeSet<String>>,
+    node: &str,
+    path: &mut Vec<String>,
+    done: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    if let Some(i) = path.iter().position(|p| p == node) {
+        let mut c = path[i..].to_vec();
+        c.push(node.to_string());
+        return Some(c);
+    }
+    if done.contains(node) {
+        return None;
+    }
+    path.push(node.to_string());
+    for next in g.get(node).into_iter().flatten() {
+        if let Some(c) = cycle_from(g, next, path, done) {
+            return Some(c);
+        }
+    }
+    path.pop();
+    done.insert(node.to_string());
+    None
+}
+
+#[test]
+fn there_is_no_module_cycle() {
+    let g = graph();
+    let mut done = BTreeSet::new();
+    for node in g.keys() {
+        if let Some(c) = cycle_from(&g, node, &mut Vec::new(), &mut done) {
+            panic!("module cycle: {}\ngraph: {g:#?}", c.join(" -> "));
+        }
+    }
+}
+
+#[test]
+fn each_layer_depends_only_on_the_layers_below_it() {
+    let g = graph();
+    let allowed: &[(&str, &[&str])] = &[
+        ("model", &[]),
+        ("redact", &[]),
+        ("settings", &["model"]),
+        ("catalogue", &["model"]),
+        ("goenv", &["model", "settings"]),
+        // IO; never judges.
+        (
+            "facts",
+            &["model", "settings", "goenv", "redact", "print_env"],
+        ),
+        // Pure; never does IO.
+        (
+            "rules",
+            &["model", "settings", "goenv", "catalogue", "redact"],
+        ),
+        (
+            "report",
+            &["model", "settings", "goenv", "catalogue", "redact"],
+        ),
+        (
+            "lsp",
+            &[
+                "model",
+                "settings",
+                "goenv",
+                "catalogue",
+                "redact",
+                "facts",
+                "rules",
+                "report",
+            ],
+        ),
+    ];
+    for (module, may) in allowed {
+        let deps = g.get(*module).cloned().unwrap_or_default();
+        let extra: Vec<&String> = deps.iter().filter(|d| !may.contains(&d.as_str())).collect();
+        assert!(
+            extra.is_empty(),
+            "{module} depends on {extra:?}, which it must not (allowed: {may:?})"
+        );
+    }
+}
+
+#[test]
+fn only_the_language_server_knows_lsp_types() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    for file in files {
+        let rel = file.strip_prefix(&src).expect("under src");
+        if rel.starts_with("lsp") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            assert!(
+                !code.contains("lsp_types::") && !code.contains("tower_lsp_server::"),
+                "{}:{}: LSP types outside server/src/lsp: {line}",
+                rel.display(),
+                n + 1
+            );
+        }
+    }
+}
