@@ -86,6 +86,7 @@ fn report(editor: SideView, shell: ShellState, findings: Vec<Finding>) -> Report
         other_editors: Vec::new(),
         shell,
         findings,
+        workspace: Default::default(),
     }
 }
 
@@ -889,4 +890,33 @@ fn readme_catalogue_matches_the_code() {
         })
         .collect();
     assert_eq!(rows, want, "README.md's catalogue is out of date");
+}
+
+/// A monorepo's report says how many modules were checked and with which go.work files, below
+/// the side rows (clients read those rows up to the first other line).
+#[test]
+fn human_header_names_the_modules_and_go_work_files_checked() {
+    let mut r = healthy();
+    r.workspace = go_env_doctor::report::WorkspaceSummary {
+        modules: 12,
+        works: vec![
+            p(&format!("{FOLDER}/go.work")),
+            p(&format!("{HOME}/other/go.work")),
+        ],
+        truncated: false,
+    };
+    let text = render_human(&r);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("modules"))
+        .unwrap_or_else(|| panic!("no modules line:\n{text}"));
+    assert_eq!(
+        lines[at],
+        "modules  12 checked, with go.work, ~/other/go.work"
+    );
+    assert!(lines[..at].iter().any(|l| l.starts_with("shell")), "{text}");
+    // One module and no go.work: nothing to say.
+    let plain = render_human(&healthy());
+    assert!(!plain.contains("modules "), "{plain}");
 }

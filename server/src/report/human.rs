@@ -129,6 +129,35 @@ fn header(out: &mut String, report: &Report, style: Style) {
     for (role, note) in notes {
         let _ = writeln!(out, "{}  {}", style.bold(&pad(&role, 6)), style.dim(&note));
     }
+    // Below the side rows: clients read those rows up to the first other line.
+    let ws = &report.workspace;
+    if ws.is_notable() {
+        let mut line = format!(
+            "{} checked{}",
+            ws.modules,
+            if ws.truncated {
+                " (walk cut short)"
+            } else {
+                ""
+            }
+        );
+        if !ws.works.is_empty() {
+            let works: Vec<String> = ws.works.iter().map(|w| shown(report, w)).collect();
+            line.push_str(&format!(", with {}", works.join(", ")));
+        }
+        let _ = writeln!(out, "{}  {}", style.bold("modules"), style.dim(&line));
+    }
+}
+
+/// A path relative to the folder when inside it, else with `~` for the home directory.
+fn shown(report: &Report, p: &std::path::Path) -> String {
+    if let Ok(rel) = p.strip_prefix(&report.folder) {
+        return redact(&rel.display().to_string());
+    }
+    if let Some(rest) = report.home.as_ref().and_then(|h| p.strip_prefix(h).ok()) {
+        return redact(&format!("~/{}", rest.display()));
+    }
+    redact(&p.display().to_string())
 }
 
 /// (label, version) cells of a header row.

@@ -24,6 +24,44 @@ pub struct Report {
     pub other_editors: Vec<SideView>,
     pub shell: ShellState,
     pub findings: Vec<Finding>,
+    /// The modules the check covered beyond the folder's own go.mod.
+    pub workspace: WorkspaceSummary,
+}
+
+/// How many modules and which go.work files the check covered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkspaceSummary {
+    /// go.mod files under the folder, or governing it from above.
+    pub modules: usize,
+    /// go.work files read (the folder's, nested ones, one a side's GOWORK names).
+    pub works: Vec<PathBuf>,
+    /// The walk stopped at its bound (`workspace-walk-truncated` says more).
+    pub truncated: bool,
+}
+
+impl WorkspaceSummary {
+    fn of(snapshot: &Snapshot) -> WorkspaceSummary {
+        let modules = snapshot
+            .all_modules()
+            .enumerate()
+            .filter(|(i, m)| {
+                (*i == 0 && snapshot.go_mod.is_some())
+                    || m.path
+                        .parent()
+                        .is_some_and(|d| crate::settings::gomod::is_under(d, &snapshot.folder))
+            })
+            .count();
+        WorkspaceSummary {
+            modules,
+            works: snapshot.all_works().map(|w| w.path.clone()).collect(),
+            truncated: snapshot.workspace.truncated.is_some(),
+        }
+    }
+
+    /// Worth a line of its own: more than one module, or a go.work.
+    pub fn is_notable(&self) -> bool {
+        self.modules > 1 || !self.works.is_empty() || self.truncated
+    }
 }
 
 /// The shell side: probed, not asked for, or unreadable.
@@ -145,6 +183,7 @@ impl Report {
             other_editors,
             shell,
             findings,
+            workspace: WorkspaceSummary::of(snapshot),
         }
     }
 
