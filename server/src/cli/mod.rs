@@ -7,10 +7,9 @@
 
 pub mod explain;
 pub mod github;
-pub mod json;
 pub mod sarif;
 
-pub use crate::report::{self, human, Report, ShellState, SideView};
+pub use crate::report::{self, human, json, Report, ShellState, SideView};
 
 use crate::catalogue;
 use crate::facts::{self, CheckOptions};

@@ -2,6 +2,7 @@
 //! Built from a snapshot by [`Report::from_snapshot`], or by hand in tests.
 
 pub mod human;
+pub mod json;
 
 use crate::catalogue;
 use crate::goenv::resolve::{self, EffectiveSide};

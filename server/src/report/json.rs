@@ -2,7 +2,7 @@
 //! model's serde derives, so the schema stays stable whatever the model looks like.
 //! Every string value passes through [`redact`].
 
-use super::report::{severity_word, Report, SideView};
+use super::{severity_word, Report, SideView};
 use crate::model::{EnvValue, Finding, Fix, FixAction, Location, Origin, SideValue};
 use crate::redact::redact;
 use serde_json::{json, Map, Value};
