@@ -9,9 +9,9 @@
 //! code. The tools come from `tests/provision.sh` (run `bash tests/run.sh`); missing tools fail
 //! the test, they never skip it.
 //!
-//! Scenarios needing an unprivileged user (root ignores mode bits, GO-FACTS §3) run the binary
-//! through `setpriv --reuid=65534 --regid=65534 --clear-groups`, with a hard-linked copy of the
-//! Go toolchain inside the scenario directory (the provisioned tools live under /root, 0700).
+//! Scenarios needing an unprivileged user (root ignores mode bits) run the binary through
+//! `setpriv --reuid=65534 --regid=65534 --clear-groups`, with a hard-linked copy of the Go
+//! toolchain inside the scenario directory (the provisioned tools live under /root, 0700).
 //!
 //! Not buildable here, left to the rules' unit snapshots: `gocache-network-fs` (needs an
 //! NFS/SMB/FUSE mount), `go-not-found` is built (empty PATH), `untrusted-not-executed` belongs to
@@ -362,7 +362,8 @@ fn run_with_deadline(mut cmd: Command, cmdline: String) -> Run {
     }
 }
 
-/// A parsed JSON report (SPEC §6) with assertion helpers that dump everything on failure.
+/// A parsed JSON report (schema in the README's *JSON report*) with assertion helpers that
+/// dump everything on failure.
 struct Report {
     run: Run,
     json: Value,
@@ -388,7 +389,7 @@ impl Report {
         )
     }
 
-    /// Schema of SPEC §6 and the exit-code contract (1 iff an error finding, else 0).
+    /// The README's *JSON report* schema and the exit-code contract (1 iff an error, else 0).
     fn sanity(&self) {
         let ctx = || self.context();
         assert_eq!(self.json["version"], 1, "report version{}", ctx());
@@ -795,7 +796,7 @@ fn goroot_missing_from_env_file_still_reports_although_go_env_fails() {
     s.editor_path(&[&support::goroot(GO122)]);
     let missing = s.root.join("nonexistent");
     let envf = s.env_file(&format!("GOROOT={}\n", missing.display()));
-    // Sanity: the real go really fails here (GO-FACTS §2).
+    // Sanity: the real go really fails here (a missing GOROOT is fatal, exit 2).
     let out = Command::new(support::go_binary(GO122))
         .args(["env", "GOROOT"])
         .env_clear()

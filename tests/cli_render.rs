@@ -1,6 +1,6 @@
-//! The CLI's renderers on hand-built reports (insta snapshots in `/snapshots`, `cli__*`), the
-//! JSON report's shape (SPEC §6), redaction in every format, and the built binary's surface:
-//! `explain` for every code, exit codes, colour rules.
+//! The CLI's renderers on hand-built reports (insta snapshots in `/snapshots`, `cli__*`), the JSON
+//! report's shape (the README's *JSON report*), redaction in every format, and the built binary's
+//! surface: `explain` for every code, exit codes, colour rules.
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
 use go_env_doctor::catalogue::{self, CODES};

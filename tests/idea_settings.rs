@@ -1,6 +1,6 @@
-//! GoLand's `.idea/workspace.xml` (GO-FACTS §8): real-world shapes → values with exact spans,
-//! and every kind of edit → the full resulting file (reviewers see that every other byte is
-//! kept). Snapshots live in `/snapshots` (`idea__*`); a carriage return shows as `␍`.
+//! GoLand's `.idea/workspace.xml`: real-world shapes → values with exact spans, and every kind of
+//! edit → the full resulting file (reviewers see that every other byte is kept). Snapshots live in
+//! `/snapshots` (`idea__*`); a carriage return shows as `␍`.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
-//! `editors/jetbrains` (the LSP4IJ custom template, GO-FACTS §8): every file parses, uses only
-//! what LSP4IJ's template loader accepts, the settings agree with their schema and with the
+//! `editors/jetbrains` (the LSP4IJ custom template, see its README.md): every file parses, uses
+//! only what LSP4IJ's template loader accepts, the settings agree with their schema and with the
 //! server's configuration, and the exact `programArgs.default` command line (with
 //! `go-env-doctor` found on PATH, as after installing it) starts a session that publishes
 //! `goroot-mismatch` on `.idea/workspace.xml` and offers the quick fix as a workspace edit.
@@ -122,7 +122,7 @@ fn template_files_use_only_what_lsp4ij_loads() {
         &keys(props).iter().map(String::as_str).collect::<Vec<_>>(),
         "initializationOptions.json",
     );
-    // The schema names exactly the server's configuration members (SPEC §7).
+    // The schema names exactly the server's configuration members (`Config` in the lsp module).
     let mut names = keys(props);
     names.sort();
     assert_eq!(

@@ -398,8 +398,8 @@ fn goroot_in_env_file_go127_line_edit_only() {
 
 #[test]
 fn goroot_in_env_file_shadowed_by_os_env_without_go_env() {
-    // GO-FACTS §1: file GOROOT=/dir-without-go.env + OS GOROOT=<real>: go.env is still looked
-    // up through the file's GOROOT, so GOPROXY/GOSUMDB/GOTOOLCHAIN come out empty.
+    // File GOROOT=/dir-without-go.env + OS GOROOT=<real>: cmd/go still looks go.env up through
+    // the file's GOROOT, so GOPROXY/GOSUMDB/GOTOOLCHAIN come out empty.
     let mut s = healthy();
     let bare = "/home/u/goroot-copy";
     dir(&mut s, bare);

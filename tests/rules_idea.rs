@@ -1,4 +1,4 @@
-//! Snapshot tests of the findings for GoLand's `.idea/workspace.xml` (GO-FACTS §8 shapes):
+//! Snapshot tests of the findings for GoLand's `.idea/workspace.xml` (the shapes GoLand writes):
 //! hand-built snapshots, no processes. The GoLand view is built as `facts` builds it
 //! (`derive_view` / `read_idea_settings`): a copy of the VS Code snapshot with the editor
 //! labelled "GoLand", its settings parsed from the XML text, no `go` looked up on PATH (a

@@ -105,7 +105,7 @@ fn goproxy_of_commas_exported_by_the_shell() {
 #[test]
 fn missing_go_env_leaves_goproxy_and_gosumdb_empty() {
     let mut s = healthy();
-    // The env file names a GOROOT without go.env (GO-FACTS §1): cmd/go reads go.env there.
+    // The env file names a GOROOT without go.env: cmd/go looks for go.env there, not elsewhere.
     env_file_set_both(&mut s, "GOROOT", "/opt/go-custom");
     dir(&mut s, "/opt/go-custom");
     let f: Vec<Finding> = module_findings(&s)

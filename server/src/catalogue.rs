@@ -1,5 +1,6 @@
 //! The finding catalogue: stable codes, their severity, report area and explanations.
-//! Codes are a public interface (SPEC §4): never rename one.
+//! Codes are a public interface (JSON/SARIF/GitHub reports, `--disable`, `disabledChecks`, the
+//! README's catalogue anchors): never rename one.
 
 pub mod explanations;
 

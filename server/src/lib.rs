@@ -1,9 +1,10 @@
 //! go-env-doctor: compares the Go environment an editor hands its tools with the one the user's
 //! login shell has, and reports every disagreement where it is configured.
 //!
-//! Data flows one way (SPEC §2): [`facts`] (all IO) → [`model::Snapshot`] → [`rules`] (pure) →
-//! [`model::Finding`]s → front ends ([`cli`]; the language server later). [`settings`] parses and
-//! edits configuration files for both directions.
+//! Data flows one way (`tests/architecture.rs` keeps it so): [`facts`] (all IO) →
+//! [`model::Snapshot`] → [`rules`] (pure; [`goenv`] is the Go environment as cmd/go computes
+//! it) → [`model::Finding`]s → [`report`] → front ends ([`cli`] and the language server,
+//! [`lsp`]). [`settings`] parses and edits configuration files for both directions.
 
 pub mod catalogue;
 pub mod cli;

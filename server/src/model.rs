@@ -343,11 +343,11 @@ pub enum SettingsLayer {
 }
 
 impl SettingsLayer {
-    /// Settings the workspace brings with it (SPEC §7 trust: a `go` they name never runs in
-    /// an untrusted workspace). The client's answer is not: the editor already decided to use
-    /// it (VS Code disables the Go extension in untrusted workspaces, Neovim asks before
-    /// reading a project's exrc), so it counts as the user's own, like the user settings. A
-    /// binary inside the workspace folder stays the workspace's choice whoever names it.
+    /// Settings the workspace brings with it (a `go` they name never runs in an untrusted
+    /// workspace: a stranger may have chosen it). The client's answer is not: the editor already
+    /// decided to use it (VS Code disables the Go extension in untrusted workspaces, Neovim asks
+    /// before reading a project's exrc), so it counts as the user's own, like the user settings.
+    /// A binary inside the workspace folder stays the workspace's choice whoever names it.
     pub fn workspace_level(self) -> bool {
         matches!(self, SettingsLayer::Workspace | SettingsLayer::Folder)
     }

@@ -1,5 +1,6 @@
-// The `goEnvDoctor` section as the server expects it (SPEC §7): only the members it knows, empty
-// values left out so the server's defaults apply, and `trusted` from VS Code's workspace trust.
+// The `goEnvDoctor` section as the server expects it (README, *Language server*): only the members
+// it knows, empty values left out so the server's defaults apply, and `trusted` from VS Code's
+// workspace trust.
 
 export interface ExtensionSettings {
   shell?: string;

@@ -1,4 +1,4 @@
-//! The command-line front end (SPEC §6): `check`, `serve`, `explain`, and the hidden
+//! The command-line front end (the README's *Usage*): `check`, `serve`, `explain`, and the hidden
 //! `__print-env` helper the shell probe runs. Renderers are pure functions of a [`Report`]:
 //! [`human::render_human`], [`json::render_json`], [`sarif::render_sarif`],
 //! [`github::render_github`].

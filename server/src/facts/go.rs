@@ -1,9 +1,9 @@
 //! Finding `go` binaries and asking them about their environment.
 //!
-//! Probing is careful (SPEC §3): `go env -json` runs with `GOTOOLCHAIN=local` (toolchain
-//! switching downloads and executes code), the user's own GOTOOLCHAIN is resolved from its
-//! layers (see [`GOTOOLCHAIN_FROM_LAYERS`]), and `go version` runs only when GOFLAGS is set,
-//! because its only extra information is the GOFLAGS error that `go env` hides.
+//! Probing is careful: `go env -json` runs with `GOTOOLCHAIN=local` (toolchain switching downloads
+//! and executes code), the user's own GOTOOLCHAIN is resolved from its layers (see
+//! [`GOTOOLCHAIN_FROM_LAYERS`]), and `go version` runs only when GOFLAGS is set, because its only
+//! extra information is the GOFLAGS error that `go env` hides.
 
 use super::process;
 use crate::model::{CommandResult, EnvFile, GoBinary, GoFoundBy, GoInstall};

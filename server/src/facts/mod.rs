@@ -539,7 +539,8 @@ fn shell_side(
 }
 
 /// Read `$GOROOT/go.env` of every GOROOT cmd/go might take it from: the env file's GOROOT and
-/// the binary's own root (SPEC §3: go.env is found through the env file's GOROOT).
+/// the binary's own root (cmd/go looks go.env up through the env file's GOROOT, even when the
+/// OS environment overrides GOROOT).
 fn read_goroot_env_candidates(side: &mut SideFacts) {
     let mut roots = Vec::new();
     if let Some(g) = side.env_file.as_ref().and_then(|f| f.get("GOROOT")) {
@@ -582,10 +583,10 @@ fn read_env_file(path: &Path) -> EnvFile {
 /// file on disk.
 pub type Overrides = HashMap<PathBuf, String>;
 
-/// Re-read only what the user edits by hand — the editor settings files and go.mod/go.work —
-/// into `snap`, keeping every probe result: **no process runs** (the language server's
-/// keystroke path, SPEC §7). `overrides` holds unsaved buffer text, used instead of the disk;
-/// byte spans then refer to that text.
+/// Re-read only what the user edits by hand — the editor settings files and go.mod/go.work — into
+/// `snap`, keeping every probe result: **no process runs** (the language server's keystroke path,
+/// which must stay fast). `overrides` holds unsaved buffer text, used instead of the disk; byte
+/// spans then refer to that text.
 ///
 /// `snap` should be the snapshot as [`collect`] returned it: what `go` said on the editor side
 /// under run-environment keys the new settings change is dropped (resolve then derives those
@@ -1259,7 +1260,8 @@ pub fn shell_probe_cwd(opts: &CheckOptions, editor_env: &BTreeMap<String, String
         .unwrap_or_else(|| PathBuf::from("/"))
 }
 
-/// A `go` named by folder- or workspace-level settings is the workspace's choice (SPEC §7).
+/// A `go` named by folder- or workspace-level settings is the workspace's choice: a cloned
+/// repository picked it, so it is only inspected until the user trusts the workspace.
 fn chosen_by_workspace(snap: &Snapshot, binary: &GoBinary) -> bool {
     let workspace_level = |c: &Configured| c.layer.workspace_level();
     match binary.found_by {

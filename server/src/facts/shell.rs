@@ -1,5 +1,7 @@
-//! The shell side (SPEC §3): the environment the user's login + interactive shell builds when it
-//! starts in the workspace folder, resolved the way VS Code resolves it (GO-FACTS §7).
+//! The shell side: the environment the user's login + interactive shell builds when it starts
+//! in the workspace folder, resolved the way VS Code resolves it (its `shellEnv.ts`), so the
+//! report matches what a terminal in that folder sees; see the README's *How the two sides are
+//! resolved*.
 //!
 //! The shell runs our own binary's hidden `__print-env MARK` subcommand (see
 //! [`crate::print_env`]), which prints `MARK{json}MARK`; everything else the rc files print
@@ -142,7 +144,7 @@ pub struct ProbeOptions {
     pub started: Option<std::sync::mpsc::SyncSender<()>>,
 }
 
-/// How a shell wants its command line (GO-FACTS §7).
+/// How a shell wants its command line (the flags VS Code's resolver passes each kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShellKind {
     /// bash, zsh, dash, ksh, mksh, sh and any unknown shell: `-i -l -c CMD`.

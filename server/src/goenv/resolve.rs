@@ -1,5 +1,5 @@
 //! The effective view of one side, computed purely from a snapshot: which `go` runs, its
-//! version, and every Go env key with its provenance (cmd/go's precedence, GO-FACTS §1, plus
+//! version, and every Go env key with its provenance (cmd/go's precedence, listed below, plus
 //! the editor's overlay). Used by the rules, by fix simulation, and by the reports.
 //!
 //! Precedence per key, highest first (cmd/go/internal/cfg `Getenv`, vscode-go, gopls):

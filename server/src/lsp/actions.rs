@@ -1,6 +1,6 @@
-//! Fixes → code actions (SPEC §5): settings fixes become JSONC text edits computed against the
-//! file's current text (the open document's, else the file on disk); env-file fixes become
-//! commands the server runs with the shell-side environment.
+//! Fixes (data carried by each finding) → code actions: settings fixes become JSONC text edits
+//! computed against the file's current text (the open document's, else the file on disk); env-file
+//! fixes become commands the server runs with the shell-side environment.
 
 use super::convert::{self, Encoding};
 use super::{
@@ -532,7 +532,7 @@ pub(super) struct CleanRunner {
 }
 
 /// The runner for `gocache` in `snapshot`, or why none may run: no `go`, or a `go` the
-/// workspace chose while it is not trusted (SPEC §7: inspected, never run).
+/// workspace chose while it is not trusted (such a `go` is inspected, never run).
 fn clean_runner(snapshot: &Snapshot, gocache: Option<&Path>) -> Result<CleanRunner, String> {
     let (side, go) = command_go(snapshot)?;
     let mut env = side.os_env.clone();
@@ -876,9 +876,9 @@ pub(super) async fn execute(
         .map_err(|e| e.to_string())?
 }
 
-/// The side and `go` the fix commands run with: the shell's (SPEC §5: `go env -w` runs with
-/// the shell-side environment), the editor's when the shell has none — never a `go` an
-/// untrusted workspace chose (SPEC §7: inspected, never run).
+/// The side and `go` the fix commands run with: the shell's (so `go env -w` writes the env file
+/// the shell's `go` reads; the shell is the source of truth), the editor's when the shell has
+/// none — never a `go` an untrusted workspace chose (such a `go` is inspected, never run).
 fn command_go(
     snapshot: &Snapshot,
 ) -> Result<(&crate::model::SideFacts, &crate::model::GoBinary), String> {

@@ -1,8 +1,8 @@
-//! The login-shell probe cache (SPEC §7 "Live"): a re-check whose inputs did not change reuses
-//! the shell's environment instead of starting the login shell again. The inputs are the
-//! shell, its timeout, the folder (per-folder version managers look at the working directory)
-//! and the size and modification time of each of the shell's rc files; an edit to one of them
-//! (seen by the watcher) changes the key and the shell runs again.
+//! The login-shell probe cache (the shell is the slowest probe): a re-check whose inputs did not
+//! change reuses the shell's environment instead of starting the login shell again. The inputs are
+//! the shell, its timeout, the folder (per-folder version managers look at the working directory)
+//! and the size and modification time of each of the shell's rc files; an edit to one of them (seen
+//! by the watcher) changes the key and the shell runs again.
 
 use super::watch;
 use crate::facts::{self, CheckOptions};

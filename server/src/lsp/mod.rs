@@ -1,4 +1,5 @@
-//! The language server (`go-env-doctor serve`, SPEC §7) on tower-lsp-server over stdio.
+//! The language server (`go-env-doctor serve`; its behaviour for users is in the README's
+//! *Language server*) on tower-lsp-server over stdio.
 //!
 //! The only module that knows LSP types. It maps findings to diagnostics (published for every
 //! affected file, open or not), fixes to code actions (JSONC text edits computed against the
@@ -138,7 +139,8 @@ pub struct Config {
 
 impl Config {
     /// `initializationOptions` with the `goEnvDoctor` section's members on top (the section
-    /// wins, SPEC §7).
+    /// wins: `initializationOptions` is the fallback for clients that cannot answer
+    /// `workspace/configuration`).
     fn merged(init: &serde_json::Value, section: Option<&serde_json::Value>) -> Config {
         let mut base = match init {
             serde_json::Value::Object(m) => m.clone(),
@@ -592,7 +594,7 @@ impl Backend {
         });
     }
 
-    /// Watch what the last checks read (SPEC §7 "Live"): registered with the client when it
+    /// Watch what the last checks read, so a change re-probes: registered with the client when it
     /// can watch files, else with our own watcher. Nothing happens when the set is unchanged.
     fn update_watches(&self) {
         let inputs = {
@@ -720,9 +722,9 @@ impl Backend {
         replace_published(state, diagnostics)
     }
 
-    /// The settings-only re-check (SPEC §7 "Live"): from cached probes, no process. With
-    /// `reprobe_if_stale` (a save), a re-probe follows when the settings now choose another
-    /// editor `go` or run environment than the probe ran.
+    /// The settings-only re-check as settings files are edited: from cached probes, no process,
+    /// so an edit never waits for the shell. With `reprobe_if_stale` (a save), a re-probe follows
+    /// when the settings now choose another editor `go` or run environment than the probe ran.
     async fn refresh(&self, reprobe_if_stale: bool) {
         let (to_publish, stale) = {
             let mut state = self.state();

@@ -1,6 +1,6 @@
-//! Watching the probes' inputs (SPEC §7 "Live"): the env files, `$GOROOT/go.env`, each GOROOT
-//! path and every hop of its symlink chain, go.mod/go.work and the login shell's rc files. A
-//! change to one of them re-probes.
+//! Watching the probes' inputs: the env files, `$GOROOT/go.env`, each GOROOT path and every hop
+//! of its symlink chain, go.mod/go.work and the login shell's rc files. A change to one of them
+//! re-probes.
 //!
 //! Clients that can watch files for us get them registered dynamically
 //! (`workspace/didChangeWatchedFiles`, a `RelativePattern` per file, based at its directory so

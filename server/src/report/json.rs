@@ -1,5 +1,5 @@
-//! The machine-readable report, version 1 (SPEC §6). Built explicitly here, not from the
-//! model's serde derives, so the schema stays stable whatever the model looks like.
+//! The machine-readable report, version 1 (the README's *JSON report*). Built explicitly here, not
+//! from the model's serde derives, so the schema stays stable whatever the model looks like.
 //! Every string value passes through [`redact`].
 
 use super::{severity_word, Report, SideView};

@@ -1,5 +1,5 @@
-//! The build cache (GO-FACTS §3): `gocache-relative`, `gocache-off`, `gocache-unlocatable`,
-//! `gocache-unwritable`, `gocache-not-a-directory`, `gocache-network-fs`,
+//! The build cache (golang/go's cmd/go/internal/cache): `gocache-relative`, `gocache-off`,
+//! `gocache-unlocatable`, `gocache-unwritable`, `gocache-not-a-directory`, `gocache-network-fs`,
 //! `gocache-foreign-owner`, `gocache-mismatch`.
 //!
 //! Everything is decided on the *raw* GOCACHE with its origin (resolve's layers), never on

@@ -396,7 +396,7 @@ fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
 /// code and subject concerns any side the original concerned, and no new error appears in
 /// its place (an error-severity finding that `before` did not have: pointing go.goroot at an
 /// SDK that then disagrees with the shell, or removing go.goroot when the editor's PATH has
-/// no `go` at all — SPEC §5: a fix that trades one error for another fixes nothing).
+/// no `go` at all: a fix that trades one error for another fixes nothing).
 pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix: &Fix) -> bool {
     let after = raw_findings(&simulate::apply(snapshot, &fix.action));
     if after

@@ -1,7 +1,7 @@
-//! Module download and verification (GO-FACTS §4): `goproxy-off`, `goproxy-empty`,
-//! `goproxy-invalid`, `goproxy-insecure-http`, `goproxy-credentials`, `goproxy-mismatch`,
-//! `gosumdb-off`, `gosumdb-empty`, `gosumdb-invalid`, `goinsecure-broad`, `gonosumdb-broad`,
-//! `goflags-invalid`, `goflags-insecure`.
+//! Module download and verification (golang/go's cmd/go/internal/modfetch): `goproxy-off`,
+//! `goproxy-empty`, `goproxy-invalid`, `goproxy-insecure-http`, `goproxy-credentials`,
+//! `goproxy-mismatch`, `gosumdb-off`, `gosumdb-empty`, `gosumdb-invalid`, `goinsecure-broad`,
+//! `gonosumdb-broad`, `goflags-invalid`, `goflags-insecure`.
 //!
 //! GOPROXY and GOSUMDB are validated by ports of cmd/go's own code (modfetch `proxyList` +
 //! `newProxyRepo` over a port of `net/url.Parse`; `dbDial` + `note.NewVerifier`, key hash

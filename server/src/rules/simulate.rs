@@ -1,5 +1,5 @@
-//! Fix simulation: the snapshot as it would be after a fix, computed purely (SPEC §5: "a fix
-//! is offered only if it works"). [`super::check`] re-runs the raw rules on the result.
+//! Fix simulation: the snapshot as it would be after a fix, computed purely, because a fix is
+//! offered only if it works. [`super::check`] re-runs the raw rules on the result.
 //!
 //! Besides editing the fact the fix touches, `apply` invalidates the facts a change makes
 //! stale: `go env -json` keys the fix changes are removed (resolve then computes them), and

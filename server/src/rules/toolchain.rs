@@ -1,4 +1,4 @@
-//! Toolchain selection (GO-FACTS §5, cmd/go/internal/toolchain/select.go): gotoolchain-invalid,
+//! Toolchain selection (golang/go's cmd/go/internal/toolchain/select.go): gotoolchain-invalid,
 //! toolchain-too-old, toolchain-will-download, toolchain-not-in-path.
 //!
 //! For each side we replay `Select`: parse GOTOOLCHAIN (`local`, `auto`, `path`, `goX.Y.Z`,

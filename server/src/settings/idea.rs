@@ -3,7 +3,7 @@
 //! every other byte (CRLF, attribute order, other components, non-ASCII text) unchanged.
 //!
 //! The values are reported under the same semantic keys as VS Code settings, so the rules need
-//! not know which editor they look at (GO-FACTS §8):
+//! not know which editor they look at:
 //! * `go.goroot` — `<component name="GOROOT" url="file://…"/>` (or the older `path="…"`), with
 //!   `$USER_HOME$` and `$PROJECT_DIR$` expanded and the path normalised lexically;
 //! * `go.toolsEnvVars.<KEY>` — `<component name="VgoProject"><environment><map>
