@@ -2185,3 +2185,65 @@ fn the_clients_gopls_directory_filters_exclude_modules() {
     lsp.wait_for_code(&legacy, "toolchain-too-old");
     assert!(lsp.shutdown().success());
 }
+
+/// A client that asks for it (VS Code's extension) gets `goEnvDoctor/serverStatus` after each
+/// publish — health, counts, each side's Go — and `goEnvDoctor.report` with `{"format":
+/// "json"}` returns the report as data: no client reads the human text.
+#[test]
+fn server_status_notifications_and_the_structured_report() {
+    let (s, settings, _disk) = Scenario::settings_pin_go121();
+    let (go121, go122) = gos();
+    let mut lsp = Lsp::spawn(&s);
+    let capabilities = json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "workspace": {"workspaceFolders": true, "configuration": false}
+    });
+    let init_options = json!({
+        "shell": support::shell("bash"),
+        "shellTimeoutSeconds": 30,
+        "trusted": true,
+        "userSettings": s.user_settings,
+        "serverStatus": true,
+    });
+    lsp.initialize_folders(&[(&s.folder, "ws")], capabilities, init_options);
+    lsp.wait_for_code(&settings, "goroot-mismatch");
+    let status = lsp.wait_logged("no goEnvDoctor/serverStatus", |m| {
+        m["method"] == "goEnvDoctor/serverStatus"
+    })["params"]
+        .clone();
+    assert_eq!(status["health"], "error", "{status:#}");
+    assert!(status["errors"].as_u64().unwrap() >= 1, "{status:#}");
+    let folder = &status["folders"][0];
+    assert_eq!(folder["folder"], json!(s.folder), "{status:#}");
+    let sides = folder["sides"].as_array().unwrap();
+    let editor = sides.iter().find(|x| x["role"] == "editor").unwrap();
+    let shell = sides.iter().find(|x| x["role"] == "shell").unwrap();
+    assert_eq!(editor["label"], "VS Code");
+    assert_eq!(editor["goVersion"], "go1.21.13");
+    assert_eq!(editor["goroot"], json!(go121.display().to_string()));
+    assert_eq!(shell["goVersion"], "go1.22.10");
+    assert_eq!(shell["goroot"], json!(go122.display().to_string()));
+    assert_eq!(folder["modules"], 1);
+
+    let report = lsp.execute("goEnvDoctor.report", json!([{"format": "json"}]));
+    assert!(
+        report["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("# go-env-doctor report"),
+        "{report:#}"
+    );
+    let findings = report["folders"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "goroot-mismatch"),
+        "{report:#}"
+    );
+    assert_eq!(report["status"], status, "{report:#}");
+    // Without the option, no such notification (other clients would log an unknown method).
+    let (s2, settings2, _) = Scenario::settings_pin_go121();
+    let mut plain = s2.start();
+    plain.wait_for_code(&settings2, "goroot-mismatch");
+    assert_eq!(plain.count("goEnvDoctor/serverStatus"), 0);
+    assert!(plain.shutdown().success());
+    assert!(lsp.shutdown().success());
+}

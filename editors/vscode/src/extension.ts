@@ -17,12 +17,13 @@ import {
 } from "vscode-languageclient/node";
 import { serverConfig, type ServerConfig } from "./config";
 import { findServer, type LookupInput } from "./serverPath";
-import { parseReport, reportIsEmpty, statusView, type FolderSides } from "./status";
+import { foldersFromStatus, statusView, type FolderSides, type ServerStatus } from "./status";
 
 const SECTION = "goEnvDoctor";
 const SOURCE = "go-env-doctor";
 const REPORT_SCHEME = "go-env-doctor-report";
 const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: "/go-env-doctor report.md" });
+const SERVER_STATUS = "goEnvDoctor/serverStatus";
 
 /** The files the server reads: synced to it when open, diagnostics shown for them. */
 export const DOCUMENT_SELECTOR = [
@@ -76,7 +77,6 @@ class Doctor implements vscode.Disposable {
   /** Files that had our diagnostics at the last render (to notice them being cleared). */
   private ours = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel("Go Env Doctor");
@@ -183,7 +183,8 @@ class Doctor implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: this.serverConfig(),
+      // `serverStatus`: the server tells us after each check what the status bar shows.
+      initializationOptions: { ...this.serverConfig(), serverStatus: true },
       middleware: {
         workspace: {
           // Answer `goEnvDoctor` with the cleaned-up section (+ trust); `go` and `gopls`
@@ -202,6 +203,15 @@ class Doctor implements vscode.Disposable {
     };
     const client = new LanguageClient(SECTION, "Go Env Doctor", serverOptions, clientOptions);
     this.client = client;
+    client.onNotification(SERVER_STATUS, (status: ServerStatus) => {
+      if (this.client !== client) {
+        return;
+      }
+      this.checking = false;
+      this.folders = foldersFromStatus(status);
+      this.render();
+      this.scheduleRefresh();
+    });
     this.failed = undefined;
     this.checking = true;
     this.render();
@@ -219,13 +229,11 @@ class Doctor implements vscode.Disposable {
         this.render();
       }
     });
-    this.pollUntilChecked();
   }
 
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    clearTimeout(this.pollTimer);
     if (client && client.state !== State.Stopped) {
       try {
         await client.stop(4000);
@@ -254,6 +262,9 @@ class Doctor implements vscode.Disposable {
     try {
       await this.request("goEnvDoctor.recheck");
     } finally {
+      // The status notification normally said so already; a check that published nothing new
+      // (another one overtook it) still ends the spinner.
+      this.checking = false;
       await this.refresh();
     }
   }
@@ -270,35 +281,22 @@ class Doctor implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 
-  /** Until the first check has finished, ask the server every half second. */
-  private pollUntilChecked(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      void this.refresh().then(() => {
-        if (this.checking && this.client?.state === State.Running) {
-          this.pollUntilChecked();
-        }
-      });
-    }, 500);
-  }
-
   private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), 150);
   }
 
+  /** Re-render, and bring an open report up to date (the status bar needs no request). */
   private async refresh(): Promise<void> {
-    try {
-      const md = await this.request<string>("goEnvDoctor.report");
-      if (typeof md === "string") {
-        this.checking = reportIsEmpty(md);
-        this.folders = parseReport(md);
-        if (this.report.text !== "") {
+    if (this.report.text !== "") {
+      try {
+        const md = await this.request<string>("goEnvDoctor.report");
+        if (typeof md === "string") {
           this.report.update(REPORT_URI, md);
         }
+      } catch (e) {
+        this.output.appendLine(`report failed: ${String(e)}`);
       }
-    } catch (e) {
-      this.output.appendLine(`report failed: ${String(e)}`);
     }
     this.render();
   }
@@ -333,7 +331,6 @@ class Doctor implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.refreshTimer);
-    clearTimeout(this.pollTimer);
     for (const d of this.disposables) {
       d.dispose();
     }

@@ -1,9 +1,9 @@
-// The status bar item's text and tooltip, and what the tooltip reads from the server's report:
-// pure, unit-tested.
+// The status bar item's text and tooltip, from the server's `goEnvDoctor/serverStatus`
+// notification: pure, unit-tested.
 
 export interface SideLine {
   role: "editor" | "shell";
-  /** The cells of the report's header row: label, Go version, `GOROOT …` (or a note). */
+  /** Label, Go version, `GOROOT …` (or a note). */
   cells: string[];
 }
 
@@ -27,39 +27,41 @@ export interface StatusView {
   tooltip: string;
 }
 
-/** Parse the `editor`/`shell` header rows of each folder in the server's Markdown report. */
-export function parseReport(markdown: string): FolderSides[] {
-  const out: FolderSides[] = [];
-  let current: FolderSides | undefined;
-  let inHeader = false;
-  for (const raw of markdown.split(/\r?\n/)) {
-    const line = raw.replace(/\s+$/, "");
-    const folder = /^folder {2}(.*)$/.exec(line);
-    if (folder) {
-      current = { folder: folder[1], sides: [] };
-      out.push(current);
-      inHeader = true;
-      continue;
-    }
-    if (!current || !inHeader) {
-      continue;
-    }
-    const side = /^(editor|shell)\s+(.*)$/.exec(line);
-    if (side) {
-      current.sides.push({
-        role: side[1] as "editor" | "shell",
-        cells: side[2].split(/\s{2,}/).filter((c) => c.length > 0),
-      });
-    } else {
-      inHeader = false;
-    }
-  }
-  return out;
+/** One side as `goEnvDoctor/serverStatus` describes it. */
+export interface ServerSide {
+  role: "editor" | "shell";
+  label: string;
+  go?: string | null;
+  goVersion?: string | null;
+  goroot?: string | null;
+  note?: string | null;
 }
 
-/** Whether the report says that no folder has been checked yet. */
-export function reportIsEmpty(markdown: string): boolean {
-  return /No workspace folder has been checked yet/.test(markdown);
+/** The `goEnvDoctor/serverStatus` notification's parameters (the fields used here). */
+export interface ServerStatus {
+  health: "ok" | "warning" | "error";
+  errors: number;
+  warnings: number;
+  folders: { folder: string; sides: ServerSide[]; modules?: number; goWork?: string[] }[];
+}
+
+/** The tooltip's rows from the server's status: label, Go version, GOROOT (or a note). */
+export function foldersFromStatus(status: ServerStatus): FolderSides[] {
+  return status.folders.map((f) => ({
+    folder: f.folder,
+    sides: f.sides.map((s) => {
+      const cells = [s.label];
+      if (s.note) {
+        cells.push(s.note);
+      } else if (!s.go) {
+        cells.push("no go found");
+      } else {
+        cells.push(s.goVersion ?? "go ?");
+        cells.push(s.goroot ? `GOROOT ${s.goroot}` : "GOROOT unknown");
+      }
+      return { role: s.role, cells };
+    }),
+  }));
 }
 
 function plural(n: number, word: string): string {

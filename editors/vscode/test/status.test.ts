@@ -1,25 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { parseReport, reportIsEmpty, statusView } from "../src/status";
+import { foldersFromStatus, statusView, type ServerStatus } from "../src/status";
 import { serverConfig } from "../src/config";
 
-const REPORT = [
-  "# go-env-doctor report",
-  "",
-  "## /w/demo",
-  "",
-  "```text",
-  "folder  /w/demo",
-  "editor  VS Code                 go1.21.13  GOROOT /sdk/go1.21.13",
-  "shell   your shell (/bin/bash)  go1.22.10  GOROOT /sdk/go1.22.10",
-  "",
-  "[✗] Editor ↔ shell",
-  "```",
-  "",
-].join("\n");
+const STATUS: ServerStatus = {
+  health: "error",
+  errors: 1,
+  warnings: 0,
+  folders: [
+    {
+      folder: "/w/demo",
+      modules: 1,
+      sides: [
+        { role: "editor", label: "VS Code", go: "/sdk/go1.21.13/bin/go", goVersion: "go1.21.13", goroot: "/sdk/go1.21.13" },
+        { role: "shell", label: "your shell (/bin/bash)", go: "/sdk/go1.22.10/bin/go", goVersion: "go1.22.10", goroot: "/sdk/go1.22.10" },
+      ],
+    },
+  ],
+};
 
-describe("parseReport", () => {
+describe("foldersFromStatus", () => {
   it("reads both sides of each folder", () => {
-    expect(parseReport(REPORT)).toEqual([
+    expect(foldersFromStatus(STATUS)).toEqual([
       {
         folder: "/w/demo",
         sides: [
@@ -30,19 +31,30 @@ describe("parseReport", () => {
     ]);
   });
 
-  it("keeps notes for a side that was not read", () => {
-    const md = "```text\nfolder  /w\neditor  VS Code  go1.22.10  GOROOT /g\nshell   /bin/zsh: environment not read (timed out after 10 s)\n\n```";
-    expect(parseReport(md)[0].sides[1]).toEqual({ role: "shell", cells: ["/bin/zsh: environment not read (timed out after 10 s)"] });
-  });
-
-  it("knows an empty report", () => {
-    expect(reportIsEmpty("# go-env-doctor report\n\nNo workspace folder has been checked yet.\n")).toBe(true);
-    expect(reportIsEmpty(REPORT)).toBe(false);
+  it("keeps the note of a side that was not read, and says when a side has no go", () => {
+    const status: ServerStatus = {
+      health: "warning",
+      errors: 0,
+      warnings: 1,
+      folders: [
+        {
+          folder: "/w",
+          sides: [
+            { role: "editor", label: "VS Code", go: null, goVersion: null, goroot: null },
+            { role: "shell", label: "your shell (/bin/zsh)", note: "environment not read (timed out after 10 s)" },
+          ],
+        },
+      ],
+    };
+    expect(foldersFromStatus(status)[0].sides).toEqual([
+      { role: "editor", cells: ["VS Code", "no go found"] },
+      { role: "shell", cells: ["your shell (/bin/zsh)", "environment not read (timed out after 10 s)"] },
+    ]);
   });
 });
 
 describe("statusView", () => {
-  const folders = parseReport(REPORT);
+  const folders = foldersFromStatus(STATUS);
 
   it("shows a check when nothing is wrong", () => {
     const v = statusView({ checking: false, errors: 0, warnings: 0, folders });

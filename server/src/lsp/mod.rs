@@ -12,6 +12,7 @@ mod actions;
 mod cache;
 pub mod convert;
 mod hover;
+mod status;
 #[doc(hidden)]
 pub mod transport;
 mod watch;
@@ -224,6 +225,8 @@ pub(crate) struct State {
     pub published: BTreeSet<PathBuf>,
     /// The client renders Markdown in hovers (`hover.contentFormat`); else plain text.
     pub hover_markdown: bool,
+    /// The client asked for `goEnvDoctor/serverStatus` after each publish.
+    pub status_notifications: bool,
     /// What we last published for each file: clients that do not echo a diagnostic's `data`
     /// in `textDocument/codeAction` (Vim's ALE, older clients) get their fixes from here.
     pub last_published: HashMap<PathBuf, Vec<Diagnostic>>,
@@ -587,6 +590,7 @@ impl Backend {
         };
         self.update_watches();
         self.publish(to_publish).await;
+        self.send_status().await;
         self.checked.send_if_modified(|done| {
             let newer = generation > *done;
             *done = (*done).max(generation);
@@ -736,6 +740,7 @@ impl Backend {
             (out, stale)
         };
         self.publish(to_publish).await;
+        self.send_status().await;
         if reprobe_if_stale && stale {
             tracing::debug!("the settings choose another editor go or environment: re-probing");
             self.spawn_recheck(DEBOUNCE);
@@ -786,6 +791,40 @@ impl Backend {
             }
         }
         self.refresh(false).await;
+    }
+
+    /// `goEnvDoctor/serverStatus` for clients that asked for it: after each publish.
+    async fn send_status(&self) {
+        let status = {
+            let state = self.state();
+            if !state.status_notifications || state.shut_down || state.results.is_empty() {
+                return;
+            }
+            status::of(&state.results)
+        };
+        self.client
+            .send_notification::<status::ServerStatus>(status)
+            .await;
+    }
+
+    /// `goEnvDoctor.report` with `{"format": "json"}`: the Markdown report and, per folder, the
+    /// JSON report `check --format json` prints.
+    fn report_structured(&self) -> serde_json::Value {
+        let markdown = self.report_markdown();
+        let state = self.state();
+        let folders: Vec<serde_json::Value> = state
+            .results
+            .values()
+            .map(|c| {
+                let report = Report::from_snapshot(&c.snapshot, c.findings.clone());
+                crate::report::json::report_value(&report)
+            })
+            .collect();
+        serde_json::json!({
+            "markdown": markdown,
+            "folders": folders,
+            "status": status::of(&state.results),
+        })
     }
 
     async fn publish(&self, files: Vec<(PathBuf, Vec<Diagnostic>)>) {
@@ -1176,6 +1215,12 @@ impl LanguageServer for Backend {
             state.watch_registration = watch_registration;
             state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
+            state.status_notifications = params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("serverStatus"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
             state.hover_markdown = params
                 .capabilities
                 .text_document
@@ -1503,6 +1548,9 @@ impl LanguageServer for Backend {
                     .clear();
                 self.recheck_and_wait().await;
                 Ok(None)
+            }
+            CMD_REPORT if arg.get("format").and_then(LSPAny::as_str) == Some("json") => {
+                Ok(Some(self.report_structured()))
             }
             CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
             CMD_CLEAN_CACHE => match self.clean_cache(arg).await {
