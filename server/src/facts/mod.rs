@@ -1317,19 +1317,23 @@ fn add_side_paths(snap: &mut Snapshot, kind: SideKind) {
             want.insert((own.clone(), true));
         }
     }
-    if let Some(home) = side.os_env.get("HOME") {
-        want.insert((default_gocache(&side.os_env, home), false));
+    // The default cache as cmd/go derives it (one definition, in goenv); a relative one
+    // (relative XDG_CACHE_HOME) names no directory to look at.
+    let env = |k: &str| {
+        side.os_env
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let goos = match std::env::consts::OS {
+        "macos" => "darwin",
+        os => os,
+    };
+    if let Some(cache) = resolve::default_gocache(goos, &env).filter(|c| Path::new(c).is_absolute())
+    {
+        want.insert((cache, false));
     }
     stat_all(snap, want);
-}
-
-fn default_gocache(env: &BTreeMap<String, String>, home: &str) -> String {
-    let base = env
-        .get("XDG_CACHE_HOME")
-        .filter(|x| Path::new(x).is_absolute())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(home).join(".cache"));
-    base.join("go-build").to_string_lossy().into_owned()
 }
 
 /// Paths named by the editor settings: every go.goroot, go.alternateTools.go and path-like

@@ -1074,41 +1074,45 @@ impl DefaultCtx<'_> {
         }
     }
 
-    /// `os.UserCacheDir()/go-build`, `""` when it cannot be located. The raw default, never
-    /// the `off` that `go env GOCACHE` prints when it cannot be located.
+    /// `os.UserCacheDir()/go-build` for this side: [`default_gocache`].
     fn default_gocache(&self) -> String {
-        match self.host_os().as_str() {
-            "linux" | "freebsd" | "openbsd" | "netbsd" | "dragonfly" | "solaris" | "illumos"
-            | "aix" | "android" => {
-                let base = self
-                    .env("XDG_CACHE_HOME")
-                    .map(|s| s.to_string())
-                    .or_else(|| {
-                        self.env("HOME")
-                            .map(|h| format!("{}/.cache", h.trim_end_matches('/')))
-                    });
-                match base {
-                    Some(b) => go_clean(&format!("{b}/go-build")),
-                    None => String::new(),
-                }
-            }
-            "darwin" | "ios" => match self.env("HOME") {
-                Some(h) => format!("{}/Library/Caches/go-build", h.trim_end_matches('/')),
-                None => String::new(),
-            },
-            "windows" => match self
-                .env("LocalAppData")
-                .or_else(|| self.env("LOCALAPPDATA"))
-            {
-                Some(d) => format!("{}\\go-build", d.trim_end_matches('\\')),
-                None => String::new(),
-            },
-            _ => self
-                .json("GOCACHE")
+        let env = |k: &str| self.env(k);
+        let fallback = || {
+            self.json("GOCACHE")
                 .filter(|v| v != "off")
-                .unwrap_or_default(),
-        }
+                .unwrap_or_default()
+        };
+        default_gocache(&self.host_os(), &env).unwrap_or_else(fallback)
     }
+}
+
+/// `os.UserCacheDir()/go-build` on `host_os` with the environment `env` (empty values count
+/// as unset), `Some("")` when it cannot be located; `None` for an OS this model does not know
+/// (then `go env GOCACHE` is the answer). The raw default, never the `off` that
+/// `go env GOCACHE` prints when it cannot be located. A relative `XDG_CACHE_HOME` is kept
+/// relative, as Go up to 1.23 uses it (Go 1.24 refuses it): the one place this is decided.
+pub fn default_gocache<'e>(host_os: &str, env: &dyn Fn(&str) -> Option<&'e str>) -> Option<String> {
+    Some(match host_os {
+        "linux" | "freebsd" | "openbsd" | "netbsd" | "dragonfly" | "solaris" | "illumos"
+        | "aix" | "android" => {
+            let base = env("XDG_CACHE_HOME")
+                .map(|s| s.to_string())
+                .or_else(|| env("HOME").map(|h| format!("{}/.cache", h.trim_end_matches('/'))));
+            match base {
+                Some(b) => go_clean(&format!("{b}/go-build")),
+                None => String::new(),
+            }
+        }
+        "darwin" | "ios" => match env("HOME") {
+            Some(h) => format!("{}/Library/Caches/go-build", h.trim_end_matches('/')),
+            None => String::new(),
+        },
+        "windows" => match env("LocalAppData").or_else(|| env("LOCALAPPDATA")) {
+            Some(d) => format!("{}\\go-build", d.trim_end_matches('\\')),
+            None => String::new(),
+        },
+        _ => return None,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
