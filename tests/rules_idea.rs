@@ -56,6 +56,7 @@ fn idea_settings(xml: &str) -> EditorSettings {
 fn with_goland(mut base: Snapshot, xml: &str, sdk: Option<(&str, &str)>) -> Snapshot {
     let mut v = base.clone();
     v.editor_views.clear();
+    v.editor_kind = EditorKind::JetBrains;
     v.editor.label = GOLAND.to_string();
     v.settings = idea_settings(xml);
     v.editor.path_go = None;

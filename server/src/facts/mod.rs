@@ -202,7 +202,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         ) {
             let no_settings =
                 settings.values.is_empty() && settings.files.iter().all(|f| f.error.is_none());
-            let view = derive_view(&snap, settings, opts);
+            let view = derive_view(&snap, settings, EditorKind::VsCode, opts);
             // Without project settings, VS Code's view only matters where it differs.
             let same_go = view.editor.go.as_ref().map(|g| &g.path)
                 == snap.editor.go.as_ref().map(|g| &g.path);
@@ -215,7 +215,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         // misc.xml naming a Go SDK is GoLand's project too.
         let settings = read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
         if idea.exists() || settings.files.len() > 1 {
-            let view = derive_view(&snap, settings, opts);
+            let view = derive_view(&snap, settings, EditorKind::JetBrains, opts);
             snap.editor_views.push(view);
         }
         snap
@@ -327,18 +327,19 @@ fn read_idea_file(
 /// editor's `go` runs again only when the binary it chooses or its run environment differs
 /// from what `base`'s editor ran. A JetBrains IDE runs `$GOROOT/bin/go` of its SDK and never
 /// looks for `go` on PATH.
-pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOptions) -> Snapshot {
+pub fn derive_view(
+    base: &Snapshot,
+    settings: EditorSettings,
+    kind: EditorKind,
+    opts: &CheckOptions,
+) -> Snapshot {
     let mut v = base.clone();
     v.editor_views.clear();
-    v.editor_kind = if settings.editor_name == GOLAND {
-        EditorKind::JetBrains
-    } else {
-        EditorKind::VsCode
-    };
+    v.editor_kind = kind;
     v.editor.label = settings.editor_name.clone();
     v.settings = settings;
     let base_go = v.editor.go.take();
-    if v.settings.editor_name == GOLAND {
+    if kind == EditorKind::JetBrains {
         v.editor.path_go = None;
     } else if v.editor.path_go.is_none() {
         v.editor.path_go = well_known_go(&opts.folder);
@@ -377,10 +378,10 @@ pub fn derive_view(base: &Snapshot, settings: EditorSettings, opts: &CheckOption
 /// and disabled checks taken from the refreshed `main`.
 fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overrides: &Overrides) {
     let before = editor_run_env(view);
-    if view.settings.editor_name == GOLAND {
+    if view.editor_kind == EditorKind::JetBrains {
         let path = idea_workspace_file(&opts.folder);
         view.settings = read_idea_settings(&path, &opts.folder, main.home.as_deref(), overrides);
-    } else if view.settings.editor_name == VSCODE {
+    } else if view.editor_kind == EditorKind::VsCode {
         let subst = settings::jsonc::Substitution {
             workspace_folder: opts.folder.clone(),
             home: main.home.clone(),

@@ -109,9 +109,10 @@ pub(crate) fn editor_name<'a>(ctx: &Ctx<'a>) -> &'a str {
     }
 }
 
-/// The editor side is a JetBrains IDE (its Go SDK comes from `.idea/workspace.xml` only).
+/// The editor side is a JetBrains IDE (its Go SDK comes from `.idea/workspace.xml` only):
+/// decided by the kind of editor, never by its display name.
 pub(crate) fn jetbrains(ctx: &Ctx) -> bool {
-    ctx.snapshot.settings.editor_name == crate::model::GOLAND
+    ctx.snapshot.editor_kind == crate::model::EditorKind::JetBrains
 }
 
 /// A side value for GOROOT-like subjects: an explicit value with origin and version.
