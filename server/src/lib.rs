@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod facts;
 pub mod goenv;
+pub mod goport;
 pub mod lsp;
 pub mod model;
 pub mod print_env;

@@ -4,8 +4,8 @@
 //! `gonosumdb-broad`, `goflags-invalid`, `goflags-insecure`.
 //!
 //! GOPROXY and GOSUMDB are validated by ports of cmd/go's own code (modfetch `proxyList` +
-//! `newProxyRepo` over a port of `net/url.Parse`; `dbDial` + `note.NewVerifier`, key hash
-//! included), so messages quote exactly what `go` will print. Every value that may hold a
+//! `newProxyRepo` over a port of `net/url.Parse`; `dbDial` + `note.NewVerifier` in [`crate::goport::note`],
+//! key hash included), so messages quote exactly what `go` will print. Every value that may hold a
 //! URL is shown through [`paths::shown`] (→ [`crate::redact::redact`]) and never travels in a
 //! fix payload when it holds credentials.
 //!
@@ -457,8 +457,8 @@ fn check_sumdb(value: &str) -> Result<(), String> {
     if key.len() > 2 {
         return Err("verifying module: invalid GOSUMDB: too many fields".into());
     }
-    let name =
-        new_verifier(key[0]).map_err(|e| format!("verifying module: invalid GOSUMDB: {e}"))?;
+    let name = crate::goport::note::new_verifier(key[0])
+        .map_err(|e| format!("verifying module: invalid GOSUMDB: {e}"))?;
     let bad_name = || format!("verifying module: invalid sumdb name (must be host[/path]): {name}");
     match url_parse(&format!("https://{name}")) {
         Ok(u) => {
@@ -479,38 +479,6 @@ fn check_sumdb(value: &str) -> Result<(), String> {
         url_parse(u).map_err(|e| format!("verifying module: invalid GOSUMDB URL: {e}"))?;
     }
     Ok(())
-}
-
-/// golang.org/x/mod/sumdb/note `NewVerifier`: the verifier's name, or its error.
-fn new_verifier(vkey: &str) -> Result<String, &'static str> {
-    const ID: &str = "malformed verifier id";
-    let (name, rest) = vkey.split_once('+').unwrap_or((vkey, ""));
-    let (hash16, key64) = rest.split_once('+').unwrap_or((rest, ""));
-    let hash = u32::from_str_radix(hash16, 16).ok();
-    let key = base64_decode(key64);
-    let valid_name =
-        !name.is_empty() && !name.chars().any(char::is_whitespace) && !name.contains('+');
-    let (Some(hash), Some(key)) = (hash, key) else {
-        return Err(ID);
-    };
-    if hash16.len() != 8 || hash16.starts_with('+') || !valid_name || key.is_empty() {
-        return Err(ID);
-    }
-    let mut msg = Vec::with_capacity(name.len() + 1 + key.len());
-    msg.extend_from_slice(name.as_bytes());
-    msg.push(b'\n');
-    msg.extend_from_slice(&key);
-    let sum = sha256(&msg);
-    if hash != u32::from_be_bytes([sum[0], sum[1], sum[2], sum[3]]) {
-        return Err("invalid verifier hash");
-    }
-    if key[0] != 1 {
-        return Err("unknown verifier algorithm");
-    }
-    if key.len() - 1 != 32 {
-        return Err(ID);
-    }
-    Ok(name.to_string())
 }
 
 fn sumdb_issues(
@@ -971,7 +939,11 @@ fn goflags_issues(
 }
 
 // ---------------------------------------------------------------------------------------------
-// A port of net/url.Parse, as far as cmd/go's checks need it
+// A port of net/url.Parse, as far as cmd/go's checks need it. Not the `url` crate: that one
+// follows the WHATWG URL standard, which accepts what Go refuses and normalises what Go keeps
+// (an `https://` proxy with an empty host, escapes Go calls invalid, a port Go rejects), and the
+// errors here must be the words `go` prints. It quotes paths through `rules::paths`, so it
+// lives beside the rules that use it rather than in `goport`.
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Default)]
@@ -1249,129 +1221,6 @@ fn escape_path(p: &str) -> String {
     out
 }
 
-// ---------------------------------------------------------------------------------------------
-// base64 (StdEncoding, strict) and SHA-256, for the verifier key hash
-// ---------------------------------------------------------------------------------------------
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    // encoding/base64 skips '\r' and '\n'.
-    let clean: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    if clean.len() % 4 != 0 {
-        return None;
-    }
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => (c - b'A') as u32,
-            b'a'..=b'z' => (c - b'a') as u32 + 26,
-            b'0'..=b'9' => (c - b'0') as u32 + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        })
-    };
-    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
-    let chunks = clean.len() / 4;
-    for (n, chunk) in clean.chunks(4).enumerate() {
-        let last = n + 1 == chunks;
-        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut acc: u32 = 0;
-        for &c in &chunk[..4 - pad] {
-            acc = acc << 6 | val(c)?;
-        }
-        acc <<= 6 * pad as u32;
-        let bytes = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
-        // Strict: the unused bits of a padded group must be zero.
-        match pad {
-            0 => out.extend_from_slice(&bytes),
-            1 => {
-                if bytes[2] != 0 {
-                    return None;
-                }
-                out.extend_from_slice(&bytes[..2]);
-            }
-            _ => {
-                if bytes[1] != 0 || bytes[2] != 0 {
-                    return None;
-                }
-                out.push(bytes[0]);
-            }
-        }
-    }
-    Some(out)
-}
-
-fn sha256(data: &[u8]) -> [u8; 32] {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
-    let mut msg = data.to_vec();
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_be_bytes());
-    for block in msg.chunks(64) {
-        let mut w = [0u32; 64];
-        for (i, word) in block.chunks(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
-        for i in 0..64 {
-            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
-            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            let t2 = s0.wrapping_add(maj);
-            hh = g;
-            g = f;
-            f = e;
-            e = d.wrapping_add(t1);
-            d = c;
-            c = b;
-            b = a;
-            a = t1.wrapping_add(t2);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 32];
-    for (i, x) in h.iter().enumerate() {
-        out[i * 4..i * 4 + 4].copy_from_slice(&x.to_be_bytes());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1480,13 +1329,6 @@ mod tests {
             check_sumdb("  ").err().unwrap_or_default(),
             "verifying module: missing GOSUMDB"
         );
-    }
-
-    #[test]
-    fn sha256_known_answer() {
-        let d = sha256(b"abc");
-        assert_eq!(d[..4], [0xba, 0x78, 0x16, 0xbf]);
-        assert_eq!(d[28..], [0xf2, 0x00, 0x15, 0xad]);
     }
 
     #[test]
