@@ -717,6 +717,36 @@ pub struct SideValue {
     pub go_version: Option<String>,
 }
 
+impl SideValue {
+    /// A value a side is configured with, and where (`value` as it may be shown: redacted).
+    pub fn configured(value: String, origin: Origin, go_version: Option<String>) -> SideValue {
+        SideValue {
+            value: Some(value),
+            origin: Some(origin),
+            go_version,
+        }
+    }
+
+    /// What a side has that no setting configures (its `go`, its shell), or nothing at all.
+    pub fn plain(value: Option<String>, go_version: Option<String>) -> SideValue {
+        SideValue {
+            value,
+            origin: None,
+            go_version,
+        }
+    }
+}
+
+impl Finding {
+    /// Record what the finding says about one side.
+    pub fn set_side(&mut self, kind: SideKind, value: SideValue) {
+        match kind {
+            SideKind::Editor => self.editor = Some(value),
+            SideKind::Shell => self.shell = Some(value),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Location {
     pub path: PathBuf,

@@ -117,11 +117,11 @@ pub(crate) fn jetbrains(ctx: &Ctx) -> bool {
 
 /// A side value for GOROOT-like subjects: an explicit value with origin and version.
 fn sv(value: &str, origin: &Origin, go_version: Option<&String>) -> SideValue {
-    SideValue {
-        value: Some(crate::redact::redact(value)),
-        origin: Some(origin.clone()),
-        go_version: go_version.cloned(),
-    }
+    SideValue::configured(
+        crate::redact::redact(value),
+        origin.clone(),
+        go_version.cloned(),
+    )
 }
 
 fn capitalize(s: &str) -> String {
@@ -158,10 +158,7 @@ fn origin_words_for(ctx: &Ctx, sides: &[&EffectiveSide], key: &str, origin: &Ori
 fn attach(f: &mut Finding, sides: &[&EffectiveSide], value: &str, origin: &Origin) {
     for s in sides {
         let v = sv(value, origin, s.go_version.as_ref());
-        match s.kind {
-            SideKind::Editor => f.editor = Some(v),
-            SideKind::Shell => f.shell = Some(v),
-        }
+        f.set_side(s.kind, v);
     }
 }
 
@@ -415,15 +412,8 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     let mut f = finding("go-not-found", "go", message);
     for s in &missing {
-        let v = SideValue {
-            value: None,
-            origin: None,
-            go_version: None,
-        };
-        match s.kind {
-            SideKind::Editor => f.editor = Some(v),
-            SideKind::Shell => f.shell = Some(v),
-        }
+        let v = SideValue::plain(None, None);
+        f.set_side(s.kind, v);
     }
     let editor_missing = missing.iter().any(|s| s.kind == SideKind::Editor);
     let mut locs = Vec::new();
@@ -517,15 +507,11 @@ fn untrusted_not_executed(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .unwrap_or_else(|| "version unknown".into()),
         );
         let mut f = finding("untrusted-not-executed", "go", message);
-        let v = SideValue {
-            value: Some(go.path.display().to_string()),
-            origin: None,
-            go_version: go.static_version.clone(),
-        };
-        match side.kind {
-            SideKind::Editor => f.editor = Some(v),
-            SideKind::Shell => f.shell = Some(v),
-        }
+        let v = SideValue::plain(
+            Some(go.path.display().to_string()),
+            go.static_version.clone(),
+        );
+        f.set_side(side.kind, v);
         let mut locs = Vec::new();
         if go.found_by == GoFoundBy::AlternateTools {
             if let Some(c) = &side.alternate_go {
@@ -1118,16 +1104,14 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
         go_found_words(ctx.snapshot, shell),
     );
     let mut f = finding("go-version-mismatch", "go", message);
-    f.editor = Some(SideValue {
-        value: Some(ego.path.display().to_string()),
-        origin: None,
-        go_version: Some(ev.clone()),
-    });
-    f.shell = Some(SideValue {
-        value: Some(sgo.path.display().to_string()),
-        origin: None,
-        go_version: Some(sv_.clone()),
-    });
+    f.editor = Some(SideValue::plain(
+        Some(ego.path.display().to_string()),
+        Some(ev.clone()),
+    ));
+    f.shell = Some(SideValue::plain(
+        Some(sgo.path.display().to_string()),
+        Some(sv_.clone()),
+    ));
     f.locations = mismatch_locations(ctx, editor, shell);
     let mut fixes = Vec::new();
     fixes.extend(remove_settings(ctx, "go.alternateTools.go", ""));

@@ -33,11 +33,7 @@ fn probe(ctx: &Ctx, out: &mut Vec<Finding>) {
     let sh = report.shell.display().to_string();
     let took = secs(report.millis);
     let hint = "Make your shell's startup files fast, or skip slow work (version managers, prompts, network calls) when VSCODE_RESOLVING_ENVIRONMENT is set, as VS Code and go-env-doctor set it while they read the environment";
-    let value = SideValue {
-        value: Some(sh.clone()),
-        origin: None,
-        go_version: None,
-    };
+    let value = SideValue::plain(Some(sh.clone()), None);
     let message = match &report.outcome {
         ProbeOutcome::Ok => {
             if report.millis <= SLOW_PROBE_MILLIS {
@@ -270,15 +266,8 @@ pub fn go_failures(ctx: &Ctx, found: &[Finding]) -> Vec<Finding> {
                 side.label, side.label
             ),
         );
-        let value = SideValue {
-            value: Some(go.clone()),
-            origin: None,
-            go_version: side.go_version.clone(),
-        };
-        match side.kind {
-            SideKind::Editor => f.editor = Some(value),
-            SideKind::Shell => f.shell = Some(value),
-        }
+        let value = SideValue::plain(Some(go.clone()), side.go_version.clone());
+        f.set_side(side.kind, value);
         f.locations.extend(ctx.module_location());
         out.push(f);
     }

@@ -523,10 +523,7 @@ pub(super) fn emit(
                 f.severity = sev;
             }
             for issue in &group {
-                match issue.kind {
-                    SideKind::Editor => f.editor = Some(issue.side_value.clone()),
-                    SideKind::Shell => f.shell = Some(issue.side_value.clone()),
-                }
+                f.set_side(issue.kind, issue.side_value.clone());
                 for l in &issue.locations {
                     if !f.locations.contains(l) {
                         f.locations.push(l.clone());

@@ -121,19 +121,16 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
 }
 
 fn side_value(side: &EffectiveSide, value: &str, origin: &Origin) -> SideValue {
-    SideValue {
-        value: Some(crate::redact::redact(value)),
-        origin: Some(origin.clone()),
-        go_version: side.go_version.clone(),
-    }
+    SideValue::configured(
+        crate::redact::redact(value),
+        origin.clone(),
+        side.go_version.clone(),
+    )
 }
 
 fn set_sides(f: &mut Finding, sides: &[(&EffectiveSide, SideValue)]) {
     for (s, v) in sides {
-        match s.kind {
-            SideKind::Editor => f.editor = Some(v.clone()),
-            SideKind::Shell => f.shell = Some(v.clone()),
-        }
+        f.set_side(s.kind, v.clone());
     }
 }
 

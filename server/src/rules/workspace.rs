@@ -215,11 +215,7 @@ impl<'a> Index<'a> {
 
 fn set_sides(ctx: &Ctx, f: &mut Finding, sides: &[&EffectiveSide]) {
     for side in sides {
-        let v = Some(ctx.side_value(side, "GOWORK"));
-        match side.kind {
-            SideKind::Editor => f.editor = v,
-            SideKind::Shell => f.shell = v,
-        }
+        f.set_side(side.kind, ctx.side_value(side, "GOWORK"));
     }
 }
 
