@@ -616,3 +616,45 @@ fn random_workspaces_agree_with_the_real_go_in_every_module() {
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// VS Code's `go.toolsEnvVars.GOWORK: "off"` against a shell that uses the go.work: reported
+/// for the VS Code view, on the setting, with a fix that removes it (verified by simulation).
+#[test]
+fn a_gowork_setting_in_vscode_differs_from_the_shell_and_is_removed_by_the_fix() {
+    let w = World::new();
+    w.write("go.work", "go 1.22\n\nuse ./svc/a\n");
+    w.module("svc/a", "1.21");
+    let settings = w.write(
+        ".vscode/settings.json",
+        "{\n  \"go.toolsEnvVars\": {\n    \"GOWORK\": \"off\"\n  }\n}\n",
+    );
+    let bash = support::shell("bash");
+    let bin = support::goroot(GO122).join("bin");
+    std::fs::write(
+        w.home.join(".bash_profile"),
+        format!("export PATH={}:/usr/bin:/bin\n", bin.display()),
+    )
+    .expect("profile");
+    let out = Command::new(support::bin())
+        .env_clear()
+        .envs(w.env(GO122))
+        .env("SHELL", &bash)
+        .args(["check", "--format", "json", "--trust", "--shell"])
+        .arg(&bash)
+        .arg(&w.root)
+        .current_dir(&w.root)
+        .output()
+        .expect("check with a shell");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = one(&report, "gowork-mismatch");
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.starts_with("VS Code uses no go.work (GOWORK=off")
+            && msg.contains("your shell uses go.work"),
+        "{msg}"
+    );
+    assert_eq!(first_location(&f), (settings.clone(), 3));
+    let fix = &f["fixes"][0];
+    assert_eq!(fix["kind"], "remove-setting", "{f:#}");
+    assert_eq!(fix["key"], "go.toolsEnvVars.GOWORK", "{f:#}");
+}
