@@ -3,9 +3,8 @@
 //! fixes become commands the server runs with the shell-side environment.
 
 use super::convert::{self, Encoding};
-use super::{
-    Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
-};
+use super::session::Doc;
+use super::{Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE};
 use crate::facts::fs::ReadError;
 use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
