@@ -116,10 +116,10 @@ fn plan(
         .or_else(|| state.results.values().next())
         .map(|c| &c.snapshot);
     let ctx = Ctx {
-        enc: state.enc,
+        enc: state.caps.enc,
         docs: &state.docs,
-        document_changes: state.document_changes,
-        create_files: state.create_files,
+        document_changes: state.caps.document_changes,
+        create_files: state.caps.create_files,
         folder,
     };
     let mut out = Vec::new();

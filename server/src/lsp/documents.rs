@@ -91,7 +91,7 @@ impl Backend {
         };
         let covered = {
             let mut state = self.state();
-            let enc = state.enc;
+            let enc = state.caps.enc;
             let Some(doc) = state.docs.get_mut(&path) else {
                 tracing::warn!("change to a document that is not open: {}", path.display());
                 return;
@@ -208,7 +208,8 @@ impl Backend {
             .iter()
             .map(|(p, d)| (p.clone(), d.version))
             .collect();
-        let diagnostics = diagnostics_by_file(&state.results, state.enc, &overrides, &versions);
+        let diagnostics =
+            diagnostics_by_file(&state.results, state.caps.enc, &overrides, &versions);
         tracing::debug!(
             micros = started.elapsed().as_micros() as u64,
             processes = 0,

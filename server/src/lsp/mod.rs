@@ -12,7 +12,8 @@
 //! - [`Backend`] (here) is what tower-lsp calls: its `LanguageServer` methods only delegate.
 //!   [`run`] sets up the runtime and the stdio [`transport`] guard.
 //! - [`session`]: what the client told us ([`session::State`] behind one mutex: its
-//!   capabilities, configuration, folders, open documents and the last check of each folder).
+//!   capabilities ([`session::ClientCaps`], read once), configuration, folders, open documents
+//!   and the last check of each folder).
 //! - [`queue`]: the check scheduler (generations, debounce, cancelling a superseded probe).
 //! - [`documents`]: open/change/save/close and watched-file events; what they re-check
 //!   (re-diagnose from cached probes, re-read or re-walk module files, or re-probe).

@@ -36,7 +36,7 @@ impl Backend {
     pub(super) async fn send_status(&self) {
         let status = {
             let state = self.state();
-            if !state.status_notifications || state.shut_down || state.results.is_empty() {
+            if !state.caps.status_notifications || state.shut_down || state.results.is_empty() {
                 return;
             }
             status::of(&state.results)

@@ -61,7 +61,7 @@ impl Backend {
                 .iter()
                 .map(|f| self.options(&state, f))
                 .collect();
-            (opts, state.enc, overrides(&state), state.docs_epoch)
+            (opts, state.caps.enc, overrides(&state), state.docs_epoch)
         };
         let versions: HashMap<PathBuf, i32> = {
             let state = self.state();

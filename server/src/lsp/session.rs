@@ -68,57 +68,29 @@ pub(crate) struct Doc {
     pub version: i32,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct State {
+/// What the client can do (and asked for), read once at `initialize`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ClientCaps {
+    /// The position encoding agreed on: UTF-8 when the client offers it, else UTF-16.
     pub enc: Encoding,
-    pub config: Config,
-    pub folders: Vec<PathBuf>,
-    pub docs: HashMap<PathBuf, Doc>,
-    /// Bumped on every open/change/close: a check that read other buffers is refreshed.
-    pub docs_epoch: u64,
-    pub results: BTreeMap<PathBuf, Checked>,
-    /// Files we published non-empty diagnostics for (to clear them later).
-    pub published: BTreeSet<PathBuf>,
     /// The client renders Markdown in hovers (`hover.contentFormat`); else plain text.
     pub hover_markdown: bool,
     /// The client asked for `goEnvDoctor/serverStatus` after each publish.
     pub status_notifications: bool,
-    /// What we last published for each file: clients that do not echo a diagnostic's `data`
-    /// in `textDocument/codeAction` (Vim's ALE, older clients) get their fixes from here.
-    pub last_published: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The client applies `documentChanges` / can create files in a workspace edit.
     pub document_changes: bool,
     pub create_files: bool,
     /// The client answers `workspace/configuration`.
     pub pull_config: bool,
-    /// `initializationOptions`, the base the `goEnvDoctor` section overrides.
-    pub init_config: serde_json::Value,
-    pub shut_down: bool,
     /// The client watches files for us (dynamic `workspace/didChangeWatchedFiles`
     /// registration), with `RelativePattern`s.
     pub watch_registration: bool,
     pub relative_patterns: bool,
-    /// The probes' inputs watched now (by directory), see [`watch`](super::watch).
-    pub watched: watch::Targets,
-    /// The rc files of the login shells the latest check starts: watched from before the
-    /// probe runs, so an edit while a slow shell is still starting is not missed.
-    pub starting_rc: Vec<PathBuf>,
-    /// The client's name (`clientInfo`, else `initializationOptions.editor`) when it is not
-    /// VS Code, e.g. "Neovim": the editor side is named after it. `None`: VS Code.
-    pub client_name: Option<String>,
-    /// What the client is, which decides the files its editor side reads.
-    pub editor_kind: crate::model::EditorKind,
-    /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
-    /// the effective editor settings over the files', for every folder.
-    pub client_settings: Option<serde_json::Value>,
-    /// The same, answered to `workspace/configuration` for each folder (scoped to it).
-    pub folder_client_settings: HashMap<PathBuf, serde_json::Value>,
 }
 
-impl Backend {
-    /// `initialize`: what the client can do, its folders, configuration and who it is, recorded
-    /// once. Returns the position encoding agreed on.
-    pub(super) fn initialize_session(&self, params: &InitializeParams) -> Encoding {
+impl ClientCaps {
+    /// Read from `initialize` (its `capabilities`, and `initializationOptions.serverStatus`).
+    fn of(params: &InitializeParams) -> ClientCaps {
         let offered = params
             .capabilities
             .general
@@ -141,17 +113,6 @@ impl Backend {
             && workspace_edit
                 .and_then(|w| w.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
-        let mut folders: Vec<PathBuf> = params
-            .workspace_folders
-            .iter()
-            .flatten()
-            .filter_map(|f| convert::uri_path(&f.uri))
-            .collect();
-        #[allow(deprecated)]
-        if folders.is_empty() {
-            folders.extend(params.root_uri.as_ref().and_then(convert::uri_path));
-        }
-        let config = Config::from_value(params.initialization_options.as_ref());
         let pull_config = params
             .capabilities
             .workspace
@@ -169,31 +130,96 @@ impl Backend {
         let relative_patterns = watched_files
             .and_then(|w| w.relative_pattern_support)
             .unwrap_or(false);
-        tracing::info!(?enc, ?folders, ?config, watch_registration, "initialize");
+        let status_notifications = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("serverStatus"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        let hover_markdown = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
+        ClientCaps {
+            enc,
+            hover_markdown,
+            status_notifications,
+            document_changes,
+            create_files,
+            pull_config,
+            watch_registration,
+            relative_patterns,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// What the client can do, read once at `initialize`.
+    pub caps: ClientCaps,
+    pub config: Config,
+    pub folders: Vec<PathBuf>,
+    pub docs: HashMap<PathBuf, Doc>,
+    /// Bumped on every open/change/close: a check that read other buffers is refreshed.
+    pub docs_epoch: u64,
+    pub results: BTreeMap<PathBuf, Checked>,
+    /// Files we published non-empty diagnostics for (to clear them later).
+    pub published: BTreeSet<PathBuf>,
+    /// What we last published for each file: clients that do not echo a diagnostic's `data`
+    /// in `textDocument/codeAction` (Vim's ALE, older clients) get their fixes from here.
+    pub last_published: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// `initializationOptions`, the base the `goEnvDoctor` section overrides.
+    pub init_config: serde_json::Value,
+    pub shut_down: bool,
+    /// The probes' inputs watched now (by directory), see [`watch`](super::watch).
+    pub watched: watch::Targets,
+    /// The rc files of the login shells the latest check starts: watched from before the
+    /// probe runs, so an edit while a slow shell is still starting is not missed.
+    pub starting_rc: Vec<PathBuf>,
+    /// The client's name (`clientInfo`, else `initializationOptions.editor`) when it is not
+    /// VS Code, e.g. "Neovim": the editor side is named after it. `None`: VS Code.
+    pub client_name: Option<String>,
+    /// What the client is, which decides the files its editor side reads.
+    pub editor_kind: crate::model::EditorKind,
+    /// The client's `go` and `gopls` sections (`{"go": …, "gopls": …}`), when it pushed them:
+    /// the effective editor settings over the files', for every folder.
+    pub client_settings: Option<serde_json::Value>,
+    /// The same, answered to `workspace/configuration` for each folder (scoped to it).
+    pub folder_client_settings: HashMap<PathBuf, serde_json::Value>,
+}
+
+impl Backend {
+    /// `initialize`: what the client can do, its folders, configuration and who it is, recorded
+    /// once. Returns the position encoding agreed on.
+    pub(super) fn initialize_session(&self, params: &InitializeParams) -> Encoding {
+        let caps = ClientCaps::of(params);
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| convert::uri_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(convert::uri_path));
+        }
+        let config = Config::from_value(params.initialization_options.as_ref());
+        tracing::info!(
+            enc = ?caps.enc,
+            ?folders,
+            ?config,
+            watch_registration = caps.watch_registration,
+            "initialize"
+        );
         {
             let mut state = self.state();
-            state.enc = enc;
+            state.caps = caps;
             state.folders = folders;
             state.config = config;
-            state.document_changes = document_changes;
-            state.create_files = create_files;
-            state.pull_config = pull_config;
-            state.watch_registration = watch_registration;
-            state.relative_patterns = relative_patterns;
             state.init_config = params.initialization_options.clone().unwrap_or_default();
-            state.status_notifications = params
-                .initialization_options
-                .as_ref()
-                .and_then(|o| o.get("serverStatus"))
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false);
-            state.hover_markdown = params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.hover.as_ref())
-                .and_then(|h| h.content_format.as_ref())
-                .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
             let told = params
                 .client_info
                 .as_ref()
@@ -210,7 +236,7 @@ impl Backend {
                 });
             (state.client_name, state.editor_kind) = editor_identity(told.as_deref());
         }
-        enc
+        caps.enc
     }
 
     /// Apply the configuration's `logLevel` (`off`, `error`, `warn`, `info`, `debug`, `trace`,
@@ -291,7 +317,7 @@ impl Backend {
         tokio::spawn(async move {
             let (pull, folders) = {
                 let state = this.state();
-                (state.pull_config, state.folders.clone())
+                (state.caps.pull_config, state.folders.clone())
             };
             if pull {
                 // Our section once; the client's `go` and `gopls` per folder (a folder's
@@ -334,7 +360,7 @@ impl Backend {
     pub(super) async fn configuration_changed(&self, params: DidChangeConfigurationParams) {
         let pull = {
             let mut state = self.state();
-            if !state.pull_config {
+            if !state.caps.pull_config {
                 // Clients that push: `{"goEnvDoctor": {…}}` (or the section itself).
                 let section = params
                     .settings
@@ -347,7 +373,7 @@ impl Backend {
                     state.client_settings = Some(cs);
                 }
             }
-            state.pull_config
+            state.caps.pull_config
         };
         self.apply_log_level();
         if pull {
@@ -377,7 +403,7 @@ impl Backend {
                     state.folders.push(f);
                 }
             }
-            state.pull_config
+            state.caps.pull_config
         };
         // A new folder has its own `go` / `gopls` configuration.
         if pull {

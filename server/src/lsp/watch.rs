@@ -257,7 +257,7 @@ impl Backend {
                 return;
             }
             state.watched = targets.clone();
-            state.watch_registration
+            state.caps.watch_registration
         };
         if registration {
             let this = self.clone();
@@ -292,7 +292,7 @@ impl Backend {
         let mut registered = self.registered.lock().await;
         let (targets, relative) = {
             let state = self.state();
-            (state.watched.clone(), state.relative_patterns)
+            (state.watched.clone(), state.caps.relative_patterns)
         };
         if registered.as_ref() == Some(&targets) {
             return;
@@ -345,7 +345,7 @@ impl Backend {
         // A client that cannot watch files is not asked to (our own watcher covers the probes'
         // inputs; settings files are re-read on open/change/save).
         let client = self.client.clone();
-        let can_watch = self.state().watch_registration;
+        let can_watch = self.state().caps.watch_registration;
         tokio::spawn(async move {
             if !can_watch {
                 return;
