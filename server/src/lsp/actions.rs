@@ -575,7 +575,7 @@ async fn clean_preview(
     runner: CleanRunner,
     gocache: &Path,
 ) -> Result<Measured, String> {
-    let generation = backend.generation.load(Ordering::SeqCst);
+    let generation = backend.queue.generation.load(Ordering::SeqCst);
     let cell = {
         let mut previews = backend.previews.lock().unwrap_or_else(|e| e.into_inner());
         if previews.generation != generation {

@@ -14,7 +14,8 @@
 //! - [`session`]: what the client told us ([`session::State`] behind one mutex: its
 //!   capabilities ([`session::ClientCaps`], read once), configuration, folders, open documents
 //!   and the last check of each folder).
-//! - [`queue`]: the check scheduler (generations, debounce, cancelling a superseded probe).
+//! - [`queue`]: the check scheduler ([`queue::Queue`]: generations, the running check, the
+//!   last one published; debounce; cancelling a superseded probe).
 //! - [`documents`]: open/change/save/close and watched-file events; what they re-check
 //!   (re-diagnose from cached probes, re-read or re-walk module files, or re-probe).
 //! - [`publish`]: findings → diagnostics per file, server status, the report command.
@@ -42,7 +43,7 @@ use session::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::Result;
@@ -133,7 +134,8 @@ pub fn run(log_reload: Option<LogReload>) -> ExitCode {
 pub(crate) struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
-    generation: Arc<AtomicU64>,
+    /// The check scheduler: generations, the running check, the last one published.
+    queue: queue::Queue,
     helper_exe: PathBuf,
     /// Cancel flags of running `$/progress` work, by token.
     cancels: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
@@ -143,13 +145,6 @@ pub(crate) struct Backend {
     fs_watch: Arc<Mutex<Option<watch::FsWatch>>>,
     /// What is registered with the client now (registrations are serialised by this lock).
     registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
-    /// Held while probes run: one probe in flight per side.
-    probe_lock: Arc<tokio::sync::Mutex<()>>,
-    /// Stops the running check's processes when a newer check supersedes it, with that
-    /// check's generation.
-    running: Arc<Mutex<(u64, facts::process::Cancel)>>,
-    /// The newest generation whose results are in place and published.
-    checked: Arc<tokio::sync::watch::Sender<u64>>,
     /// Login-shell probes by their inputs.
     shell_cache: Arc<Mutex<cache::ShellCache>>,
     /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
@@ -163,15 +158,12 @@ impl Backend {
         Backend {
             client,
             state: Arc::default(),
-            generation: Arc::default(),
+            queue: queue::Queue::default(),
             helper_exe,
             cancels: Arc::default(),
             previews: Arc::default(),
             fs_watch: Arc::default(),
             registered: Arc::default(),
-            probe_lock: Arc::default(),
-            running: Arc::default(),
-            checked: Arc::new(tokio::sync::watch::Sender::new(0)),
             shell_cache: Arc::default(),
             log_reload,
             log_level: Arc::default(),

@@ -10,18 +10,45 @@ use super::{cache, Backend};
 use crate::facts::{self, CheckOptions};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower_lsp_server::lsp_types::Diagnostic;
 
 /// Re-check after this long without further changes.
 pub(super) const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// The scheduler's handles, shared by every clone of the [`Backend`].
+#[derive(Clone)]
+pub(crate) struct Queue {
+    /// Bumped by every re-check (and at shutdown): a check that is no longer the newest
+    /// generation gives up or drops its results.
+    pub(super) generation: Arc<AtomicU64>,
+    /// Held while probes run: one probe in flight per side.
+    pub(super) probe_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Stops the running check's processes when a newer check supersedes it, with that
+    /// check's generation.
+    pub(super) running: Arc<Mutex<(u64, facts::process::Cancel)>>,
+    /// The newest generation whose results are in place and published.
+    pub(super) checked: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue {
+            generation: Arc::default(),
+            probe_lock: Arc::default(),
+            running: Arc::default(),
+            checked: Arc::new(tokio::sync::watch::Sender::new(0)),
+        }
+    }
+}
+
 impl Backend {
     /// Re-collect every folder after `delay` (unless a newer re-check started meanwhile), then
     /// publish. Results a newer re-check superseded are dropped.
     pub(crate) async fn recheck(&self, delay: Duration) {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let generation = self.queue.generation.fetch_add(1, Ordering::SeqCst) + 1;
         self.check_generation(generation, delay).await;
     }
 
@@ -29,8 +56,8 @@ impl Backend {
     /// re-checks replies with the results in place, even when a re-check started by something
     /// else overtook its own.
     pub(super) async fn recheck_and_wait(&self) {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut done = self.checked.subscribe();
+        let generation = self.queue.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut done = self.queue.checked.subscribe();
         self.check_generation(generation, Duration::ZERO).await;
         let limit = {
             let c = &self.state().config;
@@ -47,7 +74,7 @@ impl Backend {
     async fn check_generation(&self, generation: u64, delay: Duration) {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
-            if self.generation.load(Ordering::SeqCst) != generation {
+            if self.queue.generation.load(Ordering::SeqCst) != generation {
                 return;
             }
         }
@@ -79,7 +106,7 @@ impl Backend {
         // nothing would publish).
         let cancel = facts::process::Cancel::default();
         {
-            let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+            let mut running = self.queue.running.lock().unwrap_or_else(|e| e.into_inner());
             if running.0 > generation {
                 return;
             }
@@ -87,8 +114,8 @@ impl Backend {
                 .1
                 .cancel();
         }
-        let _probing = self.probe_lock.lock().await;
-        if self.generation.load(Ordering::SeqCst) != generation {
+        let _probing = self.queue.probe_lock.lock().await;
+        if self.queue.generation.load(Ordering::SeqCst) != generation {
             return;
         }
         // The login-shell probes' inputs, taken once: the cache key of each folder's probe, and
@@ -162,7 +189,7 @@ impl Backend {
             // A newer check cancelled this one (its probes were killed, its shell side says
             // "cancelled"): that one publishes, even when both started for one generation.
             if state.shut_down
-                || self.generation.load(Ordering::SeqCst) != generation
+                || self.queue.generation.load(Ordering::SeqCst) != generation
                 || superseded.is_cancelled()
             {
                 tracing::debug!(generation, "dropping a superseded check");
@@ -179,7 +206,7 @@ impl Backend {
         self.update_watches();
         self.publish(to_publish).await;
         self.send_status().await;
-        self.checked.send_if_modified(|done| {
+        self.queue.checked.send_if_modified(|done| {
             let newer = generation > *done;
             *done = (*done).max(generation);
             newer

@@ -414,7 +414,7 @@ impl Backend {
     }
 
     pub(super) async fn shut_down(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.queue.generation.fetch_add(1, Ordering::SeqCst);
         let published: Vec<PathBuf> = {
             let mut state = self.state();
             state.shut_down = true;
