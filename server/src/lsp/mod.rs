@@ -8,20 +8,20 @@
 //! counter drops results that a newer re-check superseded. State lives behind a `std` mutex
 //! that is never held across an `.await`.
 //!
-//! How the pieces fit:
-//! - [`Backend`] (here) is what tower-lsp calls: its `LanguageServer` methods only delegate.
+//! How the pieces fit (files in this directory):
+//! - `Backend` (here) is what tower-lsp calls: its `LanguageServer` methods only delegate.
 //!   [`run`] sets up the runtime and the stdio [`transport`] guard.
-//! - [`session`]: what the client told us ([`session::State`] behind one mutex: its
-//!   capabilities ([`session::ClientCaps`], read once), configuration, folders, open documents
-//!   and the last check of each folder).
-//! - [`queue`]: the check scheduler ([`queue::Queue`]: generations, the running check, the
-//!   last one published; debounce; cancelling a superseded probe).
-//! - [`documents`]: open/change/save/close and watched-file events; what they re-check
+//! - `session.rs`: what the client told us (`State`, behind one mutex: the client's
+//!   capabilities as `ClientCaps`, read once; configuration, folders, open documents and the
+//!   last check of each folder).
+//! - `queue.rs`: the check scheduler (`Queue`: generations, the running check, the last one
+//!   published; debounce; cancelling a superseded probe).
+//! - `documents.rs`: open/change/save/close and watched-file events; what they re-check
 //!   (re-diagnose from cached probes, re-read or re-walk module files, or re-probe).
-//! - [`publish`]: findings → diagnostics per file, server status, the report command.
-//! - [`commands`]: `workspace/executeCommand`; [`actions`]: fixes → code actions;
-//!   [`hover`]; [`watch`]: watching the probes' inputs; [`cache`]: login-shell probes by
-//!   their inputs; [`convert`]: positions, URIs and diagnostics; [`status`]: serverStatus.
+//! - `publish.rs`: findings → diagnostics per file, server status, the report command.
+//! - `commands.rs`: `workspace/executeCommand`; `actions.rs`: fixes → code actions;
+//!   `hover.rs`; `watch.rs`: watching the probes' inputs; `cache.rs`: login-shell probes by
+//!   their inputs; [`convert`]: positions, URIs and diagnostics; `status.rs`: serverStatus.
 
 mod actions;
 mod cache;

@@ -174,7 +174,7 @@ pub(crate) struct State {
     /// `initializationOptions`, the base the `goEnvDoctor` section overrides.
     pub init_config: serde_json::Value,
     pub shut_down: bool,
-    /// The probes' inputs watched now (by directory), see [`watch`](super::watch).
+    /// The probes' inputs watched now (by directory), see [`watch`].
     pub watched: watch::Targets,
     /// The rc files of the login shells the latest check starts: watched from before the
     /// probe runs, so an edit while a slow shell is still starting is not missed.
