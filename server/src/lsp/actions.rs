@@ -3,9 +3,8 @@
 //! fixes become commands the server runs with the shell-side environment.
 
 use super::convert::{self, Encoding};
-use super::{
-    Backend, Doc, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE,
-};
+use super::session::Doc;
+use super::{Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE};
 use crate::facts::fs::ReadError;
 use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
@@ -117,10 +116,10 @@ fn plan(
         .or_else(|| state.results.values().next())
         .map(|c| &c.snapshot);
     let ctx = Ctx {
-        enc: state.enc,
+        enc: state.caps.enc,
         docs: &state.docs,
-        document_changes: state.document_changes,
-        create_files: state.create_files,
+        document_changes: state.caps.document_changes,
+        create_files: state.caps.create_files,
         folder,
     };
     let mut out = Vec::new();
@@ -576,7 +575,7 @@ async fn clean_preview(
     runner: CleanRunner,
     gocache: &Path,
 ) -> Result<Measured, String> {
-    let generation = backend.generation.load(Ordering::SeqCst);
+    let generation = backend.queue.generation.load(Ordering::SeqCst);
     let cell = {
         let mut previews = backend.previews.lock().unwrap_or_else(|e| e.into_inner());
         if previews.generation != generation {

@@ -119,6 +119,10 @@ pub fn file_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
+pub(crate) fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
 /// A diagnostic for `finding` in the file of its first location, whose current text is
 /// `text`. `other_text` gives the text of the files of the other locations (for
 /// `relatedInformation`), `None` when unreadable.

@@ -47,11 +47,11 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
             key_words(&path, &c.key),
             resolve::settings_file_words(view, &path)
         );
-        let range = convert::range(&text, c.span.start, c.span.end, state.enc);
+        let range = convert::range(&text, c.span.start, c.span.end, state.caps.enc);
         return Some(render(
             table(view, &title, env_key),
             Some(range),
-            state.hover_markdown,
+            state.caps.hover_markdown,
         ));
     }
     // The go.mod / go.work `go` or `toolchain` line.
@@ -63,11 +63,11 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
             if l.line == line {
                 let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 let title = format!("**{}** requires `{}`", file.unwrap_or_default(), l.value);
-                let range = convert::range(&text, l.span.start, l.span.end, state.enc);
+                let range = convert::range(&text, l.span.start, l.span.end, state.caps.enc);
                 return Some(render(
                     table(snapshot, &title, "GOTOOLCHAIN"),
                     Some(range),
-                    state.hover_markdown,
+                    state.caps.hover_markdown,
                 ));
             }
         }

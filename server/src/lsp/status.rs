@@ -2,7 +2,7 @@
 //! publish to clients that ask for it (`initializationOptions.serverStatus`), so no client has
 //! to poll the report or read its human text.
 
-use super::Checked;
+use super::documents::Checked;
 use crate::model::Severity;
 use crate::report::{Report, ShellState, SideView};
 use serde::Serialize;

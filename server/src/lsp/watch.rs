@@ -11,7 +11,8 @@
 //! ancestor (filtered by the next component); the re-check that follows its creation moves the
 //! watch down.
 
-use super::Checked;
+use super::documents::Checked;
+use super::{convert, Backend};
 use crate::model::{SideFacts, Snapshot};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
@@ -20,6 +21,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tower_lsp_server::lsp_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, OneOf, Registration,
+    RelativePattern, Unregistration,
+};
 
 /// Re-probe after this long without further changes of watched files.
 pub(crate) const WATCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -228,6 +233,145 @@ fn relevant(kind: &EventKind) -> bool {
             notify::event::MetadataKind::AccessTime,
         )) => false,
         _ => true,
+    }
+}
+
+impl Backend {
+    /// Watch what the last checks read, so a change re-probes: registered with the client when it
+    /// can watch files, else with our own watcher. Nothing happens when the set is unchanged.
+    pub(super) fn update_watches(&self) {
+        let inputs = {
+            let state = self.state();
+            let mut inputs = probe_inputs(&state.results);
+            for rc in &state.starting_rc {
+                if !inputs.contains(rc) {
+                    inputs.push(rc.clone());
+                }
+            }
+            inputs
+        };
+        let targets = targets(&inputs);
+        let registration = {
+            let mut state = self.state();
+            if state.shut_down || state.watched == targets {
+                return;
+            }
+            state.watched = targets.clone();
+            state.caps.watch_registration
+        };
+        if registration {
+            let this = self.clone();
+            tokio::spawn(async move { this.register_watches().await });
+            return;
+        }
+        let mut guard = self.fs_watch.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            let this = self.clone();
+            let handle = tokio::runtime::Handle::current();
+            let on_change = move || {
+                let this = this.clone();
+                // Every event restarts the debounce: only the last re-check goes on.
+                handle.spawn(async move { this.recheck(WATCH_DEBOUNCE).await });
+            };
+            match FsWatch::new(on_change) {
+                Ok(w) => *guard = Some(w),
+                Err(e) => tracing::warn!("cannot watch files: {e}"),
+            }
+        }
+        if let Some(w) = guard.as_mut() {
+            w.update(&targets);
+            tracing::debug!(dirs = targets.len(), "watching the probes' inputs");
+        }
+    }
+
+    /// Register the watched inputs with the client (replacing the previous registration); a
+    /// client round-trip, so never awaited inside a handler.
+    async fn register_watches(&self) {
+        const ID: &str = "goEnvDoctor.watchProbeInputs";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        let mut registered = self.registered.lock().await;
+        let (targets, relative) = {
+            let state = self.state();
+            (state.watched.clone(), state.caps.relative_patterns)
+        };
+        if registered.as_ref() == Some(&targets) {
+            return;
+        }
+        if registered.take().is_some() {
+            let gone = Unregistration {
+                id: ID.to_string(),
+                method: METHOD.to_string(),
+            };
+            if let Err(e) = self.client.unregister_capability(vec![gone]).await {
+                tracing::debug!("the client did not unregister file watchers: {e}");
+            }
+        }
+        let watchers: Vec<FileSystemWatcher> = targets
+            .iter()
+            .flat_map(|(dir, names)| names.iter().map(move |n| (dir, n)))
+            .filter_map(|(dir, name)| {
+                let glob_pattern = if relative {
+                    GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(convert::file_uri(dir)?),
+                        pattern: name.to_string_lossy().into_owned(),
+                    })
+                } else {
+                    GlobPattern::String(dir.join(name).to_string_lossy().into_owned())
+                };
+                Some(FileSystemWatcher {
+                    glob_pattern,
+                    kind: None,
+                })
+            })
+            .collect();
+        let registration = Registration {
+            id: ID.to_string(),
+            method: METHOD.to_string(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        match self.client.register_capability(vec![registration]).await {
+            Ok(()) => *registered = Some(targets),
+            Err(e) => tracing::debug!("the client did not register file watchers: {e}"),
+        }
+    }
+
+    /// Ask the client to watch the settings and module files everywhere in the workspace, when
+    /// it can (`initialized`).
+    pub(super) fn register_settings_watchers(&self) {
+        // Registering is a client round-trip: do it off the handler so it cannot deadlock.
+        // A client that cannot watch files is not asked to (our own watcher covers the probes'
+        // inputs; settings files are re-read on open/change/save).
+        let client = self.client.clone();
+        let can_watch = self.state().caps.watch_registration;
+        tokio::spawn(async move {
+            if !can_watch {
+                return;
+            }
+            let watchers = [
+                "**/.vscode/settings.json",
+                "**/*.code-workspace",
+                "**/go.mod",
+            ]
+            .into_iter()
+            .chain(["**/go.work"])
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = Registration {
+                id: "goEnvDoctor.watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::debug!("the client did not register file watchers: {e}");
+            }
+        });
     }
 }
 

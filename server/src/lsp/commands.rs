@@ -1,0 +1,164 @@
+//! `workspace/executeCommand`: re-check, the report, the fixes that run as commands
+//! (`go env -w/-u`, creating a directory, `go clean -cache` with `$/progress` and cancellation)
+//! and the editor setup lines.
+
+use super::{
+    actions, Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_EDITOR_SETUP, CMD_GO_ENV_UNSET,
+    CMD_GO_ENV_WRITE, CMD_RECHECK, CMD_REPORT,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::lsp_types::request::WorkDoneProgressCreate;
+use tower_lsp_server::lsp_types::{
+    ExecuteCommandParams, LSPAny, MessageType, NumberOrString, WorkDoneProgressCancelParams,
+    WorkDoneProgressCreateParams,
+};
+
+impl Backend {
+    pub(super) async fn run_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let arg = params.arguments.first().cloned().unwrap_or_default();
+        match params.command.as_str() {
+            CMD_RECHECK => {
+                // Asked for: the login shell runs again even if its rc files look unchanged.
+                self.shell_cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clear();
+                self.recheck_and_wait().await;
+                Ok(None)
+            }
+            CMD_REPORT if arg.get("format").and_then(LSPAny::as_str) == Some("json") => {
+                Ok(Some(self.report_structured()))
+            }
+            CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
+            CMD_CLEAN_CACHE => match self.clean_cache(arg).await {
+                Ok(msg) => {
+                    self.spawn_recheck(Duration::ZERO);
+                    Ok(Some(LSPAny::String(msg)))
+                }
+                Err(msg) => {
+                    self.client
+                        .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                        .await;
+                    Err(Error::invalid_params(msg))
+                }
+            },
+            CMD_GO_ENV_WRITE | CMD_GO_ENV_UNSET | CMD_CREATE_DIRECTORY => {
+                let outcome = actions::execute(self, &params.command, arg).await;
+                match outcome {
+                    Ok(()) => {
+                        self.recheck_and_wait().await;
+                        Ok(None)
+                    }
+                    Err(msg) => {
+                        tracing::warn!("{}: {msg}", params.command);
+                        self.client
+                            .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                            .await;
+                        Err(Error::invalid_params(msg))
+                    }
+                }
+            }
+            CMD_EDITOR_SETUP => {
+                let setup = editor_setup(&arg).map_err(Error::invalid_params)?;
+                let text = setup["text"].as_str().unwrap_or_default().to_string();
+                self.client
+                    .show_message(MessageType::INFO, format!("go-env-doctor: {text}"))
+                    .await;
+                Ok(Some(setup))
+            }
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+
+    /// `window/workDoneProgress/cancel`: the user pressed cancel on our progress.
+    pub(super) async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        let key = token_key(&params.token);
+        let cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(flag) = cancels.get(&key) {
+            tracing::info!(token = %key, "cancelled by the client");
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// `goEnvDoctor.cleanCache` with `$/progress` (a client-created token when the client
+    /// supports it) and cancellation.
+    async fn clean_cache(&self, arg: LSPAny) -> std::result::Result<String, String> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let token = NumberOrString::String(format!(
+            "goEnvDoctor.cleanCache/{}",
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let key = token_key(&token);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), cancel.clone());
+        let created = self
+            .client
+            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: token.clone(),
+            })
+            .await
+            .is_ok();
+        let progress = if created {
+            Some(
+                self.client
+                    .progress(token, "go clean -cache")
+                    .with_message("go clean -cache -n")
+                    .with_cancel_button()
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let outcome = actions::clean_cache(self, arg, cancel, progress.as_ref()).await;
+        if let Some(p) = progress {
+            let end = match &outcome {
+                Ok(m) => m.clone(),
+                Err(e) => format!("failed: {e}"),
+            };
+            p.finish_with_message(end).await;
+        }
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
+        outcome
+    }
+}
+
+fn token_key(t: &NumberOrString) -> String {
+    match t {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    }
+}
+
+/// `goEnvDoctor.editorSetup`: the lines that give the editor its login shell's environment
+/// (`{"editor", "vars", "withheld"}` from the fix), with how to apply them.
+fn editor_setup(arg: &serde_json::Value) -> std::result::Result<serde_json::Value, String> {
+    #[derive(Deserialize)]
+    struct Args {
+        editor: String,
+        vars: BTreeMap<String, Option<String>>,
+        #[serde(default)]
+        withheld: Vec<String>,
+    }
+    let args: Args = serde_json::from_value(arg.clone())
+        .map_err(|e| format!("goEnvDoctor.editorSetup: bad arguments: {e}"))?;
+    let text = crate::settings::client_env::setup_text(&args.editor, &args.vars, &args.withheld);
+    let explanation = format!(
+        "{} took its environment from how it was started, which is not your login shell's. Add \
+         these lines to its configuration (or start it from a login shell), then restart it, \
+         and restart go-env-doctor with it.",
+        args.editor
+    );
+    Ok(serde_json::json!({ "editor": args.editor, "text": text, "explanation": explanation }))
+}

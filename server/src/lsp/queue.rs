@@ -1,0 +1,222 @@
+//! The check scheduler. Every re-check takes the next generation; a debounced one gives up when
+//! a newer one started while it waited. Probes run on a blocking thread, one check in flight:
+//! a newer check cancels the running one (its processes are killed) and results a newer check
+//! superseded are dropped. `checked` tells waiters (commands that reply once the results are
+//! in place) which generation was published last.
+
+use super::documents::{overrides, Checked};
+use super::publish::{diagnostics_by_file, replace_published};
+use super::{cache, Backend};
+use crate::facts::{self, CheckOptions};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tower_lsp_server::lsp_types::Diagnostic;
+
+/// Re-check after this long without further changes.
+pub(super) const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// The scheduler's handles, shared by every clone of the [`Backend`].
+#[derive(Clone)]
+pub(crate) struct Queue {
+    /// Bumped by every re-check (and at shutdown): a check that is no longer the newest
+    /// generation gives up or drops its results.
+    pub(super) generation: Arc<AtomicU64>,
+    /// Held while probes run: one probe in flight per side.
+    pub(super) probe_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Stops the running check's processes when a newer check supersedes it, with that
+    /// check's generation.
+    pub(super) running: Arc<Mutex<(u64, facts::process::Cancel)>>,
+    /// The newest generation whose results are in place and published.
+    pub(super) checked: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue {
+            generation: Arc::default(),
+            probe_lock: Arc::default(),
+            running: Arc::default(),
+            checked: Arc::new(tokio::sync::watch::Sender::new(0)),
+        }
+    }
+}
+
+impl Backend {
+    /// Re-collect every folder after `delay` (unless a newer re-check started meanwhile), then
+    /// publish. Results a newer re-check superseded are dropped.
+    pub(crate) async fn recheck(&self, delay: Duration) {
+        let generation = self.queue.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.check_generation(generation, delay).await;
+    }
+
+    /// Re-check now and return once this check or a newer one is published: a command that
+    /// re-checks replies with the results in place, even when a re-check started by something
+    /// else overtook its own.
+    pub(super) async fn recheck_and_wait(&self) {
+        let generation = self.queue.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut done = self.queue.checked.subscribe();
+        self.check_generation(generation, Duration::ZERO).await;
+        let limit = {
+            let c = &self.state().config;
+            Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120) + 30)
+        };
+        if tokio::time::timeout(limit, done.wait_for(|g| *g >= generation))
+            .await
+            .is_err()
+        {
+            tracing::warn!(generation, "no check finished within {limit:?}");
+        }
+    }
+
+    async fn check_generation(&self, generation: u64, delay: Duration) {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+            if self.queue.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+        }
+        let (opts, enc, overrides, epoch) = {
+            let state = self.state();
+            if state.shut_down {
+                return;
+            }
+            let opts: Vec<CheckOptions> = state
+                .folders
+                .iter()
+                .map(|f| self.options(&state, f))
+                .collect();
+            (opts, state.caps.enc, overrides(&state), state.docs_epoch)
+        };
+        let versions: HashMap<PathBuf, i32> = {
+            let state = self.state();
+            state
+                .docs
+                .iter()
+                .map(|(p, d)| (p.clone(), d.version))
+                .collect()
+        };
+        // One probe in flight per side: a newer re-check cancels the running one (whose result
+        // it supersedes; its processes are killed), waits for it to wind down, and gives up if
+        // a newer one still came meanwhile.
+        // Two checks can reach this point in either order: only a newer one cancels the
+        // running one (an older one arriving late would cancel its successor, and then
+        // nothing would publish).
+        let cancel = facts::process::Cancel::default();
+        {
+            let mut running = self.queue.running.lock().unwrap_or_else(|e| e.into_inner());
+            if running.0 > generation {
+                return;
+            }
+            std::mem::replace(&mut *running, (generation, cancel.clone()))
+                .1
+                .cancel();
+        }
+        let _probing = self.queue.probe_lock.lock().await;
+        if self.queue.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        // The login-shell probes' inputs, taken once: the cache key of each folder's probe, and
+        // the rc files to watch while it runs.
+        let keys: Vec<cache::ShellKey> = {
+            let cache = self.shell_cache.lock().unwrap_or_else(|e| e.into_inner());
+            opts.iter()
+                .map(|o| cache::ShellKey::of(o, cache.zdotdir(&o.folder)))
+                .collect()
+        };
+        let starting_rc: Vec<PathBuf> = opts
+            .iter()
+            .zip(&keys)
+            .filter(|(o, _)| o.probe_shell)
+            .flat_map(|(_, key)| key.rc_paths().map(Path::to_path_buf))
+            .collect();
+        let watch_rc = {
+            let mut state = self.state();
+            let changed = state.starting_rc != starting_rc;
+            state.starting_rc = starting_rc;
+            changed
+        };
+        let started = std::time::Instant::now();
+        let shell_cache = self.shell_cache.clone();
+        let superseded = cancel.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            let results: BTreeMap<PathBuf, Checked> = opts
+                .into_iter()
+                .zip(keys)
+                .map(|(mut o, key)| {
+                    o.cancel = cancel.clone();
+                    o.shell_probe = shell_cache
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get(&key);
+                    let reused = o.shell_probe.is_some();
+                    if reused {
+                        tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
+                    }
+                    let snap = facts::collect(&o);
+                    if !reused && !cancel.is_cancelled() {
+                        shell_cache
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .put(&o, key, &snap);
+                    }
+                    // Just read from disk: only unsaved buffers can make a difference.
+                    let reread = !overrides.is_empty();
+                    let checked = Checked::new(snap, &o, &overrides, reread);
+                    (o.folder.clone(), checked)
+                })
+                .collect();
+            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+            (results, diagnostics)
+        });
+        // Off the probes' critical path: they have started.
+        if watch_rc {
+            self.update_watches();
+        }
+        let work = work.await;
+        let (results, diagnostics) = match work {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("the check failed: {e}");
+                return;
+            }
+        };
+        tracing::debug!(generation, millis = ?started.elapsed(), "checked");
+        let to_publish: Vec<(PathBuf, Vec<Diagnostic>)> = {
+            let mut state = self.state();
+            // A newer check cancelled this one (its probes were killed, its shell side says
+            // "cancelled"): that one publishes, even when both started for one generation.
+            if state.shut_down
+                || self.queue.generation.load(Ordering::SeqCst) != generation
+                || superseded.is_cancelled()
+            {
+                tracing::debug!(generation, "dropping a superseded check");
+                return;
+            }
+            state.results = results;
+            if state.docs_epoch != epoch {
+                // Buffers changed while the probes ran: re-derive from them.
+                self.refresh_locked(&mut state)
+            } else {
+                replace_published(&mut state, diagnostics)
+            }
+        };
+        self.update_watches();
+        self.publish(to_publish).await;
+        self.send_status().await;
+        self.queue.checked.send_if_modified(|done| {
+            let newer = generation > *done;
+            *done = (*done).max(generation);
+            newer
+        });
+    }
+
+    /// Re-check in the background: handlers return at once (tower-lsp runs only a few at a
+    /// time, so a handler waiting on a probe would hold up the message loop).
+    pub(super) fn spawn_recheck(&self, delay: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move { this.recheck(delay).await });
+    }
+}
