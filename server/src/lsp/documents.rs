@@ -191,8 +191,9 @@ impl Backend {
     }
 
     /// Re-diagnose every folder from its cached probes and the settings as they are now (open
-    /// buffers included): no process runs. Called with the state locked; returns what to
-    /// publish.
+    /// buffers included): no process runs. Called with the state locked — only by a finished
+    /// check whose buffers changed while it probed (keystrokes go through [`Self::refresh`],
+    /// which works without the lock); returns what to publish.
     pub(super) fn refresh_locked(&self, state: &mut State) -> Vec<(PathBuf, Vec<Diagnostic>)> {
         let started = std::time::Instant::now();
         let overrides = overrides(state);
@@ -221,21 +222,81 @@ impl Backend {
     /// The settings-only re-check as settings files are edited: from cached probes, no process,
     /// so an edit never waits for the shell. With `reprobe_if_stale` (a save), a re-probe follows
     /// when the settings now choose another editor `go` or run environment than the probe ran.
+    ///
+    /// The files are read and the rules run without the state lock (a monorepo's rules take
+    /// milliseconds, and every other handler waits on that lock): the inputs are taken under it,
+    /// and the result is stored only if no check or re-walk replaced the results meanwhile (that
+    /// one publishes its own).
     async fn refresh(&self, reprobe_if_stale: bool) {
-        let (to_publish, stale) = {
-            let mut state = self.state();
-            if state.shut_down || state.results.is_empty() {
+        type Job = (PathBuf, Snapshot, CheckOptions);
+        // A buffer edited while the rules ran (any buffer: some clients sync every file) means
+        // the result is already old: compute again from the new text, a few times at most.
+        for attempt in 0..4 {
+            let (jobs, overrides, versions, enc, docs_epoch, results_epoch) = {
+                let state = self.state();
+                if state.shut_down || state.results.is_empty() {
+                    return;
+                }
+                let jobs: Vec<Job> = state
+                    .results
+                    .iter()
+                    .map(|(f, c)| (f.clone(), c.probed.clone(), self.options(&state, f)))
+                    .collect();
+                let versions: HashMap<PathBuf, i32> = state
+                    .docs
+                    .iter()
+                    .map(|(p, d)| (p.clone(), d.version))
+                    .collect();
+                (
+                    jobs,
+                    overrides(&state),
+                    versions,
+                    state.caps.enc,
+                    state.docs_epoch,
+                    state.results_epoch,
+                )
+            };
+            let started = std::time::Instant::now();
+            let work = tokio::task::spawn_blocking(move || {
+                let results: std::collections::BTreeMap<PathBuf, Checked> = jobs
+                    .into_iter()
+                    .map(|(f, probed, opts)| (f, Checked::new(probed, &opts, &overrides, true)))
+                    .collect();
+                let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+                (results, diagnostics)
+            })
+            .await;
+            let Ok((results, diagnostics)) = work else {
+                tracing::error!("the settings refresh failed");
                 return;
+            };
+            let (to_publish, stale) = {
+                let mut state = self.state();
+                if state.shut_down || state.results_epoch != results_epoch {
+                    // A check or a re-walk replaced the results: it publishes its own.
+                    tracing::debug!("dropping a superseded refresh");
+                    return;
+                }
+                if state.docs_epoch != docs_epoch && attempt < 3 {
+                    continue;
+                }
+                state.results = results;
+                tracing::debug!(
+                    micros = started.elapsed().as_micros() as u64,
+                    processes = 0,
+                    "re-diagnosed from cached probes"
+                );
+                let out = replace_published(&mut state, diagnostics);
+                let stale = state.results.values().any(Checked::editor_probe_stale);
+                (out, stale)
+            };
+            self.publish(to_publish).await;
+            self.send_status().await;
+            if reprobe_if_stale && stale {
+                tracing::debug!("the settings choose another editor go or environment: re-probing");
+                self.spawn_recheck(DEBOUNCE);
             }
-            let out = self.refresh_locked(&mut state);
-            let stale = state.results.values().any(Checked::editor_probe_stale);
-            (out, stale)
-        };
-        self.publish(to_publish).await;
-        self.send_status().await;
-        if reprobe_if_stale && stale {
-            tracing::debug!("the settings choose another editor go or environment: re-probing");
-            self.spawn_recheck(DEBOUNCE);
+            return;
         }
     }
 
@@ -266,6 +327,7 @@ impl Backend {
                     if let Some(c) = state.results.get_mut(&folder) {
                         facts::take_workspace(&mut c.probed, &snap);
                     }
+                    state.results_epoch += 1;
                 }
             }
             Err(e) => tracing::error!("the workspace walk failed: {e}"),
@@ -281,6 +343,7 @@ impl Backend {
             for checked in state.results.values_mut() {
                 facts::reread_module_files(&mut checked.probed, &paths);
             }
+            state.results_epoch += 1;
         }
         self.refresh(false).await;
     }

@@ -196,6 +196,7 @@ impl Backend {
                 return;
             }
             state.results = results;
+            state.results_epoch += 1;
             if state.docs_epoch != epoch {
                 // Buffers changed while the probes ran: re-derive from them.
                 self.refresh_locked(&mut state)

@@ -166,6 +166,9 @@ pub(crate) struct State {
     /// Bumped on every open/change/close: a check that read other buffers is refreshed.
     pub docs_epoch: u64,
     pub results: BTreeMap<PathBuf, Checked>,
+    /// Bumped whenever `results` is replaced or its probes change (a check, a re-walk, a
+    /// module file re-read): a settings refresh computed from older results is dropped.
+    pub results_epoch: u64,
     /// Files we published non-empty diagnostics for (to clear them later).
     pub published: BTreeSet<PathBuf>,
     /// What we last published for each file: clients that do not echo a diagnostic's `data`
