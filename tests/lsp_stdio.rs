@@ -1513,25 +1513,39 @@ fn diagnostics_under(lsp: &Lsp, folder: &Path) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// The report's section for `folder` (`## <folder>` up to the next section), if any.
-fn report_section(report: &str, folder: &Path) -> Option<String> {
-    let header = format!("\n## {}\n", folder.display());
-    let start = report.find(&header)? + header.len();
-    let rest = &report[start..];
-    let end = rest.find("\n## ").unwrap_or(rest.len());
-    Some(rest[..end].to_string())
+/// The report as data (`goEnvDoctor.report` with `{"format": "json"}`).
+fn structured_report(lsp: &mut Lsp) -> Value {
+    lsp.execute("goEnvDoctor.report", json!([{"format": "json"}]))
 }
 
-/// Polls the report (`goEnvDoctor.report`) until `done` accepts it, within [`WAIT`]; returns
-/// it.
-fn wait_report(lsp: &mut Lsp, what: &str, done: impl Fn(&str) -> bool) -> String {
+/// The JSON report of `folder` in a structured report, if that folder was checked.
+fn folder_report(report: &Value, folder: &Path) -> Option<Value> {
+    report["folders"]
+        .as_array()?
+        .iter()
+        .find(|f| f["folder"] == json!(folder))
+        .cloned()
+}
+
+/// The finding codes of a folder's JSON report.
+fn report_codes(folder: &Value) -> Vec<String> {
+    folder["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str().map(String::from))
+        .collect()
+}
+
+/// Asks for the structured report until `done` accepts it, within [`WAIT`]; returns it.
+fn wait_report(lsp: &mut Lsp, what: &str, done: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + WAIT;
     loop {
-        let report = lsp.report().as_str().unwrap().to_string();
+        let report = structured_report(lsp);
         if done(&report) {
             return report;
         }
-        assert!(Instant::now() < deadline, "{what}:\n{report}");
+        assert!(Instant::now() < deadline, "{what}:\n{report:#}");
         lsp.pump(Duration::from_millis(20));
     }
 }
@@ -1664,20 +1678,18 @@ fn workspace_folders_at_start_and_added_or_removed_at_run_time() {
     assert_eq!(d["range"]["start"]["line"], 1, "{d:#}");
     assert!(d["message"].as_str().unwrap().contains(GO121), "{d:#}");
     // Both folders were checked in that run; the healthy one has nothing.
-    let report = lsp.report();
-    let report = report.as_str().unwrap();
-    assert!(report_section(report, &healthy).is_some(), "{report}");
-    assert!(report_section(report, &pinned).is_some(), "{report}");
+    let report = structured_report(&mut lsp);
+    assert!(folder_report(&report, &healthy).is_some(), "{report:#}");
+    assert!(folder_report(&report, &pinned).is_some(), "{report:#}");
     assert_eq!(diagnostics_under(&lsp, &healthy), vec![]);
     assert!(!lsp.diagnostics.contains_key(&file_uri(&later_settings)));
 
     // The user removes the pinned folder: its diagnostics are cleared.
     lsp.change_workspace_folders(&[], &[(&pinned, "pinned")]);
     lsp.wait_diagnostics(&pinned_settings, |d| d.is_empty());
-    let report = lsp.report();
-    let report = report.as_str().unwrap();
-    assert!(report_section(report, &pinned).is_none(), "{report}");
-    assert!(report_section(report, &healthy).is_some(), "{report}");
+    let report = structured_report(&mut lsp);
+    assert!(folder_report(&report, &pinned).is_none(), "{report:#}");
+    assert!(folder_report(&report, &healthy).is_some(), "{report:#}");
 
     // …and adds another folder with the same pin: its diagnostic appears.
     lsp.change_workspace_folders(&[(&later, "later")], &[]);
@@ -1685,10 +1697,9 @@ fn workspace_folders_at_start_and_added_or_removed_at_run_time() {
     assert!(d["message"].as_str().unwrap().contains(GO121), "{d:#}");
     assert_eq!(diagnostics_under(&lsp, &pinned), vec![]);
     assert_eq!(diagnostics_under(&lsp, &healthy), vec![]);
-    let report = lsp.report();
-    let report = report.as_str().unwrap();
-    assert!(report_section(report, &later).is_some(), "{report}");
-    assert!(report_section(report, &pinned).is_none(), "{report}");
+    let report = structured_report(&mut lsp);
+    assert!(folder_report(&report, &later).is_some(), "{report:#}");
+    assert!(folder_report(&report, &pinned).is_none(), "{report:#}");
     assert!(lsp.shutdown().success());
 }
 
@@ -1718,10 +1729,18 @@ fn report_lists_every_workspace_folder_with_its_own_findings() {
             folder.display()
         );
     }
-    let healthy_part = report_section(report, &healthy).expect("no section for the healthy folder");
-    let pinned_part = report_section(report, &pinned).expect("no section for the pinned folder");
-    assert!(pinned_part.contains("goroot-mismatch"), "{pinned_part}");
-    assert!(!healthy_part.contains("goroot-mismatch"), "{healthy_part}");
+    // The same, as data.
+    let data = structured_report(&mut lsp);
+    let healthy_part = folder_report(&data, &healthy).expect("no report for the healthy folder");
+    let pinned_part = folder_report(&data, &pinned).expect("no report for the pinned folder");
+    assert!(
+        report_codes(&pinned_part).contains(&"goroot-mismatch".to_string()),
+        "{pinned_part:#}"
+    );
+    assert!(
+        !report_codes(&healthy_part).contains(&"goroot-mismatch".to_string()),
+        "{healthy_part:#}"
+    );
     assert!(lsp.shutdown().success());
 }
 
@@ -1755,10 +1774,9 @@ fn an_added_folder_is_configured_for_itself_then_checked() {
         "the added folder's `go` section was never asked for"
     );
     assert_eq!(diagnostics_under(&lsp, &s.folder), vec![]);
-    let report = lsp.report();
-    let report = report.as_str().unwrap();
-    assert!(report_section(report, &s.folder).is_some(), "{report}");
-    assert!(report_section(report, &added).is_some(), "{report}");
+    let report = structured_report(&mut lsp);
+    assert!(folder_report(&report, &s.folder).is_some(), "{report:#}");
+    assert!(folder_report(&report, &added).is_some(), "{report:#}");
     assert!(lsp.shutdown().success());
 }
 
@@ -1779,11 +1797,13 @@ fn a_shared_env_file_finding_is_published_once_and_outlives_one_folder() {
     let mut lsp = Lsp::spawn(&s);
     lsp.initialize_with_folders(&s, &["utf-16"], &[(&first, "first"), (&second, "second")]);
     let diags = lsp.wait_diagnostic(&env_file, "gocache-off");
-    let report = lsp.report();
-    let report = report.as_str().unwrap();
+    let report = structured_report(&mut lsp);
     for folder in [&first, &second] {
-        let part = report_section(report, folder).unwrap_or_else(|| panic!("{report}"));
-        assert!(part.contains("gocache-off"), "{part}");
+        let part = folder_report(&report, folder).unwrap_or_else(|| panic!("{report:#}"));
+        assert!(
+            report_codes(&part).contains(&"gocache-off".to_string()),
+            "{part:#}"
+        );
     }
     assert_eq!(
         codes(&diags),
@@ -1794,9 +1814,9 @@ fn a_shared_env_file_finding_is_published_once_and_outlives_one_folder() {
     let removed_at = lsp.log.len();
     lsp.change_workspace_folders(&[], &[(&first, "first")]);
     let report = wait_report(&mut lsp, "the removed folder is still reported", |r| {
-        report_section(r, &first).is_none()
+        folder_report(r, &first).is_none()
     });
-    assert!(report_section(&report, &second).is_some(), "{report}");
+    assert!(folder_report(&report, &second).is_some(), "{report:#}");
     // One more check of what is left, now that the removal's check is done (a re-check's
     // publishes arrive before its response).
     let out = lsp.execute("goEnvDoctor.recheck", json!([]));

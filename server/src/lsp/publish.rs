@@ -56,7 +56,11 @@ impl Backend {
             .values()
             .map(|c| {
                 let report = Report::from_snapshot(&c.snapshot, c.findings.clone());
-                crate::report::json::report_value(&report)
+                let mut value = crate::report::json::report_value(&report);
+                if let Some(obj) = value.as_object_mut() {
+                    obj.insert("folder".into(), serde_json::json!(report.folder));
+                }
+                value
             })
             .collect();
         serde_json::json!({
