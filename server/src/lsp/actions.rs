@@ -11,7 +11,7 @@ use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OnceCell;
@@ -772,7 +772,7 @@ pub(super) fn clean_title(gocache: &Path, preview: &Result<Measured, String>) ->
 pub(super) async fn clean_cache(
     backend: &Backend,
     arg: serde_json::Value,
-    cancel: Arc<AtomicBool>,
+    cancel: crate::facts::process::Cancel,
     progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
 ) -> Result<String, String> {
     let snapshot = snapshot_for(backend, &arg)?;
@@ -827,7 +827,7 @@ pub(super) async fn clean_cache(
                     Err(format!("go clean -cache failed ({status}): {first}"))
                 };
             }
-            if cancel.load(Ordering::SeqCst) {
+            if cancel.is_cancelled() {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Ok("cancelled".to_string());

@@ -8,8 +8,7 @@ use super::{
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::lsp_types::request::WorkDoneProgressCreate;
@@ -81,7 +80,7 @@ impl Backend {
         let cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(flag) = cancels.get(&key) {
             tracing::info!(token = %key, "cancelled by the client");
-            flag.store(true, Ordering::SeqCst);
+            flag.cancel();
         }
     }
 
@@ -94,7 +93,7 @@ impl Backend {
             NEXT.fetch_add(1, Ordering::SeqCst)
         ));
         let key = token_key(&token);
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = crate::facts::process::Cancel::default();
         self.cancels
             .lock()
             .unwrap_or_else(|e| e.into_inner())

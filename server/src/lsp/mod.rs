@@ -43,7 +43,6 @@ use session::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::Result;
@@ -138,7 +137,7 @@ pub(crate) struct Backend {
     queue: queue::Queue,
     helper_exe: PathBuf,
     /// Cancel flags of running `$/progress` work, by token.
-    cancels: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
+    cancels: Arc<Mutex<HashMap<String, facts::process::Cancel>>>,
     /// What `go clean -cache` would remove, for code action titles (one per check).
     previews: Arc<Mutex<actions::Previews>>,
     /// Our own file watcher, when the client does not watch for us.
