@@ -212,6 +212,15 @@ impl Scenario {
         (s, env_file)
     }
 
+    /// Both sides on Go 1.22.10 with GOTOOLCHAIN=local: a go line above it is an error.
+    fn go122_local() -> Scenario {
+        let mut s = Scenario::new();
+        s.both_go(&support::goroot(GO122));
+        s.env.insert("GOTOOLCHAIN".into(), "local".into());
+        append(s.home.join(".bashrc"), "export GOTOOLCHAIN=local\n");
+        s
+    }
+
     /// The server (the editor's go) and the login shell both use `goroot`.
     fn both_go(&mut self, goroot: &Path) {
         self.path_go(goroot);
@@ -2058,10 +2067,7 @@ fn an_unknown_client_is_not_called_vs_code() {
 /// process starts for any of it.
 #[test]
 fn a_nested_go_mod_created_edited_and_deleted_is_rediagnosed_without_a_process() {
-    let mut s = Scenario::new();
-    s.both_go(&support::goroot(GO122));
-    s.env.insert("GOTOOLCHAIN".into(), "local".into());
-    append(s.home.join(".bashrc"), "export GOTOOLCHAIN=local\n");
+    let s = Scenario::go122_local();
     let mut lsp = s.start();
     let out = lsp.execute("goEnvDoctor.recheck", json!([]));
     assert!(out.is_null(), "{out:#}");
@@ -2179,10 +2185,7 @@ fn a_go_work_shared_by_two_folders_is_reported_once() {
 /// excluded tree's modules are not checked, and changing the answer brings them back.
 #[test]
 fn the_clients_gopls_directory_filters_exclude_modules() {
-    let mut s = Scenario::new();
-    s.both_go(&support::goroot(GO122));
-    s.env.insert("GOTOOLCHAIN".into(), "local".into());
-    append(s.home.join(".bashrc"), "export GOTOOLCHAIN=local\n");
+    let s = Scenario::go122_local();
     let legacy = s.folder.join("legacy/old/go.mod");
     std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
     std::fs::write(&legacy, "module example.com/old\n\ngo 1.99.0\n").unwrap();

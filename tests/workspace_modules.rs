@@ -87,11 +87,23 @@ impl World {
         })
     }
 
-    /// The real `go list ARGS` in `dir`: `Ok(stdout)` or `Err(stderr)`.
+    /// The real `go ARGS` in `dir`: `Ok(stdout)` or `Err(stderr)`.
     fn go(&self, dir: &Path, go: &str, args: &[&str]) -> Result<String, String> {
+        self.go_with(dir, go, &[], args)
+    }
+
+    /// [`World::go`] with more environment.
+    fn go_with(
+        &self,
+        dir: &Path,
+        go: &str,
+        extra: &[(&str, &str)],
+        args: &[&str],
+    ) -> Result<String, String> {
         let out = Command::new(support::go_binary(go))
             .env_clear()
             .envs(self.env(go))
+            .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
             .args(args)
             .current_dir(dir)
             .output()
@@ -105,6 +117,32 @@ impl World {
 
     fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
+    }
+
+    /// `check --shell bash` as the terminal running Go 1.22.10, the login shell's
+    /// `~/.bash_profile` putting the same Go first on PATH and then running `profile_tail`.
+    fn check_with_bash(&self, profile_tail: &str) -> Value {
+        let bash = support::shell("bash");
+        let bin = support::goroot(GO122).join("bin");
+        std::fs::write(
+            self.home.join(".bash_profile"),
+            format!(
+                "export PATH={}:/usr/bin:/bin\n{profile_tail}",
+                bin.display()
+            ),
+        )
+        .expect("profile");
+        let out = Command::new(support::bin())
+            .env_clear()
+            .envs(self.env(GO122))
+            .env("SHELL", &bash)
+            .args(["check", "--format", "json", "--trust", "--shell"])
+            .arg(&bash)
+            .arg(&self.root)
+            .current_dir(&self.root)
+            .output()
+            .expect("check with a shell");
+        serde_json::from_slice(&out.stdout).expect("json")
     }
 }
 
@@ -411,41 +449,20 @@ fn gowork_off_is_honoured_and_differs_from_a_shell_that_uses_the_go_work() {
     );
     w.go(&w.path("svc/a"), GO122, &["list", "-m"])
         .expect_err("without GOWORK=off the go.work's go 1.25.0 decides");
-    let mut off_go = Command::new(support::go_binary(GO122));
-    off_go
-        .env_clear()
-        .envs(w.env(GO122))
-        .env("GOWORK", "off")
-        .args(["list", "-m"])
-        .current_dir(w.path("svc/a"));
-    assert!(off_go.output().expect("go").status.success());
+    w.go_with(
+        &w.path("svc/a"),
+        GO122,
+        &[("GOWORK", "off")],
+        &["list", "-m"],
+    )
+    .expect("with GOWORK=off svc/a/go.mod decides");
     // Without it, the go.work decides: too old.
     let on = w.check(&w.root, GO122, &[]);
     let f = one(&on, "toolchain-too-old");
     assert_eq!(first_location(&f), (w.path("go.work"), 1));
 
     // A login shell exporting GOWORK=off against a terminal without it.
-    let bash = support::shell("bash");
-    let bin = support::goroot(GO122).join("bin");
-    std::fs::write(
-        w.home.join(".bash_profile"),
-        format!(
-            "export PATH={}:/usr/bin:/bin\nexport GOWORK=off\nexport GOTOOLCHAIN=local\n",
-            bin.display()
-        ),
-    )
-    .expect("profile");
-    let out = Command::new(support::bin())
-        .env_clear()
-        .envs(w.env(GO122))
-        .env("SHELL", &bash)
-        .args(["check", "--format", "json", "--trust", "--shell"])
-        .arg(&bash)
-        .arg(&w.root)
-        .current_dir(&w.root)
-        .output()
-        .expect("check with a shell");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report = w.check_with_bash("export GOWORK=off\nexport GOTOOLCHAIN=local\n");
     let f = one(&report, "gowork-mismatch");
     let msg = f["message"].as_str().unwrap_or_default();
     assert!(
@@ -586,16 +603,8 @@ fn random_workspaces_agree_with_the_real_go_in_every_module() {
                     p == gomod || (whole_workspace && uses_work && p == work_path)
                 })
             });
-            let mut cmd = Command::new(support::go_binary(go));
-            cmd.env_clear()
-                .envs(w.env(go))
-                .args(["list", "."])
-                .current_dir(&dir);
-            if gowork_off {
-                cmd.env("GOWORK", "off");
-            }
-            let out = cmd.output().expect("run go");
-            let fails = !out.status.success();
+            let real = w.go_with(&dir, go, &extra, &["list", "."]);
+            let fails = real.is_err();
             modules_checked += 1;
             failing_modules += usize::from(fails);
             if predicted != fails {
@@ -603,7 +612,7 @@ fn random_workspaces_agree_with_the_real_go_in_every_module() {
                     "case {case} (go {go}, GOWORK={}): {d}: real go {} ({}), check {}\n  layout: {layout:?}\n  findings: {}",
                     if gowork_off { "off" } else { "unset" },
                     if fails { "fails" } else { "works" },
-                    String::from_utf8_lossy(&out.stderr).trim(),
+                    real.as_ref().err().map_or("", |e| e.trim()),
                     if predicted { "predicts a failure" } else { "predicts nothing" },
                     serde_json::to_string(&errors).unwrap_or_default()
                 ));
@@ -628,24 +637,7 @@ fn a_gowork_setting_in_vscode_differs_from_the_shell_and_is_removed_by_the_fix()
         ".vscode/settings.json",
         "{\n  \"go.toolsEnvVars\": {\n    \"GOWORK\": \"off\"\n  }\n}\n",
     );
-    let bash = support::shell("bash");
-    let bin = support::goroot(GO122).join("bin");
-    std::fs::write(
-        w.home.join(".bash_profile"),
-        format!("export PATH={}:/usr/bin:/bin\n", bin.display()),
-    )
-    .expect("profile");
-    let out = Command::new(support::bin())
-        .env_clear()
-        .envs(w.env(GO122))
-        .env("SHELL", &bash)
-        .args(["check", "--format", "json", "--trust", "--shell"])
-        .arg(&bash)
-        .arg(&w.root)
-        .current_dir(&w.root)
-        .output()
-        .expect("check with a shell");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report = w.check_with_bash("");
     let f = one(&report, "gowork-mismatch");
     let msg = f["message"].as_str().unwrap_or_default();
     assert!(

@@ -29,8 +29,6 @@ pub struct Discovered {
     /// The go.work cmd/go finds from the folder (in it or the nearest above).
     pub go_work: Option<GoModFacts>,
     pub workspace: WorkspaceFacts,
-    /// Directories read by the walk (for logs and benchmarks).
-    pub dirs_walked: usize,
 }
 
 /// The paths the walk found, before anything is parsed: what a re-check after a go.mod edit
@@ -253,10 +251,7 @@ pub fn read(layout: &Layout, extra_works: &[PathBuf], overrides: &Overrides) -> 
     let folder = layout.folder.as_path();
     let own_mod = folder.join("go.mod");
     let own_work = folder.join("go.work");
-    let mut d = Discovered {
-        dirs_walked: layout.dirs_walked,
-        ..Discovered::default()
-    };
+    let mut d = Discovered::default();
     d.workspace.truncated = layout.truncated.clone();
     d.go_mod = if layout.mod_files.contains(&own_mod) {
         read_mod(&own_mod, overrides)
@@ -291,7 +286,7 @@ pub fn read(layout: &Layout, extra_works: &[PathBuf], overrides: &Overrides) -> 
             d.workspace.works.extend(read_mod(p, overrides));
         }
     }
-    add_use_targets(&mut d, overrides);
+    resolve_uses(&d.go_mod, &d.go_work, &mut d.workspace, overrides);
     d.workspace.modules.sort_by(|a, b| a.path.cmp(&b.path));
     d.workspace.works.sort_by(|a, b| a.path.cmp(&b.path));
     d
@@ -299,10 +294,6 @@ pub fn read(layout: &Layout, extra_works: &[PathBuf], overrides: &Overrides) -> 
 
 /// Resolves every `use` of every go.work: a module already read, or the directory stat'ed (and
 /// its go.mod read when it lies outside the walk).
-fn add_use_targets(d: &mut Discovered, overrides: &Overrides) {
-    resolve_uses(&d.go_mod, &d.go_work, &mut d.workspace, overrides);
-}
-
 /// Resolves every `use` of every go.work not resolved yet: a module already read, or the
 /// directory stat'ed (and its go.mod read when it lies outside the walk).
 pub fn resolve_uses(
@@ -358,78 +349,10 @@ fn read_mod(path: &Path, overrides: &Overrides) -> Option<GoModFacts> {
     if let Some(text) = overrides.get(path) {
         return Some(settings::gomod::parse(path, text));
     }
-    let stamp = Stamp::of(path);
-    if let Some(stamp) = &stamp {
-        if let Some(hit) = parsed_cache()
-            .lock()
-            .ok()?
-            .get(path)
-            .filter(|h| h.0 == *stamp)
-        {
-            return Some(hit.1.clone());
-        }
-    }
-    let facts = match fs::read_text(path) {
+    match fs::read_text(path) {
         Ok(text) => Some(settings::gomod::parse(path, &text)),
         Err(fs::ReadError::NotFound) => None,
         Err(fs::ReadError::Refused(why)) => Some(settings::gomod::unreadable(path, &why)),
-    };
-    // A file written in the last moments may be written again within the filesystem's
-    // timestamp granularity with the same size: only settled files are remembered (git's
-    // "racily clean" rule).
-    let settled = stamp
-        .as_ref()
-        .and_then(|s| s.modified)
-        .and_then(|m| m.elapsed().ok())
-        .is_some_and(|age| age > Duration::from_secs(2));
-    if let (Some(stamp), Some(f), true) = (stamp, &facts, settled) {
-        if let Ok(mut cache) = parsed_cache().lock() {
-            if cache.len() >= MAX_CACHED {
-                cache.clear();
-            }
-            cache.insert(path.to_path_buf(), (stamp, f.clone()));
-        }
-    }
-    facts
-}
-
-/// Parsed module files kept across checks (the language server re-reads a monorepo's
-/// thousand go.mod files on every keystroke in a settings file): a file whose size, times and
-/// inode are unchanged is not read again.
-const MAX_CACHED: usize = 50_000;
-
-type ParsedCache = std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, GoModFacts)>>;
-
-fn parsed_cache() -> &'static ParsedCache {
-    static CACHE: std::sync::OnceLock<ParsedCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
-/// What tells a rewritten file from an untouched one without reading it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    #[cfg(unix)]
-    ctime: (i64, i64),
-    #[cfg(unix)]
-    ino: u64,
-}
-
-impl Stamp {
-    /// `None` for anything but a regular file (those are read, and refused, every time).
-    fn of(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-        #[cfg(unix)]
-        use std::os::unix::fs::MetadataExt;
-        Some(Stamp {
-            len: m.len(),
-            modified: m.modified().ok(),
-            #[cfg(unix)]
-            ctime: (m.ctime(), m.ctime_nsec()),
-            #[cfg(unix)]
-            ino: m.ino(),
-        })
     }
 }
 

@@ -6,7 +6,19 @@
 
 pub mod resolve;
 
-use crate::model::{CommandResult, SideFacts};
+use crate::model::{CommandResult, GoModFacts, SideFacts, Snapshot};
+use std::path::Path;
+
+/// The modules a check covers, with their directories: the one governing the folder (in it or
+/// above it) first, then every module under the folder. Modules read only because a go.work
+/// `use`s them from outside the folder are not in scope.
+pub fn modules_in_scope(s: &Snapshot) -> impl Iterator<Item = (&GoModFacts, &Path)> {
+    s.all_modules().enumerate().filter_map(|(i, m)| {
+        let dir = m.path.parent()?;
+        let governing = i == 0 && s.go_mod.is_some();
+        (governing || crate::settings::gomod::is_under(dir, &s.folder)).then_some((m, dir))
+    })
+}
 
 /// `NotRun` reason of a command result invalidated by a simulated fix or a settings edit.
 pub const SIMULATED: &str = "simulated: a fix changed its inputs";

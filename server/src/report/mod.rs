@@ -42,16 +42,7 @@ pub struct WorkspaceSummary {
 
 impl WorkspaceSummary {
     fn of(snapshot: &Snapshot) -> WorkspaceSummary {
-        let modules = snapshot
-            .all_modules()
-            .enumerate()
-            .filter(|(i, m)| {
-                (*i == 0 && snapshot.go_mod.is_some())
-                    || m.path
-                        .parent()
-                        .is_some_and(|d| crate::settings::gomod::is_under(d, &snapshot.folder))
-            })
-            .count();
+        let modules = crate::goenv::modules_in_scope(snapshot).count();
         WorkspaceSummary {
             modules,
             works: snapshot.all_works().map(|w| w.path.clone()).collect(),

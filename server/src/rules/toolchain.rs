@@ -462,7 +462,10 @@ fn also_in(ctx: &Ctx, f: &mut Finding, others: &[Hit]) {
                 Outcome::TooOld { required, .. } => format!("go {required}"),
                 Outcome::Download { name, .. } | Outcome::NotInPath { name, .. } => name.clone(),
             };
-            format!("{} ({asked})", shown(ctx, &h.file.path))
+            format!(
+                "{} ({asked})",
+                super::workspace::shown(ctx.snapshot, &h.file.path)
+            )
         })
         .collect();
     let more = others.len().saturating_sub(5);
@@ -498,14 +501,6 @@ fn also_in(ctx: &Ctx, f: &mut Finding, others: &[Hit]) {
     }
 }
 
-/// A module file as the user reads it: relative to the folder when inside it.
-fn shown(ctx: &Ctx, p: &std::path::Path) -> String {
-    match p.strip_prefix(&ctx.snapshot.folder) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => resolve::tilde(ctx.snapshot, p),
-    }
-}
-
 /// The finding for one module file (the most demanding of its group).
 fn one_file(
     ctx: &Ctx,
@@ -517,7 +512,7 @@ fn one_file(
     out: &mut Vec<Finding>,
 ) {
     let fname = file_name(m);
-    let shown_name = shown(ctx, &m.path);
+    let shown_name = super::workspace::shown(ctx.snapshot, &m.path);
     {
         let gotc_words = if gotc.is_empty() {
             format!(

@@ -46,22 +46,6 @@ pub fn configured_gowork(side: &EffectiveSide) -> Option<&EnvValue> {
         .filter(|v| !matches!(v.origin, Origin::Default) && !v.value.is_empty())
 }
 
-/// The go.work `side` uses in `dir` (`None`: module mode).
-pub fn active_work<'a>(
-    s: &'a Snapshot,
-    side: &EffectiveSide,
-    dir: &Path,
-) -> Option<&'a GoModFacts> {
-    match configured_gowork(side) {
-        Some(v) if v.value == "off" => None,
-        Some(v) => s.all_works().find(|w| w.path == Path::new(&v.value)),
-        None => s
-            .all_works()
-            .filter(|w| w.path.parent().is_some_and(|wd| dir.starts_with(wd)))
-            .max_by_key(|w| w.path.components().count()),
-    }
-}
-
 /// Which go.work decides for each module in scope on each side, computed once per check: a
 /// monorepo has a thousand modules and a go.work that uses them all, and several rules ask.
 pub struct Index<'a> {
@@ -74,6 +58,8 @@ pub struct Index<'a> {
     /// Every module read (in scope or not) by its directory.
     by_dir: HashMap<&'a Path, &'a GoModFacts>,
     sides: Vec<SideIndex>,
+    /// `modules[0]` is the go.mod governing the folder.
+    governing: bool,
 }
 
 struct SideIndex {
@@ -87,15 +73,7 @@ struct SideIndex {
 
 impl<'a> Index<'a> {
     pub fn new<'s>(s: &'a Snapshot, sides: impl Iterator<Item = &'s EffectiveSide>) -> Index<'a> {
-        let modules: Vec<(&GoModFacts, &Path)> = s
-            .all_modules()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                let dir = m.path.parent()?;
-                let governing = i == 0 && s.go_mod.is_some();
-                (governing || is_under(dir, &s.folder)).then_some((m, dir))
-            })
-            .collect();
+        let modules: Vec<(&GoModFacts, &Path)> = crate::goenv::modules_in_scope(s).collect();
         let works: Vec<&GoModFacts> = s.all_works().collect();
         let use_dirs: Vec<Vec<PathBuf>> = works
             .iter()
@@ -140,7 +118,19 @@ impl<'a> Index<'a> {
             used,
             by_dir,
             sides,
+            governing: s.go_mod.is_some(),
         }
+    }
+
+    /// The go.work `side` uses for the folder's own module (else for the folder itself).
+    fn folder_work(&self, side: &EffectiveSide) -> Option<&'a GoModFacts> {
+        let x = self.side(side)?;
+        let wi = if self.governing {
+            x.module_work.first().copied().flatten()
+        } else {
+            x.folder_work
+        };
+        wi.map(|i| self.works[i])
     }
 
     /// The directory of each `use` line of go.work `w`, in file order.
@@ -247,7 +237,7 @@ fn head_loc(m: &GoModFacts) -> Location {
 }
 
 /// A path as the user reads it: relative to the folder when inside it.
-fn shown(s: &Snapshot, p: &Path) -> String {
+pub(super) fn shown(s: &Snapshot, p: &Path) -> String {
     match p.strip_prefix(&s.folder) {
         Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
         Ok(rel) => rel.display().to_string(),
@@ -567,13 +557,9 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let s = ctx.snapshot;
-    let dir = s
-        .go_mod
-        .as_ref()
-        .and_then(|m| m.path.parent())
-        .unwrap_or(&s.folder);
-    let e = active_work(s, editor, dir).map(|w| w.path.clone());
-    let sh = active_work(s, shell, dir).map(|w| w.path.clone());
+    let ix = ctx.workspace();
+    let e = ix.folder_work(editor).map(|w| w.path.clone());
+    let sh = ix.folder_work(shell).map(|w| w.path.clone());
     if e == sh {
         return;
     }
