@@ -93,17 +93,12 @@ pub fn run(log_reload: Option<LogReload>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let ending = runtime.block_on(async move {
-        let (service, socket) =
-            LspService::build(|client| Backend::new(client, helper_exe, log_reload))
-                .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
-                .finish();
-        // tower-lsp only sees what the guard let through, and writes through it.
-        transport::guard(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
-            Server::new(input, output, socket).serve(service)
-        })
-        .await
-    });
+    let ending = runtime.block_on(serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        helper_exe,
+        log_reload,
+    ));
     // A probe still running (the client exited mid-check), or the guard's read of a stdin the
     // client keeps open after `exit`, must not keep us alive.
     // Nor may it outlive us: its shell, go and whatever the rc files started end first.
@@ -127,6 +122,31 @@ pub fn run(log_reload: Option<LogReload>) -> ExitCode {
         }
         ExitCode::from(1)
     }
+}
+
+/// Serve one client on `input`/`output` until it says `exit` or its input ends. `helper_exe` is
+/// the go-env-doctor binary the login-shell probe runs (`__print-env`); [`run`] passes its own
+/// executable, an in-process test harness the built binary. The caller owns the runtime and
+/// ends the probes' processes afterwards (`facts::children::kill_all`).
+pub async fn serve<I, O>(
+    input: I,
+    output: O,
+    helper_exe: PathBuf,
+    log_reload: Option<Arc<LogReload>>,
+) -> transport::Ending
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (service, socket) =
+        LspService::build(|client| Backend::new(client, helper_exe, log_reload))
+            .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+            .finish();
+    // tower-lsp only sees what the guard let through, and writes through it.
+    transport::guard(input, output, |input, output| {
+        Server::new(input, output, socket).serve(service)
+    })
+    .await
 }
 
 #[derive(Clone)]
