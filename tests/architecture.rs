@@ -109,9 +109,11 @@ fn each_layer_depends_only_on_the_layers_below_it() {
         // Pure; never does IO.
         ("rules", [BELOW, &["catalogue"]].concat()),
         ("report", [BELOW, &["catalogue"]].concat()),
+        // Runs fixes (IO) for both front ends.
+        ("fixes", [BELOW, &["facts"]].concat()),
         (
             "lsp",
-            [BELOW, &["catalogue", "facts", "rules", "report"]].concat(),
+            [BELOW, &["catalogue", "facts", "fixes", "rules", "report"]].concat(),
         ),
     ];
     for (module, may) in allowed {
@@ -140,6 +142,32 @@ fn only_the_language_server_knows_lsp_types() {
             assert!(
                 !code.contains("lsp_types::") && !code.contains("tower_lsp_server::"),
                 "{}:{}: LSP types outside server/src/lsp: {line}",
+                rel.display(),
+                n + 1
+            );
+        }
+    }
+}
+
+/// Every process is started by `facts` (its own process group, bounded output, a deadline,
+/// cancellation, and the trust gate before any `go`): a front end or the fix executors that
+/// spawned a child themselves would bypass all of that.
+#[test]
+fn only_facts_starts_processes() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    for file in files {
+        let rel = file.strip_prefix(&src).expect("under src");
+        if rel.starts_with("facts") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            assert!(
+                !code.contains("process::Command") && !code.contains("Command::new("),
+                "{}:{}: a process started outside server/src/facts: {line}",
                 rel.display(),
                 n + 1
             );

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod facts;
+pub mod fixes;
 pub mod goenv;
 pub mod goport;
 pub mod lsp;

@@ -10,6 +10,7 @@ pub mod go;
 pub mod guard;
 pub mod process;
 pub mod shell;
+pub mod trust;
 pub mod workspace;
 
 use crate::goenv::resolve;
@@ -1225,24 +1226,9 @@ fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
     }
 }
 
-/// The one gate before a side's `go` runs. A `go` is the workspace's choice, and is only
-/// inspected unless the workspace is trusted, when settings of the workspace named it, or when
-/// it lives inside the folder however it was found: a user-level `go.goroot`, a GOROOT in the
-/// editor's own environment or a PATH entry can all point into a repository a stranger wrote,
-/// and a relative PATH entry (`./bin`) is resolved against the folder, which is the same thing.
-/// Returns why it must not run (and marks it), or `None` when it may.
+/// [`trust::refusal`] with this check's folder and trust.
 fn refuse_untrusted(binary: &mut GoBinary, opts: &CheckOptions) -> Option<String> {
-    if opts.trusted {
-        return None;
-    }
-    let inside = binary.path.is_relative() || go::is_inside(&binary.path, &opts.folder);
-    binary.workspace_chosen |= inside;
-    binary.workspace_chosen.then(|| {
-        format!(
-            "{} was chosen by the workspace and the workspace is not trusted (use --trust to run it)",
-            binary.path.display()
-        )
-    })
+    trust::refusal(binary, &opts.folder, opts.trusted)
 }
 
 /// Where the login shell starts. In a trusted folder, the folder itself, so that per-folder

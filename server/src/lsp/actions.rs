@@ -6,14 +6,15 @@ use super::convert::{self, Encoding};
 use super::session::Doc;
 use super::{Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE};
 use crate::facts::fs::ReadError;
-use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, Snapshot};
+use crate::facts::process::Cancel;
+use crate::fixes::{self, clean};
+use crate::model::{Fix, FixAction, GoWorkEdit, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::OnceCell;
 use tower_lsp_server::lsp_types::{
     CodeAction, CodeActionDisabled, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command,
@@ -26,9 +27,6 @@ use tower_lsp_server::{Cancellable, OngoingProgress, Unbounded};
 /// Why a fix for a diagnostic of an older document version is refused.
 pub(super) const MOVED_ON: &str =
     "the document changed since this problem was found; wait for go-env-doctor to re-check it";
-
-/// How long `go env -w/-u` may take.
-const GO_ENV_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The quick fixes for our diagnostics in the request's context, best first per diagnostic;
 /// the first fix of each diagnostic is the preferred one. A `go clean -cache` fix is titled
@@ -44,7 +42,7 @@ pub(super) async fn code_actions(
             Ok(runner) => clean_preview(backend, runner, &gocache).await,
             Err(why) => Err(why),
         };
-        let title = clean_title(&gocache, &preview);
+        let title = clean::clean_title(&gocache, &preview);
         if let Some(CodeActionOrCommand::CodeAction(action)) = out.get_mut(index) {
             if let Some(command) = action.command.as_mut() {
                 command.title = title.clone();
@@ -88,7 +86,7 @@ fn with_payloads(sent: &[Diagnostic], published: &[Diagnostic], range: Range) ->
 
 /// A clean-cache action waiting for its title: its index, the cache, and how `go` would run
 /// there (or why it must not).
-type PendingPreview = (usize, PathBuf, Result<CleanRunner, String>);
+type PendingPreview = (usize, PathBuf, Result<fixes::Runner, String>);
 
 /// The code actions (clean-cache titles still to measure), under the state lock.
 fn plan(
@@ -177,7 +175,7 @@ fn plan(
                 if let FixAction::CleanCache { gocache } = &fix.action {
                     let runner = snapshot
                         .ok_or_else(|| "no workspace folder has been checked yet".to_string())
-                        .and_then(|s| clean_runner(s, Some(gocache)));
+                        .and_then(|s| clean::runner(s, Some(gocache)));
                     pending.push((out.len(), gocache.clone(), runner));
                 }
                 out.push(CodeActionOrCommand::CodeAction(action));
@@ -515,50 +513,8 @@ fn snapshot_for(backend: &Backend, arg: &serde_json::Value) -> Result<Snapshot, 
         .ok_or_else(|| "no workspace folder has been checked yet".to_string())
 }
 
-/// How long `go clean -cache -n` may take for a code action's title.
-const PREVIEW_TIMEOUT: Duration = Duration::from_secs(5);
-/// Bounds of the walk measuring what `go clean -cache` would remove (a code action's title).
-const MEASURE_BUDGET: Duration = Duration::from_millis(200);
-const MEASURE_MAX_ENTRIES: u64 = 200_000;
-
-/// How `go clean -cache` runs: the shell side's `go` and environment (the editor's when the
-/// shell has no `go`), `GOTOOLCHAIN=local`, GOCACHE = the fix's cache.
-#[derive(Debug, Clone)]
-pub(super) struct CleanRunner {
-    go: PathBuf,
-    env: BTreeMap<String, String>,
-    folder: PathBuf,
-}
-
-/// The runner for `gocache` in `snapshot`, or why none may run: no `go`, or a `go` the
-/// workspace chose while it is not trusted (such a `go` is inspected, never run).
-fn clean_runner(snapshot: &Snapshot, gocache: Option<&Path>) -> Result<CleanRunner, String> {
-    let (side, go) = command_go(snapshot)?;
-    let mut env = side.os_env.clone();
-    env.insert("GOTOOLCHAIN".into(), "local".into());
-    if let Some(cache) = gocache {
-        env.insert("GOCACHE".into(), cache.to_string_lossy().into_owned());
-    }
-    Ok(CleanRunner {
-        go: go.path.clone(),
-        env,
-        folder: snapshot.folder.clone(),
-    })
-}
-
-/// What `go clean -cache` would remove, measured from `go clean -cache -n`'s list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Measured {
-    /// Paths `-n` listed that exist.
-    pub listed: usize,
-    pub files: u64,
-    pub bytes: u64,
-    /// The walk stopped at its budget: the figures are lower bounds.
-    pub capped: bool,
-}
-
 /// One measurement, shared by the requests waiting for it.
-type PreviewCell = Arc<OnceCell<Result<Measured, String>>>;
+type PreviewCell = Arc<OnceCell<Result<clean::Measured, String>>>;
 
 /// Code-action previews by (`go`, cache), valid for one check generation: code actions are
 /// asked for on every cursor move, the measurement runs once (concurrent requests share it).
@@ -572,9 +528,9 @@ pub(crate) struct Previews {
 /// walk run on a blocking thread, once per (`go`, cache) until the next check.
 async fn clean_preview(
     backend: &Backend,
-    runner: CleanRunner,
+    runner: fixes::Runner,
     gocache: &Path,
-) -> Result<Measured, String> {
+) -> Result<clean::Measured, String> {
     let generation = backend.queue.generation.load(Ordering::SeqCst);
     let cell = {
         let mut previews = backend.previews.lock().unwrap_or_else(|e| e.into_inner());
@@ -590,7 +546,7 @@ async fn clean_preview(
     };
     let gocache = gocache.to_path_buf();
     cell.get_or_init(|| async move {
-        tokio::task::spawn_blocking(move || measure(&runner, &gocache))
+        tokio::task::spawn_blocking(move || clean::measure(&runner, &gocache))
             .await
             .unwrap_or_else(|e| Err(e.to_string()))
     })
@@ -598,181 +554,13 @@ async fn clean_preview(
     .clone()
 }
 
-/// Run `go clean -cache -n` and measure the paths it lists (bounded walk).
-fn measure(runner: &CleanRunner, gocache: &Path) -> Result<Measured, String> {
-    let started = std::time::Instant::now();
-    let out = go_clean_n(runner, PREVIEW_TIMEOUT)?;
-    let listed = listed_paths(&out, gocache);
-    let mut m = measure_paths(&listed, started + MEASURE_BUDGET, MEASURE_MAX_ENTRIES);
-    m.listed = listed.len();
-    tracing::debug!(gocache = %gocache.display(), ?m, millis = ?started.elapsed(), "go clean -cache preview");
-    Ok(m)
-}
-
-/// `go clean -cache -n`'s output, or why it failed.
-fn go_clean_n(runner: &CleanRunner, timeout: Duration) -> Result<String, String> {
-    match crate::facts::process::run(
-        &runner.go,
-        &["clean", "-cache", "-n"],
-        &runner.env,
-        &runner.folder,
-        timeout,
-    ) {
-        CommandResult::Ok { value, .. } => Ok(value),
-        CommandResult::Failed { stderr, .. } => Err(format!(
-            "go clean -cache -n failed: {}",
-            stderr.lines().next().unwrap_or("").trim()
-        )),
-        CommandResult::TimedOut { after_millis } => Err(format!(
-            "go clean -cache -n timed out after {after_millis} ms"
-        )),
-        CommandResult::NotRun { reason } => Err(reason),
-    }
-}
-
-/// The existing paths inside `gocache` that `go clean -cache -n` lists: Go 1.22+ prints one
-/// `rm -rf <GOCACHE>/00 … <GOCACHE>/ff` line (the subdirectories that exist), Go 1.21
-/// `rm -r …` and `rm -f <GOCACHE>/log.txt`. Paths may hold spaces: the line is split where
-/// the next `<GOCACHE>/` starts.
-pub(super) fn listed_paths(output: &str, gocache: &Path) -> Vec<PathBuf> {
-    let dir: PathBuf = gocache.components().collect();
-    let dir_text = dir.to_string_lossy().into_owned();
-    let prefix = format!(
-        "{}{}",
-        dir_text.trim_end_matches('/'),
-        std::path::MAIN_SEPARATOR
-    );
-    let mut out = Vec::new();
-    for line in output.lines() {
-        let line = line.trim_end();
-        let Some(rest) = ["rm -rf ", "rm -r ", "rm -f "]
-            .iter()
-            .find_map(|p| line.strip_prefix(p))
-        else {
-            continue;
-        };
-        let parts: Vec<String> = match rest.strip_prefix(prefix.as_str()) {
-            Some(tail) => tail
-                .split(&format!(" {prefix}"))
-                .map(|name| format!("{prefix}{name}"))
-                .collect(),
-            None => rest.split_whitespace().map(str::to_string).collect(),
-        };
-        for p in parts.into_iter().map(PathBuf::from) {
-            if p.starts_with(&dir) && p != dir && p.symlink_metadata().is_ok() && !out.contains(&p)
-            {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// Files and bytes under `paths` (symlinks not followed), stopping at `deadline` or after
-/// `max_entries` entries.
-pub(super) fn measure_paths(
-    paths: &[PathBuf],
-    deadline: std::time::Instant,
-    max_entries: u64,
-) -> Measured {
-    let mut m = Measured {
-        listed: paths.len(),
-        files: 0,
-        bytes: 0,
-        capped: false,
-    };
-    let mut stack: Vec<PathBuf> = paths.to_vec();
-    let mut seen: u64 = 0;
-    while let Some(p) = stack.pop() {
-        seen += 1;
-        if seen > max_entries || (seen % 256 == 0 && std::time::Instant::now() > deadline) {
-            m.capped = true;
-            break;
-        }
-        let Ok(meta) = std::fs::symlink_metadata(&p) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(&p) {
-                stack.extend(entries.flatten().map(|e| e.path()));
-            }
-        } else {
-            m.files += 1;
-            m.bytes += meta.len();
-        }
-    }
-    m
-}
-
-/// `1 234 567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `512 bytes`, `6.8 KiB`, `1.2 GiB`.
-pub(super) fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if bytes < 1024 {
-        return if bytes == 1 {
-            "1 byte".to_string()
-        } else {
-            format!("{bytes} bytes")
-        };
-    }
-    let mut v = bytes as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for u in &UNITS[1..] {
-        if v < 1024.0 {
-            break;
-        }
-        v /= 1024.0;
-        unit = u;
-    }
-    format!("{v:.1} {unit}")
-}
-
-/// The clean-cache action's title: what `go clean -cache -n` lists, measured, or why the size
-/// is unknown.
-pub(super) fn clean_title(gocache: &Path, preview: &Result<Measured, String>) -> String {
-    let dir = gocache.display();
-    match preview {
-        Ok(m) if m.listed == 0 => {
-            format!("Empty the build cache {dir}: nothing to remove (go clean -cache)")
-        }
-        Ok(m) if m.files == 0 && !m.capped => {
-            format!("Empty the build cache {dir}: no cached files (go clean -cache)")
-        }
-        Ok(m) => {
-            let files = if m.files == 1 { "file" } else { "files" };
-            let more = if m.capped { "more than " } else { "" };
-            format!(
-                "Empty the build cache {dir}: {more}{} in {more}{} {files} (go clean -cache)",
-                human_size(m.bytes),
-                grouped(m.files)
-            )
-        }
-        Err(why) => {
-            format!("Empty the build cache {dir} (go clean -cache; size unknown: {why})")
-        }
-    }
-}
-
 /// `goEnvDoctor.cleanCache`: `go clean -cache -n` first (what would go, reported as progress),
-/// then `go clean -cache` with `$/progress` and a cancel button; cancelling kills it. Runs with
-/// the shell side's `go` and environment (GOCACHE = the `gocache` argument when given), never
-/// with a `go` an untrusted workspace chose. Returns the closing message.
+/// then `go clean -cache` with `$/progress` and a cancel button; cancelling kills it
+/// ([`fixes::clean`]). Returns the closing message.
 pub(super) async fn clean_cache(
     backend: &Backend,
     arg: serde_json::Value,
-    cancel: crate::facts::process::Cancel,
+    cancel: Cancel,
     progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
 ) -> Result<String, String> {
     let snapshot = snapshot_for(backend, &arg)?;
@@ -780,21 +568,17 @@ pub(super) async fn clean_cache(
         .get("gocache")
         .and_then(|v| v.as_str())
         .map(PathBuf::from);
-    if let Some(c) = gocache.as_ref().filter(|c| !c.is_absolute()) {
-        return Err(format!("not an absolute path: {}", c.display()));
-    }
-    let runner = clean_runner(&snapshot, gocache.as_deref())?;
-    let runner2 = runner.clone();
-    let preview = tokio::task::spawn_blocking(move || go_clean_n(&runner2, GO_ENV_TIMEOUT))
+    let runner = clean::runner(&snapshot, gocache.as_deref())?;
+    let (runner, listing) = {
+        let cancel = cancel.clone();
+        tokio::task::spawn_blocking(move || {
+            let listing = clean::list(&runner, clean::LIST_TIMEOUT, &cancel);
+            (runner, listing)
+        })
         .await
-        .map_err(|e| e.to_string())??;
-    let listed = match &gocache {
-        Some(c) => listed_paths(&preview, c).len(),
-        None => preview
-            .split_whitespace()
-            .filter(|w| *w != "rm" && !w.starts_with('-'))
-            .count(),
+        .map_err(|e| e.to_string())?
     };
+    let listed = clean::count_listed(&listing?, gocache.as_deref());
     if let Some(p) = progress {
         p.report_with_message(
             format!("go clean -cache -n: {listed} entries to remove; running go clean -cache"),
@@ -802,44 +586,16 @@ pub(super) async fn clean_cache(
         )
         .await;
     }
-    tokio::task::spawn_blocking(move || {
-        let CleanRunner { go, env, folder } = runner;
-        let mut child = std::process::Command::new(&go)
-            .args(["clean", "-cache"])
-            .env_clear()
-            .envs(&env)
-            .current_dir(&folder)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", go.display()))?;
-        loop {
-            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-                return if status.success() {
-                    Ok(format!("removed {listed} cache entries"))
-                } else {
-                    let mut stderr = String::new();
-                    if let Some(mut e) = child.stderr.take() {
-                        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
-                    }
-                    let first = stderr.lines().next().unwrap_or("").trim();
-                    Err(format!("go clean -cache failed ({status}): {first}"))
-                };
-            }
-            if cancel.is_cancelled() {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Ok("cancelled".to_string());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+    let cleaned = tokio::task::spawn_blocking(move || clean::clean(&runner, &cancel))
+        .await
+        .map_err(|e| e.to_string())??;
+    Ok(match cleaned {
+        clean::Cleaned::Done => format!("removed {listed} cache entries"),
+        clean::Cleaned::Cancelled => "cancelled".to_string(),
     })
-    .await
-    .map_err(|e| e.to_string())?
 }
 
-/// Run one of the fix commands; the caller re-checks afterwards.
+/// Run one of the fix commands ([`fixes::run`]); the caller re-checks afterwards.
 pub(super) async fn execute(
     backend: &Backend,
     command: &str,
@@ -851,157 +607,25 @@ pub(super) async fn execute(
             .map(str::to_string)
             .ok_or_else(|| format!("missing argument `{name}`"))
     };
-    if command == CMD_CREATE_DIRECTORY {
-        let path = PathBuf::from(str_arg("path")?);
-        if !path.is_absolute() {
-            return Err(format!("not an absolute path: {}", path.display()));
-        }
-        return tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&path)
-                .map_err(|e| format!("cannot create {}: {e}", path.display()))
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    }
-    let key = str_arg("key")?;
-    let go_args: Vec<String> = if command == CMD_GO_ENV_WRITE {
-        vec!["-w".into(), format!("{key}={}", str_arg("value")?)]
-    } else {
-        vec!["-u".into(), key.clone()]
+    let command = match command {
+        CMD_CREATE_DIRECTORY => fixes::Command::CreateDirectory {
+            path: PathBuf::from(str_arg("path")?),
+        },
+        CMD_GO_ENV_WRITE => fixes::Command::GoEnvWrite {
+            key: str_arg("key")?,
+            value: str_arg("value")?,
+        },
+        CMD_GO_ENV_UNSET => fixes::Command::GoEnvUnset {
+            key: str_arg("key")?,
+        },
+        other => return Err(format!("unknown command {other}")),
     };
-    let snapshot: Snapshot = snapshot_for(backend, &arg)?;
-    tokio::task::spawn_blocking(move || run_go_env(&snapshot, &go_args))
+    // Creating a directory needs no checked folder; the commands that run `go` do.
+    let snapshot = match command {
+        fixes::Command::CreateDirectory { .. } => Snapshot::default(),
+        _ => snapshot_for(backend, &arg)?,
+    };
+    tokio::task::spawn_blocking(move || fixes::run(&snapshot, &command, &Cancel::default()))
         .await
         .map_err(|e| e.to_string())?
-}
-
-/// The side and `go` the fix commands run with: the shell's (so `go env -w` writes the env file
-/// the shell's `go` reads; the shell is the source of truth), the editor's when the shell has
-/// none — never a `go` an untrusted workspace chose (such a `go` is inspected, never run).
-fn command_go(
-    snapshot: &Snapshot,
-) -> Result<(&crate::model::SideFacts, &crate::model::GoBinary), String> {
-    let side = snapshot
-        .shell
-        .as_ref()
-        .filter(|s| s.go.is_some())
-        .unwrap_or(&snapshot.editor);
-    let go = side
-        .go
-        .as_ref()
-        .ok_or_else(|| format!("{} has no go to run", side.label))?;
-    if go.workspace_chosen && !snapshot.trusted {
-        return Err(format!(
-            "{} is chosen by the workspace, which is not trusted, so it is not run",
-            go.path.display()
-        ));
-    }
-    Ok((side, go))
-}
-
-/// `go env ARGS` with [`command_go`].
-fn run_go_env(snapshot: &Snapshot, args: &[String]) -> Result<(), String> {
-    let (side, go) = command_go(snapshot)?;
-    let mut env = side.os_env.clone();
-    if !args.iter().any(|a| a.starts_with("GOTOOLCHAIN")) {
-        env.insert("GOTOOLCHAIN".into(), "local".into());
-    }
-    let args: Vec<&str> = std::iter::once("env")
-        .chain(args.iter().map(String::as_str))
-        .collect();
-    match crate::facts::process::run(&go.path, &args, &env, &snapshot.folder, GO_ENV_TIMEOUT) {
-        crate::model::CommandResult::Ok { .. } => Ok(()),
-        crate::model::CommandResult::Failed { stderr, .. } => {
-            Err(format!("go {} failed: {stderr}", args.join(" ")))
-        }
-        crate::model::CommandResult::TimedOut { after_millis } => Err(format!(
-            "go {} timed out after {after_millis} ms",
-            args.join(" ")
-        )),
-        crate::model::CommandResult::NotRun { reason } => Err(reason),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{GoBinary, GoFoundBy};
-
-    #[test]
-    fn listed_paths_of_go_1_22_and_1_21_output_with_spaces_in_the_cache_path() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cache = dir.path().join("my cache");
-        for sub in ["00", "5d"] {
-            std::fs::create_dir_all(cache.join(sub)).expect("mkdir");
-        }
-        std::fs::write(cache.join("log.txt"), "x").expect("write");
-        let c = cache.display();
-        let go122 = format!("rm -rf {c}/00 {c}/5d\n");
-        assert_eq!(
-            listed_paths(&go122, &cache),
-            [cache.join("00"), cache.join("5d")]
-        );
-        // Go 1.21; a trailing separator in GOCACHE; a listed path that is gone is skipped.
-        let go121 = format!("rm -r {c}/00 {c}/5d {c}/ff\nrm -f {c}/log.txt\n");
-        let with_slash = PathBuf::from(format!("{c}/"));
-        assert_eq!(
-            listed_paths(&go121, &with_slash),
-            [cache.join("00"), cache.join("5d"), cache.join("log.txt")]
-        );
-        // Nothing outside the cache counts.
-        assert!(listed_paths("rm -rf /etc\n", &cache).is_empty());
-    }
-
-    #[test]
-    fn measured_sizes_and_the_title() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let sub = dir.path().join("ab");
-        std::fs::create_dir_all(&sub).expect("mkdir");
-        std::fs::write(sub.join("a"), vec![0u8; 3000]).expect("write");
-        std::fs::write(sub.join("b"), vec![0u8; 4000]).expect("write");
-        let far = std::time::Instant::now() + Duration::from_secs(60);
-        let m = measure_paths(std::slice::from_ref(&sub), far, 1000);
-        assert_eq!((m.files, m.bytes, m.capped), (2, 7000, false));
-        assert_eq!(
-            clean_title(Path::new("/c"), &Ok(m)),
-            "Empty the build cache /c: 6.8 KiB in 2 files (go clean -cache)"
-        );
-        let capped = measure_paths(&[sub], far, 2);
-        assert!(capped.capped);
-        assert!(clean_title(Path::new("/c"), &Ok(capped)).contains(": more than "));
-        assert_eq!(human_size(512), "512 bytes");
-        assert_eq!(human_size(1_288_490_189), "1.2 GiB");
-        assert_eq!(grouped(3456), "3 456");
-        assert_eq!(grouped(1_234_567), "1 234 567");
-        assert_eq!(
-            clean_title(Path::new("/c"), &Err("go clean -cache -n timed out".into())),
-            "Empty the build cache /c (go clean -cache; size unknown: go clean -cache -n timed out)"
-        );
-    }
-
-    #[test]
-    fn an_untrusted_workspace_go_is_never_run() {
-        let mut s = Snapshot {
-            folder: PathBuf::from("/w"),
-            ..Snapshot::default()
-        };
-        s.editor.go = Some(GoBinary {
-            path: PathBuf::from("/w/sdk/bin/go"),
-            found_by: GoFoundBy::AlternateTools,
-            own_goroot: None,
-            static_version: None,
-            executable: true,
-            workspace_chosen: true,
-        });
-        let why = clean_runner(&s, Some(Path::new("/c"))).expect_err("must not run");
-        assert!(why.contains("not trusted"), "{why}");
-        // `go env -w` / `-u` too: /w/sdk/bin/go does not exist, so a run would say so.
-        let why =
-            run_go_env(&s, &["-u".to_string(), "GOPROXY".to_string()]).expect_err("must not run");
-        assert!(why.contains("not trusted"), "{why}");
-        s.trusted = true;
-        let r = clean_runner(&s, Some(Path::new("/c"))).expect("trusted");
-        assert_eq!(r.env.get("GOCACHE").map(String::as_str), Some("/c"));
-        assert_eq!(r.env.get("GOTOOLCHAIN").map(String::as_str), Some("local"));
-    }
 }
