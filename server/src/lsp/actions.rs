@@ -519,9 +519,28 @@ type PreviewCell = Arc<OnceCell<Result<clean::Measured, String>>>;
 /// Code-action previews by (`go`, cache), valid for one check generation: code actions are
 /// asked for on every cursor move, the measurement runs once (concurrent requests share it).
 #[derive(Debug, Default)]
-pub(crate) struct Previews {
+pub(crate) struct Previews(std::sync::Mutex<PreviewCells>);
+
+#[derive(Debug, Default)]
+struct PreviewCells {
     generation: u64,
     cells: HashMap<(PathBuf, PathBuf), PreviewCell>,
+}
+
+impl Previews {
+    /// The measurement of (`go`, `gocache`) for check `generation`, shared by its requests.
+    fn cell(&self, generation: u64, go: &Path, gocache: &Path) -> PreviewCell {
+        let mut previews = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if previews.generation != generation {
+            previews.cells.clear();
+            previews.generation = generation;
+        }
+        previews
+            .cells
+            .entry((go.to_path_buf(), gocache.to_path_buf()))
+            .or_default()
+            .clone()
+    }
 }
 
 /// The preview of `go clean -cache` for a code action's title: `go clean -cache -n` and the
@@ -532,18 +551,10 @@ async fn clean_preview(
     gocache: &Path,
 ) -> Result<clean::Measured, String> {
     let generation = backend.queue.generation.load(Ordering::SeqCst);
-    let cell = {
-        let mut previews = backend.previews.lock().unwrap_or_else(|e| e.into_inner());
-        if previews.generation != generation {
-            previews.cells.clear();
-            previews.generation = generation;
-        }
-        previews
-            .cells
-            .entry((runner.go.clone(), gocache.to_path_buf()))
-            .or_default()
-            .clone()
-    };
+    let cell = backend
+        .services
+        .previews
+        .cell(generation, &runner.go, gocache);
     let gocache = gocache.to_path_buf();
     cell.get_or_init(|| async move {
         tokio::task::spawn_blocking(move || clean::measure(&runner, &gocache))

@@ -142,6 +142,36 @@ impl ShellCache {
     }
 }
 
+/// The server's [`ShellCache`], shared by the checks (each takes the lock for one lookup or one
+/// insertion, never across a probe).
+#[derive(Debug, Default)]
+pub(crate) struct ShellProbes(std::sync::Mutex<ShellCache>);
+
+impl ShellProbes {
+    fn cache(&self) -> std::sync::MutexGuard<'_, ShellCache> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn get(
+        &self,
+        key: &ShellKey,
+    ) -> Option<(ProbeReport, Option<BTreeMap<String, String>>)> {
+        self.cache().get(key)
+    }
+
+    pub(crate) fn zdotdir(&self, folder: &Path) -> Option<PathBuf> {
+        self.cache().zdotdir(folder)
+    }
+
+    pub(crate) fn put(&self, opts: &CheckOptions, key: ShellKey, snap: &Snapshot) {
+        self.cache().put(opts, key, snap);
+    }
+
+    pub(crate) fn clear(&self) {
+        self.cache().clear();
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

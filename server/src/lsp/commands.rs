@@ -6,9 +6,11 @@ use super::{
     actions, Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_EDITOR_SETUP, CMD_GO_ENV_UNSET,
     CMD_GO_ENV_WRITE, CMD_RECHECK, CMD_REPORT,
 };
+use crate::facts::process::Cancel;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::lsp_types::request::WorkDoneProgressCreate;
@@ -23,10 +25,7 @@ impl Backend {
         match params.command.as_str() {
             CMD_RECHECK => {
                 // Asked for: the login shell runs again even if its rc files look unchanged.
-                self.shell_cache
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clear();
+                self.services.shell_probes.clear();
                 self.recheck_and_wait().await;
                 Ok(None)
             }
@@ -77,11 +76,7 @@ impl Backend {
     /// `window/workDoneProgress/cancel`: the user pressed cancel on our progress.
     pub(super) async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
         let key = token_key(&params.token);
-        let cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(flag) = cancels.get(&key) {
-            tracing::info!(token = %key, "cancelled by the client");
-            flag.cancel();
-        }
+        self.services.progress.cancel(&key);
     }
 
     /// `goEnvDoctor.cleanCache` with `$/progress` (a client-created token when the client
@@ -93,11 +88,7 @@ impl Backend {
             NEXT.fetch_add(1, Ordering::SeqCst)
         ));
         let key = token_key(&token);
-        let cancel = crate::facts::process::Cancel::default();
-        self.cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.clone(), cancel.clone());
+        let cancel = self.services.progress.start(&key);
         let created = self
             .client
             .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
@@ -125,11 +116,37 @@ impl Backend {
             };
             p.finish_with_message(end).await;
         }
-        self.cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&key);
+        self.services.progress.finish(&key);
         outcome
+    }
+}
+
+/// Cancel flags of the server's `$/progress` work, by token.
+#[derive(Debug, Default)]
+pub(crate) struct Progress(Mutex<HashMap<String, Cancel>>);
+
+impl Progress {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cancel>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new cancel flag for the work under `token`.
+    fn start(&self, token: &str) -> Cancel {
+        let cancel = Cancel::default();
+        self.running().insert(token.to_string(), cancel.clone());
+        cancel
+    }
+
+    /// The user pressed cancel.
+    fn cancel(&self, token: &str) {
+        if let Some(flag) = self.running().get(token) {
+            tracing::info!(token = %token, "cancelled by the client");
+            flag.cancel();
+        }
+    }
+
+    fn finish(&self, token: &str) {
+        self.running().remove(token);
     }
 }
 

@@ -336,14 +336,45 @@ impl Backend {
     }
 
     /// Known go.mod/go.work files changed on disk (saved, or edited outside the editor):
-    /// re-read into the probed snapshots, then re-diagnosed. No process, no walk.
+    /// re-read into the probed snapshots, then re-diagnosed. No process, no walk, and the
+    /// files are read off the message loop without the state lock (a slow disk must not stall
+    /// keystrokes); a result that a check or walk replaced meanwhile is re-read on the new one.
     async fn module_files_changed(&self, paths: Vec<PathBuf>) {
-        {
+        for _attempt in 0..3 {
+            let (jobs, epoch) = {
+                let state = self.state();
+                let jobs: Vec<(PathBuf, Snapshot)> = state
+                    .results
+                    .iter()
+                    .map(|(f, c)| (f.clone(), c.probed.clone()))
+                    .collect();
+                (jobs, state.results_epoch)
+            };
+            let paths = paths.clone();
+            let reread = tokio::task::spawn_blocking(move || {
+                jobs.into_iter()
+                    .map(|(folder, mut snap)| {
+                        facts::reread_module_files(&mut snap, &paths);
+                        (folder, snap)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+            let Ok(reread) = reread else {
+                tracing::error!("re-reading go.mod/go.work failed");
+                return;
+            };
             let mut state = self.state();
-            for checked in state.results.values_mut() {
-                facts::reread_module_files(&mut checked.probed, &paths);
+            if state.results_epoch != epoch {
+                continue;
+            }
+            for (folder, snap) in reread {
+                if let Some(c) = state.results.get_mut(&folder) {
+                    facts::take_workspace(&mut c.probed, &snap);
+                }
             }
             state.results_epoch += 1;
+            break;
         }
         self.refresh(false).await;
     }

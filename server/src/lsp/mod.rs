@@ -40,7 +40,6 @@ mod watch;
 use crate::facts;
 use convert::Encoding;
 use session::State;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -149,27 +148,34 @@ where
     .await
 }
 
+/// What tower-lsp calls. Three kinds of state, each with its own owner: the session (what the
+/// client told us and the last results: one `std` mutex, never held across an `.await`, and on
+/// the keystroke path never across file IO), the check queue, and the server's services — each
+/// service keeps its lock private and is used through its methods, so no code path holds two
+/// of them at once.
 #[derive(Clone)]
 pub(crate) struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     /// The check scheduler: generations, the running check, the last one published.
     queue: queue::Queue,
+    services: Arc<Services>,
+}
+
+/// What the server keeps beside the session.
+pub(crate) struct Services {
+    /// The go-env-doctor binary the login-shell probe runs (`__print-env`).
     helper_exe: PathBuf,
-    /// Cancel flags of running `$/progress` work, by token.
-    cancels: Arc<Mutex<HashMap<String, facts::process::Cancel>>>,
-    /// What `go clean -cache` would remove, for code action titles (one per check).
-    previews: Arc<Mutex<actions::Previews>>,
-    /// Our own file watcher, when the client does not watch for us.
-    fs_watch: Arc<Mutex<Option<watch::FsWatch>>>,
-    /// What is registered with the client now (registrations are serialised by this lock).
-    registered: Arc<tokio::sync::Mutex<Option<watch::Targets>>>,
+    /// The log filter (`logLevel`).
+    logging: session::Logging,
     /// Login-shell probes by their inputs.
-    shell_cache: Arc<Mutex<cache::ShellCache>>,
-    /// Changes the log filter (`logLevel`); `None` when logging was set up elsewhere.
-    log_reload: Option<Arc<LogReload>>,
-    /// The `logLevel` applied last.
-    log_level: Arc<Mutex<Option<String>>>,
+    shell_probes: cache::ShellProbes,
+    /// Cancel flags of running `$/progress` work, by token.
+    progress: commands::Progress,
+    /// What `go clean -cache` would remove, for code action titles (one per check).
+    previews: actions::Previews,
+    /// Our own file watcher, or what is registered with the client.
+    watching: watch::Watching,
 }
 
 impl Backend {
@@ -178,14 +184,14 @@ impl Backend {
             client,
             state: Arc::default(),
             queue: queue::Queue::default(),
-            helper_exe,
-            cancels: Arc::default(),
-            previews: Arc::default(),
-            fs_watch: Arc::default(),
-            registered: Arc::default(),
-            shell_cache: Arc::default(),
-            log_reload,
-            log_level: Arc::default(),
+            services: Arc::new(Services {
+                helper_exe,
+                logging: session::Logging::new(log_reload),
+                shell_probes: cache::ShellProbes::default(),
+                progress: commands::Progress::default(),
+                previews: actions::Previews::default(),
+                watching: watch::Watching::default(),
+            }),
         }
     }
 

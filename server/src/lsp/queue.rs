@@ -120,12 +120,10 @@ impl Backend {
         }
         // The login-shell probes' inputs, taken once: the cache key of each folder's probe, and
         // the rc files to watch while it runs.
-        let keys: Vec<cache::ShellKey> = {
-            let cache = self.shell_cache.lock().unwrap_or_else(|e| e.into_inner());
-            opts.iter()
-                .map(|o| cache::ShellKey::of(o, cache.zdotdir(&o.folder)))
-                .collect()
-        };
+        let keys: Vec<cache::ShellKey> = opts
+            .iter()
+            .map(|o| cache::ShellKey::of(o, self.services.shell_probes.zdotdir(&o.folder)))
+            .collect();
         let starting_rc: Vec<PathBuf> = opts
             .iter()
             .zip(&keys)
@@ -139,7 +137,7 @@ impl Backend {
             changed
         };
         let started = std::time::Instant::now();
-        let shell_cache = self.shell_cache.clone();
+        let services = self.services.clone();
         let superseded = cancel.clone();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
@@ -147,20 +145,14 @@ impl Backend {
                 .zip(keys)
                 .map(|(mut o, key)| {
                     o.cancel = cancel.clone();
-                    o.shell_probe = shell_cache
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(&key);
+                    o.shell_probe = services.shell_probes.get(&key);
                     let reused = o.shell_probe.is_some();
                     if reused {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
                     let snap = facts::collect(&o);
                     if !reused && !cancel.is_cancelled() {
-                        shell_cache
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .put(&o, key, &snap);
+                        services.shell_probes.put(&o, key, &snap);
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();

@@ -4,12 +4,14 @@
 
 use super::convert::{self, Encoding};
 use super::documents::Checked;
+use super::LogReload;
 use super::{watch, Backend};
 use crate::facts::CheckOptions;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower_lsp_server::lsp_types::{
     ConfigurationItem, Diagnostic, DidChangeConfigurationParams, DidChangeWorkspaceFoldersParams,
@@ -242,43 +244,15 @@ impl Backend {
         caps.enc
     }
 
-    /// Apply the configuration's `logLevel` (`off`, `error`, `warn`, `info`, `debug`, `trace`,
-    /// or any `RUST_LOG` directive) to our own logs; other crates stay at `warn`.
+    /// Apply the configuration's `logLevel` ([`Logging::apply`]).
     pub(super) fn apply_log_level(&self) {
-        let Some(reload) = &self.log_reload else {
-            return;
-        };
         let wanted = self.state().config.log_level.clone();
-        let Some(level) = wanted
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-        else {
-            return;
-        };
-        let mut current = self.log_level.lock().unwrap_or_else(|e| e.into_inner());
-        if current.as_deref() == Some(level.as_str()) {
-            return;
-        }
-        let lower = level.to_ascii_lowercase();
-        let directive = match lower.as_str() {
-            "off" | "error" | "warn" | "info" | "debug" | "trace" => {
-                format!("warn,go_env_doctor={lower}")
-            }
-            _ => level.clone(),
-        };
-        match reload(&directive) {
-            Ok(()) => {
-                *current = Some(level);
-                drop(current);
-                tracing::info!(%directive, "log level");
-            }
-            Err(e) => tracing::warn!("ignoring logLevel {level:?}: {e}"),
-        }
+        self.services.logging.apply(wanted);
     }
 
     pub(super) fn options(&self, state: &State, folder: &Path) -> CheckOptions {
         let c = &state.config;
-        let mut o = CheckOptions::new(folder.to_path_buf(), self.helper_exe.clone());
+        let mut o = CheckOptions::new(folder.to_path_buf(), self.services.helper_exe.clone());
         o.shell = c.shell.clone();
         o.shell_timeout = Duration::from_secs(c.shell_timeout_seconds.unwrap_or(10).clamp(1, 120));
         o.trusted = c.trusted;
@@ -423,10 +397,7 @@ impl Backend {
             state.shut_down = true;
             std::mem::take(&mut state.published).into_iter().collect()
         };
-        self.fs_watch
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        self.services.watching.stop();
         self.publish(published.into_iter().map(|p| (p, Vec::new())).collect())
             .await;
     }
@@ -489,6 +460,55 @@ fn capitalized(name: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// Our own log filter: changed at run time when the configuration's `logLevel` changes.
+pub(crate) struct Logging {
+    reload: Option<Arc<LogReload>>,
+    /// The `logLevel` applied last.
+    applied: Mutex<Option<String>>,
+}
+
+impl Logging {
+    pub(crate) fn new(reload: Option<Arc<LogReload>>) -> Self {
+        Logging {
+            reload,
+            applied: Mutex::default(),
+        }
+    }
+
+    /// Apply `wanted` (`off`, `error`, `warn`, `info`, `debug`, `trace`, or any `RUST_LOG`
+    /// directive) to our own logs; other crates stay at `warn`.
+    fn apply(&self, wanted: Option<String>) {
+        let Some(reload) = &self.reload else {
+            return;
+        };
+        let Some(level) = wanted
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+        else {
+            return;
+        };
+        let mut current = self.applied.lock().unwrap_or_else(|e| e.into_inner());
+        if current.as_deref() == Some(level.as_str()) {
+            return;
+        }
+        let lower = level.to_ascii_lowercase();
+        let directive = match lower.as_str() {
+            "off" | "error" | "warn" | "info" | "debug" | "trace" => {
+                format!("warn,go_env_doctor={lower}")
+            }
+            _ => level.clone(),
+        };
+        match reload(&directive) {
+            Ok(()) => {
+                *current = Some(level);
+                drop(current);
+                tracing::info!(%directive, "log level");
+            }
+            Err(e) => tracing::warn!("ignoring logLevel {level:?}: {e}"),
+        }
+    }
 }
 
 #[cfg(test)]

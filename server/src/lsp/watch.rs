@@ -162,6 +162,22 @@ pub(crate) fn matches(targets: &Targets, path: &Path) -> bool {
     targets.get(dir).is_some_and(|names| names.contains(name))
 }
 
+/// How the probes' inputs are watched: by our own watcher, or by the client (what is
+/// registered with it now; registrations are serialised by that lock, which is held across
+/// the client round-trip and so is an async one).
+#[derive(Default)]
+pub(crate) struct Watching {
+    own: Mutex<Option<FsWatch>>,
+    registered: tokio::sync::Mutex<Option<Targets>>,
+}
+
+impl Watching {
+    /// Stop our own watcher (shutdown).
+    pub(crate) fn stop(&self) {
+        self.own.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
 /// The server's own watcher, for clients that do not watch files for us.
 pub(crate) struct FsWatch {
     watcher: RecommendedWatcher,
@@ -264,7 +280,12 @@ impl Backend {
             tokio::spawn(async move { this.register_watches().await });
             return;
         }
-        let mut guard = self.fs_watch.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self
+            .services
+            .watching
+            .own
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
             let this = self.clone();
             let handle = tokio::runtime::Handle::current();
@@ -289,7 +310,7 @@ impl Backend {
     async fn register_watches(&self) {
         const ID: &str = "goEnvDoctor.watchProbeInputs";
         const METHOD: &str = "workspace/didChangeWatchedFiles";
-        let mut registered = self.registered.lock().await;
+        let mut registered = self.services.watching.registered.lock().await;
         let (targets, relative) = {
             let state = self.state();
             (state.watched.clone(), state.caps.relative_patterns)
