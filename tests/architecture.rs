@@ -110,7 +110,7 @@ fn each_layer_depends_only_on_the_layers_below_it() {
         ("rules", [BELOW, &["catalogue"]].concat()),
         ("report", [BELOW, &["catalogue"]].concat()),
         // Runs fixes (IO) for both front ends.
-        ("fixes", [BELOW, &["facts"]].concat()),
+        ("fixes", [BELOW, &["facts", "rules"]].concat()),
         (
             "lsp",
             [BELOW, &["catalogue", "facts", "fixes", "rules", "report"]].concat(),
