@@ -6,7 +6,7 @@ use super::convert::{self, Encoding};
 use super::session::Doc;
 use super::{Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CMD_GO_ENV_WRITE};
 use crate::facts::fs::ReadError;
-use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, Snapshot};
+use crate::model::{CommandResult, Fix, FixAction, GoWorkEdit, SettingKey, Snapshot};
 use crate::settings::jsonc::{self, SettingsRoot};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -321,7 +321,14 @@ impl Ctx<'_> {
 
     /// The workspace edit setting (`value: Some`) or removing a member of a settings file.
     /// `None` (logged) when no safe edit exists: unparseable text, a file we cannot create.
-    fn settings_edit(&self, file: &Path, key: &str, value: Option<&str>) -> Option<WorkspaceEdit> {
+    fn settings_edit(
+        &self,
+        file: &Path,
+        key: &SettingKey,
+        value: Option<&str>,
+    ) -> Option<WorkspaceEdit> {
+        // The settings editors take the dotted key: it is the member's path in the file.
+        let key = &key.to_string();
         let uri = convert::file_uri(file)?;
         let root = if file.extension().is_some_and(|e| e == "code-workspace") {
             SettingsRoot::WorkspaceFile
