@@ -780,8 +780,8 @@ pub struct Fix {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FixAction {
-    /// Set a VS Code setting (dotted key, e.g. `go.toolsEnvVars.GOPROXY`) in a settings file,
-    /// creating the file when absent.
+    /// Set a VS Code setting (e.g. `go.toolsEnvVars.GOPROXY`) in a settings file, creating the
+    /// file when absent.
     SetSetting {
         file: PathBuf,
         key: SettingKey,

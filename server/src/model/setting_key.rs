@@ -34,7 +34,8 @@ pub enum SettingKey {
     GoplsBuildEnv(String),
     /// `gopls.env.<VAR>`: the same gopls setting under its short name.
     GoplsEnv(String),
-    /// Any other key, carried along as written.
+    /// Any other key, carried along as written. Only [`From`] builds it: a known key held as
+    /// `Other` would compare unequal to its own variant.
     Other(String),
 }
 
@@ -75,11 +76,6 @@ impl SettingKey {
     /// `go.toolsEnvVars.<var>`.
     pub fn tools_env_var(var: &str) -> SettingKey {
         SettingKey::ToolsEnvVar(var.to_string())
-    }
-
-    /// `gopls.build.env.<var>`.
-    pub fn gopls_build_env(var: &str) -> SettingKey {
-        SettingKey::GoplsBuildEnv(var.to_string())
     }
 
     /// Whether this is `go.alternateTools.go`.
@@ -252,5 +248,268 @@ impl Serialize for SettingKey {
 impl<'de> Deserialize<'de> for SettingKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SettingKey, D::Error> {
         String::deserialize(deserializer).map(SettingKey::from)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// One key of every variant, with its dotted text.
+    fn every_variant() -> Vec<(SettingKey, &'static str)> {
+        vec![
+            (SettingKey::GoGoroot, "go.goroot"),
+            (SettingKey::GoGopath, "go.gopath"),
+            (SettingKey::alternate_go(), "go.alternateTools.go"),
+            (
+                SettingKey::AlternateTool("gopls".into()),
+                "go.alternateTools.gopls",
+            ),
+            (
+                SettingKey::tools_env_var("GOPROXY"),
+                "go.toolsEnvVars.GOPROXY",
+            ),
+            (
+                SettingKey::GoplsBuildEnv("GOFLAGS".into()),
+                "gopls.build.env.GOFLAGS",
+            ),
+            (SettingKey::GoplsEnv("GOWORK".into()), "gopls.env.GOWORK"),
+            (SettingKey::Other("go.inferGopath".into()), "go.inferGopath"),
+        ]
+    }
+
+    #[test]
+    fn display_and_parse_round_trip_for_every_variant() {
+        for (key, text) in every_variant() {
+            assert_eq!(key.to_string(), text);
+            assert_eq!(SettingKey::from(text), key, "{text}");
+            assert_eq!(text.parse::<SettingKey>(), Ok(key.clone()), "{text}");
+            assert_eq!(SettingKey::from(text.to_string()), key, "{text}");
+            assert_eq!(SettingKey::from(&key), key);
+            let owned: String = text.to_string();
+            assert!(key == *text && key == text && key == owned, "{text}");
+        }
+    }
+
+    #[test]
+    fn serde_reads_and_writes_the_dotted_text() {
+        for (key, text) in every_variant() {
+            let json = serde_json::to_string(&key).unwrap();
+            assert_eq!(json, serde_json::to_string(text).unwrap());
+            assert_eq!(serde_json::from_str::<SettingKey>(&json).unwrap(), key);
+        }
+        // Inside the model, byte for byte what a plain string field gave.
+        let fix = crate::model::FixAction::SetSetting {
+            file: "/w/.vscode/settings.json".into(),
+            key: SettingKey::tools_env_var("GOPROXY"),
+            value: "direct".into(),
+        };
+        let json = serde_json::to_string(&fix).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"set-setting","file":"/w/.vscode/settings.json","key":"go.toolsEnvVars.GOPROXY","value":"direct"}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<crate::model::FixAction>(&json).unwrap(),
+            fix
+        );
+        let origin = crate::model::Origin::ClientSetting {
+            key: SettingKey::GoGoroot,
+        };
+        assert_eq!(
+            serde_json::to_string(&origin).unwrap(),
+            r#"{"origin":"client-setting","key":"go.goroot"}"#
+        );
+        // Anything that is not a string is refused, as it was for a `String` field.
+        assert!(serde_json::from_str::<SettingKey>("3").is_err());
+        assert!(serde_json::from_str::<SettingKey>("null").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_other_and_keep_their_text() {
+        for text in [
+            "",
+            "go",
+            "go.formatTool",
+            "gopls",
+            "gopls.build.directoryFilters",
+            "go.toolsEnvVars",
+            "go.alternateTools",
+            "gopls.build.env",
+            "gopls.env",
+            "go.toolsEnvVarsGOPROXY",
+            "editor.tabSize",
+            "é.ü",
+        ] {
+            let key = SettingKey::from(text);
+            assert_eq!(key, SettingKey::Other(text.to_string()), "{text:?}");
+            assert_eq!(key.to_string(), text);
+            assert_eq!(key.env_var(), None);
+        }
+    }
+
+    #[test]
+    fn keys_are_case_sensitive_and_variables_keep_their_case() {
+        // VS Code matches setting keys exactly: these are no settings of vscode-go.
+        for text in [
+            "go.GOROOT",
+            "Go.goroot",
+            "go.GoRoot",
+            "go.Gopath",
+            "go.toolsenvvars.GOPROXY",
+            "GOPLS.build.env.X",
+            "gopls.Build.env.X",
+            "go.AlternateTools.go",
+        ] {
+            assert_eq!(
+                SettingKey::from(text),
+                SettingKey::Other(text.into()),
+                "{text}"
+            );
+        }
+        let lower = SettingKey::from("go.toolsEnvVars.goproxy");
+        assert_eq!(lower, SettingKey::tools_env_var("goproxy"));
+        assert_ne!(lower, SettingKey::tools_env_var("GOPROXY"));
+        assert_eq!(lower.env_var(), Some("goproxy"));
+        assert_eq!(lower.to_string(), "go.toolsEnvVars.goproxy");
+    }
+
+    #[test]
+    fn family_members_take_the_rest_of_the_key_as_written() {
+        // An empty member name (`"go.toolsEnvVars": {"": …}`) and dotted names stay members.
+        let cases = [
+            ("go.toolsEnvVars.", SettingKey::tools_env_var("")),
+            ("gopls.env.", SettingKey::GoplsEnv(String::new())),
+            (
+                "go.alternateTools.",
+                SettingKey::AlternateTool(String::new()),
+            ),
+            ("go.toolsEnvVars.A.B", SettingKey::tools_env_var("A.B")),
+            (
+                "gopls.build.env.gopls.env.X",
+                SettingKey::GoplsBuildEnv("gopls.env.X".into()),
+            ),
+            ("go.toolsEnvVars. X ", SettingKey::tools_env_var(" X ")),
+        ];
+        for (text, key) in cases {
+            assert_eq!(SettingKey::from(text), key, "{text}");
+            assert_eq!(key.to_string(), text);
+        }
+        assert_eq!(SettingKey::tools_env_var("").env_var(), Some(""));
+        assert_eq!(SettingKey::GoplsEnv(String::new()).gopls_env_var(), None);
+    }
+
+    /// Equal keys are equal texts and the other way round, for texts of every shape: the
+    /// comparisons that used strings compare the same way with keys.
+    #[test]
+    fn equality_is_equality_of_the_text() {
+        let texts = [
+            "go.goroot",
+            "go.gopath",
+            "go.goroot.",
+            "go.alternateTools.go",
+            "go.alternateTools.",
+            "go.toolsEnvVars.GOROOT",
+            "go.toolsEnvVars.",
+            "gopls.build.env.GOROOT",
+            "gopls.env.GOROOT",
+            "gopls.env",
+            "gopls.x",
+            "",
+        ];
+        for a in texts {
+            for b in texts {
+                let (ka, kb) = (SettingKey::from(a), SettingKey::from(b));
+                assert_eq!(ka == kb, a == b, "{a:?} {b:?}");
+                assert_eq!(ka == *b, a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn helpers_answer_for_each_family() {
+        let goroot_like = [
+            "go.goroot",
+            "go.toolsEnvVars.GOROOT",
+            "gopls.build.env.GOROOT",
+            "gopls.env.GOROOT",
+        ];
+        for text in goroot_like {
+            assert!(SettingKey::from(text).is_goroot_like(), "{text}");
+        }
+        for text in [
+            "go.alternateTools.go",
+            "go.alternateTools.GOROOT",
+            "go.gopath",
+            "go.toolsEnvVars.goroot",
+            "x.GOROOT",
+        ] {
+            assert!(!SettingKey::from(text).is_goroot_like(), "{text}");
+        }
+        assert!(SettingKey::GoGopath.is_gopath_like());
+        assert!(SettingKey::tools_env_var("GOPATH").is_gopath_like());
+        assert!(SettingKey::GoplsEnv("GOPATH".into()).is_gopath_like());
+        assert!(!SettingKey::GoGoroot.is_gopath_like());
+
+        assert_eq!(SettingKey::GoGoroot.env_var(), None);
+        assert_eq!(SettingKey::alternate_go().env_var(), None);
+        assert_eq!(
+            SettingKey::GoplsBuildEnv("GOFLAGS".into()).env_var(),
+            Some("GOFLAGS")
+        );
+        assert_eq!(
+            SettingKey::tools_env_var("GOFLAGS").tools_env_var_name(),
+            Some("GOFLAGS")
+        );
+        assert_eq!(
+            SettingKey::GoplsBuildEnv("GOFLAGS".into()).tools_env_var_name(),
+            None
+        );
+        assert_eq!(SettingKey::tools_env_var("GOFLAGS").gopls_env_var(), None);
+        assert_eq!(
+            SettingKey::GoplsEnv("GOFLAGS".into()).gopls_env_var(),
+            Some("GOFLAGS")
+        );
+
+        assert_eq!(SettingKey::GoGoroot.go_env_var(), Some("GOROOT"));
+        assert_eq!(SettingKey::alternate_go().go_env_var(), Some("GOROOT"));
+        assert_eq!(SettingKey::AlternateTool("dlv".into()).go_env_var(), None);
+        assert_eq!(SettingKey::GoGopath.go_env_var(), Some("GOPATH"));
+        assert_eq!(
+            SettingKey::tools_env_var("GOPROXY").go_env_var(),
+            Some("GOPROXY")
+        );
+        assert_eq!(SettingKey::from("go.formatTool").go_env_var(), None);
+
+        assert!(SettingKey::alternate_go().is_alternate_go());
+        assert!(!SettingKey::AlternateTool("gopls".into()).is_alternate_go());
+
+        for gopls in [
+            "gopls.build.env.X",
+            "gopls.env.X",
+            "gopls.build.directoryFilters",
+        ] {
+            assert!(SettingKey::from(gopls).is_gopls(), "{gopls}");
+        }
+        for go in ["go.goroot", "go.toolsEnvVars.X", "goplsx.env.X", "gopls"] {
+            assert!(!SettingKey::from(go).is_gopls(), "{go}");
+        }
+
+        for object in [
+            "go.toolsEnvVars",
+            "go.alternateTools",
+            "gopls.build.env",
+            "gopls.env",
+        ] {
+            assert!(SettingKey::is_family_object(object), "{object}");
+        }
+        for text in ["gopls", "go.toolsEnvVars.", "go.goroot", ""] {
+            assert!(!SettingKey::is_family_object(text), "{text}");
+        }
+        assert_eq!(
+            SettingKey::TOOLS_ENV_VARS_PREFIX,
+            format!("{}.", SettingKey::TOOLS_ENV_VARS)
+        );
     }
 }
