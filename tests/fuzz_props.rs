@@ -546,9 +546,9 @@ fn jsonc_settings() {
         if let Ok(found) = check::jsonc_parse(&text, root) {
             if !found.is_empty() {
                 let c = &found[rng.below(found.len())];
-                check::jsonc_set(&text, root, &c.key, &value);
-                check::jsonc_set(&text, root, &c.key, &c.raw);
-                check::jsonc_remove(&text, root, &c.key);
+                check::jsonc_set(&text, root, &c.key.to_string(), &value);
+                check::jsonc_set(&text, root, &c.key.to_string(), &c.raw);
+                check::jsonc_remove(&text, root, &c.key.to_string());
             }
         }
         // Damaged files: never a panic, never an edit that breaks them further.
@@ -809,8 +809,8 @@ fn idea_workspace() {
         if let Ok(found) = check::idea_parse(&text) {
             if !found.is_empty() {
                 let c = &found[rng.below(found.len())];
-                check::idea_set(&text, &c.key, &value);
-                check::idea_remove(&text, &c.key);
+                check::idea_set(&text, &c.key.to_string(), &value);
+                check::idea_remove(&text, &c.key.to_string());
             }
         }
         let damaged = mutate(rng, &text, XML_TOKENS);

@@ -147,7 +147,7 @@ fn shown(text: &str) -> Vec<Shown> {
             assert_eq!(c.span.file, file());
             Shown {
                 span_text: text[c.span.start..c.span.end].to_string(),
-                key: c.key,
+                key: c.key.to_string(),
                 raw: c.raw,
                 value: c.value,
                 line: c.span.line,

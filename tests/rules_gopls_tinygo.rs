@@ -82,7 +82,7 @@ fn gopls_env_under_both_names_is_checked_like_tools_env_vars() {
                 removes,
                 [&FixAction::RemoveSetting {
                     file: FOLDER_SETTINGS.into(),
-                    key: format!("{prefix}{var}"),
+                    key: format!("{prefix}{var}").into(),
                 }],
                 "{prefix}{var}: {finding:#?}"
             );
@@ -285,7 +285,7 @@ fn gopls_env_goproxy_off_alone_is_removed_by_its_fix() {
             fix_of(&f[0], "remove-setting"),
             [&FixAction::RemoveSetting {
                 file: FOLDER_SETTINGS.into(),
-                key: format!("{prefix}GOPROXY"),
+                key: format!("{prefix}GOPROXY").into(),
             }],
             "{f:#?}"
         );

@@ -151,7 +151,7 @@ fn views(text: &str, values: &[Configured]) -> Vec<View> {
         .map(|c| {
             assert_eq!((c.span.line, c.span.column), line_col(text, c.span.start));
             View {
-                key: c.key.clone(),
+                key: c.key.to_string(),
                 raw: c.raw.clone(),
                 value: c.value.clone(),
                 layer: c.layer,

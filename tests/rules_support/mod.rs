@@ -326,7 +326,7 @@ pub fn setting(s: &mut Snapshot, layer: SettingsLayer, key: &str, value: &str) -
         column,
     };
     s.settings.values.push(Configured {
-        key: key.to_string(),
+        key: key.into(),
         raw: value.to_string(),
         value: value.to_string(),
         layer,

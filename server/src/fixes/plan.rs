@@ -166,22 +166,12 @@ pub fn side(finding: &Finding, action: &FixAction) -> Side {
 /// Fixes that decide which `go` runs come first: a `go` that cannot start makes `go env -w`
 /// impossible, and every other value is read through the `go` that runs.
 fn rank(action: &FixAction) -> u8 {
-    let decides_go = |key: &str| {
-        matches!(
-            key,
-            "GOROOT" | "GOTOOLCHAIN" | "go.goroot" | "go.alternateTools.go"
-        ) || key.ends_with(".GOROOT")
-            || key.ends_with(".GOTOOLCHAIN")
-    };
+    let decides_go = |var: &str| matches!(var, "GOROOT" | "GOTOOLCHAIN");
     match action {
         FixAction::EnvFileRemoveLine { .. } => 0,
-        FixAction::GoEnvWrite { key, .. } | FixAction::GoEnvUnset { key }
-            if decides_go(&key.to_string()) =>
-        {
-            1
-        }
+        FixAction::GoEnvWrite { key, .. } | FixAction::GoEnvUnset { key } if decides_go(key) => 1,
         FixAction::SetSetting { key, .. } | FixAction::RemoveSetting { key, .. }
-            if decides_go(&key.to_string()) =>
+            if key.is_alternate_go() || key.go_env_var().is_some_and(decides_go) =>
         {
             2
         }

@@ -10,7 +10,9 @@
 use super::goroot::{remove_settings, set_setting};
 use super::resolve::{self, lookup_install, origin_words, EffectiveSide};
 use super::{finding, Ctx};
-use crate::model::{Finding, Fix, FixAction, GoModFacts, Location, Origin, SideKind, SideValue};
+use crate::model::{
+    Finding, Fix, FixAction, GoModFacts, Location, Origin, SettingKey, SideKind, SideValue,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Go versions (cmd/go/internal/gover, via settings::gomod)
@@ -183,7 +185,12 @@ fn auto_fixes(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> Vec<Fix> 
         Origin::OsEnv | Origin::ClientSetting { .. } => {}
     }
     if editor_only && origin.setting_key().is_none() {
-        fixes.push(set_setting(ctx, "go.toolsEnvVars.GOTOOLCHAIN", "auto", ""));
+        fixes.push(set_setting(
+            ctx,
+            &SettingKey::tools_env_var("GOTOOLCHAIN"),
+            "auto",
+            "",
+        ));
     }
     fixes
 }
@@ -562,7 +569,7 @@ fn one_file(
                     if let Some(inst) = satisfying_install(ctx, need) {
                         fixes.push(set_setting(
                             ctx,
-                            "go.goroot",
+                            &SettingKey::GoGoroot,
                             &inst.goroot,
                             &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
                         ));
@@ -620,7 +627,7 @@ fn one_file(
                     if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
                         f.fixes.push(set_setting(
                             ctx,
-                            "go.goroot",
+                            &SettingKey::GoGoroot,
                             &inst.goroot,
                             &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
                         ));
@@ -651,7 +658,7 @@ fn one_file(
                             0,
                             set_setting(
                                 ctx,
-                                "go.goroot",
+                                &SettingKey::GoGoroot,
                                 &inst.goroot,
                                 &format!(
                                     " (installed {})",

@@ -40,7 +40,10 @@ pub fn change(
 ) -> Result<Option<FileChange>, String> {
     let edits = match (action, text) {
         (FixAction::SetSetting { file, key, value }, None) if !idea::is_idea_file(file) => {
-            return Ok(Some(FileChange::Create(jsonc::new_file(key, value))));
+            return Ok(Some(FileChange::Create(jsonc::new_file(
+                &key.to_string(),
+                value,
+            ))));
         }
         (FixAction::RemoveSetting { .. }, None) => return Ok(None),
         (_, None) => {
@@ -48,10 +51,10 @@ pub fn change(
             return Err(format!("{} does not exist", file.display()));
         }
         (FixAction::SetSetting { file, key, value }, Some(text)) => {
-            setting(file, text, key, Some(value), home)?
+            setting(file, text, &key.to_string(), Some(value), home)?
         }
         (FixAction::RemoveSetting { file, key }, Some(text)) => {
-            setting(file, text, key, None, home)?
+            setting(file, text, &key.to_string(), None, home)?
         }
         (FixAction::EnvFileRemoveLine { file, key, line }, Some(text)) => {
             remove_line(file, text, key, *line)?
