@@ -99,7 +99,7 @@ pub fn plan(snapshot: &Snapshot, filter: &Filter) -> Plan {
         let Some((_, _, finding, fix)) = next else {
             break;
         };
-        sim = rules::simulate::apply(&sim, &fix.action);
+        sim = apply_everywhere(&sim, &fix.action);
         steps.push(Step {
             code: finding.code.clone(),
             message: finding.message.clone(),
@@ -115,6 +115,22 @@ pub fn plan(snapshot: &Snapshot, filter: &Filter) -> Plan {
         })
         .collect();
     Plan { steps, left }
+}
+
+/// `action` applied to the snapshot and to each other editor's view of it (VS Code beside the
+/// terminal, GoLand): a real fix changes the files every editor reads, so each view must see
+/// it, as it would on the next check.
+fn apply_everywhere(snapshot: &Snapshot, action: &FixAction) -> Snapshot {
+    let mut after = rules::simulate::apply(snapshot, action);
+    // A go.work edit is already applied to every view.
+    if !matches!(action, FixAction::EditGoWork { .. }) {
+        after.editor_views = snapshot
+            .editor_views
+            .iter()
+            .map(|v| rules::simulate::apply(v, action))
+            .collect();
+    }
+    after
 }
 
 /// The best fix of `finding` this run may apply, if any.
