@@ -34,7 +34,8 @@ pub struct FixArgs {
         conflicts_with = "undo"
     )]
     only: Vec<String>,
-    /// Only change this side's configuration (fixes of a file both sides use count for either).
+    /// Only change this side's configuration: `editor` its settings files, `shell` the go env
+    /// file; a directory, cache or go.work both sides use counts for either.
     #[arg(long, value_enum, conflicts_with = "undo")]
     side: Option<SideArg>,
     /// Apply without asking (required when not on a terminal).

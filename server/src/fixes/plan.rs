@@ -20,7 +20,7 @@ impl Side {
     pub fn words(self) -> &'static str {
         match self {
             Side::Editor => "editor",
-            Side::Shell => "shell",
+            Side::Shell => "shell: go env file",
             Side::Both => "editor and shell",
         }
     }
@@ -164,13 +164,17 @@ fn side_allowed(side: Side, filter: &Filter) -> bool {
     }
 }
 
-/// The side a fix changes: settings files are the editor's; anything else is the side(s) the
-/// finding concerns.
+/// The side whose configuration a fix changes: settings files are the editor's; the go env file
+/// (`go env -w/-u`, a line removed) is the Go configuration of the user's shell, which editors
+/// read too; a directory, a cache or a go.work is shared by the sides the finding concerns.
 pub fn side(finding: &Finding, action: &FixAction) -> Side {
     match action {
         FixAction::SetSetting { .. }
         | FixAction::RemoveSetting { .. }
         | FixAction::EditorEnvironment { .. } => Side::Editor,
+        FixAction::GoEnvWrite { .. }
+        | FixAction::GoEnvUnset { .. }
+        | FixAction::EnvFileRemoveLine { .. } => Side::Shell,
         _ => match (finding.editor.is_some(), finding.shell.is_some()) {
             (true, false) => Side::Editor,
             (false, true) => Side::Shell,
