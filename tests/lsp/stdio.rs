@@ -1097,8 +1097,13 @@ fn fixing_a_hung_shell(retrigger: Retrigger) {
     let (s, env_file) = Scenario::gocache_off();
     let bashrc = s.home.join(".bashrc");
     let fixed = std::fs::read_to_string(&bashrc).unwrap();
-    // A duration no other process on the machine uses, to find this sleep by.
-    let hang = "sleep 27.4321";
+    // A duration no other process on the machine uses, to find this sleep by: one per
+    // retrigger, as the two tests run side by side and each waits for its own sleep to start
+    // and to be killed.
+    let hang = match retrigger {
+        Retrigger::RecheckCommand => "sleep 27.4321",
+        Retrigger::WatchedFile => "sleep 27.4322",
+    };
     std::fs::write(&bashrc, format!("{hang}\n{fixed}")).unwrap();
 
     let mut lsp = s.start();
