@@ -310,10 +310,51 @@ fn all_reports() -> Vec<(&'static str, Report)> {
     ]
 }
 
-fn snapshot(name: &str, text: &str) {
+/// What each report of [`all_reports`] holds, for its snapshots' headers.
+fn scenario(report: &str) -> &'static str {
+    match report {
+        "goroot_mismatch" => {
+            "VS Code runs Go 1.21.13 from /usr/local/go (go.goroot in .vscode/settings.json), the \
+             shell (/bin/zsh) Go 1.22.10 from /home/gopher/sdk/go1.22.10 found on PATH: one \
+             goroot-mismatch error with two fixes"
+        }
+        "goproxy_credentials" => {
+            "Editor and shell agree on Go 1.22.10; the go env file's line 1 sets a GOPROXY with \
+             a user:password and a token in its URLs: one goproxy-credentials warning (the \
+             secrets must show as ***)"
+        }
+        "shell_probe_failed" => {
+            "The login shell (/bin/zsh) timed out after 10 s, so only the editor side is known \
+             (GOROOT set in its environment): a shell-probe-failed warning and a goroot-explicit \
+             note"
+        }
+        "healthy" => "Editor and shell agree on Go 1.22.10 and every setting: no finding",
+        "goland" => {
+            "VS Code agrees with the shell (Go 1.22.10); GoLand's .idea/workspace.xml pins a \
+             Go 1.21.13 SDK in the module cache's toolchain directory: one goroot-mismatch error \
+             on workspace.xml"
+        }
+        other => panic!("no scenario for report {other}"),
+    }
+}
+
+/// The snapshot of `report` (a name in [`all_reports`]) rendered as `format` says.
+fn snapshot(report: &str, format: &str, text: &str) {
+    let kind = format.split(' ').next().unwrap_or(format);
+    let name = format!("cli__{kind}__{report}");
+    let as_data = if kind == "json" {
+        String::new()
+    } else {
+        format!(" The report as data: cli__json__{report}.snap.")
+    };
+    let description = format!(
+        "The hand-built report {report}() of tests/cli/render.rs rendered {format}. {}.{as_data}",
+        scenario(report)
+    );
     insta::with_settings!({
         snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
         prepend_module_to_snapshot => false,
+        description => description,
     }, {
         insta::assert_snapshot!(name, text);
     });
@@ -337,28 +378,36 @@ fn sarif_for_snapshot(report: &Report) -> String {
 #[test]
 fn human_snapshots() {
     for (name, r) in all_reports() {
-        snapshot(&format!("cli__human__{name}"), &render_human(&r));
+        snapshot(name, "human (cli::human::render_human)", &render_human(&r));
     }
 }
 
 #[test]
 fn json_snapshots() {
     for (name, r) in all_reports() {
-        snapshot(&format!("cli__json__{name}"), &render_json(&r));
+        snapshot(name, "json (cli::json::render_json)", &render_json(&r));
     }
 }
 
 #[test]
 fn sarif_snapshots() {
     for (name, r) in all_reports() {
-        snapshot(&format!("cli__sarif__{name}"), &sarif_for_snapshot(&r));
+        snapshot(
+            name,
+            "sarif (cli::sarif::render_sarif; the rule table replaced by its size)",
+            &sarif_for_snapshot(&r),
+        );
     }
 }
 
 #[test]
 fn github_snapshots() {
     for (name, r) in all_reports() {
-        snapshot(&format!("cli__github__{name}"), &render_github(&r));
+        snapshot(
+            name,
+            "github (cli::github::render_github: workflow commands)",
+            &render_github(&r),
+        );
     }
 }
 

@@ -257,9 +257,9 @@ impl Scenario {
 
 /// A JSON value as a reviewed snapshot: pretty-printed in the order the server sent it, temp
 /// paths and toolchain roots replaced by stable names.
-fn json_snapshot(s: &Scenario, name: &str, value: &Value) {
+fn json_snapshot(s: &Scenario, name: &str, about: &Snapped, value: &Value) {
     let text = serde_json::to_string_pretty(value).unwrap();
-    snapshot(name, &s.filter(&text));
+    snapshot(name, about, &s.filter(&text));
 }
 
 /// Replaces every `"character": column` in `value` by `label`: columns after a toolchain path
@@ -304,13 +304,27 @@ fn mask_column(value: &mut Value, column: &Value, label: &str) {
     }
 }
 
-fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+/// What a snapshot's header says: what the value is and the scenario it comes from (`world`),
+/// and the input file's text (`info`, filtered like the value).
+struct Snapped {
+    world: String,
+    info: Option<Value>,
+}
+
+/// Says what the stable names in the values stand for.
+const NAMES: &str = "[ROOT] is the scenario's temp directory, [GO_1_21] and [GO_1_22] the GOROOTs \
+                     of the provisioned Go 1.21.13 and 1.22.10, [BASH] the provisioned bash.";
+
+fn snapshot(name: &str, about: &Snapped, text: &str) {
+    let description = format!("{} {NAMES}", about.world);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_description(description);
+    if let Some(info) = &about.info {
+        settings.set_info(info);
+    }
+    settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
 // =============================================================================================
@@ -346,7 +360,23 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     assert_eq!(caps["codeActionProvider"]["codeActionKinds"][0], "quickfix");
     let commands = caps["executeCommandProvider"]["commands"].to_string();
     assert!(commands.contains("goEnvDoctor.recheck") && commands.contains("goEnvDoctor.report"));
-    json_snapshot(&s, "lsp__initialize_result", &init);
+    let about = |what: &str| Snapped {
+        world: format!(
+            "{what} Test stdio::goroot_mismatch_on_unopened_settings_quick_fix_and_recheck \
+             (tests/lsp/stdio.rs): the real server over stdio, a VS Code-like client offering \
+             UTF-16; the folder's .vscode/settings.json (under `info`, not opened) pins go.goroot \
+             to Go 1.21.13; the bash login shell puts Go 1.22.10 first on PATH."
+        ),
+        info: Some(json!({
+            ".vscode/settings.json": s.filter(&text).split('\n').collect::<Vec<_>>()
+        })),
+    };
+    json_snapshot(
+        &s,
+        "lsp__initialize_result",
+        &about("The result of `initialize`."),
+        &init,
+    );
 
     let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
     assert_eq!(diag["source"], "go-env-doctor");
@@ -374,7 +404,15 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let mut shown = diag.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
     mask_digests(&mut shown);
-    json_snapshot(&s, "lsp__goroot_mismatch_diagnostic", &shown);
+    json_snapshot(
+        &s,
+        "lsp__goroot_mismatch_diagnostic",
+        &about(
+            "The goroot-mismatch diagnostic published for .vscode/settings.json (the end \
+             column and the file digests masked: they depend on where the toolchains are).",
+        ),
+        &shown,
+    );
 
     // Hover on the member: both sides' GOROOT and Go versions.
     let hover = lsp.request(
@@ -393,7 +431,11 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     ] {
         assert!(md.contains(part), "hover lacks {part:?}:\n{md}");
     }
-    snapshot("lsp__hover_goroot_mismatch", &s.filter(md));
+    snapshot(
+        "lsp__hover_goroot_mismatch",
+        &about("The hover (Markdown) on the go.goroot value."),
+        &s.filter(md),
+    );
 
     // The report command returns the Markdown report.
     let report = lsp.report();
@@ -416,7 +458,15 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let mut shown = actions.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
     mask_digests(&mut shown);
-    json_snapshot(&s, "lsp__goroot_mismatch_code_actions", &shown);
+    json_snapshot(
+        &s,
+        "lsp__goroot_mismatch_code_actions",
+        &about(
+            "The quick fixes offered for the goroot-mismatch diagnostic (end column and \
+             digests masked as in lsp__goroot_mismatch_diagnostic).",
+        ),
+        &shown,
+    );
     let actions = actions.as_array().unwrap();
     assert!(!actions.is_empty());
     let preferred = &actions[0];
@@ -440,6 +490,10 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     assert!(fixed.contains(&go122.display().to_string()), "{fixed}");
     snapshot(
         "lsp__goroot_mismatch_quick_fix",
+        &about(
+            "The preferred quick fix's title, then .vscode/settings.json after applying its \
+             edit.",
+        ),
         &format!(
             "action: {}\n---\n{}",
             s.filter(preferred["title"].as_str().unwrap()),
@@ -1401,7 +1455,20 @@ fn a_fix_creates_the_absent_folder_settings_with_a_create_file_operation() {
     let edits = changes[1]["edits"].as_array().unwrap();
     let text = apply("", edits, "utf-16");
     std::fs::write(&settings, &text).unwrap();
-    snapshot("lsp__created_folder_settings", &s.filter(&text));
+    snapshot(
+        "lsp__created_folder_settings",
+        &Snapped {
+            world: "The .vscode/settings.json that the preferred fix creates (a CreateFile, then \
+                    its edit applied to the empty text). Test \
+                    stdio::a_fix_creates_the_absent_folder_settings_with_a_create_file_operation \
+                    (tests/lsp/stdio.rs): no settings file; the editor runs Go 1.21.13 from \
+                    PATH, the bash login shell exports GOROOT for Go 1.22.10; the \
+                    goroot-mismatch diagnostic sits on go.mod's module line."
+                .to_string(),
+            info: None,
+        },
+        &s.filter(&text),
+    );
     lsp.file_changed(&settings, 1);
     lsp.wait_cleared(&go_mod, "goroot-mismatch");
     assert!(lsp.shutdown().success());

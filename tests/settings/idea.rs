@@ -100,24 +100,78 @@ const MALFORMED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn snap_text(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+/// What the header of each snapshot shows: the input, line by line (split at each `\n`, so a
+/// final `""` is a trailing newline; a carriage return as `␍`), and the fixture it is.
+#[derive(Serialize)]
+struct Input {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixture: Option<&'static str>,
+    lines: Vec<String>,
 }
 
-fn snap_yaml<T: Serialize>(name: &str, value: &T) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_yaml_snapshot!(name, value);
-    });
+impl Input {
+    fn of(text: &str) -> Input {
+        let fixture = [
+            ("TOOLCHAIN_CACHE", TOOLCHAIN_CACHE),
+            ("PROJECT_RELATIVE", PROJECT_RELATIVE),
+            ("OLD_FORM", OLD_FORM),
+            ("CRLF", CRLF),
+            ("NON_ASCII", NON_ASCII),
+            ("MALFORMED", MALFORMED),
+        ]
+        .into_iter()
+        .find(|(_, fixture)| *fixture == text)
+        .map(|(name, _)| name);
+        Input {
+            fixture,
+            lines: visible(text).split('\n').map(str::to_string).collect(),
+        }
+    }
+
+    fn named(&self) -> String {
+        match self.fixture {
+            Some(name) => format!("fixture {name} (tests/settings/idea.rs)"),
+            None => "the workspace.xml under `info`".to_string(),
+        }
+    }
+}
+
+/// How the fixtures' macros expand (`macros()`), for the descriptions.
+const MACROS: &str = "$USER_HOME$ = /home/dev, $PROJECT_DIR$ = /home/dev/src/shop";
+
+fn settings(description: &str, info: &Input) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s.set_description(description);
+    s.set_info(info);
+    s
+}
+
+/// The snapshot of an edit's result (`what` was done to `input`): the whole file afterwards.
+fn snap_edit(name: &str, input: &str, what: &str, out: &str) {
+    let info = Input::of(input);
+    let cr = if input.contains('\r') {
+        " A carriage return shows as ␍."
+    } else {
+        ""
+    };
+    let description = format!(
+        "{what} in {} ({MACROS}); the value is the whole file afterwards.{cr}",
+        info.named()
+    );
+    settings(&description, &info).bind(|| insta::assert_snapshot!(name, out));
+}
+
+/// The snapshot of what is read from `input` as a folder's `.idea/workspace.xml`.
+fn snap_parse<T: Serialize>(name: &str, input: &str, what: &str, value: &T) {
+    let info = Input::of(input);
+    let description = format!(
+        "{} read as a folder's .idea/workspace.xml ({MACROS}): {what}",
+        info.named()
+    );
+    settings(&description, &info).bind(|| insta::assert_yaml_snapshot!(name, value));
 }
 
 fn visible(text: &str) -> String {
@@ -193,19 +247,34 @@ fn value_of(text: &str, key: &str) -> Option<String> {
 
 #[test]
 fn parse_toolchain_cache_goroot_and_environment() {
-    snap_yaml("idea__parse_toolchain_cache", &shown(TOOLCHAIN_CACHE));
+    snap_parse(
+        "idea__parse_toolchain_cache",
+        TOOLCHAIN_CACHE,
+        "each Go setting with its raw and expanded value, its 1-based line and column and the text its span covers.",
+        &shown(TOOLCHAIN_CACHE),
+    );
 }
 
 #[test]
 fn parse_project_dir_relative() {
     let values = shown(PROJECT_RELATIVE);
     assert_eq!(values[0].value, "/home/dev/sdk/go");
-    snap_yaml("idea__parse_project_dir_relative", &values);
+    snap_parse(
+        "idea__parse_project_dir_relative",
+        PROJECT_RELATIVE,
+        "each Go setting with its raw and expanded value, its 1-based line and column and the text its span covers.",
+        &values,
+    );
 }
 
 #[test]
 fn parse_path_form_and_proxy_element() {
-    snap_yaml("idea__parse_old_form", &shown(OLD_FORM));
+    snap_parse(
+        "idea__parse_old_form",
+        OLD_FORM,
+        "each Go setting with its raw and expanded value, its 1-based line and column and the text its span covers.",
+        &shown(OLD_FORM),
+    );
 }
 
 #[test]
@@ -219,7 +288,12 @@ fn parse_crlf() {
 fn parse_non_ascii_and_entities() {
     let values = shown(NON_ASCII);
     assert_eq!(values[0].value, "/home/josé/Документы/go & tools/go1.21.13");
-    snap_yaml("idea__parse_non_ascii", &values);
+    snap_parse(
+        "idea__parse_non_ascii",
+        NON_ASCII,
+        "each Go setting with its raw and expanded value, its 1-based line and column and the text its span covers.",
+        &values,
+    );
 }
 
 #[test]
@@ -238,7 +312,12 @@ fn environment_entry_wins_over_proxy_element() {
 fn malformed_xml_is_an_error_and_never_edited() {
     let err = parse_workspace(&file(), MALFORMED, SettingsLayer::Folder, &macros())
         .expect_err("malformed");
-    snap_yaml("idea__malformed", &err);
+    snap_parse(
+        "idea__malformed",
+        MALFORMED,
+        "the error (message, 1-based line and column).",
+        &err,
+    );
     for edit in [
         set_setting(MALFORMED, "go.goroot", "/usr/local/go", &macros()),
         remove_setting(MALFORMED, "go.goroot"),
@@ -345,7 +424,12 @@ fn set_goroot_under_home_writes_user_home_macro() {
         value_of(&out, "go.goroot").as_deref(),
         Some("/home/dev/sdk/go1.22.10")
     );
-    snap_text("idea__set_goroot_user_home", &out);
+    snap_edit(
+        "idea__set_goroot_user_home",
+        TOOLCHAIN_CACHE,
+        "set_setting of go.goroot to \"/home/dev/sdk/go1.22.10\"",
+        &out,
+    );
 }
 
 #[test]
@@ -360,7 +444,12 @@ fn set_goroot_inside_project_writes_project_dir_macro() {
         ),
     );
     assert!(out.contains("url=\"file://$PROJECT_DIR$/.sdk/go\""));
-    snap_text("idea__set_goroot_project_dir", &out);
+    snap_edit(
+        "idea__set_goroot_project_dir",
+        PROJECT_RELATIVE,
+        "set_setting of go.goroot to \"/home/dev/src/shop/.sdk/go\"",
+        &out,
+    );
 }
 
 #[test]
@@ -370,7 +459,12 @@ fn set_goroot_keeps_the_path_form() {
         set_setting(OLD_FORM, "go.goroot", "/opt/go", &macros()),
     );
     assert!(out.contains("<component path=\"/opt/go\" name=\"GOROOT\" />"));
-    snap_text("idea__set_goroot_path_form", &out);
+    snap_edit(
+        "idea__set_goroot_path_form",
+        OLD_FORM,
+        "set_setting of go.goroot to \"/opt/go\"",
+        &out,
+    );
 }
 
 #[test]
@@ -386,7 +480,12 @@ fn remove_goroot_removes_the_component_line() {
         remove_setting(TOOLCHAIN_CACHE, "go.goroot"),
     );
     assert_eq!(value_of(&out, "go.goroot"), None);
-    snap_text("idea__remove_goroot", &out);
+    snap_edit(
+        "idea__remove_goroot",
+        TOOLCHAIN_CACHE,
+        "remove_setting of go.goroot",
+        &out,
+    );
 }
 
 #[test]
@@ -400,7 +499,12 @@ fn set_existing_environment_entry() {
             &macros(),
         ),
     );
-    snap_text("idea__set_env_existing", &out);
+    snap_edit(
+        "idea__set_env_existing",
+        TOOLCHAIN_CACHE,
+        "set_setting of go.toolsEnvVars.GOPROXY to \"https://goproxy.io,direct\"",
+        &out,
+    );
 }
 
 #[test]
@@ -418,7 +522,12 @@ fn add_environment_entry_after_the_others() {
         value_of(&out, "go.toolsEnvVars.GOSUMDB").as_deref(),
         Some("sum.golang.org")
     );
-    snap_text("idea__add_env_entry", &out);
+    snap_edit(
+        "idea__add_env_entry",
+        TOOLCHAIN_CACHE,
+        "set_setting of go.toolsEnvVars.GOSUMDB to \"sum.golang.org\"",
+        &out,
+    );
 }
 
 #[test]
@@ -428,7 +537,12 @@ fn remove_environment_entry() {
         remove_setting(TOOLCHAIN_CACHE, "go.toolsEnvVars.GOFLAGS"),
     );
     assert_eq!(value_of(&out, "go.toolsEnvVars.GOFLAGS"), None);
-    snap_text("idea__remove_env_entry", &out);
+    snap_edit(
+        "idea__remove_env_entry",
+        TOOLCHAIN_CACHE,
+        "remove_setting of go.toolsEnvVars.GOFLAGS",
+        &out,
+    );
 }
 
 #[test]
@@ -438,7 +552,12 @@ fn remove_goproxy_removes_the_proxy_element() {
         remove_setting(OLD_FORM, "go.toolsEnvVars.GOPROXY"),
     );
     assert_eq!(value_of(&out, "go.toolsEnvVars.GOPROXY"), None);
-    snap_text("idea__remove_proxy_element", &out);
+    snap_edit(
+        "idea__remove_proxy_element",
+        OLD_FORM,
+        "remove_setting of go.toolsEnvVars.GOPROXY",
+        &out,
+    );
 }
 
 #[test]
@@ -452,7 +571,12 @@ fn add_environment_to_a_vgo_project_without_one() {
             &macros(),
         ),
     );
-    snap_text("idea__add_environment_block", &out);
+    snap_edit(
+        "idea__add_environment_block",
+        PROJECT_RELATIVE,
+        "set_setting of go.toolsEnvVars.GOFLAGS to \"-mod=mod\"",
+        &out,
+    );
 }
 
 #[test]
@@ -471,7 +595,12 @@ fn crlf_new_component_keeps_crlf_and_indentation() {
         "only CRLF line breaks"
     );
     assert!(out.contains("\r\n    <component name=\"VgoProject\">\r\n        <environment>"));
-    snap_text("idea__crlf_new_vgo_component", &visible(&out));
+    snap_edit(
+        "idea__crlf_new_vgo_component",
+        CRLF,
+        "set_setting of go.toolsEnvVars.GOPROXY to \"https://proxy.golang.org,direct\"",
+        &visible(&out),
+    );
 }
 
 #[test]
@@ -493,7 +622,12 @@ fn non_ascii_goroot_rewrite_and_empty_map() {
         &out,
         set_setting(&out, "go.toolsEnvVars.GOFLAGS", "-tags=ü", &macros()),
     );
-    snap_text("idea__non_ascii_edits", &out);
+    snap_edit(
+        "idea__non_ascii_edits",
+        NON_ASCII,
+        "set_setting of go.goroot to \"/home/josé/Документы/go & tools/go1.22.10\"; then set_setting of go.toolsEnvVars.GOFLAGS to \"-tags=ü\"",
+        &out,
+    );
 }
 
 #[test]

@@ -106,24 +106,106 @@ fn subst() -> Substitution {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn snap_text(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+/// The header every snapshot of this file carries: `description` says what was done to which
+/// input, `info` shows the input.
+#[derive(Serialize)]
+struct Input {
+    /// The fixture constant of this file the input is, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixture: Option<&'static str>,
+    /// The input text line by line (split at each `\n`, so a final `""` is a trailing newline),
+    /// BOM and CR made visible as in the value.
+    lines: Vec<String>,
 }
 
-fn snap_yaml<T: Serialize>(name: &str, value: &T) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_yaml_snapshot!(name, value);
-    });
+impl Input {
+    fn of(text: &str) -> Input {
+        Input {
+            fixture: fixture_name(text),
+            lines: visible(text).split('\n').map(str::to_string).collect(),
+        }
+    }
+
+    /// "fixture USER (tests/settings/jsonc.rs)", or what the literal input is.
+    fn named(&self) -> String {
+        match self.fixture {
+            Some(name) => format!("fixture {name} (tests/settings/jsonc.rs)"),
+            None if self.lines == [""] => "an empty file".to_string(),
+            None => "the text under `info`".to_string(),
+        }
+    }
+}
+
+/// The name of the fixture constant holding exactly `text`.
+fn fixture_name(text: &str) -> Option<&'static str> {
+    [
+        ("USER", USER),
+        ("FOLDER_CRLF_BOM", FOLDER_CRLF_BOM),
+        ("WORKSPACE", WORKSPACE),
+        ("WORKSPACE_NO_SETTINGS", WORKSPACE_NO_SETTINGS),
+        ("WINDOWS", WINDOWS),
+        ("DUPLICATES", DUPLICATES),
+        ("ONE_LINE", ONE_LINE),
+    ]
+    .into_iter()
+    .find(|(_, fixture)| *fixture == text)
+    .map(|(name, _)| name)
+}
+
+/// Says how texts are rendered, after each description.
+const RENDERING: &str = "A BOM shows as ⟨BOM⟩ and a carriage return as ␍.";
+
+/// insta's settings for this file's snapshots: stored in `/snapshots` under their own name,
+/// with `description` and, when the value does not show its input, `info`.
+fn settings(description: &str, info: Option<&Input>) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s.set_description(description);
+    if let Some(info) = info {
+        s.set_info(info);
+    }
+    s
+}
+
+fn snap_text(name: &str, description: &str, info: &Input, text: &str) {
+    settings(description, Some(info)).bind(|| insta::assert_snapshot!(name, text));
+}
+
+fn snap_yaml<T: Serialize>(name: &str, description: &str, info: Option<&Input>, value: &T) {
+    settings(description, info).bind(|| insta::assert_yaml_snapshot!(name, value));
+}
+
+/// The snapshot of an extraction: each Go setting of `text` read as `layer`'s file.
+fn snap_extract(name: &str, text: &str, layer: SettingsLayer, root: SettingsRoot) {
+    let values = extract(text, layer, root);
+    let input = Input::of(text);
+    let description = format!(
+        "{} read as the {layer:?} layer's settings ({root:?}), with subst() of \
+         tests/settings/jsonc.rs for ${{workspaceFolder}}, ~ and ${{env:…}}: each Go setting with \
+         its raw and substituted value, its position and the text its span covers. {RENDERING}",
+        input.named()
+    );
+    snap_yaml(name, &description, Some(&input), &views(text, &values));
+}
+
+/// One edit of a settings text, for the snapshot of its result.
+struct Edited {
+    input: Input,
+    /// What was done ("set go.goroot to \"/usr/local/go\"").
+    edit: String,
+    out: String,
+}
+
+/// The snapshot of an edit's result: the whole file afterwards.
+fn snap_edit(name: &str, e: &Edited) {
+    let description = format!(
+        "{} in {}; the value is the whole file afterwards. {RENDERING}",
+        e.edit,
+        e.input.named()
+    );
+    snap_text(name, &description, &e.input, &visible(&e.out));
 }
 
 /// Makes invisible bytes visible: a BOM as `⟨BOM⟩`, `\r` as `␍`.
@@ -173,7 +255,7 @@ fn extract(text: &str, layer: SettingsLayer, root: SettingsRoot) -> Vec<Configur
 
 /// Applies `set_member`, checks the result (one edit at most, the file still parses, the key
 /// has the value, the BOM and every untouched line survive) and returns the new text.
-fn set(text: &str, root: SettingsRoot, key: &str, value: &str) -> String {
+fn set(text: &str, root: SettingsRoot, key: &str, value: &str) -> Edited {
     let edits = set_member(text, root, key, value).expect("edit");
     assert!(edits.len() <= 1, "{edits:?}");
     let out = apply_edits(text, &edits);
@@ -183,17 +265,34 @@ fn set(text: &str, root: SettingsRoot, key: &str, value: &str) -> String {
         assert_eq!(c.raw, value);
     }
     check_survivors(text, &out);
-    out
+    Edited {
+        input: Input::of(text),
+        edit: format!("set_member({root:?}) of {key} to {value:?}"),
+        out,
+    }
 }
 
-fn remove(text: &str, root: SettingsRoot, key: &str) -> String {
+fn remove(text: &str, root: SettingsRoot, key: &str) -> Edited {
     let edits = remove_member(text, root, key).expect("edit");
     let out = apply_edits(text, &edits);
     let values = parse_settings(Path::new("s"), &out, SettingsLayer::Folder, root, &subst())
         .expect("still parses");
     assert!(values.iter().all(|c| c.key != key), "{key} is gone");
     check_survivors(text, &out);
-    out
+    Edited {
+        input: Input::of(text),
+        edit: format!("remove_member({root:?}) of {key}"),
+        out,
+    }
+}
+
+/// A settings file created for one member (`new_file`).
+fn created(key: &str, value: &str) -> Edited {
+    Edited {
+        input: Input::of(""),
+        edit: format!("new_file with {key} = {value:?} (no file before)"),
+        out: new_file(key, value),
+    }
 }
 
 fn check_survivors(before: &str, after: &str) {
@@ -220,34 +319,32 @@ fn check_survivors(before: &str, after: &str) {
 
 #[test]
 fn extract_user_settings() {
-    let values = extract(USER, SettingsLayer::User, SettingsRoot::TopLevel);
-    snap_yaml("settings_jsonc__extract_user", &views(USER, &values));
+    snap_extract(
+        "settings_jsonc__extract_user",
+        USER,
+        SettingsLayer::User,
+        SettingsRoot::TopLevel,
+    );
 }
 
 #[test]
 fn extract_folder_crlf_bom() {
-    let values = extract(
+    // The first member is on line 3; the BOM is not a column.
+    snap_extract(
+        "settings_jsonc__extract_folder_crlf_bom",
         FOLDER_CRLF_BOM,
         SettingsLayer::Folder,
         SettingsRoot::TopLevel,
-    );
-    // The first member is on line 3; the BOM is not a column.
-    snap_yaml(
-        "settings_jsonc__extract_folder_crlf_bom",
-        &views(FOLDER_CRLF_BOM, &values),
     );
 }
 
 #[test]
 fn extract_workspace_file() {
-    let values = extract(
+    snap_extract(
+        "settings_jsonc__extract_workspace",
         WORKSPACE,
         SettingsLayer::Workspace,
         SettingsRoot::WorkspaceFile,
-    );
-    snap_yaml(
-        "settings_jsonc__extract_workspace",
-        &views(WORKSPACE, &values),
     );
     // Read as a plain settings.json, the same file has no Go settings at the top level.
     assert!(extract(WORKSPACE, SettingsLayer::Workspace, SettingsRoot::TopLevel).is_empty());
@@ -261,16 +358,21 @@ fn extract_workspace_file() {
 
 #[test]
 fn extract_windows_paths() {
-    let values = extract(WINDOWS, SettingsLayer::User, SettingsRoot::TopLevel);
-    snap_yaml("settings_jsonc__extract_windows", &views(WINDOWS, &values));
+    snap_extract(
+        "settings_jsonc__extract_windows",
+        WINDOWS,
+        SettingsLayer::User,
+        SettingsRoot::TopLevel,
+    );
 }
 
 #[test]
 fn extract_duplicates_last_wins() {
-    let values = extract(DUPLICATES, SettingsLayer::Folder, SettingsRoot::TopLevel);
-    snap_yaml(
+    snap_extract(
         "settings_jsonc__extract_duplicates",
-        &views(DUPLICATES, &values),
+        DUPLICATES,
+        SettingsLayer::Folder,
+        SettingsRoot::TopLevel,
     );
 }
 
@@ -300,7 +402,7 @@ fn extract_nothing() {
 #[test]
 fn edit_user_settings() {
     let top = SettingsRoot::TopLevel;
-    let cases: Vec<(&str, String)> = vec![
+    let cases: Vec<(&str, Edited)> = vec![
         (
             "set_goroot",
             set(USER, top, "go.goroot", "/home/josé/sdk/go1.23.4"),
@@ -340,11 +442,8 @@ fn edit_user_settings() {
             set(USER, top, "gopls.build.env.GOTOOLCHAIN", "local"),
         ),
     ];
-    for (name, out) in cases {
-        snap_text(
-            &format!("settings_jsonc__edit_user__{name}"),
-            &visible(&out),
-        );
+    for (name, e) in cases {
+        snap_edit(&format!("settings_jsonc__edit_user__{name}"), &e);
     }
 }
 
@@ -352,7 +451,7 @@ fn edit_user_settings() {
 fn edit_folder_crlf_bom() {
     let top = SettingsRoot::TopLevel;
     let t = FOLDER_CRLF_BOM;
-    let cases: Vec<(&str, String)> = vec![
+    let cases: Vec<(&str, Edited)> = vec![
         (
             "add_tools_env_var",
             set(t, top, "go.toolsEnvVars.GOSUMDB", "sum.golang.org"),
@@ -368,18 +467,15 @@ fn edit_folder_crlf_bom() {
             set(t, top, "go.alternateTools.go", "/usr/local/go/bin/go"),
         ),
     ];
-    for (name, out) in cases {
-        snap_text(
-            &format!("settings_jsonc__edit_folder_crlf_bom__{name}"),
-            &visible(&out),
-        );
+    for (name, e) in cases {
+        snap_edit(&format!("settings_jsonc__edit_folder_crlf_bom__{name}"), &e);
     }
 }
 
 #[test]
 fn edit_workspace_file() {
     let ws = SettingsRoot::WorkspaceFile;
-    let cases: Vec<(&str, String)> = vec![
+    let cases: Vec<(&str, Edited)> = vec![
         (
             "create_tools_env_vars",
             set(
@@ -407,11 +503,8 @@ fn edit_workspace_file() {
             set(WORKSPACE_NO_SETTINGS, ws, "go.goroot", "/usr/local/go"),
         ),
     ];
-    for (name, out) in cases {
-        snap_text(
-            &format!("settings_jsonc__edit_workspace__{name}"),
-            &visible(&out),
-        );
+    for (name, e) in cases {
+        snap_edit(&format!("settings_jsonc__edit_workspace__{name}"), &e);
     }
     // Removing from a workspace without settings changes nothing (and creates nothing).
     assert!(remove_member(WORKSPACE_NO_SETTINGS, ws, "go.goroot")
@@ -422,7 +515,7 @@ fn edit_workspace_file() {
 #[test]
 fn edit_other_shapes() {
     let top = SettingsRoot::TopLevel;
-    let cases: Vec<(&str, String)> = vec![
+    let cases: Vec<(&str, Edited)> = vec![
         (
             "windows_backslashes",
             set(
@@ -457,13 +550,10 @@ fn edit_other_shapes() {
             "comment_only_file",
             set("// my settings\n", top, "go.goroot", "/usr/local/go"),
         ),
-        ("new_file", new_file("go.toolsEnvVars.GOFLAGS", "-mod=mod")),
+        ("new_file", created("go.toolsEnvVars.GOFLAGS", "-mod=mod")),
     ];
-    for (name, out) in cases {
-        snap_text(
-            &format!("settings_jsonc__edit_other__{name}"),
-            &visible(&out),
-        );
+    for (name, e) in cases {
+        snap_edit(&format!("settings_jsonc__edit_other__{name}"), &e);
     }
 }
 
@@ -561,7 +651,13 @@ fn malformed_jsonc() {
         })
         .collect();
     assert!(results.iter().all(|f| f.error.is_some()));
-    snap_yaml("settings_jsonc__malformed", &results);
+    snap_yaml(
+        "settings_jsonc__malformed",
+        "Settings texts that do not parse (each `input` beside its error), read as a folder's \
+         settings.json: the error's message and 1-based line and column.",
+        None,
+        &results,
+    );
 }
 
 #[test]
@@ -586,7 +682,13 @@ fn non_utf8_bytes() {
     let utf16 = decode(&[0xFF, 0xFE, b'{', 0, b'}', 0]).expect_err("UTF-16");
     let truncated = decode("{\"a\": \"é".as_bytes().get(..8).unwrap_or_default())
         .expect_err("truncated sequence");
-    snap_yaml("settings_jsonc__non_utf8", &[err, utf16, truncated]);
+    snap_yaml(
+        "settings_jsonc__non_utf8",
+        "decode() of bytes that are not UTF-8, in order: a settings.json with a Latin-1 é \
+         (0xE9), a UTF-16 LE file (FF FE, then {}), and a UTF-8 é cut after its first byte.",
+        None,
+        &[err, utf16, truncated],
+    );
     assert!(decode("\u{feff}{\"é\": 1}".as_bytes()).is_ok());
 }
 

@@ -598,9 +598,10 @@ pub struct Input {
     /// in the input's own top-level facts (a view starts as a copy of them).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub editor_views: BTreeMap<String, BTreeMap<String, Change>>,
-    /// The `.idea/workspace.xml` text GoLand's view was parsed from.
+    /// The `.idea/workspace.xml` GoLand's view was parsed from, line by line (split at each
+    /// `\n`: a final `""` is a trailing newline).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub workspace_xml: Option<String>,
+    pub workspace_xml: Option<Vec<String>>,
 }
 
 #[derive(serde::Serialize)]
@@ -627,7 +628,7 @@ impl Input {
         Input {
             changed,
             editor_views,
-            workspace_xml: workspace_xml.map(str::to_string),
+            workspace_xml: workspace_xml.map(|x| x.split('\n').map(str::to_string).collect()),
         }
     }
 }
