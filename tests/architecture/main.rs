@@ -3,6 +3,8 @@
 //!
 //! Read from the source (code only, comments stripped): every `crate::<module>` a top-level
 //! module names is a dependency.
+//!
+//! Also the layout of the test binaries themselves (docs/ARCHITECTURE.md, *Tests*).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -142,6 +144,66 @@ fn only_the_language_server_knows_lsp_types() {
                 "{}:{}: LSP types outside server/src/lsp: {line}",
                 rel.display(),
                 n + 1
+            );
+        }
+    }
+}
+
+/// The test binaries (docs/ARCHITECTURE.md, *Tests*): each `[[test]]` of server/Cargo.toml is a
+/// `tests/<name>/main.rs`, and every other `.rs` file of that directory is one of its `mod`s —
+/// a file that no `main.rs` declares would never be compiled, its tests silently gone.
+#[test]
+fn every_test_file_belongs_to_a_test_binary() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("read server/Cargo.toml");
+    let binaries: Vec<String> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("path = \"../tests/"))
+        .filter_map(|l| l.strip_suffix("/main.rs\""))
+        .map(str::to_string)
+        .collect();
+    let declared_tests = manifest.matches("[[test]]").count();
+    assert_eq!(
+        binaries.len(),
+        declared_tests,
+        "every [[test]] is a tests/<name>/main.rs: {binaries:?}"
+    );
+    // Directories that are no binary: the shared support modules.
+    const SUPPORT: &[&str] = &["support", "fuzz_support"];
+    for entry in std::fs::read_dir(&tests).expect("read tests/").flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if path.is_dir() {
+            assert!(
+                binaries.contains(&name) || SUPPORT.contains(&name.as_str()),
+                "tests/{name}/ is neither a test binary in server/Cargo.toml nor a support module"
+            );
+        } else {
+            assert!(
+                path.extension().is_none_or(|e| e != "rs"),
+                "tests/{name}: a test file belongs in a layer's directory (tests/<layer>/)"
+            );
+        }
+    }
+    for binary in &binaries {
+        let dir = tests.join(binary);
+        let main = std::fs::read_to_string(dir.join("main.rs")).expect("read main.rs");
+        for entry in std::fs::read_dir(&dir)
+            .expect("read the binary's directory")
+            .flatten()
+        {
+            let file = entry.file_name().to_string_lossy().to_string();
+            let Some(module) = file.strip_suffix(".rs") else {
+                continue;
+            };
+            if module == "main" {
+                continue;
+            }
+            assert!(
+                main.lines().any(|l| l.trim() == format!("mod {module};")),
+                "tests/{binary}/{file} is not declared in tests/{binary}/main.rs (`mod {module};`)"
             );
         }
     }
