@@ -3,12 +3,14 @@
 //! names a directory that does not exist — the `goroot-missing` error on the value, in the
 //! position encoding agreed on, following unsaved edits, and the quick fix's edit.
 //!
-//! The same behaviour is checked end to end over stdio with real Go and a real login shell
-//! (`stdio`: `ranges_in_utf16_and_utf8_with_an_emoji_before_the_key`,
-//! `settings_edits_are_rediagnosed_from_cached_probes_without_a_process`; `cli::hardening`:
-//! `lsp_refuses_a_fix_for_an_unopened_file_that_changed_on_disk`); these run without a
-//! process, and assert only on the finding located in the workspace's settings file, which no
-//! part of this test process's environment decides (see the harness's header).
+//! The same behaviour is checked end to end over stdio with real Go and a real login shell, on
+//! `goroot-mismatch` (`stdio`: `ranges_in_utf16_and_utf8_with_an_emoji_before_the_key`,
+//! `settings_edits_are_rediagnosed_from_cached_probes_without_a_process`,
+//! `open_settings_get_a_versioned_edit_against_the_buffer_text`) and on this very
+//! `goroot-missing` (`cli::hardening::lsp_refuses_a_fix_for_an_unopened_file_that_changed_on_disk`).
+//! These run without a process, and assert only on the finding located in the workspace's
+//! settings file, which no part of this test process's environment decides (see the
+//! harness's header).
 #![allow(clippy::unwrap_used)]
 
 use crate::support::in_process::InProcess;
