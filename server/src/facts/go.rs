@@ -148,7 +148,7 @@ pub struct GoRun {
 
 /// Why no `go env GOTOOLCHAIN` runs: the rules resolve GOTOOLCHAIN from its layers exactly as
 /// cmd/go does (non-empty OS env > go env file > `$GOROOT/go.env` > empty), with provenance,
-/// which `go env GOTOOLCHAIN` cannot give; `tests/cli_check.rs` checks the two agree against
+/// which `go env GOTOOLCHAIN` cannot give; `tests/cli/check.rs` checks the two agree against
 /// real Go. A second `go` process per side would cost a third of the check's time on two cores.
 pub const GOTOOLCHAIN_FROM_LAYERS: &str =
     "resolved from its layers (OS env, go env file, $GOROOT/go.env) as cmd/go does";
