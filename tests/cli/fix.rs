@@ -496,3 +496,106 @@ fn a_go_work_below_its_modules_gets_its_go_line_raised() {
         b"go 1.25.0\r\n\r\nuse (\r\n\t.\r\n\t./a\r\n)\r\n"
     );
 }
+
+#[test]
+fn go_env_w_runs_with_the_login_shells_go_under_zsh_and_undo_restores_the_env_file() {
+    let mut w = World::new();
+    let go_bin = support::goroot(GO).join("bin");
+    std::fs::write(
+        w.home.join(".zprofile"),
+        format!("export PATH={}:$PATH\n", go_bin.display()),
+    )
+    .unwrap();
+    w.env
+        .insert("SHELL".into(), support::shell("zsh").display().to_string());
+    w.write(
+        &w.folder.join("go.mod"),
+        b"module example.com/x\n\ngo 1.26.0\n",
+    );
+    w.write(&w.env_file(), b"GOTOOLCHAIN=local\n");
+    let r = w.run(&["fix", "ws", "--yes"]);
+    assert!(
+        r.stdout.contains("1. ran go env -w GOTOOLCHAIN=auto"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(w.env_file()).unwrap(),
+        "GOTOOLCHAIN=auto\n"
+    );
+    let undo = w.run(&["fix", "--undo"]);
+    assert!(
+        undo.stdout
+            .contains("the same as: go env -w GOTOOLCHAIN=local"),
+        "{}",
+        undo.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.env_file()).unwrap(),
+        "GOTOOLCHAIN=local\n"
+    );
+}
+
+#[test]
+fn golands_workspace_xml_is_edited_in_place() {
+    let w = World::new();
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project version=\"4\">\n  <component name=\"ChangeListManager\">\n    <list default=\"true\" id=\"1\" name=\"Changes\" comment=\"Première 🚀\" />\n  </component>\n  <component name=\"GOROOT\" url=\"file:///nonexistent/sdk/go1.21.13\" />\n</project>\n";
+    let file = w.folder.join(".idea/workspace.xml");
+    w.write(&file, xml.as_bytes());
+    let r = w.run(&["fix", "ws", "--yes", "--side", "editor"]);
+    assert_eq!(r.code, 0);
+    let after = std::fs::read_to_string(&file).unwrap();
+    let goroot = support::goroot(GO).display().to_string();
+    assert!(
+        after.contains(&format!("url=\"file://{goroot}\"")),
+        "GoLand now uses the shell's SDK: {after}"
+    );
+    assert_eq!(
+        after.replace(
+            &format!("file://{goroot}"),
+            "file:///nonexistent/sdk/go1.21.13"
+        ),
+        xml,
+        "nothing else changed"
+    );
+    assert_eq!(w.run(&["fix", "--undo"]).code, 0);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), xml);
+}
+
+#[test]
+fn the_module_cache_is_emptied_only_with_its_own_flag() {
+    let w = World::new();
+    let modcache = w.root.join("gomodcache");
+    let module = modcache.join("example.com/m@v1.0.0");
+    w.write(&module.join("m.go"), b"package m\n");
+    // As cmd/go leaves them: read-only.
+    std::fs::set_permissions(&module, std::fs::Permissions::from_mode(0o555)).unwrap();
+    w.write(
+        &w.env_file(),
+        format!("GOMODCACHE={}\n", modcache.display()).as_bytes(),
+    );
+    assert_eq!(w.run(&["fix", "ws", "--yes", "--clean-cache"]).code, 0);
+    assert!(
+        module.join("m.go").exists(),
+        "--clean-cache leaves the module cache"
+    );
+    let dry = w.run(&["fix", "ws", "--dry-run", "--clean-modcache"]);
+    assert!(
+        dry.stdout.contains(&format!(
+            "Empty the module cache {} (go clean -modcache)",
+            modcache.display()
+        )),
+        "{}",
+        dry.stdout
+    );
+    assert!(module.join("m.go").exists());
+    let r = w.run(&["fix", "ws", "--yes", "--clean-modcache"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("emptied the module cache"),
+        "{}",
+        r.stdout
+    );
+    assert!(!module.exists());
+}
