@@ -28,5 +28,6 @@ mod real_tinygo;
 mod redteam;
 mod render;
 mod shell_probe;
+mod toolchain_download;
 mod vscode_go_model;
 mod workspace_modules;

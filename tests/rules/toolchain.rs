@@ -10,6 +10,7 @@ const CODES: &[&str] = &[
     "toolchain-too-old",
     "toolchain-will-download",
     "toolchain-not-in-path",
+    "toolchain-download-fails",
 ];
 
 fn mine(s: &Snapshot) -> Vec<Finding> {
@@ -217,14 +218,132 @@ fn will_download_go_line() {
 }
 
 #[test]
-fn will_download_toolchain_line_with_goproxy_off() {
+fn will_download_toolchain_line() {
     let mut s = healthy();
     set_go_mod(&mut s, "1.22", Some("go1.23.4"));
-    env_file_set_both(&mut s, "GOPROXY", "off");
     let f = mine(&s);
     assert_eq!(codes(&f), vec!["toolchain-will-download"]);
     assert_eq!(f[0].locations[0].line, 4);
     snap!("rules__toolchain-will-download__toolchain_line", &s, &f);
+}
+
+// ---------------------------------------------------------------------------------------------
+// toolchain-download-fails (each cause checked against real Go in tests/cli/toolchain_download.rs)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn download_fails_with_goproxy_off_in_the_env_file_and_unsetting_it_fixes_it() {
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.22", Some("go1.23.4"));
+    let line = env_file_set_both(&mut s, "GOPROXY", "off");
+    let f = mine(&s);
+    assert_eq!(codes(&f), vec!["toolchain-download-fails"]);
+    assert!(
+        f[0].message.contains(
+            "GOPROXY=off has no module proxy to download it from: it fails with \"go: download go1.23.4 for linux/amd64: toolchain not available\""
+        ),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(f[0].locations[0].line, 4, "on the toolchain line first");
+    assert_eq!(f[0].locations[1].line, line, "then where GOPROXY is set");
+    assert!(f[0].editor.is_some() && f[0].shell.is_some());
+    assert_eq!(fix_kinds(&f[0]), vec!["go-env-unset"]);
+    snap!(
+        "rules__toolchain-download-fails__goproxy_off_toolchain_line",
+        &s,
+        &f
+    );
+}
+
+#[test]
+fn download_fails_for_every_proxy_list_without_a_proxy() {
+    for proxy in [
+        "off",
+        "direct",
+        "direct,off",
+        "off,https://proxy.golang.org",
+        " direct | off ",
+        "direct,https://goproxy.io",
+    ] {
+        let mut s = healthy();
+        set_go_mod(&mut s, "1.23", None);
+        os_env(&mut s, Shell, "GOPROXY", proxy);
+        let f = mine(&s);
+        assert_eq!(
+            codes(&f),
+            vec!["toolchain-download-fails", "toolchain-will-download"],
+            "GOPROXY={proxy}: the shell fails, the editor downloads: {f:#?}"
+        );
+        assert!(f[0].editor.is_none() && f[0].shell.is_some());
+        assert!(f[0].fixes.is_empty(), "a shell export has no file fix");
+    }
+    for proxy in [
+        "https://proxy.golang.org,direct",
+        "http://athens.corp:3000|off",
+        "file:///srv/goproxy",
+    ] {
+        let mut s = healthy();
+        set_go_mod(&mut s, "1.23", None);
+        env_file_set_both(&mut s, "GOPROXY", proxy);
+        assert_eq!(
+            codes(&mine(&s)),
+            vec!["toolchain-will-download"],
+            "GOPROXY={proxy}"
+        );
+    }
+}
+
+#[test]
+fn download_fails_when_goprivate_covers_the_toolchain_module_and_gosumdb_off_does_not_stop_it() {
+    for (key, value, named) in [
+        ("GOPRIVATE", "*", "GOPRIVATE=*"),
+        (
+            "GOPRIVATE",
+            "corp.example.com,golang.org",
+            "GOPRIVATE=corp.example.com,golang.org",
+        ),
+        ("GONOPROXY", "golang.org/*", "GONOPROXY=golang.org/*"),
+    ] {
+        let mut s = healthy();
+        set_go_mod(&mut s, "1.23", None);
+        env_file_set_both(&mut s, key, value);
+        let f = mine(&s);
+        assert_eq!(codes(&f), vec!["toolchain-download-fails"], "{key}={value}");
+        assert!(
+            f[0].message
+                .contains(&format!("{named} matches golang.org/toolchain")),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].fixes.is_empty(),
+            "unsetting GOPRIVATE would expose private modules: {:#?}",
+            f[0].fixes
+        );
+    }
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.23", None);
+    env_file_set_both(&mut s, "GOPRIVATE", "corp.example.com");
+    env_file_set_both(&mut s, "GOSUMDB", "off");
+    assert_eq!(codes(&mine(&s)), vec!["toolchain-will-download"]);
+}
+
+#[test]
+fn download_fails_for_the_editor_offers_an_installed_sdk() {
+    let mut s = healthy();
+    install(&mut s, SDK23, "go1.23.4");
+    set_go_mod(&mut s, "1.23", None);
+    use_go(&mut s, Shell, SDK23, "go1.23.4", GoFoundBy::Path);
+    env_file_set_both(&mut s, "GOPROXY", "off");
+    let f = mine(&s);
+    assert_eq!(codes(&f), vec!["toolchain-download-fails"]);
+    assert!(f[0].shell.is_none());
+    assert!(
+        f[0].fixes[0].title.contains(SDK23),
+        "the installed SDK first: {:#?}",
+        f[0].fixes
+    );
 }
 
 #[test]
