@@ -244,6 +244,9 @@ pub struct GoInstall {
     pub goroot: String,
     pub version: Option<String>,
     pub go_binary: PathBuf,
+    /// How it was installed, in words ("Homebrew", "golang.org/dl", …), when its place says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_by: Option<String>,
 }
 
 /// A user env file or a `$GOROOT/go.env`.

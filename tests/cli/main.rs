@@ -27,6 +27,7 @@ mod real_corpus;
 mod real_tinygo;
 mod redteam;
 mod render;
+mod sdks;
 mod shell_probe;
 mod toolchain_download;
 mod vscode_go_model;

@@ -180,6 +180,7 @@ pub fn install(s: &mut Snapshot, goroot: &str, version: &str) {
             goroot: goroot.to_string(),
             version: Some(version.to_string()),
             go_binary: PathBuf::from(format!("{goroot}/bin/go")),
+            installed_by: None,
         },
     );
     let p = dir(s, goroot);

@@ -54,6 +54,12 @@ enum Command {
     },
     /// Apply the working fix of every finding (asks first; --dry-run shows diffs; --undo).
     Fix(fix::FixArgs),
+    /// List every Go installation found where installers put them (nothing is run).
+    Sdks {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
     /// Explain a finding code: what it means, why it breaks builds, how to fix it.
     Explain(ExplainArgs),
     /// Internal: print the environment between markers (run by the login shell probe).
@@ -120,6 +126,12 @@ struct ExplainArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Grouped report for people, like `flutter doctor`.
     Human,
@@ -163,6 +175,7 @@ fn run_command(cli: Cli) -> ExitCode {
             crate::facts::children::end_with_signals();
             fix::run(args)
         }
+        Command::Sdks { format } => run_sdks(format),
         Command::Explain(args) => run_explain(args),
     }
 }
@@ -343,6 +356,62 @@ fn check_folder(dir: Option<&Path>) -> Result<PathBuf, String> {
             Ok(_) => Ok(folder),
             Err(e) => Err(format!("cannot read {}: {e}", folder.display())),
         },
+    }
+}
+
+/// `sdks`: the inventory of this machine, for this environment (HOME, GOMODCACHE, the version
+/// managers' variables).
+fn run_sdks(format: ListFormat) -> ExitCode {
+    use crate::facts::sdks;
+    let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+    let os = crate::settings::paths::Os::current();
+    let gomodcache = env
+        .get("GOMODCACHE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env.get(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+                .map(|h| PathBuf::from(h).join("go").join("pkg").join("mod"))
+        });
+    let dirs = sdks::dirs_of(&env, gomodcache);
+    let found = sdks::inventory(os, &sdks::locations(os, &dirs));
+    let text = match format {
+        ListFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&serde_json::json!({ "sdks": found }))
+                .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        ListFormat::Human if found.is_empty() => {
+            "No Go installation found in the places installers use.\n".to_string()
+        }
+        ListFormat::Human => {
+            let home = dirs.home.as_deref();
+            let rows: Vec<(String, String, String)> = found
+                .iter()
+                .map(|s| {
+                    let mut path = sdks::tilde(&s.path, home);
+                    if s.canonical != s.path {
+                        path.push_str(&format!(" → {}", sdks::tilde(&s.canonical, home)));
+                    }
+                    (
+                        s.version.clone().unwrap_or_else(|| "(no VERSION)".into()),
+                        s.installer.words().to_string(),
+                        path,
+                    )
+                })
+                .collect();
+            let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+            let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+            rows.iter()
+                .map(|(v, i, p)| format!("{v:<w0$}  {i:<w1$}  {p}\n"))
+                .collect()
+        }
+    };
+    match write_stdout(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => could_not_run(&format!("cannot write: {e}")),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod fs;
 pub mod go;
 pub mod guard;
 pub mod process;
+pub mod sdks;
 pub mod shell;
 pub mod trust;
 pub mod workspace;
@@ -162,7 +163,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
         let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
-        let well_known = go::well_known_installs(home.as_deref());
+        let well_known = go::well_known_installs(&editor_env);
         if let Some(handle) = editor_run {
             match handle.join() {
                 Ok(run) => {
@@ -371,7 +372,7 @@ pub fn derive_view(
         run_editor_go(&mut v, opts);
     }
     add_effective_paths(&mut v, SideKind::Editor);
-    let well_known = go::well_known_installs(v.home.as_deref());
+    let well_known = go::well_known_installs(&editor_run_env(&v));
     add_installs(&mut v, well_known);
     v
 }
@@ -1477,14 +1478,15 @@ fn side(snap: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
 
 /// Every Go installation we know of: GOROOTs seen so far, `~/sdk/*`, `/usr/local/go`, the
 /// roots of `goX.Y.Z` binaries on either PATH.
-fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
+fn add_installs(snap: &mut Snapshot, well_known: Vec<(PathBuf, &'static str)>) {
+    let installed_by: BTreeMap<PathBuf, &'static str> = well_known.iter().cloned().collect();
     let mut roots: BTreeSet<PathBuf> = snap
         .paths
         .iter()
         .filter(|(_, f)| f.goroot_layout.as_ref().is_some_and(|l| l.has_bin_go))
         .map(|(p, _)| PathBuf::from(p))
         .collect();
-    roots.extend(well_known);
+    roots.extend(well_known.into_iter().map(|(root, _)| root));
     let sides = std::iter::once(&snap.editor).chain(snap.shell.iter());
     for s in sides {
         for bin in s.path_toolchains.values() {
@@ -1499,7 +1501,8 @@ fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
         }
     }
     for root in roots {
-        if let Some(install) = go::install_at(&root) {
+        if let Some(mut install) = go::install_at(&root) {
+            install.installed_by = installed_by.get(&root).map(|w| w.to_string());
             // A fix may point either side at this install: its go.env must be known to both.
             let root_str = install.goroot.clone();
             read_goroot_env(&mut snap.editor, &root_str);
