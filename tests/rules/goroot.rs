@@ -461,6 +461,39 @@ fn go_not_found_both_sides_once() {
 }
 
 #[test]
+fn go_not_found_anywhere_names_the_installed_sdk_and_the_path_line() {
+    let mut s = healthy();
+    s.installs.clear();
+    let sdk = "/home/u/sdk/go1.25.5";
+    install(&mut s, sdk, "go1.25.5");
+    if let Some(i) = s.installs.get_mut(sdk) {
+        i.installed_by = Some("golang.org/dl".into());
+    }
+    for k in [Editor, Shell] {
+        let e = side(&mut s, k);
+        e.go = None;
+        e.path_go = None;
+        e.go_env = None;
+        e.go_version = None;
+        e.gotoolchain = None;
+    }
+    let f = mine(&s);
+    assert_eq!(codes(&f), vec!["go-not-found"]);
+    assert!(
+        f[0].message.contains(
+            " go1.25.5 is installed in ~/sdk/go1.25.5 (golang.org/dl), but not on PATH: add `export PATH=\"$HOME/sdk/go1.25.5/bin:$PATH\"`"
+        ),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].fixes.is_empty(),
+        "no editor setting fixes a shell without Go: {:#?}",
+        f[0].fixes
+    );
+}
+
+#[test]
 fn untrusted_workspace_go_inspected_not_run() {
     let mut s = healthy();
     let root = "/home/u/proj/.tools/go";

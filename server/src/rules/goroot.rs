@@ -411,6 +411,30 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // Installed but not where any side looks (a new user's first stumble): name it and say
+    // how the shell finds it.
+    let shell_missing = missing.iter().any(|s| s.kind == SideKind::Shell) || ctx.shell.is_none();
+    if shell_missing {
+        if let Some(inst) = installs_by_preference(ctx, "").into_iter().next() {
+            let bin = std::path::Path::new(&inst.goroot).join("bin");
+            message.push_str(&format!(
+                " {} is installed in {}{}, but not on PATH: add `export PATH=\"{}:$PATH\"` to your shell's startup file (~/.profile, ~/.bash_profile or ~/.zprofile), then start the editor again from a new login.",
+                inst.version.as_deref().unwrap_or("A Go SDK"),
+                resolve::tilde(ctx.snapshot, std::path::Path::new(&inst.goroot)),
+                inst.installed_by
+                    .as_deref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default(),
+                {
+                    let shown = resolve::tilde(ctx.snapshot, &bin);
+                    match shown.strip_prefix("~/") {
+                        Some(rest) => format!("$HOME/{rest}"),
+                        None => shown,
+                    }
+                },
+            ));
+        }
+    }
     let mut f = finding("go-not-found", "go", message);
     for s in &missing {
         let v = SideValue::plain(None, None);
