@@ -413,11 +413,16 @@ fn what_gopls_skips_is_not_walked_and_directory_filters_count() {
         "{:#?}",
         findings(&report)
     );
-    // Without the filter, legacy/ is a module like any other (for the terminal and for the
-    // VS Code view of the project).
+    // Without the filter, legacy/ is a module like any other. (One finding: the VS Code view
+    // of the project says the same words and has no working fix of its own — switching to
+    // GOTOOLCHAIN=auto would need a download that GOPROXY=off rules out.)
     w.write(".vscode/settings.json", "{}");
     let all = with_code(&w.check(&w.root, GO122, &[]), "toolchain-too-old");
-    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(
+        all[0]["fixes"].as_array().is_some_and(|f| f.is_empty()),
+        "{all:#?}"
+    );
     for f in &all {
         assert_eq!(first_location(f), (w.path("legacy/mod/go.mod"), 3));
     }

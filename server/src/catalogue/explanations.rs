@@ -682,18 +682,15 @@ compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, a
 "TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;
 
 pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and
-the configuration rules out the download that switching needs. Toolchains are published only as
-the module `golang.org/toolchain` on module proxies; there is no repository to fetch directly. So
-cmd/go fails before using the network when:
-- GOPROXY has no proxy before its first `off` (`off`, `direct`, `direct,off`), or
-- GONOPROXY — by default GOPRIVATE — matches `golang.org/toolchain` (`GOPRIVATE=*`,
-  `GOPRIVATE=golang.org`), so the module is fetched directly.
+the configuration rules out the download: toolchains exist only as the module
+`golang.org/toolchain` on module proxies, so cmd/go gives up at once when GOPROXY does not start
+with a proxy (`off`, `direct`, `direct,https://…`) or when GONOPROXY — by default GOPRIVATE —
+matches `golang.org/toolchain` (`GOPRIVATE=*`).
 
 **Why it matters:** every go command in the module fails, the editor's too:
 `go: download go1.25.0 for linux/amd64: toolchain not available`. (GOSUMDB=off does not stop a
 download: the toolchain is then used unverified.)
 
 **How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
-offered when such an SDK is installed); or remove the GOPROXY override so `$GOROOT/go.env`'s
-`https://proxy.golang.org,direct` applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own
-module paths. With GOTOOLCHAIN=local the requirement becomes `toolchain-too-old` instead."#;
+offered when such an SDK is installed); or drop the GOPROXY override so `$GOROOT/go.env`'s proxy
+applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own module paths."#;
