@@ -10,6 +10,7 @@ pub mod go;
 pub mod guard;
 pub mod process;
 pub mod shell;
+pub mod tools;
 pub mod trust;
 pub mod workspace;
 
@@ -220,6 +221,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             let view = derive_view(&snap, settings, EditorKind::JetBrains, opts);
             snap.editor_views.push(view);
         }
+        tools::discover(&mut snap);
         snap
     })
 }
