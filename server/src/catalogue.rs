@@ -108,6 +108,8 @@ codes! {
     "gowork-mismatch", Warning, EditorAndShell, "The editor and the shell use different go.work files", explanations::GOWORK_MISMATCH;
     "workspace-walk-truncated", Info, ModulesAndProxy, "Not every module of the folder was checked", explanations::WORKSPACE_WALK_TRUNCATED;
     "toolchain-download-fails", Error, Toolchain, "The toolchain this module needs cannot be downloaded", explanations::TOOLCHAIN_DOWNLOAD_FAILS;
+    "tool-built-with-old-go", Error, Toolchain, "An editor tool was built with a Go older than the module's go line", explanations::TOOL_BUILT_WITH_OLD_GO;
+    "tool-wrong-arch", Warning, EditorAndShell, "An editor tool is built for another OS or architecture", explanations::TOOL_WRONG_ARCH;
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

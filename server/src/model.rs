@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 mod setting_key;
+mod tools;
 pub use setting_key::SettingKey;
+pub use tools::{ToolBuild, ToolFacts, ToolFoundBy, TOOLS};
 
 // ---------------------------------------------------------------------------------------------
 // Snapshot: everything the rules may look at.
@@ -179,6 +181,10 @@ pub struct SideFacts {
     pub path_entries: Vec<PathBuf>,
     /// Shell side only: how the login-shell probe went.
     pub probe: Option<ProbeReport>,
+    /// The Go tools this side's editor (or, for the shell, its PATH) would run, read but never
+    /// run (`facts::tools`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolFacts>,
 }
 
 /// Outcome of one external command, kept as data so a failing `go` still yields a report.

@@ -1540,3 +1540,38 @@ fn human_output_piped_has_no_colour_and_section_markers() {
     assert!(run.stdout.contains('✗'), "no ✗ section{}", run.context());
     assert!(run.stdout.contains("GOCACHE"), "{}", run.context());
 }
+
+/// A gopls built with the real Go 1.22.10 in GOPATH/bin, a module asking for `go 1.25.0`:
+/// `tool-built-with-old-go` on the go line, with the rebuild command; the binary is read, never
+/// run (it is a plain hello-world named gopls: running it would print "hello").
+#[test]
+fn tool_built_with_old_go_end_to_end() {
+    let mut s = Scenario::new();
+    let src = s.root.join("toolsrc");
+    crate::tools::write_program(&src, "example.com/fakegopls");
+    let gopath = s.root.join("gopath");
+    let bin_dir = gopath.join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let gopls = bin_dir.join("gopls");
+    crate::tools::build(GO122, &src, "", "", &gopls);
+    s.editor_path(&[&support::goroot(GO125)]);
+    s.set("GOPATH", gopath.display().to_string());
+    let gomod = s.go_mod("module example.com/hello\n\ngo 1.25.0\n");
+    // VS Code's view of the folder (its settings file exists) looks in GOPATH/bin, which the
+    // terminal's PATH does not hold.
+    s.settings("{}\n");
+    let r = s.check_no_shell();
+    let f = r.expect("tool-built-with-old-go", "error");
+    r.located(f, &gomod, 3);
+    r.message_has(
+        f,
+        &[
+            &gopls.display().to_string(),
+            "built with go1.22.10",
+            "found in GOPATH",
+            "of VS Code",
+            "package requires newer Go version go1.25 (application built with go1.22.10)",
+            "`GOTOOLCHAIN=go1.25.0+auto go install example.com/fakegopls@latest`",
+        ],
+    );
+}

@@ -1,7 +1,7 @@
 //! The `cli` layer: what `go-env-doctor check` does, from its probes of real shells and real Go
 //! toolchains (`shell_probe`, `go_runs`) through the built binary end to end (`check`, `idea`,
 //! `gotoolchain_layers`, `vscode_go_model`, `workspace_modules`), `go-env-doctor fix` (`fix`),
-//! the renderers (`render`),
+//! the renderers (`render`), the editor's Go tools read without running them (`tools`),
 //! differential runs against the real cmd/go and the real-world corpus (`diff_cmdgo`,
 //! `real_corpus`, `real_tinygo`) and hostile inputs (`hardening`, `redteam`; a few of their
 //! cases drive `serve` over stdio with the same hostile worlds).
@@ -30,5 +30,6 @@ mod render;
 mod sdks;
 mod shell_probe;
 mod toolchain_download;
+mod tools;
 mod vscode_go_model;
 mod workspace_modules;

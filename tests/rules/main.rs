@@ -13,3 +13,4 @@ mod idea;
 mod modules;
 mod paths;
 mod toolchain;
+mod tools;

@@ -112,6 +112,7 @@ fn side_facts(kind: SideKind, label: &str) -> SideFacts {
         path_toolchains: BTreeMap::new(),
         path_entries: path.split(':').map(PathBuf::from).collect(),
         probe: None,
+        tools: Vec::new(),
     }
 }
 

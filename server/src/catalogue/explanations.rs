@@ -694,3 +694,28 @@ download: the toolchain is then used unverified.)
 **How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
 offered when such an SDK is installed); or drop the GOPROXY override so `$GOROOT/go.env`'s proxy
 applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own module paths."#;
+
+pub const TOOL_BUILT_WITH_OLD_GO: &str = r#"gopls, golangci-lint or staticcheck, as the editor finds it (VS Code: `go.alternateTools`, GOBIN,
+`go.toolsGopath`, GOPATH/bin, GOROOT/bin, PATH; other clients and the shell: PATH), was built with a
+Go older than the module's `go` line. The Go version is read from the binary (what
+`go version -m` prints); the tool is never run.
+
+**Why it breaks:** these tools type-check with the language of the Go that built them, whatever
+`go` the project uses: gopls reports `package requires newer Go version go1.25 (application built
+with go1.22)`; golangci-lint stops with `the Go language version (go1.23) used to build
+golangci-lint is lower than the targeted Go version (1.24.1)`.
+
+**How to fix:** rebuild it with a new enough Go where the editor finds it; the finding shows the
+command, e.g. `GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (an older
+local `go` then downloads go1.25.0 for the build). go-env-doctor shows the command, never runs it."#;
+
+pub const TOOL_WRONG_ARCH: &str = r#"A tool the editor runs (gopls, dlv, a linter or formatter) is built for another operating system
+or architecture than this machine's `go env GOHOSTOS`/`GOHOSTARCH`: typically a `GOPATH/bin`
+copied from another machine, a `GOARCH`/`GOOS` left set while running `go install`, or an
+amd64 build on an Apple Silicon Mac running under Rosetta.
+
+**Why it breaks:** a binary for another OS or architecture does not start (`exec format error`),
+and the editor reports the tool as failing or missing; under emulation it starts but runs slowly.
+
+**How to fix:** reinstall the tool with this machine's go and no GOOS/GOARCH override, e.g.
+`go install golang.org/x/tools/gopls@latest` (the finding names the tool's module and version)."#;

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod process;
 pub mod sdks;
 pub mod shell;
+pub mod tools;
 pub mod trust;
 pub mod workspace;
 
@@ -221,6 +222,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             let view = derive_view(&snap, settings, EditorKind::JetBrains, opts);
             snap.editor_views.push(view);
         }
+        tools::discover(&mut snap);
         snap
     })
 }

@@ -14,6 +14,7 @@ pub use crate::goenv::resolve;
 pub mod simulate;
 pub mod tinygo;
 pub mod toolchain;
+pub mod tools;
 pub mod workspace;
 
 use crate::catalogue;
@@ -198,6 +199,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(workspace::findings(&ctx));
     out.extend(cache::findings(&ctx));
     out.extend(modules::findings(&ctx));
+    out.extend(tools::findings(&ctx));
     out.extend(paths::findings(&ctx));
     out.extend(tinygo::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
