@@ -97,6 +97,26 @@ struct CheckArgs {
     /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Also prove each side works: build and run a small program with its go and environment
+    /// (`--deep=cgo`: a cgo program too). Takes seconds, more with a cold build cache.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PROGRAM",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "go"
+    )]
+    deep: Option<Deep>,
+}
+
+/// What `--deep` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deep {
+    /// A plain Go program (`--deep` alone).
+    Go,
+    /// A plain Go program and one calling C through cgo (needs a C compiler).
+    Cgo,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +255,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
     opts.editor_kind = crate::model::EditorKind::Other;
     opts.editor_name = process_side_name(&std::env::vars().collect()).to_string();
     opts.compare_vscode = true;
+    opts.deep = args.deep.map(|d| match d {
+        Deep::Go => crate::model::DeepProgram::Plain,
+        Deep::Cgo => crate::model::DeepProgram::Cgo,
+    });
     tracing::debug!(?opts, "check");
 
     let snapshot = facts::collect(&opts);
