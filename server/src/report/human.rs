@@ -365,7 +365,7 @@ fn deep(out: &mut String, report: &Report, style: Style) {
                     DeepStep::Build => format!("{label} cannot build {what}"),
                     DeepStep::Run => format!("{label} builds {what} but cannot run it"),
                 };
-                (style.red("✗"), format!("{failed}  [build-failed]"))
+                (style.red("✗"), format!("{failed} [build-failed]"))
             }
             DeepOutcome::NotRun { reason } => (
                 style.dim("-"),
