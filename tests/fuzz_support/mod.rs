@@ -70,7 +70,7 @@ pub fn apply_checked(text: &str, edits: &[TextEdit]) -> String {
 fn effective(found: &[Configured]) -> BTreeMap<String, String> {
     found
         .iter()
-        .map(|c| (c.key.clone(), c.raw.clone()))
+        .map(|c| (c.key.to_string(), c.raw.clone()))
         .collect()
 }
 
@@ -139,7 +139,7 @@ pub fn jsonc_any(bytes: &[u8]) {
         for c in &found {
             let lit = &text[c.span.start..c.span.end];
             // A number or boolean of go.toolsEnvVars is kept (vscode-go passes it on as text).
-            let scalar = c.key.starts_with("go.toolsEnvVars.")
+            let scalar = c.key.to_string().starts_with("go.toolsEnvVars.")
                 && (lit == "true"
                     || lit == "false"
                     || lit.parse::<f64>().is_ok()

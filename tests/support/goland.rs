@@ -2,9 +2,9 @@
 //! and a project whose `.idea/workspace.xml` pins Go 1.21.13; an editor configuration's exact
 //! command line run in it as an LSP session (the shared client of `support/lsp.rs`); and
 //! IntelliJ's command-line splitting.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
-use crate::lsp::Client;
+use super::lsp::Client;
 use serde_json::{json, Value};
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -56,21 +56,17 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
-        let (dir, root) = crate::lsp::temp_root("gededitor-");
+        let (dir, root) = super::lsp::temp_root("gededitor-");
         let home = root.join("home");
         let folder = root.join("shop");
         std::fs::create_dir_all(home.join("sdk")).unwrap();
         std::fs::create_dir_all(folder.join(".idea")).unwrap();
-        symlink(
-            crate::support::goroot("1.21.13"),
-            home.join("sdk/go1.21.13"),
-        )
-        .unwrap();
+        symlink(super::goroot("1.21.13"), home.join("sdk/go1.21.13")).unwrap();
         std::fs::write(
             home.join(".bash_profile"),
             format!(
                 "export PATH={}/bin:/usr/bin:/bin\n",
-                crate::support::goroot("1.22.10").display()
+                super::goroot("1.22.10").display()
             ),
         )
         .unwrap();
@@ -80,7 +76,7 @@ impl World {
         )
         .unwrap();
         std::fs::write(folder.join(".idea/workspace.xml"), PINNED_XML).unwrap();
-        let bin_dir = crate::support::bin().parent().unwrap().to_path_buf();
+        let bin_dir = super::bin().parent().unwrap().to_path_buf();
         World {
             _dir: dir,
             home,
@@ -98,8 +94,8 @@ impl Client {
     /// Spawns `argv` (an editor configuration's command line) in `world` with a clean
     /// environment: HOME, PATH (finding the built `go-env-doctor`), SHELL=bash. `config`
     /// answers every item of `workspace/configuration`.
-    pub fn spawn(argv: &[String], world: &World, config: Value) -> Client {
-        let shell = crate::support::shell("bash");
+    pub fn spawn_in_world(argv: &[String], world: &World, config: Value) -> Client {
+        let shell = super::shell("bash");
         let env = [
             ("HOME", world.home.as_os_str()),
             ("PATH", world.path.as_ref()),
@@ -112,7 +108,7 @@ impl Client {
     }
 
     /// initialize (UTF-16, workspace/configuration, versioned document changes) + initialized.
-    pub fn initialize(&mut self, folder: &Path, init_options: Value) -> Value {
+    pub fn initialize_in_world(&mut self, folder: &Path, init_options: Value) -> Value {
         self.initialize_folder(
             folder,
             "shop",

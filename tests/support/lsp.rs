@@ -6,9 +6,11 @@
 //! for the first check, for the process to exit. Also the client side of position encodings
 //! (applying text edits in UTF-16 or UTF-8) and `file://` URIs.
 //!
-//! Suites add their own constructors and `initialize` in their crate (`impl Client { … }`):
-//! `lsp_stdio`'s VS Code-like scenario, `support/goland.rs`' GoLand world.
-#![allow(dead_code)]
+//! Suites add their own constructors and `initialize` (`impl Client { … }`): `lsp/stdio.rs`'s
+//! VS Code-like scenario (`spawn`, `initialize`), `support/goland.rs`' GoLand world
+//! (`spawn_in_world`, `initialize_in_world`); the names differ as they share one `Client` type
+//! in the `lsp` test binary.
+#![allow(dead_code, clippy::unwrap_used)]
 
 use serde_json::{json, Value};
 use std::collections::HashMap;

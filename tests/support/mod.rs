@@ -1,6 +1,19 @@
-//! Shared helpers for the end-to-end suites: locating the real tools `tests/provision.sh`
-//! installed, temp HOMEs, and the snapshot directory.
+//! The support module every test binary shares (`#[path = "../support/mod.rs"] mod support;`
+//! in each `tests/<layer>/main.rs`): locating the real tools `tests/provision.sh` installed,
+//! temp HOMEs, the snapshot directory, and
+//! - [`rules`]: the hand-built `model::Snapshot` baseline the rules snapshots start from;
+//! - [`lsp`]: a client for the real `go-env-doctor serve` over stdio;
+//! - [`goland`]: a GoLand project world for the LSP4IJ / editor-snippet sessions;
+//! - [`in_process`]: the same server in this process over `tokio::io::duplex`, for
+//!   settings-only scenarios (its header says what that trades away).
+//!
+//! Each binary uses part of it, hence `dead_code` is allowed here and in the submodules.
 #![allow(dead_code)]
+
+pub mod goland;
+pub mod in_process;
+pub mod lsp;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -448,10 +448,11 @@ pub const TOOLCHAIN_WILL_DOWNLOAD: &str = r#"go.mod or go.work asks for a newer 
 (`auto`, the default from `$GOROOT/go.env`): the first go command in this module downloads the
 required toolchain and runs it instead of the installed Go.
 
-**Why it matters:** that first command is slow and needs the network, a working GOPROXY and
-GOSUMDB: `go: downloading go1.23.0 (linux/amd64)`. Offline, behind a broken proxy or with
-GOSUMDB off it fails (`verifying module: checksum database disabled by GOSUMDB=off`); the editor
-and the terminal may also end up on different versions.
+**Why it matters:** that first command is slow and needs the network and a module proxy:
+`go: downloading go1.23.0 (linux/amd64)`. Offline or behind a broken proxy it fails; the editor
+and the terminal may also end up on different versions. When the configuration alone already
+rules the download out (no proxy in GOPROXY, GOPRIVATE covering golang.org), the finding is
+`toolchain-download-fails` instead.
 
 **How to fix** (if unwanted): install the required version and use it on both sides, or forbid
 switching with `go env -w GOTOOLCHAIN=local` (the requirement then becomes a visible error).
@@ -679,6 +680,20 @@ compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, a
 
 **How to fix:** nothing to fix. To change the target pick another one with
 "TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;
+
+pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and
+the configuration rules out the download: toolchains exist only as the module
+`golang.org/toolchain` on module proxies, so cmd/go gives up at once when GOPROXY does not start
+with a proxy (`off`, `direct`, `direct,https://…`) or when GONOPROXY — by default GOPRIVATE —
+matches `golang.org/toolchain` (`GOPRIVATE=*`).
+
+**Why it matters:** every go command in the module fails, the editor's too:
+`go: download go1.25.0 for linux/amd64: toolchain not available`. (GOSUMDB=off does not stop a
+download: the toolchain is then used unverified.)
+
+**How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
+offered when such an SDK is installed); or drop the GOPROXY override so `$GOROOT/go.env`'s proxy
+applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own module paths."#;
 
 pub const BUILD_FAILED: &str = r#"`check --deep` builds and runs a tiny program with each side's `go` and environment in a
 temporary module (`--deep=cgo`: also one calling C, with `CGO_ENABLED=1`), and one failed: `go build`

@@ -6,6 +6,7 @@
 //! Exit codes: 0 no error-severity finding, 1 an error was found, 2 could not run.
 
 pub mod explain;
+pub mod fix;
 pub mod github;
 pub mod sarif;
 
@@ -51,6 +52,14 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Apply the working fix of every finding (asks first; --dry-run shows diffs; --undo).
+    Fix(fix::FixArgs),
+    /// List every Go installation found where installers put them (nothing is run).
+    Sdks {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
     /// Explain a finding code: what it means, why it breaks builds, how to fix it.
     Explain(ExplainArgs),
     /// Internal: print the environment between markers (run by the login shell probe).
@@ -73,6 +82,36 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    #[command(flatten)]
+    probe: ProbeArgs,
+    /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    disable: Vec<String>,
+    /// Also prove each side works: build and run a small program with its go and environment
+    /// (`--deep=cgo`: a cgo program too). Takes seconds, more with a cold build cache.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PROGRAM",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "go"
+    )]
+    deep: Option<Deep>,
+}
+
+/// What `check --deep` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deep {
+    /// A plain Go program (`--deep` alone).
+    Go,
+    /// A plain Go program and one calling C through cgo (needs a C compiler).
+    Cgo,
+}
+
+/// How the environments are probed (shared by `check` and `fix`).
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
     /// Do not start your login shell; check the editor side only.
     #[arg(long)]
     no_shell: bool,
@@ -94,29 +133,6 @@ struct CheckArgs {
     /// [default: the standard location of VS Code, Insiders, VSCodium, Cursor].
     #[arg(long, value_name = "FILE")]
     user_settings: Option<PathBuf>,
-    /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    disable: Vec<String>,
-    /// Also prove each side works: build and run a small program with its go and environment
-    /// (`--deep=cgo`: a cgo program too). Takes seconds, more with a cold build cache.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "PROGRAM",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "go"
-    )]
-    deep: Option<Deep>,
-}
-
-/// What `--deep` builds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Deep {
-    /// A plain Go program (`--deep` alone).
-    Go,
-    /// A plain Go program and one calling C through cgo (needs a C compiler).
-    Cgo,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +143,12 @@ struct ExplainArgs {
     /// List every code with its severity and title.
     #[arg(long)]
     list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,6 +190,12 @@ fn run_command(cli: Cli) -> ExitCode {
             crate::facts::children::end_with_signals();
             crate::lsp::run(reload)
         }
+        Command::Fix(args) => {
+            init_logging();
+            crate::facts::children::end_with_signals();
+            fix::run(args)
+        }
+        Command::Sdks { format } => run_sdks(format),
         Command::Explain(args) => run_explain(args),
     }
 }
@@ -209,27 +237,30 @@ fn could_not_run(msg: &str) -> ExitCode {
     ExitCode::from(EXIT_COULD_NOT_RUN)
 }
 
-fn run_check(args: CheckArgs) -> ExitCode {
-    let folder = match check_folder(args.dir.as_deref()) {
-        Ok(folder) => folder,
-        Err(msg) => return could_not_run(&msg),
-    };
-    for code in &args.disable {
-        if catalogue::lookup(code).is_none() {
-            let close = explain::close_matches(&code.trim().to_ascii_lowercase());
-            let hint = if close.is_empty() {
-                "see `go-env-doctor explain --list`".to_string()
-            } else {
-                format!("did you mean {}?", close.join(", "))
-            };
-            return could_not_run(&format!("--disable {code}: unknown code; {hint}"));
-        }
+/// `--disable`/`--only CODE`: a known code, or a message with close matches.
+fn known_code(flag: &str, code: &str) -> Result<(), String> {
+    if catalogue::lookup(code).is_some() {
+        return Ok(());
     }
-    let helper_exe = match std::env::current_exe() {
-        Ok(exe) => exe,
-        Err(e) => return could_not_run(&format!("cannot locate my own executable: {e}")),
+    let close = explain::close_matches(&code.trim().to_ascii_lowercase());
+    let hint = if close.is_empty() {
+        "see `go-env-doctor explain --list`".to_string()
+    } else {
+        format!("did you mean {}?", close.join(", "))
     };
-    let user_settings = args.user_settings.or_else(|| {
+    Err(format!("{flag} {code}: unknown code; {hint}"))
+}
+
+/// The check of `dir` as the command line runs it.
+fn check_options(
+    dir: Option<&Path>,
+    probe: &ProbeArgs,
+    disable: Vec<String>,
+) -> Result<CheckOptions, String> {
+    let folder = check_folder(dir)?;
+    let helper_exe =
+        std::env::current_exe().map_err(|e| format!("cannot locate my own executable: {e}"))?;
+    let user_settings = probe.user_settings.clone().or_else(|| {
         std::env::var_os(USER_SETTINGS_ENV)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
@@ -237,30 +268,42 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let user_settings = match user_settings.map(|p| std::path::absolute(&p).map_err(|e| (p, e))) {
         None => None,
         Some(Ok(p)) => Some(p),
-        Some(Err((p, e))) => {
-            return could_not_run(&format!("--user-settings {}: {e}", p.display()));
-        }
+        Some(Err((p, e))) => return Err(format!("--user-settings {}: {e}", p.display())),
     };
-
     let mut opts = CheckOptions::new(folder, helper_exe);
-    opts.probe_shell = !args.no_shell;
-    opts.shell = args.shell;
-    opts.shell_timeout = Duration::from_secs(args.shell_timeout);
-    opts.trusted = args.trust;
+    opts.probe_shell = !probe.no_shell;
+    opts.shell = probe.shell.clone();
+    opts.shell_timeout = Duration::from_secs(probe.shell_timeout);
+    opts.trusted = probe.trust;
     opts.user_settings = user_settings;
-    opts.disabled_checks = args.disable;
-    // `check` runs in a terminal or a CI job, not inside an editor: its own environment is that
-    // of a command line (`go` from PATH, no editor settings applied). VS Code's settings still
-    // tell what VS Code users of this folder get: they become a view of their own.
+    opts.disabled_checks = disable;
+    // The command line runs in a terminal or a CI job, not inside an editor: its own environment
+    // is that of a command line (`go` from PATH, no editor settings applied). VS Code's settings
+    // still tell what VS Code users of this folder get: they become a view of their own.
     opts.editor_kind = crate::model::EditorKind::Other;
     opts.editor_name = process_side_name(&std::env::vars().collect()).to_string();
     opts.compare_vscode = true;
+    tracing::debug!(?opts, "check");
+    Ok(opts)
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    if let Err(msg) = check_folder(args.dir.as_deref()) {
+        return could_not_run(&msg);
+    }
+    for code in &args.disable {
+        if let Err(msg) = known_code("--disable", code) {
+            return could_not_run(&msg);
+        }
+    }
+    let mut opts = match check_options(args.dir.as_deref(), &args.probe, args.disable.clone()) {
+        Ok(o) => o,
+        Err(msg) => return could_not_run(&msg),
+    };
     opts.deep = args.deep.map(|d| match d {
         Deep::Go => crate::model::DeepProgram::Plain,
         Deep::Cgo => crate::model::DeepProgram::Cgo,
     });
-    tracing::debug!(?opts, "check");
-
     let snapshot = facts::collect(&opts);
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
     let findings = rules::check_all(&snapshot);
@@ -337,6 +380,62 @@ fn check_folder(dir: Option<&Path>) -> Result<PathBuf, String> {
             Ok(_) => Ok(folder),
             Err(e) => Err(format!("cannot read {}: {e}", folder.display())),
         },
+    }
+}
+
+/// `sdks`: the inventory of this machine, for this environment (HOME, GOMODCACHE, the version
+/// managers' variables).
+fn run_sdks(format: ListFormat) -> ExitCode {
+    use crate::facts::sdks;
+    let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+    let os = crate::settings::paths::Os::current();
+    let gomodcache = env
+        .get("GOMODCACHE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env.get(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+                .map(|h| PathBuf::from(h).join("go").join("pkg").join("mod"))
+        });
+    let dirs = sdks::dirs_of(&env, gomodcache);
+    let found = sdks::inventory(os, &sdks::locations(os, &dirs));
+    let text = match format {
+        ListFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&serde_json::json!({ "sdks": found }))
+                .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        ListFormat::Human if found.is_empty() => {
+            "No Go installation found in the places installers use.\n".to_string()
+        }
+        ListFormat::Human => {
+            let home = dirs.home.as_deref();
+            let rows: Vec<(String, String, String)> = found
+                .iter()
+                .map(|s| {
+                    let mut path = sdks::tilde(&s.path, home);
+                    if s.canonical != s.path {
+                        path.push_str(&format!(" → {}", sdks::tilde(&s.canonical, home)));
+                    }
+                    (
+                        s.version.clone().unwrap_or_else(|| "(no VERSION)".into()),
+                        s.installer.words().to_string(),
+                        path,
+                    )
+                })
+                .collect();
+            let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+            let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+            rows.iter()
+                .map(|(v, i, p)| format!("{v:<w0$}  {i:<w1$}  {p}\n"))
+                .collect()
+        }
+    };
+    match write_stdout(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => could_not_run(&format!("cannot write: {e}")),
     }
 }
 

@@ -111,31 +111,39 @@ pub fn install_at(root: &Path) -> Option<GoInstall> {
         goroot: root.to_string_lossy().into_owned(),
         version: super::fs::read_version(root),
         go_binary: go,
+        installed_by: None,
     })
 }
 
-/// Go SDKs in the places people keep them: `~/sdk/*` (golang.org/dl), `~/go/pkg/mod/golang.org/
-/// toolchain@*` (downloaded toolchains), `/usr/local/go`, `/usr/lib/go-*`.
-pub fn well_known_installs(home: Option<&Path>) -> Vec<PathBuf> {
-    let mut roots = Vec::new();
-    let mut scan = |dir: PathBuf, prefix: &str| {
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut found: Vec<PathBuf> = entries
-                .flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
-                .map(|e| e.path())
-                .collect();
-            found.sort();
-            roots.extend(found);
-        }
-    };
-    if let Some(home) = home {
-        scan(home.join("sdk"), "go");
-        scan(home.join("go/pkg/mod/golang.org"), "toolchain@");
-    }
-    scan(PathBuf::from("/usr/lib"), "go-");
-    roots.push(PathBuf::from("/usr/local/go"));
-    roots
+/// Go SDKs in the places installers put them ([`super::sdks`]), for the environment `env`:
+/// each root with how it was installed.
+pub fn well_known_installs(env: &BTreeMap<String, String>) -> Vec<(PathBuf, &'static str)> {
+    let os = crate::settings::paths::Os::current();
+    let dirs = super::sdks::dirs_of(env, default_gomodcache(env));
+    super::sdks::inventory(os, &super::sdks::locations(os, &dirs))
+        .into_iter()
+        .map(|sdk| (sdk.path, sdk.installer.words()))
+        .collect()
+}
+
+/// `$GOMODCACHE` as cmd/go defaults it before `go` has run: GOMODCACHE, else the first GOPATH
+/// entry's `pkg/mod`, else `~/go/pkg/mod`.
+fn default_gomodcache(env: &BTreeMap<String, String>) -> Option<PathBuf> {
+    let set = |k: &str| env.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    set("GOMODCACHE")
+        .or_else(|| {
+            let gopath = env.get("GOPATH").filter(|v| !v.is_empty())?;
+            let sep = if cfg!(windows) { ';' } else { ':' };
+            gopath
+                .split(sep)
+                .find(|p| !p.is_empty())
+                .map(|p| PathBuf::from(p).join("pkg").join("mod"))
+        })
+        .or_else(|| {
+            set(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+                .map(|h| h.join("go").join("pkg").join("mod"))
+        })
+        .filter(|p| p.is_absolute())
 }
 
 /// What running `go` on one side told us.
@@ -148,7 +156,7 @@ pub struct GoRun {
 
 /// Why no `go env GOTOOLCHAIN` runs: the rules resolve GOTOOLCHAIN from its layers exactly as
 /// cmd/go does (non-empty OS env > go env file > `$GOROOT/go.env` > empty), with provenance,
-/// which `go env GOTOOLCHAIN` cannot give; `tests/cli_check.rs` checks the two agree against
+/// which `go env GOTOOLCHAIN` cannot give; `tests/cli/check.rs` checks the two agree against
 /// real Go. A second `go` process per side would cost a third of the check's time on two cores.
 pub const GOTOOLCHAIN_FROM_LAYERS: &str =
     "resolved from its layers (OS env, go env file, $GOROOT/go.env) as cmd/go does";

@@ -10,6 +10,7 @@ pub mod fs;
 pub mod go;
 pub mod guard;
 pub mod process;
+pub mod sdks;
 pub mod shell;
 pub mod trust;
 pub mod workspace;
@@ -17,7 +18,8 @@ pub mod workspace;
 use crate::goenv::resolve;
 use crate::model::{
     CommandResult, Configured, EditorKind, EditorSettings, EnvFile, GoBinary, GoFoundBy, PathFacts,
-    ProbeOutcome, ProbeReport, SettingsFile, SettingsLayer, SideFacts, SideKind, Snapshot,
+    ProbeOutcome, ProbeReport, SettingKey, SettingsFile, SettingsLayer, SideFacts, SideKind,
+    Snapshot,
 };
 use crate::settings::{self, paths::Os};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -167,7 +169,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
         let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
-        let well_known = go::well_known_installs(home.as_deref());
+        let well_known = go::well_known_installs(&editor_env);
         if let Some(handle) = editor_run {
             match handle.join() {
                 Ok(run) => {
@@ -381,7 +383,7 @@ pub fn derive_view(
         run_editor_go(&mut v, opts);
     }
     add_effective_paths(&mut v, SideKind::Editor);
-    let well_known = go::well_known_installs(v.home.as_deref());
+    let well_known = go::well_known_installs(&editor_run_env(&v));
     add_installs(&mut v, well_known);
     v
 }
@@ -830,7 +832,7 @@ fn side_gowork_files(snap: &Snapshot) -> Vec<PathBuf> {
         }
     }
     for c in &snap.settings.values {
-        if c.key.ends_with(".GOWORK") {
+        if c.key.env_var() == Some("GOWORK") {
             add(&c.value);
         }
     }
@@ -1044,48 +1046,52 @@ fn read_vscode_settings(
 /// `go.alternateTools.go`, `go.gopath`, `go.toolsEnvVars.VAR`, `gopls.build.env.VAR`,
 /// `gopls.env.VAR`); only
 /// string values (a null is "not set").
-fn client_values(client: &serde_json::Value) -> Vec<(String, String)> {
+fn client_values(client: &serde_json::Value) -> Vec<(SettingKey, String)> {
     use serde_json::Value;
     let mut out = Vec::new();
     let go = client.get("go");
     let string = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     if let Some(v) = string(go.and_then(|g| g.get("goroot"))) {
-        out.push(("go.goroot".to_string(), v));
+        out.push((SettingKey::GoGoroot, v));
     }
     if let Some(v) = string(go.and_then(|g| g.get("gopath"))) {
-        out.push(("go.gopath".to_string(), v));
+        out.push((SettingKey::GoGopath, v));
     }
     if let Some(v) = string(
         go.and_then(|g| g.get("alternateTools"))
             .and_then(|a| a.get("go")),
     ) {
-        out.push(("go.alternateTools.go".to_string(), v));
+        out.push((SettingKey::alternate_go(), v));
     }
-    let mut vars = |prefix: &str, obj: Option<&Value>| {
+    let mut vars = |family: fn(String) -> SettingKey, obj: Option<&Value>| {
         if let Some(Value::Object(m)) = obj {
             for (k, v) in m {
+                let key = family(k.clone());
                 match v {
-                    Value::String(v) => out.push((format!("{prefix}{k}"), v.clone())),
+                    Value::String(v) => out.push((key, v.clone())),
                     // vscode-go hands a number or boolean of toolsEnvVars to the tools as
                     // text (node stringifies environment values).
-                    Value::Number(_) | Value::Bool(_) if prefix == "go.toolsEnvVars." => {
-                        out.push((format!("{prefix}{k}"), v.to_string()));
+                    Value::Number(_) | Value::Bool(_) if key.tools_env_var_name().is_some() => {
+                        out.push((key, v.to_string()));
                     }
                     _ => {}
                 }
             }
         }
     };
-    vars("go.toolsEnvVars.", go.and_then(|g| g.get("toolsEnvVars")));
+    vars(
+        SettingKey::ToolsEnvVar,
+        go.and_then(|g| g.get("toolsEnvVars")),
+    );
     let gopls = client.get("gopls");
     let build_env = gopls.and_then(|g| g.get("build.env")).or_else(|| {
         gopls
             .and_then(|g| g.get("build"))
             .and_then(|b| b.get("env"))
     });
-    vars("gopls.build.env.", build_env);
+    vars(SettingKey::GoplsBuildEnv, build_env);
     // gopls reads `env` as the same setting as `build.env` (the last element of the name).
-    vars("gopls.env.", gopls.and_then(|g| g.get("env")));
+    vars(SettingKey::GoplsEnv, gopls.and_then(|g| g.get("env")));
     out
 }
 
@@ -1102,7 +1108,7 @@ fn apply_client_settings(
 ) {
     for (key, raw) in client_values(client) {
         // vscode-go passes gopls' build.env through unchanged.
-        let value = if key.starts_with("gopls.") {
+        let value = if key.is_gopls() {
             raw.clone()
         } else {
             settings::jsonc::substitute(&raw, subst)
@@ -1113,14 +1119,14 @@ fn apply_client_settings(
             .filter(|v| v.key == key)
             .max_by_key(|v| v.layer);
         let Some(member) = winning else {
-            tracing::debug!(key, client = %crate::redact::redact(&raw), "a client setting no settings file holds");
+            tracing::debug!(key = %key, client = %crate::redact::redact(&raw), "a client setting no settings file holds");
             out.values.push(Configured::client_only(key, raw, value));
             continue;
         };
         if member.raw == raw {
             continue;
         }
-        tracing::debug!(key, file = %crate::redact::redact(&member.raw), client = %crate::redact::redact(&raw), "the client's setting wins");
+        tracing::debug!(key = %key, file = %crate::redact::redact(&member.raw), client = %crate::redact::redact(&raw), "the client's setting wins");
         member.value = value;
         member.raw = raw;
     }
@@ -1265,12 +1271,12 @@ fn chosen_by_workspace(snap: &Snapshot, binary: &GoBinary) -> bool {
     match binary.found_by {
         GoFoundBy::AlternateTools => snap
             .settings
-            .get("go.alternateTools.go")
+            .get(&SettingKey::alternate_go())
             .is_some_and(workspace_level),
         GoFoundBy::GorootBin => {
             let from_setting = snap
                 .settings
-                .get("go.goroot")
+                .get(&SettingKey::GoGoroot)
                 .filter(|c| workspace_level(c))
                 .is_some_and(|c| binary.path.starts_with(&c.value));
             let from_tools_env = snap
@@ -1339,24 +1345,21 @@ fn add_side_paths(snap: &mut Snapshot, kind: SideKind) {
 fn add_settings_paths(snap: &mut Snapshot) {
     let mut want = BTreeSet::new();
     for v in &snap.settings.values {
-        let goroot = matches!(
-            v.key.as_str(),
-            "go.goroot" | "go.toolsEnvVars.GOROOT" | "gopls.build.env.GOROOT" | "gopls.env.GOROOT"
-        );
+        let goroot = v.key.is_goroot_like();
         let pathlike = goroot
-            || v.key == "go.alternateTools.go"
-            || v.key == "go.gopath"
-            || PATH_KEYS.iter().any(|k| v.key.ends_with(&format!(".{k}")));
+            || v.key.is_alternate_go()
+            || v.key == SettingKey::GoGopath
+            || v.key.env_var().is_some_and(|var| PATH_KEYS.contains(&var));
         if pathlike && !v.value.is_empty() {
             want.insert((v.value.clone(), goroot));
         }
-        if v.key == "go.alternateTools.go" {
+        if v.key.is_alternate_go() {
             // Its version comes from the root it finds by itself (exe/../..).
             if let Some(root) = go::own_goroot(Path::new(&v.value)) {
                 want.insert((root.to_string_lossy().into_owned(), true));
             }
         }
-        if v.key == "go.gopath" || v.key.ends_with(".GOPATH") {
+        if v.key.is_gopath_like() {
             for entry in std::env::split_paths(&v.value) {
                 want.insert((entry.to_string_lossy().into_owned(), false));
             }
@@ -1372,7 +1375,7 @@ fn add_settings_paths(snap: &mut Snapshot) {
         .settings
         .values
         .iter()
-        .filter(|v| v.key == "go.goroot" || v.key.ends_with(".GOROOT"))
+        .filter(|v| v.key.is_goroot_like())
         .map(|v| v.value.clone())
         .collect();
     for r in roots {
@@ -1400,7 +1403,7 @@ fn vscode_go_candidates(snap: &Snapshot) -> Vec<PathBuf> {
         .settings
         .values
         .iter()
-        .filter(|v| v.key == "go.alternateTools.go" && !v.value.is_empty())
+        .filter(|v| v.key.is_alternate_go() && !v.value.is_empty())
         .map(|v| v.value.clone())
         .find(|v| !Path::new(v).is_absolute())
     else {
@@ -1410,7 +1413,7 @@ fn vscode_go_candidates(snap: &Snapshot) -> Vec<PathBuf> {
         .settings
         .values
         .iter()
-        .filter(|v| v.key == "go.goroot")
+        .filter(|v| v.key == SettingKey::GoGoroot)
         .map(|v| v.value.clone())
         .chain(env.get("GOROOT").cloned())
         .filter(|v| !v.is_empty())
@@ -1486,14 +1489,15 @@ fn side(snap: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
 
 /// Every Go installation we know of: GOROOTs seen so far, `~/sdk/*`, `/usr/local/go`, the
 /// roots of `goX.Y.Z` binaries on either PATH.
-fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
+fn add_installs(snap: &mut Snapshot, well_known: Vec<(PathBuf, &'static str)>) {
+    let installed_by: BTreeMap<PathBuf, &'static str> = well_known.iter().cloned().collect();
     let mut roots: BTreeSet<PathBuf> = snap
         .paths
         .iter()
         .filter(|(_, f)| f.goroot_layout.as_ref().is_some_and(|l| l.has_bin_go))
         .map(|(p, _)| PathBuf::from(p))
         .collect();
-    roots.extend(well_known);
+    roots.extend(well_known.into_iter().map(|(root, _)| root));
     let sides = std::iter::once(&snap.editor).chain(snap.shell.iter());
     for s in sides {
         for bin in s.path_toolchains.values() {
@@ -1508,7 +1512,8 @@ fn add_installs(snap: &mut Snapshot, well_known: Vec<PathBuf>) {
         }
     }
     for root in roots {
-        if let Some(install) = go::install_at(&root) {
+        if let Some(mut install) = go::install_at(&root) {
+            install.installed_by = installed_by.get(&root).map(|w| w.to_string());
             // A fix may point either side at this install: its go.env must be known to both.
             let root_str = install.goroot.clone();
             read_goroot_env(&mut snap.editor, &root_str);
@@ -1531,7 +1536,7 @@ mod client_settings_tests {
 
     fn configured(key: &str, raw: &str, layer: SettingsLayer, start: usize) -> Configured {
         Configured {
-            key: key.to_string(),
+            key: key.into(),
             raw: raw.to_string(),
             value: raw.to_string(),
             layer,
@@ -1626,7 +1631,10 @@ mod client_settings_tests {
             // The flat "build.env" form (how VS Code's gopls section arrives).
             "gopls": {"build.env": {"GOFLAGS": "-mod=mod"}, "ui.semanticTokens": true},
         });
-        let mut got = client_values(&client);
+        let mut got: Vec<(String, String)> = client_values(&client)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         got.sort();
         let want: Vec<(String, String)> = [
             ("go.alternateTools.go", "/alt/go"),

@@ -7,7 +7,7 @@
 //! [`crate::print_env`]), which prints `MARK{json}MARK`; everything else the rc files print
 //! (banners, JSON-looking lines, noise on stderr) is ignored.
 //!
-//! Safety properties, each covered by `tests/shell_probe.rs`:
+//! Safety properties, each covered by `tests/cli/shell_probe.rs`:
 //! - stdin is `/dev/null`, so a `read` in an rc file gets EOF instead of hanging;
 //! - stdout and stderr are drained concurrently on threads, so a noisy rc cannot fill a pipe;
 //! - the shell starts a new session (`setsid`, which also makes it a process-group leader), so

@@ -70,6 +70,33 @@ pub fn count_listed(output: &str, gocache: Option<&Path>) -> usize {
     }
 }
 
+/// `go clean -modcache -n`'s output, or why it failed.
+pub fn list_modcache(runner: &Runner, cancel: &Cancel) -> Result<String, String> {
+    runner
+        .go(&["clean", "-modcache", "-n"], LIST_TIMEOUT, cancel)
+        .map_err(|e| e.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// `go clean -modcache`, killed when `cancel` is set.
+pub fn clean_modcache(runner: &Runner, cancel: &Cancel) -> Result<Cleaned, String> {
+    match runner.go(&["clean", "-modcache"], CLEAN_TIMEOUT, cancel) {
+        Ok(_) => Ok(Cleaned::Done),
+        Err(_) if cancel.is_cancelled() => Ok(Cleaned::Cancelled),
+        Err(e) => Err(e.lines().next().unwrap_or("").trim().to_string()),
+    }
+}
+
+/// Files and bytes under `dir` (a module cache: read-only files, many of them), bounded.
+pub fn measure_dir(dir: &Path) -> Measured {
+    let mut m = measure_paths(
+        &[dir.to_path_buf()],
+        Instant::now() + Duration::from_secs(2),
+        2_000_000,
+    );
+    m.listed = 1;
+    m
+}
+
 /// How a requested clean ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cleaned {
@@ -161,7 +188,7 @@ pub fn measure_paths(
 }
 
 /// `1 234 567`.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -9,7 +9,10 @@
 //!
 //! Everything here blocks; the language server calls it on a blocking thread.
 
+pub mod atomic;
 pub mod clean;
+pub mod plan;
+pub mod undo;
 
 use crate::facts::process::{self, Cancel};
 use crate::model::{CommandResult, GoBinary, SideFacts, Snapshot};
@@ -54,6 +57,8 @@ pub struct Runner {
     pub go: PathBuf,
     pub env: BTreeMap<String, String>,
     pub folder: PathBuf,
+    /// The go env file this `go` reads and `go env -w/-u` rewrites.
+    pub env_file: Option<PathBuf>,
 }
 
 impl Runner {
@@ -75,6 +80,7 @@ impl Runner {
             go: go.path,
             env,
             folder: snapshot.folder.clone(),
+            env_file: side.env_file.as_ref().map(|f| f.path.clone()),
         })
     }
 

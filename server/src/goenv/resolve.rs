@@ -23,7 +23,7 @@
 
 use crate::model::{
     CommandResult, Configured, EditorKind, EnvFile, EnvValue, FileKind, GoBinary, GoFoundBy,
-    Origin, PathFacts, SettingsLayer, SideFacts, SideKind, Snapshot,
+    Origin, PathFacts, SettingKey, SettingsLayer, SideFacts, SideKind, Snapshot,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -138,7 +138,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     let mut alternate_go = None;
     if is_editor {
         let settings = &snapshot.settings;
-        if let Some(c) = settings.get("go.goroot") {
+        if let Some(c) = settings.get(&SettingKey::GoGoroot) {
             goroot_setting = Some(c.clone());
             if !c.value.is_empty() && goroot_dir_usable(snapshot, &c.value) {
                 goroot_setting_honoured = true;
@@ -149,7 +149,10 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             overlay.insert(name, (c.value.clone(), c.clone()));
         }
         let vscode = snapshot.editor_kind == EditorKind::VsCode;
-        match settings.get("go.gopath").filter(|c| !c.value.is_empty()) {
+        match settings
+            .get(&SettingKey::GoGopath)
+            .filter(|c| !c.value.is_empty())
+        {
             Some(c) => {
                 overlay.insert("GOPATH".into(), (c.value.clone(), c.clone()));
             }
@@ -161,7 +164,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             }
             None => {}
         }
-        alternate_go = settings.get("go.alternateTools.go").cloned();
+        alternate_go = settings.get(&SettingKey::alternate_go()).cloned();
     }
 
     // vscode-go removes `-json` / `--json=…` from the tools' GOFLAGS (toolExecutionEnvironment):
@@ -769,7 +772,7 @@ fn vscode_go(
     // 3. <go.goroot or the environment's GOROOT>/bin.
     let root = snapshot
         .settings
-        .get("go.goroot")
+        .get(&SettingKey::GoGoroot)
         .map(|c| c.value.clone())
         .filter(|v| !v.is_empty())
         .or_else(|| facts.os_env.get("GOROOT").cloned())
@@ -1269,7 +1272,7 @@ pub fn who(sides: &[&EffectiveSide]) -> String {
 /// A setting key as the user knows it where it is set: `go.goroot` in VS Code settings;
 /// GoLand's own names in its `.idea` files, "GOROOT (Settings → Go → GOROOT)" and "the GOPROXY
 /// environment entry of Go Modules" ([`crate::settings::idea::setting_words`]).
-pub fn setting_key_words(file: &Path, key: &str) -> String {
+pub fn setting_key_words(file: &Path, key: &SettingKey) -> String {
     if !crate::settings::idea::is_idea_file(file) {
         return key.to_string();
     }
@@ -1353,11 +1356,8 @@ pub fn go_found_words(snapshot: &Snapshot, side: &EffectiveSide) -> String {
             _ => "found as $GOROOT/bin/go".into(),
         },
         GoFoundBy::AlternateTools => match &side.alternate_go {
-            Some(c) => format!(
-                "from go.alternateTools.go in {}",
-                setting_place_words(snapshot, c)
-            ),
-            None => "from go.alternateTools.go".into(),
+            Some(c) => format!("from {} in {}", c.key, setting_place_words(snapshot, c)),
+            None => format!("from {}", SettingKey::alternate_go()),
         },
     }
 }

@@ -8,8 +8,8 @@ use super::{Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_GO_ENV_UNSET, CM
 use crate::facts::fs::ReadError;
 use crate::facts::process::Cancel;
 use crate::fixes::{self, clean};
-use crate::model::{Fix, FixAction, GoWorkEdit, Snapshot};
-use crate::settings::jsonc::{self, SettingsRoot};
+use crate::model::{Fix, FixAction, Snapshot};
+use crate::settings::fix_edit::{self, FileChange};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -212,32 +212,6 @@ impl UriPath for Uri {
     }
 }
 
-/// Edits of GoLand's `.idea/workspace.xml` (`$PROJECT_DIR$` is the folder holding `.idea`,
-/// `$USER_HOME$` this process's HOME, as GoLand started us).
-fn idea_edits(
-    file: &Path,
-    text: &str,
-    key: &str,
-    value: Option<&str>,
-) -> Result<Vec<crate::settings::TextEdit>, String> {
-    use crate::settings::idea;
-    let macros = idea::Macros {
-        home: std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from),
-        project_dir: file
-            .parent()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
-    };
-    match value {
-        Some(v) => idea::set_setting(text, key, v, &macros),
-        None => idea::remove_setting(text, key),
-    }
-    .map_err(|e| e.to_string())
-}
-
 struct Ctx<'a> {
     enc: Encoding,
     docs: &'a HashMap<PathBuf, Doc>,
@@ -249,12 +223,10 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn action(&self, fix: &Fix, diag: &Diagnostic) -> Option<CodeAction> {
         let (edit, command) = match &fix.action {
-            FixAction::SetSetting { file, key, value } => {
-                (Some(self.settings_edit(file, key, Some(value))?), None)
-            }
-            FixAction::RemoveSetting { file, key } => {
-                (Some(self.settings_edit(file, key, None)?), None)
-            }
+            FixAction::SetSetting { .. }
+            | FixAction::RemoveSetting { .. }
+            | FixAction::EnvFileRemoveLine { .. }
+            | FixAction::EditGoWork { .. } => (Some(self.file_edit(&fix.action)?), None),
             FixAction::GoEnvWrite { key, value } => (
                 None,
                 Some(self.command(
@@ -271,10 +243,6 @@ impl Ctx<'_> {
                 None,
                 Some(self.command(&fix.title, CMD_CREATE_DIRECTORY, json!({ "path": path }))),
             ),
-            FixAction::EnvFileRemoveLine { file, key, line } => {
-                (Some(self.remove_line_edit(file, key, *line)?), None)
-            }
-            FixAction::EditGoWork { file, edit } => (Some(self.go_work_edit(file, edit)?), None),
             // The editor's own configuration is a program (init.el, init.lua): shown, not edited.
             FixAction::EditorEnvironment {
                 editor,
@@ -317,62 +285,54 @@ impl Ctx<'_> {
         }
     }
 
-    /// The workspace edit setting (`value: Some`) or removing a member of a settings file.
-    /// `None` (logged) when no safe edit exists: unparseable text, a file we cannot create.
-    fn settings_edit(&self, file: &Path, key: &str, value: Option<&str>) -> Option<WorkspaceEdit> {
+    /// The workspace edit of a file fix ([`fix_edit::change`]), computed from the file's text
+    /// as the client holds it (the open document's, else the file on disk). `None` (logged) when
+    /// no safe edit exists: unparseable or non-UTF-8 text, a line that moved, a file we cannot
+    /// create.
+    fn file_edit(&self, action: &FixAction) -> Option<WorkspaceEdit> {
+        let file = fix_edit::target(action)?;
         let uri = convert::file_uri(file)?;
-        let root = if file.extension().is_some_and(|e| e == "code-workspace") {
-            SettingsRoot::WorkspaceFile
-        } else {
-            SettingsRoot::TopLevel
-        };
         let (text, version) = match self.docs.get(file) {
-            Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match read_file(file) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(t) => (t, None),
-                    Err(_) => {
-                        tracing::info!("no quick fix: {} is not UTF-8", file.display());
-                        return None;
-                    }
-                },
-                Err(ReadError::NotFound) if !crate::settings::idea::is_idea_file(file) => {
-                    return self.create_edit(uri, key, value?);
+            Some(doc) => (Some(doc.text.clone()), Some(doc.version)),
+            None => match read_file(file).map(String::from_utf8) {
+                Ok(Ok(t)) => (Some(t), None),
+                Ok(Err(_)) => {
+                    tracing::info!("no quick fix: {} is not UTF-8", file.display());
+                    return None;
                 }
+                Err(ReadError::NotFound) => (None, None),
                 Err(e) => {
                     tracing::info!("no quick fix: cannot read {}: {e}", file.display());
                     return None;
                 }
             },
         };
-        let edits = if crate::settings::idea::is_idea_file(file) {
-            idea_edits(file, &text, key, value)
-        } else {
-            match value {
-                Some(v) => jsonc::set_member(&text, root, key, v),
-                None => jsonc::remove_member(&text, root, key),
+        // `$USER_HOME$` in GoLand's files is this process's HOME, as GoLand started us.
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        match fix_edit::change(action, text.as_deref(), home.as_deref()) {
+            Ok(Some(FileChange::Edit(edits))) => {
+                let text = text.unwrap_or_default();
+                let edits = edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: convert::range(&text, e.start, e.end, self.enc),
+                        new_text: e.new_text.clone(),
+                    })
+                    .collect();
+                Some(self.workspace_edit(uri, version, edits))
             }
-            .map_err(|e| e.to_string())
-        };
-        let edits = match edits {
-            Ok(e) if e.is_empty() => {
-                tracing::debug!("{key} in {} needs no change", file.display());
-                return None;
+            Ok(Some(FileChange::Create(new_text))) => self.create_edit(uri, new_text),
+            Ok(None) => {
+                tracing::debug!("{} needs no change", file.display());
+                None
             }
-            Ok(e) => e,
-            Err(e) => {
-                tracing::info!("no quick fix for {key} in {}: {e}", file.display());
-                return None;
+            Err(why) => {
+                tracing::info!("no quick fix: {why}");
+                None
             }
-        };
-        let edits: Vec<TextEdit> = edits
-            .iter()
-            .map(|e| TextEdit {
-                range: convert::range(&text, e.start, e.end, self.enc),
-                new_text: e.new_text.clone(),
-            })
-            .collect();
-        Some(self.workspace_edit(uri, version, edits))
+        }
     }
 
     fn workspace_edit(
@@ -397,77 +357,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Delete line `line` (1-based) of an env file, when it still sets `key` (the file may have
-    /// changed since the check). For a `go` that cannot run at all (a bad `GOROOT=` line).
-    fn remove_line_edit(&self, file: &Path, key: &str, line: u32) -> Option<WorkspaceEdit> {
-        let uri = convert::file_uri(file)?;
-        let (text, version) = match self.docs.get(file) {
-            Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match read_file(file) {
-                Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), None),
-                Err(e) => {
-                    tracing::info!("no quick fix: cannot read {}: {e}", file.display());
-                    return None;
-                }
-            },
-        };
-        let index = usize::try_from(line.checked_sub(1)?).ok()?;
-        let start: usize = text.split_inclusive('\n').take(index).map(str::len).sum();
-        let this = text.split_inclusive('\n').nth(index)?;
-        let sets_key = this
-            .trim_start()
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with('='));
-        if !sets_key {
-            tracing::info!(
-                "no quick fix: line {line} of {} no longer sets {key}",
-                file.display()
-            );
-            return None;
-        }
-        let edit = TextEdit {
-            range: convert::range(&text, start, start + this.len(), self.enc),
-            new_text: String::new(),
-        };
-        Some(self.workspace_edit(uri, version, vec![edit]))
-    }
-
-    /// The edit of a go.work computed from its text as the editor holds it now.
-    fn go_work_edit(&self, file: &Path, edit: &GoWorkEdit) -> Option<WorkspaceEdit> {
-        let uri = convert::file_uri(file)?;
-        let (text, version) = match self.docs.get(file) {
-            Some(doc) => (doc.text.clone(), Some(doc.version)),
-            None => match read_file(file).map(String::from_utf8) {
-                Ok(Ok(t)) => (t, None),
-                Ok(Err(_)) => {
-                    tracing::info!("no quick fix: {} is not UTF-8", file.display());
-                    return None;
-                }
-                Err(e) => {
-                    tracing::info!("no quick fix: cannot read {}: {e}", file.display());
-                    return None;
-                }
-            },
-        };
-        let edits = match crate::settings::gomod::work_edit(file, &text, edit) {
-            Ok(e) => e,
-            Err(why) => {
-                tracing::info!("no quick fix: {why}");
-                return None;
-            }
-        };
-        let edits = edits
-            .into_iter()
-            .map(|(start, end, new_text)| TextEdit {
-                range: convert::range(&text, start, end, self.enc),
-                new_text,
-            })
-            .collect();
-        Some(self.workspace_edit(uri, version, edits))
-    }
-
     /// A new settings file holding the member: a `CreateFile` operation and its text.
-    fn create_edit(&self, uri: Uri, key: &str, value: &str) -> Option<WorkspaceEdit> {
+    fn create_edit(&self, uri: Uri, new_text: String) -> Option<WorkspaceEdit> {
         if !self.create_files {
             tracing::info!(
                 "no quick fix: {} does not exist and the client cannot create files",
@@ -477,7 +368,7 @@ impl Ctx<'_> {
         }
         let insert = TextEdit {
             range: Range::new(Position::new(0, 0), Position::new(0, 0)),
-            new_text: jsonc::new_file(key, value),
+            new_text,
         };
         Some(WorkspaceEdit {
             document_changes: Some(DocumentChanges::Operations(vec![

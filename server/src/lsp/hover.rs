@@ -4,7 +4,7 @@
 
 use super::convert;
 use super::Backend;
-use crate::model::{SideKind, Snapshot};
+use crate::model::{SettingKey, SideKind, Snapshot};
 use crate::redact::redact;
 use crate::rules::resolve;
 use crate::settings::idea;
@@ -76,19 +76,17 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
 }
 
 /// The Go environment variable a setting configures.
-fn env_key(setting: &str) -> Option<&str> {
+fn env_key(setting: &SettingKey) -> Option<&str> {
     match setting {
-        "go.goroot" | "go.alternateTools.go" => Some("GOROOT"),
-        "go.gopath" => Some("GOPATH"),
-        _ => setting
-            .strip_prefix("go.toolsEnvVars.")
-            .or_else(|| setting.strip_prefix("gopls.build.env.")),
+        // Only gopls' `build.env` members get a hover, not its short `env` form.
+        SettingKey::GoplsEnv(_) => None,
+        _ => setting.go_env_var(),
     }
 }
 
 /// A setting as the user knows it: `` `go.goroot` `` in VS Code settings; GoLand's own names
 /// in its `.idea` files (GOROOT in Settings → Go, an environment entry of Go Modules).
-fn key_words(file: &Path, key: &str) -> String {
+fn key_words(file: &Path, key: &SettingKey) -> String {
     if !idea::is_idea_file(file) {
         return format!("`{key}`");
     }

@@ -3,7 +3,7 @@
 //! where each important value comes from, and a one-line summary.
 
 use super::{code_area, format_millis, Report, ShellState, SideView};
-use crate::catalogue::{self, Area};
+use crate::catalogue::Area;
 use crate::model::{DeepOutcome, DeepProgram, DeepStep, Finding, Origin, Severity};
 use crate::redact::redact;
 use std::fmt::Write as _;
@@ -238,12 +238,13 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
             }
         }
         None => {
+            // The catalogue title would only repeat the message: point at what to do instead.
             let title = match client_setting_hint(report, f) {
                 Some(hint) => hint,
-                None => catalogue::lookup(&f.code)
-                    .map(|c| c.title)
-                    .unwrap_or("See the explanation")
-                    .to_string(),
+                None => format!(
+                    "no automatic fix: `go-env-doctor explain {}` says what to do",
+                    f.code
+                ),
             };
             hint_lines(&mut tail, "→ ", &title);
         }

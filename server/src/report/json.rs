@@ -161,14 +161,14 @@ fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
         // where to find it in the IDE.
         match path.filter(|p| crate::settings::idea::is_idea_file(p)) {
             Some(_) => {
-                let name = crate::settings::idea::setting_name(k).unwrap_or_else(|| k.clone());
+                let name = crate::settings::idea::setting_name(k).unwrap_or_else(|| k.to_string());
                 m.insert("key".into(), Value::String(redact(&name)));
                 if let Some(words) = crate::settings::idea::setting_words(k) {
                     m.insert("setting".into(), Value::String(words));
                 }
             }
             None => {
-                m.insert("key".into(), Value::String(redact(k)));
+                m.insert("key".into(), Value::String(redact(&k.to_string())));
             }
         }
     }
@@ -227,13 +227,13 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
         FixAction::SetSetting { file, key, value } => vec![
             ("kind", "set-setting".into()),
             ("file", p(file)),
-            ("key", s(key)),
+            ("key", s(&key.to_string())),
             ("value", s(value)),
         ],
         FixAction::RemoveSetting { file, key } => vec![
             ("kind", "remove-setting".into()),
             ("file", p(file)),
-            ("key", s(key)),
+            ("key", s(&key.to_string())),
         ],
         FixAction::GoEnvWrite { key, value } => vec![
             ("kind", "go-env-write".into()),

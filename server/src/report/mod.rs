@@ -257,9 +257,9 @@ impl Report {
             Origin::EditorSetting { path, key, .. } => {
                 // GoLand's names: GOROOT, a Go Modules environment entry.
                 let key = if crate::settings::idea::is_idea_file(path) {
-                    crate::settings::idea::setting_name(key).unwrap_or_else(|| key.clone())
+                    crate::settings::idea::setting_name(key).unwrap_or_else(|| key.to_string())
                 } else {
-                    key.clone()
+                    key.to_string()
                 };
                 format!("{} {key}", self.short_path(path))
             }

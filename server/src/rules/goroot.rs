@@ -14,7 +14,7 @@ use super::toolchain::{parse_version, GoVersion};
 use super::{finding, setting_location, Ctx};
 use crate::model::{
     CommandResult, Configured, FileKind, Finding, Fix, FixAction, GoFoundBy, Origin, PathFacts,
-    SettingsLayer, SideKind, SideValue,
+    SettingKey, SettingsLayer, SideKind, SideValue,
 };
 use std::path::PathBuf;
 
@@ -46,7 +46,7 @@ pub(crate) fn folder_settings(ctx: &Ctx) -> PathBuf {
 /// The file a setting is written to: where it is configured now (the winning layer), else the
 /// folder settings. A client-only value has no file: the folder settings are the candidate,
 /// and simulation drops the fix (the client's value stays above it).
-pub(crate) fn settings_target(ctx: &Ctx, key: &str) -> PathBuf {
+pub(crate) fn settings_target(ctx: &Ctx, key: &SettingKey) -> PathBuf {
     ctx.snapshot
         .settings
         .get(key)
@@ -55,7 +55,7 @@ pub(crate) fn settings_target(ctx: &Ctx, key: &str) -> PathBuf {
         .unwrap_or_else(|| folder_settings(ctx))
 }
 
-pub(crate) fn set_setting(ctx: &Ctx, key: &str, value: &str, why: &str) -> Fix {
+pub(crate) fn set_setting(ctx: &Ctx, key: &SettingKey, value: &str, why: &str) -> Fix {
     let file = settings_target(ctx, key);
     Fix {
         title: format!(
@@ -66,7 +66,7 @@ pub(crate) fn set_setting(ctx: &Ctx, key: &str, value: &str, why: &str) -> Fix {
         ),
         action: FixAction::SetSetting {
             file,
-            key: key.to_string(),
+            key: key.clone(),
             value: value.to_string(),
         },
     }
@@ -74,13 +74,13 @@ pub(crate) fn set_setting(ctx: &Ctx, key: &str, value: &str, why: &str) -> Fix {
 
 /// Remove every configured member of `key` (each layer that has one), highest layer first.
 /// A client-only value is no member of any file: there is nothing to remove it from.
-pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
+pub(crate) fn remove_settings(ctx: &Ctx, key: &SettingKey, why: &str) -> Vec<Fix> {
     let mut vals: Vec<&Configured> = ctx
         .snapshot
         .settings
         .values
         .iter()
-        .filter(|c| c.key == key)
+        .filter(|c| c.key == *key)
         .collect();
     vals.sort_by_key(|c| std::cmp::Reverse(c.layer));
     vals.into_iter()
@@ -93,7 +93,7 @@ pub(crate) fn remove_settings(ctx: &Ctx, key: &str, why: &str) -> Vec<Fix> {
             ),
             action: FixAction::RemoveSetting {
                 file: p.file.clone(),
-                key: key.to_string(),
+                key: key.clone(),
             },
         })
         .collect()
@@ -279,14 +279,15 @@ fn editor_goroot_fixes(ctx: &Ctx, origin: &Origin, bad: &str) -> Vec<Fix> {
     if let Origin::EditorSetting { key, .. } = origin {
         fixes.extend(remove_settings(ctx, key, ""));
     }
+    // A GOROOT in `go.toolsEnvVars` is changed where it is; any other origin gets `go.goroot`.
     let key = match origin.setting_key() {
-        Some("go.toolsEnvVars.GOROOT") => "go.toolsEnvVars.GOROOT",
-        _ => "go.goroot",
+        Some(k @ SettingKey::ToolsEnvVar(var)) if var == "GOROOT" => k.clone(),
+        _ => SettingKey::GoGoroot,
     };
     if let Some(shell) = &ctx.shell {
         let g = shell.goroot();
         if !g.is_empty() && !same_path(ctx.snapshot, g, bad) && goroot_usable(ctx, g) {
-            fixes.push(set_setting(ctx, key, g, " (the GOROOT your shell uses)"));
+            fixes.push(set_setting(ctx, &key, g, " (the GOROOT your shell uses)"));
         }
     }
     for inst in installs_by_preference(ctx, bad).into_iter().take(2) {
@@ -294,7 +295,7 @@ fn editor_goroot_fixes(ctx: &Ctx, origin: &Origin, bad: &str) -> Vec<Fix> {
             Some(v) => format!(" (installed {v})"),
             None => " (an installed Go)".into(),
         };
-        fixes.push(set_setting(ctx, key, &inst.goroot, &why));
+        fixes.push(set_setting(ctx, &key, &inst.goroot, &why));
     }
     fixes
 }
@@ -348,7 +349,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                 if let Some(g) = bad_root {
                     format!(
                         "no Go SDK: {} in {}, {}, is not a valid Go SDK directory",
-                        crate::settings::idea::setting_words(&g.key).unwrap_or_else(|| g.key.clone()),
+                        crate::settings::idea::setting_words(&g.key).unwrap_or_else(|| g.key.to_string()),
                         resolve::setting_place_words(ctx.snapshot, g),
                         g.value
                     )
@@ -410,6 +411,30 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // Installed but not where any side looks (a new user's first stumble): name it and say
+    // how the shell finds it.
+    let shell_missing = missing.iter().any(|s| s.kind == SideKind::Shell) || ctx.shell.is_none();
+    if shell_missing {
+        if let Some(inst) = installs_by_preference(ctx, "").into_iter().next() {
+            let bin = std::path::Path::new(&inst.goroot).join("bin");
+            message.push_str(&format!(
+                " {} is installed in {}{}, but not on PATH: add `export PATH=\"{}:$PATH\"` to your shell's startup file (~/.profile, ~/.bash_profile or ~/.zprofile), then start the editor again from a new login.",
+                inst.version.as_deref().unwrap_or("A Go SDK"),
+                resolve::tilde(ctx.snapshot, std::path::Path::new(&inst.goroot)),
+                inst.installed_by
+                    .as_deref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default(),
+                {
+                    let shown = resolve::tilde(ctx.snapshot, &bin);
+                    match shown.strip_prefix("~/") {
+                        Some(rest) => format!("$HOME/{rest}"),
+                        None => shown,
+                    }
+                },
+            ));
+        }
+    }
     let mut f = finding("go-not-found", "go", message);
     for s in &missing {
         let v = SideValue::plain(None, None);
@@ -439,7 +464,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut fixes = Vec::new();
         if let Some(e) = &ctx.editor {
             if e.alternate_go.is_some() && !e.alternate_go_used {
-                fixes.extend(remove_settings(ctx, "go.alternateTools.go", ""));
+                fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
             }
         }
         if let Some(shell) = &ctx.shell {
@@ -447,7 +472,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
             if !g.is_empty() && goroot_usable(ctx, g) {
                 fixes.push(set_setting(
                     ctx,
-                    "go.goroot",
+                    &SettingKey::GoGoroot,
                     g,
                     " (the GOROOT your shell uses)",
                 ));
@@ -456,7 +481,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
         for inst in installs_by_preference(ctx, "").into_iter().take(1) {
             fixes.push(set_setting(
                 ctx,
-                "go.goroot",
+                &SettingKey::GoGoroot,
                 &inst.goroot,
                 &inst
                     .version
@@ -565,7 +590,7 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
                 side,
                 value: c.value.clone(),
                 origin: c.origin(),
-                subject: "go.goroot",
+                subject: SettingKey::GO_GOROOT,
             });
         }
     }
@@ -603,7 +628,7 @@ fn goroot_paths(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         let origin_w = origin_words_for(ctx, &sides, "GOROOT", &c.origin);
-        let ignored = c.subject == "go.goroot";
+        let ignored = c.subject == SettingKey::GO_GOROOT;
         let subject_words = if ignored && jetbrains(ctx) {
             // "GoLand's GOROOT is set to X (Settings → Go → GOROOT in .idea/workspace.xml)".
             let place = origin_w
@@ -837,14 +862,14 @@ fn version_skew(ctx: &Ctx, out: &mut Vec<Finding>) {
             if go.found_by == GoFoundBy::AlternateTools {
                 fixes.extend(remove_settings(
                     ctx,
-                    "go.alternateTools.go",
+                    &SettingKey::alternate_go(),
                     &format!(" ({} then runs $GOROOT/bin/go)", editor_name(ctx)),
                 ));
             }
             if let Some(own) = &go.own_goroot {
                 fixes.push(set_setting(
                     ctx,
-                    "go.goroot",
+                    &SettingKey::GoGoroot,
                     own,
                     &format!(" (the root of {})", go.path.display()),
                 ));
@@ -901,7 +926,9 @@ fn explicit(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let Some(go) = &c.side.go else { continue };
         // go.goroot chooses the binary itself (GOROOT/bin/go): that is its purpose.
-        if go.found_by == GoFoundBy::GorootBin && c.origin.setting_key() == Some("go.goroot") {
+        if go.found_by == GoFoundBy::GorootBin
+            && c.origin.setting_key() == Some(&SettingKey::GoGoroot)
+        {
             continue;
         }
         if !go
@@ -1114,17 +1141,17 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     ));
     f.locations = mismatch_locations(ctx, editor, shell);
     let mut fixes = Vec::new();
-    fixes.extend(remove_settings(ctx, "go.alternateTools.go", ""));
+    fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
     fixes.push(set_setting(
         ctx,
-        "go.alternateTools.go",
+        &SettingKey::alternate_go(),
         &sgo.path.display().to_string(),
         " (the go your shell runs)",
     ));
     if let Some(own) = &sgo.own_goroot {
         fixes.push(set_setting(
             ctx,
-            "go.goroot",
+            &SettingKey::GoGoroot,
             own,
             " (the GOROOT your shell's go uses)",
         ));
@@ -1166,9 +1193,13 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
         " ({} then finds the same Go as your shell)",
         editor_name(ctx)
     );
-    fixes.extend(remove_settings(ctx, "go.goroot", why));
-    fixes.extend(remove_settings(ctx, "go.alternateTools.go", why));
-    fixes.extend(remove_settings(ctx, "go.toolsEnvVars.GOROOT", why));
+    fixes.extend(remove_settings(ctx, &SettingKey::GoGoroot, why));
+    fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), why));
+    fixes.extend(remove_settings(
+        ctx,
+        &SettingKey::tools_env_var("GOROOT"),
+        why,
+    ));
     if !goroot_usable(ctx, sg) {
         return fixes;
     }
@@ -1180,14 +1211,14 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
     if tools_goroot {
         fixes.push(set_setting(
             ctx,
-            "go.toolsEnvVars.GOROOT",
+            &SettingKey::tools_env_var("GOROOT"),
             sg,
             " (the GOROOT your shell uses)",
         ));
     }
     fixes.push(set_setting(
         ctx,
-        "go.goroot",
+        &SettingKey::GoGoroot,
         sg,
         " (the GOROOT your shell uses)",
     ));
@@ -1195,7 +1226,7 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
         if let Some(sgo) = &shell.go {
             fixes.push(set_setting(
                 ctx,
-                "go.alternateTools.go",
+                &SettingKey::alternate_go(),
                 &sgo.path.display().to_string(),
                 " (the go your shell runs)",
             ));
@@ -1205,7 +1236,7 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
         if inst.goroot != sg {
             fixes.push(set_setting(
                 ctx,
-                "go.goroot",
+                &SettingKey::GoGoroot,
                 &inst.goroot,
                 " (your shell's Go)",
             ));

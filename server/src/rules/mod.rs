@@ -374,7 +374,7 @@ fn fix_storable(fix: &Fix) -> bool {
     match &fix.action {
         crate::model::FixAction::SetSetting { file, key, .. }
         | crate::model::FixAction::RemoveSetting { file, key } => {
-            !idea::is_idea_file(file) || idea::supports_key(key)
+            !idea::is_idea_file(file) || idea::supports(key)
         }
         _ => true,
     }

@@ -24,8 +24,8 @@
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
 use crate::model::{
-    EnvValue, Finding, Fix, FixAction, Location, Origin, SettingsLayer, Severity, SideKind,
-    SideValue, Snapshot,
+    EnvValue, Finding, Fix, FixAction, Location, Origin, SettingKey, SettingsLayer, Severity,
+    SideKind, SideValue, Snapshot,
 };
 use crate::redact;
 use std::path::{Path, PathBuf};
@@ -186,6 +186,10 @@ fn repaired_gopath(snapshot: &Snapshot, value: &str) -> Option<String> {
         .map(|s| s.to_string_lossy().into_owned())
 }
 
+/// The subject of a GOPATH problem in gopls' env (`gopls.build.env.GOPATH`, also for a
+/// `gopls.env.GOPATH` member: gopls takes both for one setting).
+const GOPLS_GOPATH: &str = "gopls.build.env.GOPATH";
+
 fn gopath(ctx: &Ctx) -> Vec<Finding> {
     let snapshot = ctx.snapshot;
     // (code, subject, issue)
@@ -210,13 +214,13 @@ fn gopath(ctx: &Ctx) -> Vec<Finding> {
             if let Some((code, entry)) = bad_gopath_entry(&c.raw) {
                 let origin = c.origin();
                 let issue = gopath_issue(ctx, editor, &c.raw, &origin, &entry);
-                found.push((code, "gopls.build.env.GOPATH", issue));
+                found.push((code, GOPLS_GOPATH, issue));
             }
         }
     }
     let mut out = Vec::new();
     for code in ["gopath-tilde", "gopath-relative"] {
-        for subject in ["GOPATH", "gopls.build.env.GOPATH"] {
+        for subject in ["GOPATH", GOPLS_GOPATH] {
             let issues: Vec<Issue> = found
                 .iter()
                 .filter(|(c, s, _)| *c == code && *s == subject)
@@ -236,7 +240,7 @@ fn gopath_message(code: &str, issue: &Issue, who: &Who) -> String {
         .origin
         .as_ref()
         .and_then(Origin::setting_key)
-        .is_some_and(|key| key.starts_with("gopls."));
+        .is_some_and(SettingKey::is_gopls);
     let lead = if gopls {
         format!(
             "{}'s gopls gets GOPATH {} ({}, passed to gopls as written: vscode-go expands `~` \
@@ -305,7 +309,7 @@ fn gopath_issue(
         Origin::OsEnv if side.kind == SideKind::Editor => {
             if let Some(v) = &repaired {
                 if let Some(file) = override_settings_file(snapshot) {
-                    fixes.extend(set_setting(snapshot, &file, "go.gopath", v));
+                    fixes.extend(set_setting(snapshot, &file, &SettingKey::GoGopath, v));
                 }
             }
         }
@@ -766,7 +770,12 @@ pub(super) fn go_env_unset(key: &str) -> Fix {
 }
 
 /// Set a VS Code setting in `file` (never with credentials in the payload).
-pub(super) fn set_setting(snapshot: &Snapshot, file: &Path, key: &str, value: &str) -> Option<Fix> {
+pub(super) fn set_setting(
+    snapshot: &Snapshot,
+    file: &Path,
+    key: &SettingKey,
+    value: &str,
+) -> Option<Fix> {
     if secret(value) || !settings_editable(snapshot, file) {
         return None;
     }
@@ -779,14 +788,14 @@ pub(super) fn set_setting(snapshot: &Snapshot, file: &Path, key: &str, value: &s
         ),
         action: FixAction::SetSetting {
             file: file.to_path_buf(),
-            key: key.to_string(),
+            key: key.clone(),
             value: value.to_string(),
         },
     })
 }
 
 /// Remove a VS Code setting from `file`.
-pub(super) fn remove_setting(snapshot: &Snapshot, file: &Path, key: &str) -> Option<Fix> {
+pub(super) fn remove_setting(snapshot: &Snapshot, file: &Path, key: &SettingKey) -> Option<Fix> {
     if !settings_editable(snapshot, file) {
         return None;
     }
@@ -798,7 +807,7 @@ pub(super) fn remove_setting(snapshot: &Snapshot, file: &Path, key: &str) -> Opt
         ),
         action: FixAction::RemoveSetting {
             file: file.to_path_buf(),
-            key: key.to_string(),
+            key: key.clone(),
         },
     })
 }
@@ -806,7 +815,7 @@ pub(super) fn remove_setting(snapshot: &Snapshot, file: &Path, key: &str) -> Opt
 /// `go.toolsEnvVars.KEY` = value in the override settings file (editor side only).
 pub(super) fn override_setting(snapshot: &Snapshot, key: &str, value: &str) -> Option<Fix> {
     let file = override_settings_file(snapshot)?;
-    set_setting(snapshot, &file, &format!("go.toolsEnvVars.{key}"), value)
+    set_setting(snapshot, &file, &SettingKey::tools_env_var(key), value)
 }
 
 /// Candidate fixes that take `key`'s value away from where it is set on `side`, so a lower

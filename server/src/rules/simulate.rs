@@ -13,7 +13,7 @@
 //! from, so this errs on the side of offering no fix rather than one that may not work.
 
 use crate::model::{
-    Configured, EditorKind, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts,
+    Configured, EditorKind, EnvFileEntry, FileKind, FixAction, GorootLayout, PathFacts, SettingKey,
     SettingsFile, SettingsLayer, SideFacts, Snapshot, SourceSpan,
 };
 use std::collections::BTreeMap;
@@ -59,10 +59,10 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
                     digest: None,
                 }),
             }
-            if key == "go.goroot" || key == "go.toolsEnvVars.GOROOT" {
+            if *key == SettingKey::GoGoroot || key.tools_env_var_name() == Some("GOROOT") {
                 add_install_path_facts(&mut s, &substituted);
             }
-            if key == "go.alternateTools.go" {
+            if key.is_alternate_go() {
                 add_known_binary_path_facts(&mut s, &substituted);
             }
             invalidate_setting(&mut s, key);
@@ -367,20 +367,12 @@ fn add_known_binary_path_facts(s: &mut Snapshot, path: &str) {
     );
 }
 
-/// Which Go env keys a settings key feeds (editor side).
-fn invalidate_setting(s: &mut Snapshot, key: &str) {
-    let keys: Vec<&str> = if let Some(var) = key.strip_prefix("go.toolsEnvVars.") {
-        vec![var]
-    } else {
-        match key {
-            "go.gopath" => vec!["GOPATH"],
-            "go.goroot" | "go.alternateTools.go" => vec!["GOROOT"],
-            _ => Vec::new(),
-        }
-    };
-    if key.starts_with("gopls.") {
+/// Invalidates the Go env key a settings key feeds (editor side).
+fn invalidate_setting(s: &mut Snapshot, key: &SettingKey) {
+    if key.is_gopls() {
         return;
     }
+    let keys: Vec<&str> = key.go_env_var().into_iter().collect();
     invalidate_side(&mut s.editor, &keys);
 }
 

@@ -10,7 +10,9 @@
 use super::goroot::{remove_settings, set_setting};
 use super::resolve::{self, lookup_install, origin_words, EffectiveSide};
 use super::{finding, Ctx};
-use crate::model::{Finding, Fix, FixAction, GoModFacts, Location, Origin, SideKind, SideValue};
+use crate::model::{
+    Finding, Fix, FixAction, GoModFacts, Location, Origin, SettingKey, SideKind, SideValue,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Go versions (cmd/go/internal/gover, via settings::gomod)
@@ -183,7 +185,12 @@ fn auto_fixes(ctx: &Ctx, sides: &[&EffectiveSide], origin: &Origin) -> Vec<Fix> 
         Origin::OsEnv | Origin::ClientSetting { .. } => {}
     }
     if editor_only && origin.setting_key().is_none() {
-        fixes.push(set_setting(ctx, "go.toolsEnvVars.GOTOOLCHAIN", "auto", ""));
+        fixes.push(set_setting(
+            ctx,
+            &SettingKey::tools_env_var("GOTOOLCHAIN"),
+            "auto",
+            "",
+        ));
     }
     fixes
 }
@@ -562,7 +569,7 @@ fn one_file(
                     if let Some(inst) = satisfying_install(ctx, need) {
                         fixes.push(set_setting(
                             ctx,
-                            "go.goroot",
+                            &SettingKey::GoGoroot,
                             &inst.goroot,
                             &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
                         ));
@@ -593,7 +600,80 @@ fn one_file(
                         m.go.as_ref().map(|l| l.value.as_str()).unwrap_or("")
                     )
                 };
-                let mut message = format!(
+                let primary: Vec<Location> = if reason_toolchain_line {
+                    tc_loc.into_iter().collect()
+                } else {
+                    go_loc.into_iter().collect()
+                };
+                // Sides whose download cannot work get an error (one per cause); the others
+                // the notice.
+                let mut downloading: Vec<(&EffectiveSide, SideValue)> = Vec::new();
+                let mut blocked: Vec<(Blocker, Vec<&EffectiveSide>)> = Vec::new();
+                for (side, value) in vals {
+                    match download_blocker(side) {
+                        None => downloading.push((side, value)),
+                        Some(b) => match blocked.iter_mut().find(|(c, _)| *c == b) {
+                            Some((_, sides)) => sides.push(side),
+                            None => blocked.push((b, vec![side])),
+                        },
+                    }
+                }
+                let error =
+                    format!("go: download {name} for {goos}/{goarch}: toolchain not available");
+                for (cause, sides) in blocked {
+                    let message = format!(
+                        "{} {} {running} with {gotc_words}; {reason}, so every go command in this module first downloads {name}, and {}: it fails with \"{error}\".",
+                        resolve::who(&sides),
+                        if sides.len() > 1 { "run" } else { "runs" },
+                        cause.words,
+                    );
+                    let mut f = finding("toolchain-download-fails", &fname, message);
+                    f.locations = primary.clone();
+                    for side in &sides {
+                        let value = ctx.side_value(side, cause.key);
+                        if let Some(loc) =
+                            value.origin.as_ref().and_then(|o| ctx.origin_location(o))
+                        {
+                            if !f.locations.contains(&loc) {
+                                f.locations.push(loc);
+                            }
+                        }
+                        // Taking GOPROXY's value away brings back $GOROOT/go.env's proxy;
+                        // taking GOPRIVATE away would expose the user's private modules.
+                        if let Some(origin) =
+                            value.origin.as_ref().filter(|_| cause.key == "GOPROXY")
+                        {
+                            for fix in super::paths::unset_fixes(ctx.snapshot, cause.key, origin) {
+                                if !f.fixes.contains(&fix) {
+                                    f.fixes.push(fix);
+                                }
+                            }
+                        }
+                        f.set_side(side.kind, value);
+                    }
+                    if sides.iter().any(|s| s.kind == SideKind::Editor) {
+                        if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
+                            f.fixes.insert(
+                                0,
+                                set_setting(
+                                    ctx,
+                                    &SettingKey::GoGoroot,
+                                    &inst.goroot,
+                                    &format!(
+                                        " (installed {})",
+                                        inst.version.clone().unwrap_or_default()
+                                    ),
+                                ),
+                            );
+                        }
+                    }
+                    out.push(f);
+                }
+                if downloading.is_empty() {
+                    return;
+                }
+                let sides: Vec<&EffectiveSide> = downloading.iter().map(|(s, _)| *s).collect();
+                let message = format!(
                     "{} {} {running} with {gotc_words}; {reason}, so every go command in this module first downloads {name} ({goos}/{goarch}) and runs it. It will live in {}.",
                     resolve::who(&sides),
                     if sides.len() > 1 { "run" } else { "runs" },
@@ -603,24 +683,14 @@ fn one_file(
                         format!("{}/{dir}", modcache.trim_end_matches('/'))
                     }
                 );
-                let proxy = sides[0].value("GOPROXY");
-                if proxy == "off" {
-                    message.push_str(&format!(
-                        " GOPROXY=off forbids that download: it fails with \"go: download {name} for {goos}/{goarch}: toolchain not available\"."
-                    ));
-                }
                 let mut f = finding("toolchain-will-download", &fname, message);
-                set_sides(&mut f, &vals);
-                f.locations = if reason_toolchain_line {
-                    tc_loc.into_iter().collect()
-                } else {
-                    go_loc.into_iter().collect()
-                };
+                set_sides(&mut f, &downloading);
+                f.locations = primary;
                 if sides.iter().all(|s| s.kind == SideKind::Editor) {
                     if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
                         f.fixes.push(set_setting(
                             ctx,
-                            "go.goroot",
+                            &SettingKey::GoGoroot,
                             &inst.goroot,
                             &format!(" (installed {})", inst.version.clone().unwrap_or_default()),
                         ));
@@ -651,7 +721,7 @@ fn one_file(
                             0,
                             set_setting(
                                 ctx,
-                                "go.goroot",
+                                &SettingKey::GoGoroot,
                                 &inst.goroot,
                                 &format!(
                                     " (installed {})",
@@ -666,6 +736,67 @@ fn one_file(
             }
         }
     }
+}
+
+/// Why a toolchain download cannot work on a side, as cmd/go decides it before any network
+/// traffic: toolchains are served only by module proxies (`golang.org/toolchain` has no
+/// repository to fetch directly), so a proxy list that does not start with an `https://`,
+/// `http://` or `file://` proxy (`off`, `direct`, `direct,https://…`), or a GONOPROXY (GOPRIVATE)
+/// pattern matching
+/// `golang.org/toolchain`, ends every download with "toolchain not available". (GOSUMDB=off does
+/// not stop it: cmd/go then downloads the toolchain unverified.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Blocker {
+    key: &'static str,
+    words: String,
+}
+
+fn download_blocker(side: &EffectiveSide) -> Option<Blocker> {
+    const TOOLCHAIN_MODULE: &str = "golang.org/toolchain";
+    let proxy = side.value("GOPROXY");
+    let entries: Vec<&str> = proxy
+        .split([',', '|'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    // An empty list is goproxy-empty's error, with cmd/go's own message; not a download.
+    if entries.is_empty() {
+        return None;
+    }
+    let serves = |e: &&str| {
+        let lower = e.to_ascii_lowercase();
+        lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("file://")
+    };
+    // cmd/go tries the entries in order; `direct` and `off` end a toolchain download at once
+    // (`direct` has no repository to fetch it from), so only a proxy in first place is tried.
+    let usable = entries.first().is_some_and(serves);
+    if !usable {
+        return Some(Blocker {
+            key: "GOPROXY",
+            words: format!(
+                "GOPROXY={} has no module proxy to download it from",
+                crate::redact::redact(proxy)
+            ),
+        });
+    }
+    let noproxy = side.value("GONOPROXY");
+    if crate::goport::glob::match_prefix_patterns(noproxy, TOOLCHAIN_MODULE) {
+        // GOPRIVATE is GONOPROXY's default: name the variable the user set.
+        let key = if side.get("GONOPROXY") == side.get("GOPRIVATE") {
+            "GOPRIVATE"
+        } else {
+            "GONOPROXY"
+        };
+        return Some(Blocker {
+            key,
+            words: format!(
+                "{key}={noproxy} matches {TOOLCHAIN_MODULE}, so it is not fetched through the proxy"
+            ),
+        });
+    }
+    None
 }
 
 /// GOOS/GOARCH of a side: from `go env -json` when it ran, else the host's.

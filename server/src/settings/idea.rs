@@ -27,10 +27,12 @@ use quick_xml::Reader;
 
 use super::jsonc::line_col;
 use super::TextEdit;
-use crate::model::{Configured, SettingsError, SettingsLayer, SourceSpan};
+use crate::model::{Configured, SettingKey, SettingsError, SettingsLayer, SourceSpan};
 
-pub const GOROOT_KEY: &str = "go.goroot";
-pub const ENV_PREFIX: &str = "go.toolsEnvVars.";
+/// The key of the Go SDK (`go.goroot`) and the prefix of an environment entry's key
+/// (`go.toolsEnvVars.`), as text for callers that build keys from strings.
+pub const GOROOT_KEY: &str = SettingKey::GO_GOROOT;
+pub const ENV_PREFIX: &str = SettingKey::TOOLS_ENV_VARS_PREFIX;
 const USER_HOME: &str = "$USER_HOME$";
 const PROJECT_DIR: &str = "$PROJECT_DIR$";
 const FILE_URL: &str = "file://";
@@ -44,9 +46,32 @@ pub struct Macros {
     pub project_dir: PathBuf,
 }
 
+/// What a setting is in workspace.xml: the Go SDK, or an environment entry of Go Modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdeaSetting<'a> {
+    /// `go.goroot`: the `GOROOT` component.
+    Goroot,
+    /// `go.toolsEnvVars.<VAR>`: the `VgoProject` environment entry of `VAR`.
+    Env(&'a str),
+}
+
+/// The workspace.xml setting a key stands for; `None` for a key GoLand has no place for.
+fn idea_setting(key: &SettingKey) -> Option<IdeaSetting<'_>> {
+    match key {
+        SettingKey::GoGoroot => Some(IdeaSetting::Goroot),
+        SettingKey::ToolsEnvVar(var) if !var.is_empty() => Some(IdeaSetting::Env(var)),
+        _ => None,
+    }
+}
+
 /// Whether a setting key can be written to workspace.xml (`go.goroot`, `go.toolsEnvVars.KEY`).
 pub fn supports_key(key: &str) -> bool {
-    key == GOROOT_KEY || key.strip_prefix(ENV_PREFIX).is_some_and(|k| !k.is_empty())
+    supports(&SettingKey::from(key))
+}
+
+/// [`supports_key`] for a parsed key.
+pub fn supports(key: &SettingKey) -> bool {
+    idea_setting(key).is_some()
 }
 
 /// Whether `file` is a JetBrains XML settings file (edited by this module, not as JSONC).
@@ -95,24 +120,22 @@ fn normalise(p: &Path) -> PathBuf {
 /// What GoLand calls a setting, as the user finds it there: `GOROOT (Settings → Go → GOROOT)`
 /// for the `GOROOT` component, `the GOPROXY environment entry of Go Modules` for a `VgoProject`
 /// environment entry (Settings → Go → Go Modules → Environment). `None`: not a GoLand setting.
-pub fn setting_words(key: &str) -> Option<String> {
-    if key == GOROOT_KEY {
-        return Some("GOROOT (Settings → Go → GOROOT)".to_string());
-    }
-    key.strip_prefix(ENV_PREFIX)
-        .filter(|v| !v.is_empty())
-        .map(|var| format!("the {var} environment entry of Go Modules"))
+pub fn setting_words(key: impl Into<SettingKey>) -> Option<String> {
+    let key = key.into();
+    Some(match idea_setting(&key)? {
+        IdeaSetting::Goroot => "GOROOT (Settings → Go → GOROOT)".to_string(),
+        IdeaSetting::Env(var) => format!("the {var} environment entry of Go Modules"),
+    })
 }
 
 /// A short name of a GoLand setting, for tables and machine-readable reports: `GOROOT`,
 /// `Go Modules environment GOPROXY`. `None`: not a GoLand setting.
-pub fn setting_name(key: &str) -> Option<String> {
-    if key == GOROOT_KEY {
-        return Some("GOROOT".to_string());
-    }
-    key.strip_prefix(ENV_PREFIX)
-        .filter(|v| !v.is_empty())
-        .map(|var| format!("Go Modules environment {var}"))
+pub fn setting_name(key: impl Into<SettingKey>) -> Option<String> {
+    let key = key.into();
+    Some(match idea_setting(&key)? {
+        IdeaSetting::Goroot => "GOROOT".to_string(),
+        IdeaSetting::Env(var) => format!("Go Modules environment {var}"),
+    })
 }
 
 /// The form GoLand stores a path in: `$PROJECT_DIR$/…` inside the project, `$USER_HOME$/…`
@@ -416,7 +439,7 @@ pub fn parse_workspace(
         return Ok(Vec::new());
     }
     let doc = parse_doc(text)?;
-    let mk = |key: String, raw: String, value: String, start: usize, end: usize| {
+    let mk = |key: SettingKey, raw: String, value: String, start: usize, end: usize| {
         let (line, column) = line_col(text, start);
         Configured {
             key,
@@ -441,7 +464,7 @@ pub fn parse_workspace(
         if let Some(p) = doc.children(vgo, "proxy").last() {
             if let Some((value, start, end)) = doc.elem(p).text.clone() {
                 out.push(mk(
-                    format!("{ENV_PREFIX}GOPROXY"),
+                    SettingKey::tools_env_var("GOPROXY"),
                     value.clone(),
                     value,
                     start,
@@ -458,7 +481,7 @@ pub fn parse_workspace(
                 continue;
             }
             out.push(mk(
-                format!("{ENV_PREFIX}{}", k.value),
+                SettingKey::tools_env_var(&k.value),
                 v.value.clone(),
                 expand(&v.value, macros),
                 v.start,
@@ -472,14 +495,14 @@ pub fn parse_workspace(
 /// The `GOROOT` component's location (`url="file://…"`, else the older `path="…"`), expanded.
 fn goroot_value(
     doc: &Doc<'_>,
-    mk: &dyn Fn(String, String, String, usize, usize) -> Configured,
+    mk: &dyn Fn(SettingKey, String, String, usize, usize) -> Configured,
     macros: &Macros,
 ) -> Option<Configured> {
     let e = doc.elem(doc.component("GOROOT")?);
     if let Some(a) = e.attr("url") {
         let stripped = a.value.strip_prefix(FILE_URL).unwrap_or(&a.value);
         return Some(mk(
-            GOROOT_KEY.into(),
+            SettingKey::GoGoroot,
             a.value.clone(),
             expand(stripped, macros),
             a.start,
@@ -488,7 +511,7 @@ fn goroot_value(
     }
     let a = e.attr("path")?;
     Some(mk(
-        GOROOT_KEY.into(),
+        SettingKey::GoGoroot,
         a.value.clone(),
         expand(&a.value, macros),
         a.start,
@@ -508,7 +531,10 @@ pub fn parse_misc(
     macros: &Macros,
 ) -> Result<Vec<Configured>, SettingsError> {
     let values = parse_workspace(path, text, layer, macros)?;
-    Ok(values.into_iter().filter(|c| c.key == GOROOT_KEY).collect())
+    Ok(values
+        .into_iter()
+        .filter(|c| c.key == SettingKey::GoGoroot)
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,13 +704,14 @@ pub fn set_setting(
     value: &str,
     macros: &Macros,
 ) -> Result<Vec<TextEdit>, EditError> {
-    if !supports_key(key) {
+    let parsed = SettingKey::from(key);
+    let Some(setting) = idea_setting(&parsed) else {
         return Err(EditError::Unsupported(key.to_string()));
-    }
+    };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body.trim().is_empty() {
         let nl = eol(text);
-        let component = new_component(key, value, macros, "  ", "  ", nl);
+        let component = new_component(setting, value, macros, "  ", "  ", nl);
         return Ok(vec![TextEdit {
             // After a BOM: the file keeps it.
             start: text.len() - body.len(),
@@ -697,45 +724,47 @@ pub fn set_setting(
     let doc = parse_for_edit(text)?;
     let root = doc.root.ok_or(EditError::NoRoot)?;
     let unit = indent_unit(&doc);
-    if key == GOROOT_KEY {
-        let collapsed = collapse(value, macros);
-        if let Some(c) = doc.component("GOROOT") {
-            let e = doc.elem(c);
-            let (attr, new_value) = match (e.attr("url"), e.attr("path")) {
-                (Some(a), _) => (a, format!("{FILE_URL}{collapsed}")),
-                (None, Some(a)) => (a, collapsed),
-                (None, None) => {
-                    // `<component name="GOROOT">` without a location: add the url.
-                    let at = if e.empty {
-                        text.get(..e.end.saturating_sub(2))
-                            .map_or(e.start, |h| trim_xml_end(h).len())
-                    } else {
-                        e.open_end.saturating_sub(1)
-                    };
-                    return Ok(vec![TextEdit {
-                        start: at,
-                        end: at,
-                        new_text: format!(
-                            " url=\"{}\"",
-                            escape_attr(&format!("{FILE_URL}{collapsed}"))
-                        ),
-                    }]);
+    let var = match setting {
+        IdeaSetting::Env(var) => var,
+        IdeaSetting::Goroot => {
+            let collapsed = collapse(value, macros);
+            if let Some(c) = doc.component("GOROOT") {
+                let e = doc.elem(c);
+                let (attr, new_value) = match (e.attr("url"), e.attr("path")) {
+                    (Some(a), _) => (a, format!("{FILE_URL}{collapsed}")),
+                    (None, Some(a)) => (a, collapsed),
+                    (None, None) => {
+                        // `<component name="GOROOT">` without a location: add the url.
+                        let at = if e.empty {
+                            text.get(..e.end.saturating_sub(2))
+                                .map_or(e.start, |h| trim_xml_end(h).len())
+                        } else {
+                            e.open_end.saturating_sub(1)
+                        };
+                        return Ok(vec![TextEdit {
+                            start: at,
+                            end: at,
+                            new_text: format!(
+                                " url=\"{}\"",
+                                escape_attr(&format!("{FILE_URL}{collapsed}"))
+                            ),
+                        }]);
+                    }
+                };
+                if attr.value == new_value {
+                    return Ok(Vec::new());
                 }
-            };
-            if attr.value == new_value {
-                return Ok(Vec::new());
+                return Ok(vec![TextEdit {
+                    start: attr.start,
+                    end: attr.end,
+                    new_text: escape_attr(&new_value),
+                }]);
             }
-            return Ok(vec![TextEdit {
-                start: attr.start,
-                end: attr.end,
-                new_text: escape_attr(&new_value),
-            }]);
+            let indent = child_indent(&doc, root, &unit);
+            let line = new_component(setting, value, macros, &indent, &unit, eol(text));
+            return Ok(vec![insert_children(&doc, root, &[line])]);
         }
-        let indent = child_indent(&doc, root, &unit);
-        let line = new_component(key, value, macros, &indent, &unit, eol(text));
-        return Ok(vec![insert_children(&doc, root, &[line])]);
-    }
-    let var = key.strip_prefix(ENV_PREFIX).unwrap_or(key);
+    };
     // An existing entry: replace its value.
     let entries = doc.entries();
     if let Some(e) = entries
@@ -809,7 +838,7 @@ pub fn set_setting(
         return Ok(vec![insert_children(&doc, vgo, &lines)]);
     }
     let indent = child_indent(&doc, root, &unit);
-    let line = new_component(key, value, macros, &indent, &unit, eol(text));
+    let line = new_component(setting, value, macros, &indent, &unit, eol(text));
     Ok(vec![insert_children(&doc, root, &[line])])
 }
 
@@ -828,21 +857,23 @@ fn child_indent(doc: &Doc<'_>, parent: usize, unit: &str) -> String {
 
 /// A new component holding one setting, its first line indented by `indent`.
 fn new_component(
-    key: &str,
+    setting: IdeaSetting<'_>,
     value: &str,
     macros: &Macros,
     indent: &str,
     unit: &str,
     nl: &str,
 ) -> String {
-    if key == GOROOT_KEY {
-        let url = format!("{FILE_URL}{}", collapse(value, macros));
-        return format!(
-            "{indent}<component name=\"GOROOT\" url=\"{}\" />",
-            escape_attr(&url)
-        );
-    }
-    let var = key.strip_prefix(ENV_PREFIX).unwrap_or(key);
+    let var = match setting {
+        IdeaSetting::Env(var) => var,
+        IdeaSetting::Goroot => {
+            let url = format!("{FILE_URL}{}", collapse(value, macros));
+            return format!(
+                "{indent}<component name=\"GOROOT\" url=\"{}\" />",
+                escape_attr(&url)
+            );
+        }
+    };
     let i1 = format!("{indent}{unit}");
     let i2 = format!("{i1}{unit}");
     let i3 = format!("{i2}{unit}");
@@ -865,33 +896,36 @@ fn new_component(
 /// Removes `key`: the whole `GOROOT` component for `go.goroot`; every environment entry of the
 /// variable (and a `<proxy>` element for GOPROXY) for `go.toolsEnvVars.KEY`. No edit when absent.
 pub fn remove_setting(text: &str, key: &str) -> Result<Vec<TextEdit>, EditError> {
-    if !supports_key(key) {
+    let parsed = SettingKey::from(key);
+    let Some(setting) = idea_setting(&parsed) else {
         return Err(EditError::Unsupported(key.to_string()));
-    }
+    };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body.trim().is_empty() {
         return Ok(Vec::new());
     }
     let doc = parse_for_edit(text)?;
     let mut targets: Vec<usize> = Vec::new();
-    if key == GOROOT_KEY {
-        if let Some(root) = doc.root {
-            targets.extend(doc.children(root, "component").filter(|c| {
-                doc.elem(*c)
-                    .attr("name")
-                    .is_some_and(|a| a.value == "GOROOT")
-            }));
+    match setting {
+        IdeaSetting::Goroot => {
+            if let Some(root) = doc.root {
+                targets.extend(doc.children(root, "component").filter(|c| {
+                    doc.elem(*c)
+                        .attr("name")
+                        .is_some_and(|a| a.value == "GOROOT")
+                }));
+            }
         }
-    } else {
-        let var = key.strip_prefix(ENV_PREFIX).unwrap_or(key);
-        targets.extend(
-            doc.entries()
-                .into_iter()
-                .filter(|i| doc.elem(*i).attr("key").is_some_and(|k| k.value == var)),
-        );
-        if var == "GOPROXY" {
-            if let Some(vgo) = doc.component("VgoProject") {
-                targets.extend(doc.children(vgo, "proxy"));
+        IdeaSetting::Env(var) => {
+            targets.extend(
+                doc.entries()
+                    .into_iter()
+                    .filter(|i| doc.elem(*i).attr("key").is_some_and(|k| k.value == var)),
+            );
+            if var == "GOPROXY" {
+                if let Some(vgo) = doc.component("VgoProject") {
+                    targets.extend(doc.children(vgo, "proxy"));
+                }
             }
         }
     }

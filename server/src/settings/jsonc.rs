@@ -28,7 +28,7 @@ use jsonc_parser::cst::{CstInputValue, CstObject, CstObjectProp, CstRootNode};
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
 
 use super::TextEdit;
-use crate::model::{Configured, SettingsError, SettingsLayer, SourceSpan};
+use crate::model::{Configured, SettingKey, SettingsError, SettingsLayer, SourceSpan};
 
 const BOM: &str = "\u{feff}";
 
@@ -420,11 +420,12 @@ pub enum SettingsRoot {
     WorkspaceFile,
 }
 
-/// Keys of the top-level settings object that hold Go settings.
-const GOROOT: &str = "go.goroot";
-const GOPATH: &str = "go.gopath";
-const ALTERNATE_TOOLS: &str = "go.alternateTools";
-const TOOLS_ENV_VARS: &str = "go.toolsEnvVars";
+/// Members of the top-level settings object that hold Go settings (VS Code's dotted setting
+/// keys are the member names of the top-level object).
+const GOROOT: &str = SettingKey::GO_GOROOT;
+const GOPATH: &str = SettingKey::GO_GOPATH;
+const ALTERNATE_TOOLS: &str = SettingKey::ALTERNATE_TOOLS;
+const TOOLS_ENV_VARS: &str = SettingKey::TOOLS_ENV_VARS;
 const GOPLS: &str = "gopls";
 const GOPLS_BUILD_ENV: &str = "build.env";
 /// gopls keys its options by the last element of a dotted name, so `"env"` and
@@ -477,7 +478,7 @@ pub fn parse_settings(
 }
 
 struct Found {
-    key: String,
+    key: SettingKey,
     raw: String,
     start: usize,
     end: usize,
@@ -517,7 +518,7 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
     };
 
     let mut out = Vec::new();
-    let mut push = |key: String, value: &Value, substitute: bool| match value {
+    let mut push = |key: SettingKey, value: &Value, substitute: bool| match value {
         Value::StringLit(s) => out.push(Found {
             key,
             raw: s.value.to_string(),
@@ -528,7 +529,7 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
         // vscode-go copies a non-string toolsEnvVars value into the tools' environment as
         // is, and node writes it as text (`"CGO_ENABLED": 0` gives CGO_ENABLED=0); no
         // substitution applies to it.
-        other => match js_text(other).filter(|_| key.starts_with(TOOLS_ENV_VARS)) {
+        other => match js_text(other).filter(|_| key.tools_env_var_name().is_some()) {
             Some((raw, range)) => out.push(Found {
                 key,
                 raw,
@@ -541,15 +542,15 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
     };
 
     if let Some(v) = last_member(settings, GOROOT) {
-        push(GOROOT.to_string(), v, true);
+        push(SettingKey::GoGoroot, v, true);
     }
     if let Some(v) = last_member(settings, GOPATH) {
-        push(GOPATH.to_string(), v, true);
+        push(SettingKey::GoGopath, v, true);
     }
     match last_member(settings, ALTERNATE_TOOLS) {
         Some(Value::Object(tools)) => {
             if let Some(v) = last_member(tools, "go") {
-                push(format!("{ALTERNATE_TOOLS}.go"), v, true);
+                push(SettingKey::alternate_go(), v, true);
             }
         }
         Some(_) => tracing::debug!("ignoring a non-object go.alternateTools"),
@@ -558,7 +559,7 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
     match last_member(settings, TOOLS_ENV_VARS) {
         Some(Value::Object(vars)) => {
             for (name, v) in effective_members(vars) {
-                push(format!("{TOOLS_ENV_VARS}.{name}"), v, true);
+                push(SettingKey::ToolsEnvVar(name.to_string()), v, true);
             }
         }
         Some(_) => tracing::debug!("ignoring a non-object go.toolsEnvVars"),
@@ -568,13 +569,13 @@ fn extract(text: &str, root: SettingsRoot) -> Result<Vec<Found>, SettingsError> 
         Some(Value::Object(gopls)) => {
             if let Some(env) = gopls_env(gopls) {
                 for (name, v) in effective_members(env) {
-                    push(format!("gopls.build.env.{name}"), v, false);
+                    push(SettingKey::GoplsBuildEnv(name.to_string()), v, false);
                 }
             }
             match last_member(gopls, GOPLS_ENV) {
                 Some(Value::Object(env)) => {
                     for (name, v) in effective_members(env) {
-                        push(format!("gopls.env.{name}"), v, false);
+                        push(SettingKey::GoplsEnv(name.to_string()), v, false);
                     }
                 }
                 Some(_) => tracing::debug!("ignoring a non-object gopls env"),
@@ -694,44 +695,26 @@ impl std::error::Error for EditError {}
 /// The object path of a dotted setting key.
 fn key_path(key: &str) -> Result<Vec<String>, EditError> {
     let invalid = || EditError::InvalidKey(key.to_string());
-    for prefix in [TOOLS_ENV_VARS, ALTERNATE_TOOLS] {
-        if let Some(name) = key.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) {
-            if name.is_empty() {
-                return Err(invalid());
-            }
-            return Ok(vec![prefix.to_string(), name.to_string()]);
+    let member = |object: &[&str], name: &str| -> Result<Vec<String>, EditError> {
+        if name.is_empty() {
+            return Err(invalid());
         }
-    }
-    for member in [GOPLS_BUILD_ENV, GOPLS_ENV] {
-        if let Some(name) = key
-            .strip_prefix("gopls.")
-            .and_then(|r| r.strip_prefix(member))
-            .and_then(|r| r.strip_prefix('.'))
-        {
-            if name.is_empty() {
-                return Err(invalid());
-            }
-            return Ok(vec![
-                GOPLS.to_string(),
-                member.to_string(),
-                name.to_string(),
-            ]);
+        let mut path: Vec<String> = object.iter().map(|s| s.to_string()).collect();
+        path.push(name.to_string());
+        Ok(path)
+    };
+    match SettingKey::from(key) {
+        SettingKey::ToolsEnvVar(name) => member(&[TOOLS_ENV_VARS], &name),
+        SettingKey::AlternateTool(name) => member(&[ALTERNATE_TOOLS], &name),
+        SettingKey::GoplsBuildEnv(name) => member(&[GOPLS, GOPLS_BUILD_ENV], &name),
+        SettingKey::GoplsEnv(name) => member(&[GOPLS, GOPLS_ENV], &name),
+        SettingKey::GoGoroot | SettingKey::GoGopath => Ok(vec![key.to_string()]),
+        // Empty, or an object-valued setting without the member name.
+        SettingKey::Other(k) if k.is_empty() || k == GOPLS || SettingKey::is_family_object(&k) => {
+            Err(invalid())
         }
+        SettingKey::Other(k) => Ok(vec![k]),
     }
-    // Empty, or an object-valued setting without the member name.
-    if key.is_empty()
-        || [
-            TOOLS_ENV_VARS,
-            ALTERNATE_TOOLS,
-            GOPLS,
-            "gopls.build.env",
-            "gopls.env",
-        ]
-        .contains(&key)
-    {
-        return Err(invalid());
-    }
-    Ok(vec![key.to_string()])
 }
 
 /// Sets a setting (dotted key as in [`Configured::key`]: `go.goroot`,
@@ -761,8 +744,9 @@ pub fn set_member(
     // Fast path (no syntax tree): the member exists with a string value, so replacing that
     // string literal is the whole edit and cannot change anything else.
     // (On any parse problem, the syntax-tree path below reports it.)
-    if let (true, Ok(found)) = (is_extracted_key(key), extract(text, root)) {
-        if let Some(f) = found.iter().find(|f| f.key == key) {
+    let setting = SettingKey::from(key);
+    if let (true, Ok(found)) = (is_extracted_key(&setting), extract(text, root)) {
+        if let Some(f) = found.iter().find(|f| f.key == setting) {
             // A number or boolean with the same text still becomes the string asked for.
             let string = text.get(f.start..).is_some_and(|t| t.starts_with('"'));
             if f.raw == value && string {
@@ -881,11 +865,12 @@ impl Edited {
         let found = extract(&result, root).map_err(|e| {
             EditError::Internal(format!("edited text does not parse: {}", e.message))
         })?;
-        if is_extracted_key(key) {
+        let setting = SettingKey::from(key);
+        if is_extracted_key(&setting) {
             let effective = found
                 .iter()
                 .rev()
-                .find(|f| f.key == key)
+                .find(|f| f.key == setting)
                 .map(|f| f.raw.as_str());
             if effective != expect {
                 return Err(EditError::Internal(format!(
@@ -897,13 +882,17 @@ impl Edited {
     }
 }
 
-fn is_extracted_key(key: &str) -> bool {
-    key == GOROOT
-        || key == GOPATH
-        || key == "go.alternateTools.go"
-        || key.starts_with("go.toolsEnvVars.")
-        || key.starts_with("gopls.build.env.")
-        || key.starts_with("gopls.env.")
+/// Whether [`extract`] reads the setting (so an edit of it can be checked on the result).
+fn is_extracted_key(key: &SettingKey) -> bool {
+    match key {
+        SettingKey::GoGoroot
+        | SettingKey::GoGopath
+        | SettingKey::ToolsEnvVar(_)
+        | SettingKey::GoplsBuildEnv(_)
+        | SettingKey::GoplsEnv(_) => true,
+        SettingKey::AlternateTool(_) => key.is_alternate_go(),
+        SettingKey::Other(_) => false,
+    }
 }
 
 /// Parses `text` into a CST, lets `f` change it (given the top-level object, or `None` when the
@@ -1270,10 +1259,11 @@ mod tests {
   "editor.tabSize": 4
 }"#;
         let v = parse(text);
-        let keys: Vec<(&str, &str, &str)> = v
+        let keys: Vec<(String, &str, &str)> = v
             .iter()
-            .map(|c| (c.key.as_str(), c.raw.as_str(), c.value.as_str()))
+            .map(|c| (c.key.to_string(), c.raw.as_str(), c.value.as_str()))
             .collect();
+        let keys: Vec<(&str, &str, &str)> = keys.iter().map(|(k, r, v)| (&**k, *r, *v)).collect();
         assert_eq!(
             keys,
             vec![
@@ -1309,7 +1299,11 @@ mod tests {
   "gopls": { "build.env": { "A": "flat" }, "build": { "env": { "A": "nested" } } }
 }"#;
         let v = parse(text);
-        let keys: Vec<(&str, &str)> = v.iter().map(|c| (c.key.as_str(), c.raw.as_str())).collect();
+        let keys: Vec<(String, &str)> = v
+            .iter()
+            .map(|c| (c.key.to_string(), c.raw.as_str()))
+            .collect();
+        let keys: Vec<(&str, &str)> = keys.iter().map(|(k, r)| (&**k, *r)).collect();
         assert_eq!(
             keys,
             vec![
@@ -1331,10 +1325,11 @@ mod tests {
   }
 }"#;
         let v = parse(text);
-        let keys: Vec<(&str, &str)> = v
+        let keys: Vec<(String, &str)> = v
             .iter()
-            .map(|c| (c.key.as_str(), c.value.as_str()))
+            .map(|c| (c.key.to_string(), c.value.as_str()))
             .collect();
+        let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (&**k, *v)).collect();
         assert_eq!(
             keys,
             vec![

@@ -3,6 +3,7 @@
 
 pub mod client_env;
 pub mod envfile;
+pub mod fix_edit;
 pub mod gomod;
 pub mod idea;
 pub mod jsonc;

@@ -1,0 +1,1542 @@
+//! `go-env-doctor check` end to end, against REAL Go toolchains and REAL shells.
+//!
+//! Every scenario builds a broken (or healthy) environment for real in a temp directory under
+//! `/tmp`: a temp HOME with rc files and a go env file, a workspace folder with `go.mod` and
+//! `.vscode/settings.json`, and a controlled process environment (`env_clear()` then HOME, PATH
+//! with the chosen Go first, SHELL, and `GO_ENV_DOCTOR_USER_SETTINGS` pointing at a fixture so
+//! the developer's own VS Code settings never leak in). It then runs the built binary
+//! `check <folder> --format json` and asserts codes, severities, key message parts and the exit
+//! code. The tools come from `tests/provision.sh` (run `bash tests/run.sh`); missing tools fail
+//! the test, they never skip it.
+//!
+//! Scenarios needing an unprivileged user (root ignores mode bits) run the binary through
+//! `setpriv --reuid=65534 --regid=65534 --clear-groups`, with a hard-linked copy of the Go
+//! toolchain inside the scenario directory (the provisioned tools live under /root, 0700).
+//!
+//! Not buildable here, left to the rules' unit snapshots: `gocache-network-fs` (needs an
+//! NFS/SMB/FUSE mount), `go-not-found` is built (empty PATH), `untrusted-not-executed` belongs to
+//! the language server issue.
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
+use crate::support;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::TcpListener;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const NOBODY: u32 = 65534;
+/// No single `check` may take longer than this (the slowest scenario sleeps 3.5 s in its rc).
+const RUN_DEADLINE: Duration = Duration::from_secs(60);
+const GO121: &str = "1.21.13";
+const GO122: &str = "1.22.10";
+const GO125: &str = "1.25.5";
+
+// =============================================================================================
+// Harness
+// =============================================================================================
+
+/// One temp world: HOME, workspace folder, user-settings fixture, and the child's environment.
+struct Scenario {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    home: PathBuf,
+    folder: PathBuf,
+    user_settings: PathBuf,
+    env: BTreeMap<String, String>,
+    unprivileged: bool,
+}
+
+impl Scenario {
+    fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("gedcheck-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        chmod(&root, 0o755);
+        let home = root.join("home");
+        let folder = root.join("ws");
+        std::fs::create_dir_all(home.join(".config/go")).unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("go.mod"),
+            "module example.com/hello\n\ngo 1.21\n",
+        )
+        .unwrap();
+        let user_settings = root.join("user-settings.json");
+        std::fs::write(&user_settings, "{}\n").unwrap();
+        let mut env = BTreeMap::new();
+        env.insert("HOME".to_string(), home.display().to_string());
+        env.insert("PATH".to_string(), "/usr/bin:/bin".to_string());
+        env.insert("SHELL".to_string(), bash().display().to_string());
+        Scenario {
+            _dir: dir,
+            root,
+            home,
+            folder,
+            user_settings,
+            env,
+            unprivileged: false,
+        }
+    }
+
+    fn set(&mut self, key: &str, value: impl AsRef<str>) -> &mut Self {
+        self.env.insert(key.to_string(), value.as_ref().to_string());
+        self
+    }
+
+    fn unset(&mut self, key: &str) -> &mut Self {
+        self.env.remove(key);
+        self
+    }
+
+    /// The editor's PATH: these Go roots' `bin` first, then the system dirs.
+    fn editor_path(&mut self, goroots: &[&Path]) -> &mut Self {
+        let mut parts: Vec<String> = goroots
+            .iter()
+            .map(|g| g.join("bin").display().to_string())
+            .collect();
+        parts.push("/usr/bin".into());
+        parts.push("/bin".into());
+        self.set("PATH", parts.join(":"))
+    }
+
+    fn env_file_path(&self) -> PathBuf {
+        self.home.join(".config/go/env")
+    }
+
+    /// Write the user's go env file (`$HOME/.config/go/env`).
+    fn env_file(&self, text: &str) -> PathBuf {
+        let p = self.env_file_path();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn settings_path(&self) -> PathBuf {
+        self.folder.join(".vscode/settings.json")
+    }
+
+    /// Write the folder's `.vscode/settings.json`.
+    fn settings(&self, text: &str) -> PathBuf {
+        let p = self.settings_path();
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Write the VS Code *user* settings fixture (the file GO_ENV_DOCTOR_USER_SETTINGS names).
+    fn user_settings(&self, text: &str) {
+        std::fs::write(&self.user_settings, text).unwrap();
+    }
+
+    fn go_mod(&self, text: &str) -> PathBuf {
+        let p = self.folder.join("go.mod");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// A file in HOME (`.bash_profile`, `.bashrc`, …).
+    fn home_file(&self, name: &str, text: &str) {
+        std::fs::write(self.home.join(name), text).unwrap();
+    }
+
+    /// `~/.bash_profile` (bash -i -l reads it after /etc/profile resets PATH).
+    fn bash_profile(&self, text: &str) {
+        self.home_file(".bash_profile", text);
+    }
+
+    /// Run the real `go env -w ARGS` of `version` into this HOME's env file.
+    fn go_env_w(&self, version: &str, args: &[&str]) {
+        let out = Command::new(support::go_binary(version))
+            .arg("env")
+            .arg("-w")
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", "/usr/bin:/bin")
+            .env("GOTOOLCHAIN", "local")
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "go env -w {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A directory inside the scenario (created).
+    fn dir(&self, rel: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// A hard-linked copy of a real GOROOT inside the scenario, reachable by uid 65534.
+    fn private_goroot(&self, version: &str, rel: &str) -> PathBuf {
+        let dst = self.root.join(rel);
+        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+        // Hard links are instant; fall back to a real copy across filesystems.
+        let linked = Command::new("cp")
+            .arg("-al")
+            .arg(support::goroot(version))
+            .arg(&dst)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        if !linked {
+            let _ = std::fs::remove_dir_all(&dst);
+            let st = Command::new("cp")
+                .arg("-a")
+                .arg(support::goroot(version))
+                .arg(&dst)
+                .status()
+                .unwrap();
+            assert!(
+                st.success(),
+                "copying Go {version} into the scenario failed"
+            );
+        }
+        dst
+    }
+
+    /// Run as uid/gid 65534 (HOME and the folder are chowned to it first).
+    fn unprivileged(&mut self) -> &mut Self {
+        self.unprivileged = true;
+        self
+    }
+
+    /// Run `go-env-doctor ARGS` (ARGS start with the subcommand) in this world.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut bin = support::bin();
+        let mut cmd = if self.unprivileged {
+            // The build may live under a 0700 home: give uid 65534 a reachable copy.
+            let reachable = self.root.join("go-env-doctor");
+            if !reachable.exists() && std::fs::hard_link(&bin, &reachable).is_err() {
+                std::fs::copy(&bin, &reachable).unwrap();
+            }
+            bin = reachable;
+            for p in [&self.home, &self.folder] {
+                let st = Command::new("chown")
+                    .arg("-R")
+                    .arg(format!("{NOBODY}:{NOBODY}"))
+                    .arg(p)
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+            }
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(&bin);
+            c
+        } else {
+            Command::new(&bin)
+        };
+        cmd.args(args)
+            .env_clear()
+            .envs(&self.env)
+            .env("GO_ENV_DOCTOR_USER_SETTINGS", &self.user_settings)
+            .current_dir(&self.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let cmdline = format!(
+            "{}go-env-doctor {}\n  env: {:?}",
+            if self.unprivileged {
+                "(uid 65534) "
+            } else {
+                ""
+            },
+            args.join(" "),
+            self.env
+        );
+        run_with_deadline(cmd, cmdline)
+    }
+
+    /// `check <folder> --format json EXTRA`, parsed and sanity-checked.
+    fn check(&self, extra: &[&str]) -> Report {
+        let folder = self.folder.display().to_string();
+        let mut args = vec!["check", folder.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        Report::new(self.run(&args))
+    }
+
+    /// `check` without the shell probe.
+    fn check_no_shell(&self) -> Report {
+        self.check(&["--no-shell"])
+    }
+
+    /// `check` with the real bash as the login shell.
+    fn check_bash(&self) -> Report {
+        let b = bash().display().to_string();
+        self.check(&["--shell", &b])
+    }
+}
+
+fn chmod(p: &Path, mode: u32) {
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn bash() -> PathBuf {
+    support::shell("bash")
+}
+
+/// A shell line putting a Go root's bin first on PATH.
+fn prepend_path(goroot: &Path) -> String {
+    format!("export PATH=\"{}/bin:$PATH\"\n", goroot.display())
+}
+
+/// Result of one process run.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    cmdline: String,
+}
+
+impl Run {
+    fn context(&self) -> String {
+        format!(
+            "\n--- command: {}\n--- exit: {:?} after {:?}\n--- stdout:\n{}\n--- stderr:\n{}\n",
+            self.cmdline, self.code, self.elapsed, self.stdout, self.stderr
+        )
+    }
+
+    fn assert_exit(&self, code: i32) {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "unexpected exit code{}",
+            self.context()
+        );
+    }
+}
+
+fn run_with_deadline(mut cmd: Command, cmdline: String) -> Run {
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmdline}: {e}"));
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if start.elapsed() > RUN_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmdline}\nstill running after {RUN_DEADLINE:?}: killed (a hang)");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = start.elapsed();
+    let stdout = String::from_utf8_lossy(&t_out.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&t_err.join().unwrap()).into_owned();
+    Run {
+        code: status.code(),
+        stdout,
+        stderr,
+        elapsed,
+        cmdline,
+    }
+}
+
+/// A parsed JSON report (schema in the README's *JSON report*) with assertion helpers that
+/// dump everything on failure.
+struct Report {
+    run: Run,
+    json: Value,
+}
+
+impl Report {
+    fn new(run: Run) -> Self {
+        let json: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not a JSON report ({e}){}", run.context()));
+        let r = Report { run, json };
+        if std::env::var_os("GED_DUMP").is_some() {
+            eprintln!("{}", r.context());
+        }
+        r.sanity();
+        r
+    }
+
+    fn context(&self) -> String {
+        let pretty = serde_json::to_string_pretty(&self.json).unwrap_or_default();
+        format!(
+            "\n--- command: {}\n--- exit: {:?} after {:?}\n--- report:\n{}\n--- stderr:\n{}\n",
+            self.run.cmdline, self.run.code, self.run.elapsed, pretty, self.run.stderr
+        )
+    }
+
+    /// The README's *JSON report* schema and the exit-code contract (1 iff an error, else 0).
+    fn sanity(&self) {
+        let ctx = || self.context();
+        assert_eq!(self.json["version"], 1, "report version{}", ctx());
+        assert!(
+            self.json["sides"]["editor"].is_object(),
+            "sides.editor{}",
+            ctx()
+        );
+        let shell = &self.json["sides"]["shell"];
+        assert!(shell.is_object() || shell.is_null(), "sides.shell{}", ctx());
+        let findings = self.findings();
+        for f in findings {
+            assert!(f["code"].is_string(), "finding without code{}", ctx());
+            let sev = f["severity"].as_str().unwrap_or("");
+            assert!(
+                ["error", "warning", "info"].contains(&sev),
+                "bad severity {sev:?}{}",
+                ctx()
+            );
+            assert!(
+                !f["message"].as_str().unwrap_or("").is_empty(),
+                "empty message{}",
+                ctx()
+            );
+            assert!(f["subject"].is_string(), "finding without subject{}", ctx());
+            assert!(f["locations"].is_array(), "locations not an array{}", ctx());
+            assert!(f["fixes"].is_array(), "fixes not an array{}", ctx());
+            for l in f["locations"].as_array().unwrap() {
+                assert!(
+                    l["path"].is_string() && l["line"].as_u64().unwrap_or(0) >= 1,
+                    "bad location (lines are 1-based){}",
+                    ctx()
+                );
+            }
+        }
+        let has_error = findings.iter().any(|f| f["severity"] == "error");
+        let want = if has_error { 1 } else { 0 };
+        assert_eq!(
+            self.run.code,
+            Some(want),
+            "exit code must be {want} (errors found: {has_error}){}",
+            ctx()
+        );
+    }
+
+    fn findings(&self) -> &Vec<Value> {
+        self.json["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("findings is not an array{}", self.context()))
+    }
+
+    fn codes(&self) -> Vec<String> {
+        self.findings()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}({})",
+                    f["code"].as_str().unwrap_or("?"),
+                    f["severity"].as_str().unwrap_or("?")
+                )
+            })
+            .collect()
+    }
+
+    fn has(&self, code: &str) -> bool {
+        self.findings().iter().any(|f| f["code"] == code)
+    }
+
+    /// The finding `code`, which must be present with `severity`.
+    fn expect(&self, code: &str, severity: &str) -> &Value {
+        let f = self
+            .findings()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| {
+                panic!(
+                    "expected finding {code}, got {:?}{}",
+                    self.codes(),
+                    self.context()
+                )
+            });
+        assert_eq!(
+            f["severity"],
+            severity,
+            "severity of {code}{}",
+            self.context()
+        );
+        f
+    }
+
+    fn absent(&self, code: &str) {
+        assert!(
+            !self.has(code),
+            "unexpected finding {code}{}",
+            self.context()
+        );
+    }
+
+    /// No error and no warning (infos are fine).
+    fn no_problems(&self) {
+        let bad: Vec<String> = self
+            .findings()
+            .iter()
+            .filter(|f| f["severity"] != "info")
+            .map(|f| format!("{}: {}", f["code"], f["message"]))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "expected no problems, got {bad:#?}{}",
+            self.context()
+        );
+    }
+
+    fn exit(&self, code: i32) {
+        assert_eq!(self.run.code, Some(code), "exit code{}", self.context());
+    }
+
+    /// The message of `finding` must contain every part.
+    fn message_has(&self, finding: &Value, parts: &[&str]) {
+        let msg = finding["message"].as_str().unwrap_or("");
+        for p in parts {
+            assert!(
+                msg.contains(p),
+                "message of {} lacks {p:?}: {msg:?}{}",
+                finding["code"],
+                self.context()
+            );
+        }
+    }
+
+    /// The primary location of `finding` is `path` at `line`.
+    fn located(&self, finding: &Value, path: &Path, line: u64) {
+        let loc = &finding["locations"][0];
+        assert_eq!(
+            loc["path"].as_str().map(PathBuf::from),
+            Some(path.to_path_buf()),
+            "primary location of {}{}",
+            finding["code"],
+            self.context()
+        );
+        assert_eq!(
+            loc["line"].as_u64(),
+            Some(line),
+            "line of the primary location of {}{}",
+            finding["code"],
+            self.context()
+        );
+    }
+
+    /// `sides.SIDE.env.KEY`.
+    /// `side`: "editor" (the process `check` runs in: this terminal), "shell", or an editor
+    /// view by name ("VS Code").
+    fn env(&self, side: &str, key: &str) -> &Value {
+        let sides = &self.json["sides"];
+        let side_json = match side {
+            "editor" | "shell" => &sides[side],
+            name => &sides["editors"][name],
+        };
+        let v = &side_json["env"][key];
+        assert!(
+            v.is_object(),
+            "sides.{side}.env.{key} missing{}",
+            self.context()
+        );
+        v
+    }
+}
+
+/// Is any process still running with `needle` in its command line?
+fn process_with_arg(needle: &str) -> bool {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    dir.flatten().any(|e| {
+        std::fs::read(e.path().join("cmdline"))
+            .map(|c| String::from_utf8_lossy(&c).contains(needle))
+            .unwrap_or(false)
+    })
+}
+
+/// A local TCP listener that counts connections and drops them at once. Pointing the proxy
+/// variables at it makes any download attempt fail fast *and* visible.
+fn tripwire() -> (String, Arc<AtomicUsize>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    std::thread::spawn(move || {
+        for c in l.incoming() {
+            if c.is_ok() {
+                h.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    (format!("http://{addr}"), hits)
+}
+
+// =============================================================================================
+// Healthy
+// =============================================================================================
+
+#[test]
+fn healthy_environment_reports_no_problem() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    s.bash_profile(&prepend_path(&go));
+    let r = s.check_bash();
+    r.no_problems();
+    r.exit(0);
+    for side in ["editor", "shell"] {
+        let v = r.env(side, "GOPROXY");
+        assert_eq!(
+            v["value"],
+            "https://proxy.golang.org,direct",
+            "{side}{}",
+            r.context()
+        );
+        assert_eq!(v["origin"], "goroot-go.env", "{side}{}", r.context());
+        assert_eq!(
+            v["path"].as_str().map(PathBuf::from),
+            Some(go.join("go.env")),
+            "{side}{}",
+            r.context()
+        );
+        assert_eq!(v["line"], 7, "GOPROXY is line 7 of go.env{}", r.context());
+        let env = r.json["sides"][side]["env"].as_object().unwrap();
+        let foreign: Vec<&String> = env
+            .keys()
+            .filter(|k| k.starts_with("GO_ENV_DOCTOR"))
+            .collect();
+        assert!(
+            foreign.is_empty(),
+            "{side} env lists non-Go variables {foreign:?}{}",
+            r.context()
+        );
+        let ver = r.json["sides"][side]["goVersion"].as_str().unwrap_or("");
+        assert!(
+            ver.contains(GO122),
+            "{side} goVersion {ver:?}{}",
+            r.context()
+        );
+        let gobin = r.json["sides"][side]["go"].as_str().unwrap_or("");
+        assert!(
+            Path::new(gobin).starts_with(&go),
+            "{side} go {gobin:?}{}",
+            r.context()
+        );
+    }
+}
+
+/// The same healthy world through each real login shell: the rc file that shell reads puts
+/// Go 1.22.10 first on PATH, and the shell side must find it.
+#[test]
+fn healthy_through_every_login_shell() {
+    let go = support::goroot(GO122);
+    let bin = go.join("bin").display().to_string();
+    let posix = format!("PATH=\"{bin}:$PATH\"; export PATH\n");
+    let cases: [(&str, &str, String); 4] = [
+        ("zsh", ".zprofile", posix.clone()),
+        ("dash", ".profile", posix),
+        (
+            "fish",
+            ".config/fish/config.fish",
+            format!("set -gx PATH {bin} $PATH\n"),
+        ),
+        ("tcsh", ".tcshrc", format!("setenv PATH \"{bin}:$PATH\"\n")),
+    ];
+    for (name, rc, text) in cases {
+        let mut s = Scenario::new();
+        s.editor_path(&[&go]);
+        let shell = support::shell(name).display().to_string();
+        s.set("SHELL", &shell);
+        let rc_path = s.home.join(rc);
+        std::fs::create_dir_all(rc_path.parent().unwrap()).unwrap();
+        std::fs::write(&rc_path, text).unwrap();
+        let r = s.check(&["--shell", &shell]);
+        r.no_problems();
+        let ver = r.json["sides"]["shell"]["goVersion"].as_str().unwrap_or("");
+        assert!(
+            ver.contains(GO122),
+            "{name}: shell goVersion {ver:?}{}",
+            r.context()
+        );
+    }
+}
+
+#[test]
+fn no_shell_leaves_the_shell_side_null() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let r = s.check_no_shell();
+    r.no_problems();
+    assert!(r.json["sides"]["shell"].is_null(), "{}", r.context());
+}
+
+#[test]
+fn go_not_found_with_nothing_on_path() {
+    let s = Scenario::new();
+    let r = s.check_no_shell();
+    r.expect("go-not-found", "error");
+}
+
+// =============================================================================================
+// GOROOT and the go binary
+// =============================================================================================
+
+#[test]
+fn goroot_mismatch_names_both_versions_and_roots() {
+    let s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    let settings = s.settings(&format!(
+        "{{\n  \"go.goroot\": \"{}\"\n}}\n",
+        go121.display()
+    ));
+    // The editor's own PATH has no go at all; the login shell puts 1.22.10 first via .bashrc.
+    s.bash_profile("[ -f ~/.bashrc ] && . ~/.bashrc\n");
+    s.home_file(".bashrc", &prepend_path(&go122));
+    let r = s.check_bash();
+    let f = r.expect("goroot-mismatch", "error");
+    r.message_has(
+        f,
+        &[
+            GO121,
+            GO122,
+            &go121.display().to_string(),
+            &go122.display().to_string(),
+        ],
+    );
+    r.located(f, &settings, 2);
+    // Removing go.goroot would leave the editor without go: the fix sets it to the shell's root.
+    let fix = &f["fixes"][0];
+    assert_eq!(fix["kind"], "set-setting", "{}", r.context());
+    assert_eq!(fix["key"], "go.goroot", "{}", r.context());
+    assert_eq!(
+        fix["value"].as_str().map(PathBuf::from),
+        Some(go122.clone()),
+        "{}",
+        r.context()
+    );
+}
+
+#[test]
+fn goroot_mismatch_prefers_removing_the_override_when_path_finds_the_shells_go() {
+    let mut s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    s.editor_path(&[&go122]);
+    s.settings(&format!("{{ \"go.goroot\": \"{}\" }}\n", go121.display()));
+    s.bash_profile(&prepend_path(&go122));
+    let r = s.check_bash();
+    let f = r.expect("goroot-mismatch", "error");
+    let fix = &f["fixes"][0];
+    assert_eq!(fix["kind"], "remove-setting", "{}", r.context());
+    assert_eq!(fix["key"], "go.goroot", "{}", r.context());
+}
+
+#[test]
+fn goroot_through_a_symlink_is_the_same_goroot() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    let link = s.dir("sdk").join("current");
+    symlink(&go122, &link).unwrap();
+    s.settings(&format!("{{ \"go.goroot\": \"{}/\" }}\n", link.display()));
+    s.bash_profile(&prepend_path(&go122));
+    // The terminal `check` runs in finds the same Go on its PATH (without one it would rightly
+    // report go-not-found for itself).
+    s.editor_path(&[&go122]);
+    let r = s.check_bash();
+    r.absent("goroot-mismatch");
+    r.absent("go-version-mismatch");
+    r.no_problems();
+}
+
+#[test]
+fn go_version_mismatch_from_path_order() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO121)]);
+    s.bash_profile(&prepend_path(&support::goroot(GO125)));
+    let r = s.check_bash();
+    let f = r.expect("go-version-mismatch", "warning");
+    r.message_has(f, &[GO121, GO125]);
+}
+
+#[test]
+fn goroot_missing_from_settings() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let missing = s.root.join("no-such-go");
+    let settings = s.settings(&format!(
+        "{{\n  \"go.goroot\": \"{}\"\n}}\n",
+        missing.display()
+    ));
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-missing", "error");
+    r.message_has(f, &[&missing.display().to_string()]);
+    r.located(f, &settings, 2);
+}
+
+#[test]
+fn goroot_missing_from_env_file_still_reports_although_go_env_fails() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let missing = s.root.join("nonexistent");
+    let envf = s.env_file(&format!("GOROOT={}\n", missing.display()));
+    // Sanity: the real go really fails here (a missing GOROOT is fatal, exit 2).
+    let out = Command::new(support::go_binary(GO122))
+        .args(["env", "GOROOT"])
+        .env_clear()
+        .env("HOME", &s.home)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-missing", "error");
+    r.message_has(f, &[&missing.display().to_string()]);
+    r.located(f, &envf, 1);
+}
+
+#[test]
+fn goroot_dangling_symlink_shows_the_chain() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let sdk = s.dir("sdk");
+    let gone = sdk.join("go1.20-removed-by-upgrade");
+    symlink(&gone, sdk.join("go")).unwrap();
+    let link = s.root.join("goroot-link");
+    symlink(sdk.join("go"), &link).unwrap();
+    s.set("GOROOT", link.display().to_string());
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-dangling-symlink", "error");
+    r.message_has(f, &[&gone.display().to_string()]);
+}
+
+#[test]
+fn goroot_not_a_goroot_for_an_empty_dir() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let empty = s.dir("empty-goroot");
+    s.set("GOROOT", empty.display().to_string());
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-not-a-goroot", "error");
+    r.message_has(f, &[&empty.display().to_string()]);
+}
+
+#[test]
+fn goroot_version_skew_in_the_login_shell() {
+    // gvm-style: the shell exports GOROOT of 1.21.13 while 1.22.10 is first on PATH.
+    let mut s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    s.editor_path(&[&go122]);
+    s.bash_profile(&format!(
+        "export GOROOT=\"{}\"\n{}",
+        go121.display(),
+        prepend_path(&go122)
+    ));
+    let r = s.check_bash();
+    let f = r.expect("goroot-version-skew", "error");
+    r.message_has(f, &[GO121, GO122]);
+}
+
+#[test]
+fn goroot_version_skew_in_the_editor_via_user_alternate_tools() {
+    // User-level go.alternateTools.go (the user's own, so it may run) + GOROOT env of 1.21.13.
+    let mut s = Scenario::new();
+    let go121 = support::goroot(GO121);
+    let go122 = support::goroot(GO122);
+    s.user_settings(&format!(
+        "{{ \"go.alternateTools\": {{ \"go\": \"{}\" }} }}\n",
+        go122.join("bin/go").display()
+    ));
+    s.set("GOROOT", go121.display().to_string());
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-version-skew", "error");
+    r.message_has(f, &[GO121, GO122]);
+}
+
+#[test]
+fn goroot_explicit_is_only_info() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    s.editor_path(&[&go122]);
+    s.set("GOROOT", go122.display().to_string());
+    let r = s.check_no_shell();
+    r.expect("goroot-explicit", "info");
+    r.no_problems();
+    r.exit(0);
+}
+
+#[test]
+fn goroot_in_env_file() {
+    let mut s = Scenario::new();
+    let go122 = support::goroot(GO122);
+    s.editor_path(&[&go122]);
+    let envf = s.env_file(&format!(
+        "GOPRIVATE=example.com/private\nGOROOT={}\n",
+        go122.display()
+    ));
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-in-env-file", "warning");
+    r.located(f, &envf, 2);
+}
+
+#[test]
+fn goroot_unreadable_go_binary_not_executable() {
+    // As uid 65534: GOROOT is a copy of 1.22.10 whose bin/go is mode 000.
+    let mut s = Scenario::new();
+    let good = s.private_goroot(GO122, "sdk/go-ok");
+    let broken = s.private_goroot(GO122, "sdk/go-broken");
+    let bin_go = broken.join("bin/go");
+    std::fs::remove_file(&bin_go).unwrap();
+    std::fs::copy(good.join("bin/go"), &bin_go).unwrap();
+    chmod(&bin_go, 0o000);
+    s.editor_path(&[&good]);
+    s.set("GOROOT", broken.display().to_string());
+    s.unprivileged();
+    let r = s.check_no_shell();
+    let f = r.expect("goroot-unreadable", "error");
+    r.message_has(f, &[&broken.display().to_string()]);
+    // vscode-go skips a GOROOT/bin/go that is not executable (executableFileExists: X_OK) and
+    // falls back to PATH, so the editor runs the good copy, whose own root is not GOROOT.
+    assert_eq!(
+        r.json["sides"]["editor"]["go"].as_str().map(PathBuf::from),
+        Some(good.join("bin/go")),
+        "the editor's go{}",
+        r.context()
+    );
+    r.absent("goroot-explicit");
+}
+
+#[test]
+fn goroot_unreadable_directory_mode_000() {
+    let mut s = Scenario::new();
+    let good = s.private_goroot(GO122, "sdk/go-ok");
+    let locked = s.private_goroot(GO122, "sdk/go-locked");
+    chmod(&locked, 0o000);
+    s.editor_path(&[&good]);
+    s.set("GOROOT", locked.display().to_string());
+    s.unprivileged();
+    let r = s.check_no_shell();
+    // Let the temp dir be removed afterwards.
+    chmod(&locked, 0o755);
+    let f = r.expect("goroot-unreadable", "error");
+    r.message_has(f, &[&locked.display().to_string()]);
+}
+
+// =============================================================================================
+// GOCACHE
+// =============================================================================================
+
+#[test]
+fn gocache_relative() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.set("GOCACHE", "rel/cache");
+    let r = s.check_no_shell();
+    let f = r.expect("gocache-relative", "error");
+    r.message_has(f, &["rel/cache"]);
+}
+
+#[test]
+fn gocache_off_in_env_file() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let envf = s.env_file("GOCACHE=off\n");
+    let r = s.check_no_shell();
+    let f = r.expect("gocache-off", "error");
+    r.located(f, &envf, 1);
+    r.absent("gocache-relative");
+    r.absent("gocache-unlocatable");
+}
+
+#[test]
+fn gocache_unlocatable_without_home_and_xdg() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.unset("HOME");
+    let r = s.check_no_shell();
+    r.expect("gocache-unlocatable", "error");
+    r.absent("gocache-off");
+}
+
+#[test]
+fn gocache_unwritable_for_an_unprivileged_user() {
+    // (a) GOCACHE is an existing root-owned 0755 directory.
+    let mut s = Scenario::new();
+    let go = s.private_goroot(GO122, "sdk/go");
+    let cache = s.dir("shared-cache");
+    chmod(&cache, 0o755);
+    s.editor_path(&[&go]);
+    s.set("GOCACHE", cache.display().to_string());
+    s.unprivileged();
+    let r = s.check_no_shell();
+    let f = r.expect("gocache-unwritable", "error");
+    r.message_has(f, &[&cache.display().to_string()]);
+
+    // (b) GOCACHE does not exist and its parent is a root-owned 0755 directory.
+    let sub = cache.join("sub");
+    s.set("GOCACHE", sub.display().to_string());
+    let r = s.check_no_shell();
+    r.expect("gocache-unwritable", "error");
+}
+
+#[test]
+fn gocache_not_a_directory() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let file = s.root.join("a-file");
+    std::fs::write(&file, "not a dir\n").unwrap();
+    let gocache = file.join("sub");
+    s.set("GOCACHE", gocache.display().to_string());
+    let r = s.check_no_shell();
+    let f = r.expect("gocache-not-a-directory", "error");
+    r.message_has(f, &[&file.display().to_string()]);
+}
+
+#[test]
+fn gocache_foreign_owner() {
+    // As uid 65534, a populated cache owned by root (as `sudo go build` leaves behind).
+    let mut s = Scenario::new();
+    let go = s.private_goroot(GO122, "sdk/go");
+    let cache = s.dir("root-cache");
+    chmod(&cache, 0o777);
+    std::fs::write(
+        cache.join("README"),
+        "This directory holds cached build artifacts from the Go build system.\n",
+    )
+    .unwrap();
+    std::fs::write(cache.join("trim.txt"), "1732000000\n").unwrap();
+    for d in ["00", "5d", "ff"] {
+        std::fs::create_dir(cache.join(d)).unwrap();
+        std::fs::write(cache.join(d).join(format!("{d}6a0000-d")), "x").unwrap();
+    }
+    s.editor_path(&[&go]);
+    s.set("GOCACHE", cache.display().to_string());
+    s.unprivileged();
+    let r = s.check_no_shell();
+    let f = r.expect("gocache-foreign-owner", "warning");
+    r.message_has(f, &[&cache.display().to_string()]);
+}
+
+#[test]
+fn gocache_mismatch_between_tools_env_vars_and_the_shell() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    let editor_cache = s.dir("editor-cache");
+    s.settings(&format!(
+        "{{ \"go.toolsEnvVars\": {{ \"GOCACHE\": \"{}\" }} }}\n",
+        editor_cache.display()
+    ));
+    s.bash_profile(&prepend_path(&go));
+    let r = s.check_bash();
+    let f = r.expect("gocache-mismatch", "warning");
+    r.message_has(
+        f,
+        &[
+            &editor_cache.display().to_string(),
+            &s.home.join(".cache/go-build").display().to_string(),
+        ],
+    );
+}
+
+// gocache-network-fs: needs a cache on an NFS/SMB/FUSE mount, which cannot be built in this
+// sandbox (no mount privileges, no FUSE). It is covered by the rules' unit snapshot only.
+
+// =============================================================================================
+// Module download and verification
+// =============================================================================================
+
+#[test]
+fn goproxy_empty_written_by_real_go_env_w() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.go_env_w(GO122, &["GOPROXY="]);
+    let envf = s.env_file_path();
+    assert_eq!(std::fs::read_to_string(&envf).unwrap(), "GOPROXY=\n");
+    let r = s.check_no_shell();
+    let f = r.expect("goproxy-empty", "error");
+    r.located(f, &envf, 1);
+    let v = r.env("editor", "GOPROXY");
+    assert_eq!(v["value"], "", "{}", r.context());
+    assert_eq!(v["origin"], "env-file", "{}", r.context());
+}
+
+fn env_file_case(line: &str, code: &str, severity: &str) -> Report {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let envf = s.env_file(&format!("{line}\n"));
+    let r = s.check_no_shell();
+    let f = r.expect(code, severity);
+    r.located(f, &envf, 1);
+    r
+}
+
+#[test]
+fn goproxy_off() {
+    env_file_case("GOPROXY=off", "goproxy-off", "warning");
+}
+
+#[test]
+fn goproxy_invalid_scheme() {
+    let r = env_file_case("GOPROXY=ftp://x", "goproxy-invalid", "error");
+    let f = r.expect("goproxy-invalid", "error");
+    r.message_has(f, &["ftp://x"]);
+}
+
+#[test]
+fn goproxy_insecure_http() {
+    env_file_case(
+        "GOPROXY=http://proxy.corp.example,direct",
+        "goproxy-insecure-http",
+        "warning",
+    );
+}
+
+#[test]
+fn goproxy_credentials_are_redacted_in_every_format() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    let url = "https://alice:s3cret@proxy.example";
+    s.env_file(&format!("GOPROXY={url}\n"));
+    s.bash_profile(&format!(
+        "{}export GOPROXY={url},direct\n",
+        prepend_path(&go)
+    ));
+    s.set("RUST_LOG", "trace");
+    let b = bash().display().to_string();
+    let r = s.check(&["--shell", &b]);
+    let f = r.expect("goproxy-credentials", "warning");
+    assert!(
+        r.env("editor", "GOPROXY")["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("alice:***@"),
+        "{}",
+        r.context()
+    );
+    let _ = f;
+    let folder = s.folder.display().to_string();
+    for format in ["json", "human", "sarif", "github"] {
+        let run = s.run(&["check", &folder, "--format", format, "--shell", &b]);
+        assert!(
+            !run.stdout.contains("s3cret") && !run.stderr.contains("s3cret"),
+            "the password leaked in --format {format}{}",
+            run.context()
+        );
+        assert!(
+            run.stdout.contains("goproxy-credentials") || format == "human",
+            "--format {format} does not mention the finding{}",
+            run.context()
+        );
+    }
+}
+
+#[test]
+fn goproxy_mismatch_between_settings_and_the_shell() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    s.settings(
+        "{\n  // the editor's proxy\n  \"go.toolsEnvVars\": {\n    \"GOPROXY\": \"https://editor-proxy.example,direct\",\n  },\n}\n",
+    );
+    s.bash_profile(&format!(
+        "{}export GOPROXY=https://shell-proxy.example,direct\n",
+        prepend_path(&go)
+    ));
+    let r = s.check_bash();
+    r.expect("goproxy-mismatch", "warning");
+    // This terminal (no GOPROXY in its environment) disagrees with the shell too; the
+    // setting's finding is VS Code's.
+    let f = r
+        .findings()
+        .iter()
+        .find(|f| {
+            f["code"] == "goproxy-mismatch"
+                && f["message"].as_str().unwrap_or("").starts_with("VS Code")
+        })
+        .unwrap_or_else(|| panic!("no goproxy-mismatch for VS Code{}", r.context()));
+    r.message_has(f, &["editor-proxy.example", "shell-proxy.example"]);
+    // The setting is VS Code's: `check` itself runs in a terminal, which never reads it.
+    assert_eq!(
+        r.env("VS Code", "GOPROXY")["origin"],
+        "editor-setting",
+        "{}",
+        r.context()
+    );
+    assert_eq!(
+        r.env("shell", "GOPROXY")["origin"],
+        "os-env",
+        "{}",
+        r.context()
+    );
+}
+
+#[test]
+fn gosumdb_off_is_an_error_with_goproxy_direct() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.env_file("GOPROXY=direct\nGOSUMDB=off\n");
+    let r = s.check_no_shell();
+    let f = r.expect("gosumdb-off", "error");
+    r.located(f, &s.env_file_path(), 2);
+}
+
+#[test]
+fn gosumdb_off_is_a_warning_with_a_proxy() {
+    env_file_case("GOSUMDB=off", "gosumdb-off", "warning");
+}
+
+#[test]
+fn gosumdb_empty() {
+    env_file_case("GOSUMDB=", "gosumdb-empty", "error");
+}
+
+#[test]
+fn gosumdb_invalid() {
+    env_file_case("GOSUMDB=a b c", "gosumdb-invalid", "error");
+}
+
+#[test]
+fn goinsecure_broad() {
+    env_file_case("GOINSECURE=*", "goinsecure-broad", "warning");
+}
+
+#[test]
+fn gonosumdb_broad() {
+    env_file_case("GONOSUMDB=*", "gonosumdb-broad", "warning");
+}
+
+#[test]
+fn goflags_invalid_from_go_version() {
+    let r = env_file_case("GOFLAGS=-foo", "goflags-invalid", "error");
+    let f = r.expect("goflags-invalid", "error");
+    r.message_has(f, &["unknown flag -foo"]);
+}
+
+#[test]
+fn goflags_insecure_modcacherw() {
+    // -modcacherw keeps the module cache writable: works, but dependency sources can be altered
+    // after verification (the rules engineer's definition, server/src/rules/modules.rs).
+    let r = env_file_case("GOFLAGS=-modcacherw", "goflags-insecure", "warning");
+    r.absent("goflags-invalid");
+}
+
+#[test]
+fn goflags_insecure_flag_is_invalid_on_modern_go() {
+    // `-insecure` was removed in Go 1.17: with 1.22 it is an error, not a mere weakening.
+    env_file_case("GOFLAGS=-insecure", "goflags-invalid", "error");
+}
+
+// =============================================================================================
+// Toolchain
+// =============================================================================================
+
+const GO_MOD_199: &str = "module example.com/hello\n\ngo 1.99\n";
+
+#[test]
+fn toolchain_too_old_with_gotoolchain_local() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let gomod = s.go_mod(GO_MOD_199);
+    s.set("GOTOOLCHAIN", "local");
+    let r = s.check_no_shell();
+    let f = r.expect("toolchain-too-old", "error");
+    r.message_has(f, &["1.99", GO122]);
+    r.located(f, &gomod, 3);
+}
+
+#[test]
+fn toolchain_will_download_but_nothing_is_downloaded() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    s.go_mod(GO_MOD_199);
+    s.bash_profile(&prepend_path(&go));
+    let (proxy, hits) = tripwire();
+    for k in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
+        s.set(k, &proxy);
+    }
+    let r = s.check_bash();
+    r.expect("toolchain-will-download", "info");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "something tried to download a toolchain{}",
+        r.context()
+    );
+    assert!(
+        !s.home.join("go/pkg/mod/golang.org").exists(),
+        "a toolchain was downloaded into the module cache{}",
+        r.context()
+    );
+    assert!(
+        r.run.elapsed < Duration::from_secs(5),
+        "check took {:?}{}",
+        r.run.elapsed,
+        r.context()
+    );
+}
+
+#[test]
+fn toolchain_not_in_path() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.go_mod(GO_MOD_199);
+    s.env_file("GOTOOLCHAIN=path\n");
+    let r = s.check_no_shell();
+    let f = r.expect("toolchain-not-in-path", "error");
+    r.message_has(f, &["go1.99"]);
+}
+
+#[test]
+fn gotoolchain_invalid_written_by_real_go_env_w() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.go_env_w(GO122, &["GOTOOLCHAIN=bogus"]);
+    let r = s.check_no_shell();
+    let f = r.expect("gotoolchain-invalid", "error");
+    r.message_has(f, &["bogus"]);
+    r.located(f, &s.env_file_path(), 1);
+}
+
+// =============================================================================================
+// Env files and paths
+// =============================================================================================
+
+#[test]
+fn env_file_value_shadowed_in_the_shell_only() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    let envf = s.env_file("GOPROXY=https://file-proxy.example,direct\n");
+    s.bash_profile(&format!(
+        "{}export GOPROXY=https://shell-proxy.example,direct\n",
+        prepend_path(&go)
+    ));
+    let r = s.check_bash();
+    let f = r.expect("env-file-shadowed", "warning");
+    r.message_has(f, &["GOPROXY"]);
+    r.located(f, &envf, 1);
+}
+
+#[test]
+fn gopath_relative() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.set("GOPATH", "rel");
+    let r = s.check_no_shell();
+    let f = r.expect("gopath-relative", "error");
+    r.message_has(f, &["rel"]);
+}
+
+#[test]
+fn gopath_tilde_exported_by_the_shell() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    s.bash_profile(&format!("{}export GOPATH=\"~/go\"\n", prepend_path(&go)));
+    let r = s.check_bash();
+    let f = r.expect("gopath-tilde", "error");
+    r.message_has(f, &["~/go"]);
+}
+
+#[test]
+fn gobin_not_on_path() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let gobin = s.dir("gobin");
+    s.set("GOBIN", gobin.display().to_string());
+    let r = s.check_no_shell();
+    let f = r.expect("gobin-not-on-path", "info");
+    r.message_has(f, &[&gobin.display().to_string()]);
+}
+
+// =============================================================================================
+// Probe and inputs
+// =============================================================================================
+
+#[test]
+fn shell_probe_failed_exit_code() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.bash_profile("echo 'Welcome!'\nexit 3\n");
+    let r = s.check_bash();
+    let f = r.expect("shell-probe-failed", "warning");
+    r.message_has(f, &["3"]);
+}
+
+#[test]
+fn shell_probe_timeout_returns_quickly_and_kills_the_shell() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    // A unique duration marks our sleep so we can look for leftovers.
+    let marker = format!("30.{}", std::process::id());
+    s.bash_profile(&format!("sleep {marker}\n"));
+    let b = bash().display().to_string();
+    let r = s.check(&["--shell", &b, "--shell-timeout", "2"]);
+    assert!(
+        r.run.elapsed < Duration::from_secs(5),
+        "check took {:?} with --shell-timeout 2{}",
+        r.run.elapsed,
+        r.context()
+    );
+    let f = r.expect("shell-probe-failed", "warning");
+    r.message_has(f, &["2"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !process_with_arg(&format!("sleep {marker}")),
+        "the rc's `sleep {marker}` survived the timeout{}",
+        r.context()
+    );
+}
+
+#[test]
+fn shell_probe_slow() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    s.bash_profile(&format!("sleep 3.5\n{}", prepend_path(&go)));
+    let r = s.check_bash();
+    r.expect("shell-probe-slow", "info");
+    r.absent("shell-probe-failed");
+}
+
+#[test]
+fn settings_unparseable_is_located_and_the_rest_still_reported() {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    let settings = s.settings("{\n  \"go.goroot\": /usr/local/go,\n}\n");
+    s.env_file("GOPROXY=off\n");
+    let r = s.check_no_shell();
+    let f = r.expect("settings-unparseable", "error");
+    r.located(f, &settings, 2);
+    assert!(
+        f["locations"][0]["column"].as_u64().unwrap_or(0) >= 1,
+        "{}",
+        r.context()
+    );
+    r.expect("goproxy-off", "warning");
+}
+
+// =============================================================================================
+// Command line
+// =============================================================================================
+
+/// A scenario with one error (GOCACHE=off) and otherwise healthy areas.
+fn one_error_scenario() -> Scenario {
+    let mut s = Scenario::new();
+    s.editor_path(&[&support::goroot(GO122)]);
+    s.env_file("GOCACHE=off\n");
+    s
+}
+
+#[test]
+fn missing_dir_exits_2() {
+    let s = Scenario::new();
+    let missing = s.root.join("no-such-folder").display().to_string();
+    let run = s.run(&["check", &missing, "--no-shell"]);
+    run.assert_exit(2);
+    assert!(
+        !run.stderr.trim().is_empty(),
+        "no explanation{}",
+        run.context()
+    );
+}
+
+#[test]
+fn bad_flag_exits_2() {
+    let s = Scenario::new();
+    let run = s.run(&["check", "--format", "yaml"]);
+    run.assert_exit(2);
+}
+
+#[test]
+fn sarif_output() {
+    let s = one_error_scenario();
+    let folder = s.folder.display().to_string();
+    let run = s.run(&["check", &folder, "--format", "sarif", "--no-shell"]);
+    run.assert_exit(1);
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("SARIF is not JSON: {e}{}", run.context()));
+    assert_eq!(v["version"], "2.1.0", "{}", run.context());
+    let results = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "gocache-off" && r["level"] == "error"),
+        "no gocache-off error result{}",
+        run.context()
+    );
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        rules.iter().any(|r| r["id"] == "gocache-off"),
+        "no gocache-off rule{}",
+        run.context()
+    );
+}
+
+#[test]
+fn github_output() {
+    let s = one_error_scenario();
+    let folder = s.folder.display().to_string();
+    let run = s.run(&["check", &folder, "--format", "github", "--no-shell"]);
+    run.assert_exit(1);
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!lines.is_empty(), "{}", run.context());
+    for l in &lines {
+        assert!(
+            l.starts_with("::"),
+            "not a workflow command: {l:?}{}",
+            run.context()
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error") && l.contains("gocache-off")),
+        "no ::error for gocache-off{}",
+        run.context()
+    );
+}
+
+#[test]
+fn human_output_piped_has_no_colour_and_section_markers() {
+    let s = one_error_scenario();
+    let folder = s.folder.display().to_string();
+    let run = s.run(&["check", &folder, "--no-shell"]);
+    run.assert_exit(1);
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "ESC in piped output{}",
+        run.context()
+    );
+    assert!(run.stdout.contains('✓'), "no ✓ section{}", run.context());
+    assert!(run.stdout.contains('✗'), "no ✗ section{}", run.context());
+    assert!(run.stdout.contains("GOCACHE"), "{}", run.context());
+}
