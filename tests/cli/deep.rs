@@ -3,7 +3,7 @@
 //! cgo one), failures become `build-failed` located where their cause is configured, and a `go`
 //! or a C compiler an untrusted workspace chose never runs.
 //!
-//! Every scenario is a temp world under `/tmp` like `tests/cli_check.rs`'s: a temp HOME with a
+//! Every scenario is a temp world under `/tmp` like `tests/cli/check.rs`'s: a temp HOME with a
 //! go env file, a workspace folder with go.mod, a controlled process environment (`env_clear()`
 //! then HOME, PATH with the chosen Go first, SHELL, GOCACHE and `GO_ENV_DOCTOR_USER_SETTINGS`).
 //! The build cache is shared by the scenarios that do not test the cache itself (a directory
