@@ -61,6 +61,11 @@ pub struct Snapshot {
     /// editor reads, and so which fixes can work for it.
     #[serde(default)]
     pub editor_kind: EditorKind,
+    /// `check --deep`: each side's `go` building and running a small program (see
+    /// [`DeepRun`]); empty unless the check asked for it. On a view ([`Snapshot::editor_views`])
+    /// only that editor's own run, when its `go` or environment differs from the main editor's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deep: Vec<DeepRun>,
 }
 
 /// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
@@ -838,4 +843,66 @@ pub enum FixAction {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         withheld: Vec<String>,
     },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deep check (`check --deep`)
+// ---------------------------------------------------------------------------------------------
+
+/// Which program a deep check builds: a plain Go program, or one calling C through cgo.
+/// As a check option, `Cgo` means both.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeepProgram {
+    Plain,
+    Cgo,
+}
+
+/// One side's `go` building and running a small program in a temporary module, with that
+/// side's environment (the proof that static checks cannot give: a broken cache, a missing C
+/// compiler, a skewed toolchain show up here).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeepRun {
+    pub side: SideKind,
+    /// The side's label ("VS Code", "your shell").
+    pub label: String,
+    pub program: DeepProgram,
+    /// The `go` that was (or would have been) run; `None`: the side has none.
+    pub go: Option<PathBuf>,
+    pub outcome: DeepOutcome,
+}
+
+/// How a deep run went.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum DeepOutcome {
+    /// Built, and ran printing what it should. `not_executed`: built for another platform
+    /// (GOOS/GOARCH), so it was only built, and why.
+    Ok {
+        millis: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_executed: Option<String>,
+    },
+    /// A step failed: `output` is what it printed (stderr, bounded, credentials redacted).
+    Failed {
+        step: DeepStep,
+        exit_code: Option<i32>,
+        output: String,
+        millis: u64,
+        /// Killed at the deadline rather than exiting.
+        #[serde(default)]
+        timed_out: bool,
+    },
+    /// Not attempted, and why (an untrusted workspace's `go`, no `go` at all, cancelled).
+    NotRun { reason: String },
+}
+
+/// The step of a deep run that failed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeepStep {
+    /// `go build`.
+    Build,
+    /// Running the program it built.
+    Run,
 }

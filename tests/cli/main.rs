@@ -1,6 +1,7 @@
 //! The `cli` layer: what `go-env-doctor check` does, from its probes of real shells and real Go
 //! toolchains (`shell_probe`, `go_runs`) through the built binary end to end (`check`, `idea`,
-//! `gotoolchain_layers`, `vscode_go_model`, `workspace_modules`), `go-env-doctor fix` (`fix`),
+//! `gotoolchain_layers`, `vscode_go_model`, `workspace_modules`), `check --deep` building with
+//! each side's real `go` and C compiler (`deep`), `go-env-doctor fix` (`fix`),
 //! the renderers (`render`), the editor's Go tools read without running them (`tools`),
 //! differential runs against the real cmd/go and the real-world corpus (`diff_cmdgo`,
 //! `real_corpus`, `real_tinygo`) and hostile inputs (`hardening`, `redteam`; a few of their
@@ -17,6 +18,7 @@
 mod support;
 
 mod check;
+mod deep;
 mod diff_cmdgo;
 mod fix;
 mod go_runs;

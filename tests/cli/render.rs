@@ -87,6 +87,7 @@ fn report(editor: SideView, shell: ShellState, findings: Vec<Finding>) -> Report
         shell,
         findings,
         workspace: Default::default(),
+        deep: Vec::new(),
     }
 }
 

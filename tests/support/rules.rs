@@ -66,6 +66,7 @@ pub fn healthy() -> Snapshot {
         editor_views: Vec::new(),
         workspace: Default::default(),
         editor_kind: EditorKind::VsCode,
+        deep: Vec::new(),
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {

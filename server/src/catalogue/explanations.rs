@@ -719,3 +719,19 @@ and the editor reports the tool as failing or missing; under emulation it starts
 
 **How to fix:** reinstall the tool with this machine's go and no GOOS/GOARCH override, e.g.
 `go install golang.org/x/tools/gopls@latest` (the finding names the tool's module and version)."#;
+
+pub const BUILD_FAILED: &str = r#"`check --deep` builds and runs a tiny program with each side's `go` and environment in a
+temporary module (`--deep=cgo`: also one calling C, with `CGO_ENABLED=1`), and one failed: `go build`
+exited with an error or ran over 120 s, or the program did not run. The message quotes go's (or the
+C compiler's) first lines and, when they point at a variable the side sets, where it is set.
+
+**Why it matters:** it is the proof static checks cannot give: every build, test and `go run` of
+that side fails the same way, and gopls compiles through the same cache and toolchain. Typical
+causes: GOFLAGS with a flag go rejects (`parsing $GOFLAGS: unknown flag`), a build cache it cannot
+write (`failed to initialize build cache`), GOTOOLCHAIN naming a toolchain that cannot be
+downloaded (`toolchain not available`), a broken GOROOT (`package fmt is not in std`), and for cgo
+no C compiler (`cgo: C compiler "gcc" not found`), missing headers, or CGO_CFLAGS it rejects.
+
+**How to fix:** change the value the finding points at; the report's other findings about it carry
+quick fixes. Without a location, build any small module in a terminal with that side's
+environment. For cgo install a C compiler or point CC at one; without cgo, set CGO_ENABLED=0."#;

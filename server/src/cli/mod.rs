@@ -87,6 +87,26 @@ struct CheckArgs {
     /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Also prove each side works: build and run a small program with its go and environment
+    /// (`--deep=cgo`: a cgo program too). Takes seconds, more with a cold build cache.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PROGRAM",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "go"
+    )]
+    deep: Option<Deep>,
+}
+
+/// What `check --deep` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deep {
+    /// A plain Go program (`--deep` alone).
+    Go,
+    /// A plain Go program and one calling C through cgo (needs a C compiler).
+    Cgo,
 }
 
 /// How the environments are probed (shared by `check` and `fix`).
@@ -276,10 +296,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return could_not_run(&msg);
         }
     }
-    let opts = match check_options(args.dir.as_deref(), &args.probe, args.disable.clone()) {
+    let mut opts = match check_options(args.dir.as_deref(), &args.probe, args.disable.clone()) {
         Ok(o) => o,
         Err(msg) => return could_not_run(&msg),
     };
+    opts.deep = args.deep.map(|d| match d {
+        Deep::Go => crate::model::DeepProgram::Plain,
+        Deep::Cgo => crate::model::DeepProgram::Cgo,
+    });
     let snapshot = facts::collect(&opts);
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
     let findings = rules::check_all(&snapshot);

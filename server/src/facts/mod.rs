@@ -5,6 +5,7 @@
 //! do) runs on its own thread while the editor side reads settings and runs its `go`.
 
 pub mod children;
+pub mod deep;
 pub mod fs;
 pub mod go;
 pub mod guard;
@@ -66,6 +67,10 @@ pub struct CheckOptions {
     /// sets it: there the "editor" is the terminal or CI job itself, and the user still wants
     /// to know what VS Code would do with the same environment.
     pub compare_vscode: bool,
+    /// `check --deep`: also build and run a small program with each side's `go` ([`deep`]);
+    /// `Cgo` adds a cgo program. `None` (the default, and always in the language server): no
+    /// program is built.
+    pub deep: Option<crate::model::DeepProgram>,
 }
 
 impl CheckOptions {
@@ -86,6 +91,7 @@ impl CheckOptions {
             client_settings: None,
             cancel: process::Cancel::default(),
             compare_vscode: false,
+            deep: None,
         }
     }
 }
@@ -104,7 +110,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
     // `go` with the same Go settings, `go` runs once.
     let runs = go::Runs::with_cancel(opts.cancel.clone());
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
-    std::thread::scope(|s| {
+    let mut snap = std::thread::scope(|s| {
         let shell_side = opts
             .probe_shell
             .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs, started_tx)));
@@ -224,7 +230,12 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
         }
         tools::discover(&mut snap);
         snap
-    })
+    });
+    // Last, with every side and view known: it reuses their choice of `go` and environment.
+    if let Some(mode) = opts.deep {
+        deep::run_all(&mut snap, opts, mode);
+    }
+    snap
 }
 
 /// Names the VS Code user settings file to read instead of the OS's standard one (tests, and

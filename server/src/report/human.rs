@@ -2,9 +2,9 @@
 //! area with ✓ / ! / ✗, one bullet per finding with its best fix and where it is configured,
 //! where each important value comes from, and a one-line summary.
 
-use super::{code_area, Report, ShellState, SideView};
+use super::{code_area, format_millis, Report, ShellState, SideView};
 use crate::catalogue::Area;
-use crate::model::{Finding, Origin, Severity};
+use crate::model::{DeepOutcome, DeepProgram, DeepStep, Finding, Origin, Severity};
 use crate::redact::redact;
 use std::fmt::Write as _;
 
@@ -74,6 +74,7 @@ pub fn render_human_styled(report: &Report, style: Style) -> String {
     for area in Area::ALL {
         section(&mut out, report, area, style);
     }
+    deep(&mut out, report, style);
     environment(&mut out, report, style);
     out.push('\n');
     summary(&mut out, report, style);
@@ -294,6 +295,104 @@ fn hint_lines(tail: &mut Vec<String>, lead: &str, text: &str) {
         } else {
             tail.push(format!("{indent}{line}"));
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// `check --deep`: one line per side and program — what passed (and how long it took), what
+/// failed (the `build-failed` finding above says why), what was not tried and why.
+fn deep(out: &mut String, report: &Report, style: Style) {
+    if report.deep.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", style.bold("Build check (--deep)"));
+    let mut skip_until = 0;
+    for (i, run) in report.deep.iter().enumerate() {
+        if i < skip_until {
+            continue;
+        }
+        // Every program of a side not tried for one reason (no go, an untrusted go): one line.
+        if let DeepOutcome::NotRun { reason } = &run.outcome {
+            let same = report.deep[i..]
+                .iter()
+                .take_while(|r| {
+                    r.side == run.side
+                        && r.label == run.label
+                        && matches!(&r.outcome, DeepOutcome::NotRun { reason: x } if x == reason)
+                })
+                .count();
+            if same > 1 {
+                skip_until = i + same;
+                let text = format!(
+                    "{}: nothing was built: {}",
+                    capitalized(&redact(&run.label)),
+                    redact(reason)
+                );
+                deep_line(out, &style.dim("-"), &text);
+                continue;
+            }
+        }
+        let what = match run.program {
+            DeepProgram::Plain => "a Go program",
+            DeepProgram::Cgo => "a cgo program",
+        };
+        let label = capitalized(&redact(&run.label));
+        let (mark, text) = match &run.outcome {
+            DeepOutcome::Ok {
+                millis,
+                not_executed: None,
+            } => (
+                style.green("✓"),
+                format!(
+                    "{label} builds and runs {what} ({})",
+                    format_millis(*millis)
+                ),
+            ),
+            DeepOutcome::Ok {
+                millis,
+                not_executed: Some(why),
+            } => (
+                style.green("✓"),
+                format!(
+                    "{label} builds {what} ({}); {}",
+                    format_millis(*millis),
+                    redact(why)
+                ),
+            ),
+            DeepOutcome::Failed { step, .. } => {
+                let failed = match step {
+                    DeepStep::Build => format!("{label} cannot build {what}"),
+                    DeepStep::Run => format!("{label} builds {what} but cannot run it"),
+                };
+                (style.red("✗"), format!("{failed} [build-failed]"))
+            }
+            DeepOutcome::NotRun { reason } => (
+                style.dim("-"),
+                format!("{label}: {what} was not built: {}", redact(reason)),
+            ),
+        };
+        deep_line(out, &mark, &text);
+    }
+}
+
+fn deep_line(out: &mut String, mark: &str, text: &str) {
+    for (i, line) in wrap(text, WIDTH - 4).iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "  {mark} {line}");
+        } else {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// `this terminal` → `This terminal` (a label starting a line).
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

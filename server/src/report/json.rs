@@ -3,7 +3,10 @@
 //! Every string value passes through [`redact`].
 
 use super::{severity_word, Report, SideView};
-use crate::model::{EnvValue, Finding, Fix, FixAction, Location, Origin, SideValue};
+use crate::model::{
+    DeepOutcome, DeepProgram, DeepRun, DeepStep, EnvValue, Finding, Fix, FixAction, Location,
+    Origin, SideKind, SideValue,
+};
 use crate::redact::redact;
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -21,7 +24,7 @@ pub fn render_json(report: &Report) -> String {
 
 /// The JSON report as a value.
 pub fn report_value(report: &Report) -> Value {
-    json!({
+    let mut value = json!({
         "version": JSON_VERSION,
         "sides": {
             "editor": report.editor.as_ref().map(side_value).unwrap_or(Value::Null),
@@ -32,7 +35,81 @@ pub fn report_value(report: &Report) -> Value {
                 .collect::<Map<String, Value>>(),
         },
         "findings": report.findings.iter().map(finding_value).collect::<Vec<_>>(),
-    })
+    });
+    // `check --deep` only: a report without it keeps exactly its earlier shape.
+    if !report.deep.is_empty() {
+        if let Value::Object(m) = &mut value {
+            m.insert(
+                "deep".into(),
+                report
+                    .deep
+                    .iter()
+                    .map(deep_value)
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
+        }
+    }
+    value
+}
+
+/// `{ "side", "label", "program", "go", "status": "ok"|"failed"|"not-run", "millis"?,
+/// "notExecuted"?, "step"?, "exitCode"?, "timedOut"?, "output"?, "reason"? }`.
+fn deep_value(run: &DeepRun) -> Value {
+    let mut m = Map::new();
+    let side = match run.side {
+        SideKind::Editor => "editor",
+        SideKind::Shell => "shell",
+    };
+    m.insert("side".into(), side.into());
+    m.insert("label".into(), Value::String(redact(&run.label)));
+    let program = match run.program {
+        DeepProgram::Plain => "plain",
+        DeepProgram::Cgo => "cgo",
+    };
+    m.insert("program".into(), program.into());
+    m.insert(
+        "go".into(),
+        run.go
+            .as_deref()
+            .map(|p| Value::String(path_str(p)))
+            .unwrap_or(Value::Null),
+    );
+    match &run.outcome {
+        DeepOutcome::Ok {
+            millis,
+            not_executed,
+        } => {
+            m.insert("status".into(), "ok".into());
+            m.insert("millis".into(), Value::from(*millis));
+            if let Some(why) = not_executed {
+                m.insert("notExecuted".into(), Value::String(redact(why)));
+            }
+        }
+        DeepOutcome::Failed {
+            step,
+            exit_code,
+            output,
+            millis,
+            timed_out,
+        } => {
+            m.insert("status".into(), "failed".into());
+            let step = match step {
+                DeepStep::Build => "build",
+                DeepStep::Run => "run",
+            };
+            m.insert("step".into(), step.into());
+            m.insert("exitCode".into(), (*exit_code).into());
+            m.insert("timedOut".into(), (*timed_out).into());
+            m.insert("millis".into(), Value::from(*millis));
+            m.insert("output".into(), Value::String(redact(output)));
+        }
+        DeepOutcome::NotRun { reason } => {
+            m.insert("status".into(), "not-run".into());
+            m.insert("reason".into(), Value::String(redact(reason)));
+        }
+    }
+    Value::Object(m)
 }
 
 fn path_str(p: &Path) -> String {

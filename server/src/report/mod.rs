@@ -6,7 +6,9 @@ pub mod json;
 
 use crate::catalogue;
 use crate::goenv::resolve::{self, EffectiveSide};
-use crate::model::{EnvValue, Finding, Origin, ProbeOutcome, Severity, SideKind, Snapshot};
+use crate::model::{
+    DeepRun, EnvValue, Finding, Origin, ProbeOutcome, Severity, SideKind, Snapshot,
+};
 use crate::redact::redact;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The modules the check covered beyond the folder's own go.mod.
     pub workspace: WorkspaceSummary,
+    /// `check --deep`: every side's build-and-run, the main snapshot's then each editor
+    /// view's (empty without `--deep`).
+    pub deep: Vec<DeepRun>,
 }
 
 /// How many modules and which go.work files the check covered.
@@ -176,6 +181,12 @@ impl Report {
             shell,
             findings,
             workspace: WorkspaceSummary::of(snapshot),
+            deep: snapshot
+                .deep
+                .iter()
+                .chain(snapshot.editor_views.iter().flat_map(|v| &v.deep))
+                .cloned()
+                .collect(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
 pub mod cache;
+pub mod deep;
 pub mod goflags;
 pub mod goroot;
 pub mod inputs;
@@ -202,6 +203,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(tools::findings(&ctx));
     out.extend(paths::findings(&ctx));
     out.extend(tinygo::findings(&ctx));
+    out.extend(deep::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
     out.extend(failures);
     out
