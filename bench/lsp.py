@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""LSP benchmark for `go-env-doctor serve` over stdio (issue 3, SPEC §9). Run via bench/lsp.sh.
+"""LSP benchmark for `go-env-doctor serve` over stdio (the performance targets in bench/README.md). Run via bench/lsp.sh.
 
 Measures, in one run, on a temp world (HOME whose ~/.bash_profile puts the real Go 1.22.10
 first on PATH; a workspace whose .vscode/settings.json pins Go 1.21.13):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LSP benchmark (issue 3, SPEC §9): `go-env-doctor serve` over stdio on a temp world with real
+# LSP benchmark (the performance targets in bench/README.md): `go-env-doctor serve` over stdio on a temp world with real
 # Go 1.21.13 / 1.22.10 and a real login bash. Prints:
 #   - initialized -> first publishDiagnostics vs the slower of {go env -json, bash -ilc 'go env -json'}
 #   - settings didChange -> publishDiagnostics latency (median, p90) and processes spawned

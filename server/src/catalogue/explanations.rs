@@ -1,6 +1,6 @@
 //! Long explanations of every catalogue code (Markdown), shown by `go-env-doctor explain CODE`,
 //! in SARIF rule help and in hovers. Each says what the finding means, why it breaks builds
-//! (quoting Go's own messages, GO-FACTS), and how to fix it.
+//! (quoting Go's own messages, as the real `go` prints them), and how to fix it.
 
 pub const GO_NOT_FOUND: &str = r#"No `go` binary could be found for one side (the editor or your login shell). The editor
 looks at `go.alternateTools.go`, then `$GOBIN`, `$GOROOT/bin`, `PATH`, then `/usr/local/go/bin/go`
