@@ -72,6 +72,7 @@ pub fn healthy() -> Snapshot {
             shell: PathBuf::from(SHELL),
             millis: 420,
             outcome: ProbeOutcome::Ok,
+            startup_files: Vec::new(),
         });
     }
     install(&mut s, GOROOT, VERSION);
@@ -507,6 +508,7 @@ pub fn probe_failed(s: &mut Snapshot, outcome: ProbeOutcome, millis: u64) {
         shell: PathBuf::from(SHELL),
         millis,
         outcome,
+        startup_files: Vec::new(),
     });
     s.shell = Some(f);
 }

@@ -8,6 +8,7 @@ pub mod children;
 pub mod fs;
 pub mod go;
 pub mod guard;
+pub mod probe_cache;
 pub mod process;
 pub mod shell;
 pub mod trust;
@@ -64,6 +65,13 @@ pub struct CheckOptions {
     /// sets it: there the "editor" is the terminal or CI job itself, and the user still wants
     /// to know what VS Code would do with the same environment.
     pub compare_vscode: bool,
+    /// Use the persistent probe cache ([`probe_cache`]): the shell reports its startup files
+    /// (the cache's key) and the `go` runs are recorded for it. The language server sets it;
+    /// `check --cache` on the command line.
+    pub probe_cache: bool,
+    /// `go` runs the persistent cache holds for this folder, by their inputs' digest: reused
+    /// instead of running `go` (see [`go::Runs::seeded`]).
+    pub go_runs: Vec<(String, go::GoRun)>,
 }
 
 impl CheckOptions {
@@ -84,6 +92,8 @@ impl CheckOptions {
             client_settings: None,
             cancel: process::Cancel::default(),
             compare_vscode: false,
+            probe_cache: false,
+            go_runs: Vec::new(),
         }
     }
 }
@@ -91,6 +101,12 @@ impl CheckOptions {
 /// Gather every fact about `opts.folder`. Never fails: what could not be learned is recorded in
 /// the snapshot (failed commands, unreadable files) so that rules can report it.
 pub fn collect(opts: &CheckOptions) -> Snapshot {
+    collect_recorded(opts).0
+}
+
+/// [`collect`], with the `go` runs it made for the persistent cache (when
+/// [`CheckOptions::probe_cache`] is set; see [`probe_cache::Store::save`]).
+pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>) {
     let editor_env: BTreeMap<String, String> = opts.editor_env.clone().unwrap_or_else(process_env);
     let home = editor_env
         .get("HOME")
@@ -100,9 +116,9 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
 
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
-    let runs = go::Runs::with_cancel(opts.cancel.clone());
+    let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
-    std::thread::scope(|s| {
+    let snap = std::thread::scope(|s| {
         let shell_side = opts
             .probe_shell
             .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs, started_tx)));
@@ -221,7 +237,8 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
             snap.editor_views.push(view);
         }
         snap
-    })
+    });
+    (snap, runs.recorded())
 }
 
 /// Names the VS Code user settings file to read instead of the OS's standard one (tests, and
@@ -412,7 +429,7 @@ fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overr
     forget_changed_env(&mut view.editor, &before, &after);
 }
 
-fn process_env() -> BTreeMap<String, String> {
+pub(crate) fn process_env() -> BTreeMap<String, String> {
     std::env::vars_os()
         .map(|(k, v)| {
             (
@@ -488,6 +505,7 @@ fn shell_side(
             env: opts.editor_env.clone(),
             cancel: opts.cancel.clone(),
             started: Some(started.clone()),
+            trace_startup: opts.probe_cache,
         }),
     };
     // No shell started (a cached probe, or one that failed early): nothing to wait for.
