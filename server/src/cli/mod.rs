@@ -81,6 +81,13 @@ struct CheckArgs {
     /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Reuse the login shell's and `go`'s answers from the persistent probe cache when none of
+    /// their inputs changed (and store fresh ones); see the README's "The probe cache".
+    #[arg(long, overrides_with = "no_cache")]
+    cache: bool,
+    /// Probe afresh and leave the probe cache alone (the default).
+    #[arg(long, overrides_with = "cache")]
+    no_cache: bool,
 }
 
 /// How the environments are probed (shared by `check` and `fix`).
@@ -263,11 +270,34 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return could_not_run(&msg);
         }
     }
-    let opts = match check_options(args.dir.as_deref(), &args.probe, args.disable.clone()) {
+    let mut opts = match check_options(args.dir.as_deref(), &args.probe, args.disable.clone()) {
         Ok(o) => o,
         Err(msg) => return could_not_run(&msg),
     };
-    let snapshot = facts::collect(&opts);
+    // Off by default: a one-shot check has no background re-probe to correct a cached answer
+    // that went stale through something outside its key (see the README).
+    let store = (args.cache && !args.no_cache && opts.probe_shell)
+        .then(facts::probe_cache::Store::user)
+        .flatten();
+    let snapshot = match &store {
+        None => facts::collect(&opts),
+        Some(store) => {
+            opts.probe_cache = true;
+            match store.load(&opts) {
+                Some(hit) => {
+                    tracing::info!("using the cached probe (--cache)");
+                    opts.shell_probe = Some(hit.shell_probe);
+                    opts.go_runs = hit.go_runs;
+                    facts::collect(&opts)
+                }
+                None => {
+                    let (snapshot, runs) = facts::collect_recorded(&opts);
+                    store.save(&opts, &snapshot, runs);
+                    snapshot
+                }
+            }
+        }
+    };
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
     let findings = rules::check_all(&snapshot);
     let report = Report::from_snapshot(&snapshot, findings);

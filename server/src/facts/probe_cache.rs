@@ -63,6 +63,15 @@ pub const VOLATILE: &[&str] = &[
 /// same variable (restored from there when read back).
 const FROM_ENV: &str = "\u{1}from-env";
 
+/// What a password in a URL is written as. Still a password to the rules (a GOPROXY with
+/// credentials is reported from the cached probe too) and shown redacted like any other.
+const PLACEHOLDER: &str = "not-cached";
+
+/// `value` with the password of every URL in it replaced by [`PLACEHOLDER`].
+fn mask(value: &str) -> String {
+    crate::redact::redact(value).replace("***", PLACEHOLDER)
+}
+
 /// The identity of a file (or its absence) when the entry was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
@@ -212,7 +221,7 @@ impl EnvDiff {
             if secret_name(k) {
                 d.withheld.push(k.clone());
             } else {
-                d.set.insert(k.clone(), crate::redact::redact(v));
+                d.set.insert(k.clone(), mask(v));
             }
         }
         d.unset = editor
@@ -465,7 +474,7 @@ fn encode_run(mut run: go::GoRun, env: &BTreeMap<String, String>) -> go::GoRun {
                     } else if secret_name(k) {
                         String::new()
                     } else {
-                        crate::redact::redact(v)
+                        mask(v)
                     };
                 }
             }
@@ -524,7 +533,8 @@ mod tests {
         assert!(!text.contains("tok") && !text.contains("other") && !text.contains("ghp_x"));
         let back = d.apply(&editor);
         assert_eq!(back["GOPROXY"], "https://u:tok@p");
-        assert_eq!(back["GONOSUMDB"], "https://v:***@q");
+        assert_eq!(back["GONOSUMDB"], "https://v:not-cached@q");
+        assert!(crate::redact::has_credentials(&back["GONOSUMDB"]));
         assert_eq!(back["PATH"], "/go/bin:/bin");
         assert!(!back.contains_key("GITHUB_TOKEN"));
     }

@@ -137,8 +137,17 @@ impl Backend {
             changed
         };
         let started = std::time::Instant::now();
-        let services = self.services.clone();
         let superseded = cancel.clone();
+        // Folders this session has not probed yet: the persistent cache may answer for them at
+        // once; the fresh probe follows and publishes again only if anything differs.
+        let first_published = match self.services.probe_store.clone() {
+            Some(store) if opts.iter().zip(&keys).any(|(o, k)| self.fresh(o, k)) => {
+                self.publish_cached(&store, &opts, &keys, generation, &superseded, epoch)
+                    .await
+            }
+            _ => None,
+        };
+        let services = self.services.clone();
         let work = tokio::task::spawn_blocking(move || {
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
@@ -150,9 +159,14 @@ impl Backend {
                     if reused {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
-                    let snap = facts::collect(&o);
+                    let store = services.probe_store.as_ref().filter(|_| !reused && o.probe_shell);
+                    o.probe_cache = store.is_some();
+                    let (snap, runs) = facts::collect_recorded(&o);
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
+                        if let Some(store) = store {
+                            store.save(&o, &snap, runs);
+                        }
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
@@ -176,7 +190,7 @@ impl Backend {
             }
         };
         tracing::debug!(generation, millis = ?started.elapsed(), "checked");
-        let to_publish: Vec<(PathBuf, Vec<Diagnostic>)> = {
+        let to_publish: Option<Vec<(PathBuf, Vec<Diagnostic>)>> = {
             let mut state = self.state();
             // A newer check cancelled this one (its probes were killed, its shell side says
             // "cancelled"): that one publishes, even when both started for one generation.
@@ -191,19 +205,108 @@ impl Backend {
             state.results_epoch += 1;
             if state.docs_epoch != epoch {
                 // Buffers changed while the probes ran: re-derive from them.
-                self.refresh_locked(&mut state)
+                Some(self.refresh_locked(&mut state))
+            } else if first_published.as_ref() == Some(&diagnostics) {
+                tracing::debug!(generation, "the fresh probe agrees with the cached one");
+                None
             } else {
-                replace_published(&mut state, diagnostics)
+                Some(replace_published(&mut state, diagnostics))
             }
         };
         self.update_watches();
-        self.publish(to_publish).await;
-        self.send_status().await;
+        if let Some(to_publish) = to_publish {
+            self.publish(to_publish).await;
+            self.send_status().await;
+        }
         self.queue.checked.send_if_modified(|done| {
             let newer = generation > *done;
             *done = (*done).max(generation);
             newer
         });
+    }
+
+    /// Whether this session has no probe of the folder's login shell for these inputs.
+    fn fresh(&self, o: &CheckOptions, key: &cache::ShellKey) -> bool {
+        o.probe_shell && self.services.shell_probes.get(key).is_none()
+    }
+
+    /// Publish from the persistent probe cache, when it has every folder this session has not
+    /// probed yet (a folder it misses would show without its shell side). Returns what was
+    /// published, for the fresh probe to compare with; `None` when nothing was.
+    async fn publish_cached(
+        &self,
+        store: &facts::probe_cache::Store,
+        opts: &[CheckOptions],
+        keys: &[cache::ShellKey],
+        generation: u64,
+        superseded: &facts::process::Cancel,
+        epoch: u64,
+    ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
+        let (enc, overrides, versions) = {
+            let state = self.state();
+            let versions: HashMap<PathBuf, i32> = state
+                .docs
+                .iter()
+                .map(|(p, d)| (p.clone(), d.version))
+                .collect();
+            (state.caps.enc, overrides(&state), versions)
+        };
+        let mut opts = opts.to_vec();
+        for (o, key) in opts.iter_mut().zip(keys) {
+            o.shell_probe = self.services.shell_probes.get(key);
+        }
+        let store = store.clone();
+        let cancel = superseded.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            for o in &mut opts {
+                if o.shell_probe.is_some() || !o.probe_shell {
+                    continue;
+                }
+                let hit = store.load(o)?;
+                o.shell_probe = Some(hit.shell_probe);
+                o.go_runs = hit.go_runs;
+            }
+            let results: BTreeMap<PathBuf, Checked> = opts
+                .into_iter()
+                .map(|mut o| {
+                    o.cancel = cancel.clone();
+                    let snap = facts::collect(&o);
+                    let reread = !overrides.is_empty();
+                    (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))
+                })
+                .collect();
+            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+            Some((results, diagnostics))
+        });
+        let (results, diagnostics) = match work.await {
+            Ok(Some(r)) => r,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!("the check from the probe cache failed: {e}");
+                return None;
+            }
+        };
+        let to_publish = {
+            let mut state = self.state();
+            if state.shut_down
+                || self.queue.generation.load(Ordering::SeqCst) != generation
+                || superseded.is_cancelled()
+                || state.docs_epoch != epoch
+            {
+                tracing::debug!(
+                    generation,
+                    "dropping a superseded check from the probe cache"
+                );
+                return None;
+            }
+            state.results = results;
+            state.results_epoch += 1;
+            replace_published(&mut state, diagnostics.clone())
+        };
+        tracing::info!(generation, "published from the probe cache; probing afresh");
+        self.publish(to_publish).await;
+        self.send_status().await;
+        Some(diagnostics)
     }
 
     /// Re-check in the background: handlers return at once (tower-lsp runs only a few at a
