@@ -30,7 +30,7 @@
 //! (and replaced by the next write).
 
 use super::{go, shell, CheckOptions};
-use crate::model::{CommandResult, ProbeOutcome, ProbeReport, Snapshot};
+use crate::model::{CommandResult, ProbeOutcome, ProbeReport, SideFacts, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -329,7 +329,18 @@ impl Store {
     /// Remember the probes of `snap` (a successful shell probe only) with the `go` runs made
     /// for it. Failures are logged: the cache is an optimisation.
     pub fn save(&self, opts: &CheckOptions, snap: &Snapshot, runs: Vec<go::RecordedRun>) {
-        if let Err(e) = self.try_save(opts, snap, runs) {
+        self.save_shell(opts, snap.shell.as_ref(), runs);
+    }
+
+    /// [`Store::save`] from the shell side alone (what a caller keeps to save after it
+    /// published).
+    pub fn save_shell(
+        &self,
+        opts: &CheckOptions,
+        shell: Option<&SideFacts>,
+        runs: Vec<go::RecordedRun>,
+    ) {
+        if let Err(e) = self.try_save(opts, shell, runs) {
             tracing::info!(dir = %self.dir.display(), "could not write the probe cache: {e}");
         }
     }
@@ -337,10 +348,10 @@ impl Store {
     fn try_save(
         &self,
         opts: &CheckOptions,
-        snap: &Snapshot,
+        shell: Option<&SideFacts>,
         runs: Vec<go::RecordedRun>,
     ) -> std::io::Result<()> {
-        let Some(side) = &snap.shell else {
+        let Some(side) = shell else {
             return Ok(());
         };
         let Some(report) = side
@@ -450,10 +461,13 @@ fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> 
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
+    // No fsync: the rename makes the file whole for a concurrent reader, and a file a crash
+    // tore is ignored as corrupt — the cache is an optimisation, not worth a disk flush on the
+    // way to the first diagnostics.
     let result = (|| {
         let mut f = opts.open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        drop(f);
         std::fs::rename(&tmp, target)
     })();
     if result.is_err() {

@@ -31,6 +31,10 @@ pub(crate) struct Queue {
     pub(super) running: Arc<Mutex<(u64, facts::process::Cancel)>>,
     /// The newest generation whose results are in place and published.
     pub(super) checked: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Held from a check's results to the end of its write to the persistent probe cache:
+    /// `shutdown` waits for it, so a client that exits right after the diagnostics still
+    /// leaves the probe cached.
+    pub(super) saving: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Queue {
@@ -40,6 +44,7 @@ impl Default for Queue {
             probe_lock: Arc::default(),
             running: Arc::default(),
             checked: Arc::new(tokio::sync::watch::Sender::new(0)),
+            saving: Arc::default(),
         }
     }
 }
@@ -149,6 +154,8 @@ impl Backend {
         };
         let services = self.services.clone();
         let work = tokio::task::spawn_blocking(move || {
+            // Written to the persistent cache once published: off the first diagnostics' path.
+            let mut to_save = Vec::new();
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .zip(keys)
@@ -159,13 +166,12 @@ impl Backend {
                     if reused {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
-                    let store = services.probe_store.as_ref().filter(|_| !reused && o.probe_shell);
-                    o.probe_cache = store.is_some();
+                    o.probe_cache = services.probe_store.is_some() && !reused && o.probe_shell;
                     let (snap, runs) = facts::collect_recorded(&o);
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
-                        if let Some(store) = store {
-                            store.save(&o, &snap, runs);
+                        if o.probe_cache {
+                            to_save.push((o.clone(), snap.shell.clone(), runs));
                         }
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
@@ -175,19 +181,23 @@ impl Backend {
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
-            (results, diagnostics)
+            (results, diagnostics, to_save)
         });
         // Off the probes' critical path: they have started.
         if watch_rc {
             self.update_watches();
         }
         let work = work.await;
-        let (results, diagnostics) = match work {
+        let (results, diagnostics, to_save) = match work {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("the check failed: {e}");
                 return;
             }
+        };
+        let saving = match to_save.is_empty() {
+            true => None,
+            false => Some(self.queue.saving.clone().lock_owned().await),
         };
         tracing::debug!(generation, millis = ?started.elapsed(), "checked");
         let to_publish: Option<Vec<(PathBuf, Vec<Diagnostic>)>> = {
@@ -223,6 +233,17 @@ impl Backend {
             *done = (*done).max(generation);
             newer
         });
+        if let (Some(store), false) = (self.services.probe_store.clone(), to_save.is_empty()) {
+            let saved = tokio::task::spawn_blocking(move || {
+                for (o, shell, runs) in to_save {
+                    store.save_shell(&o, shell.as_ref(), runs);
+                }
+            });
+            if let Err(e) = saved.await {
+                tracing::error!("writing the probe cache failed: {e}");
+            }
+        }
+        drop(saving);
     }
 
     /// Whether this session has no probe of the folder's login shell for these inputs.

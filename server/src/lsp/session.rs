@@ -400,6 +400,8 @@ impl Backend {
         self.services.watching.stop();
         self.publish(published.into_iter().map(|p| (p, Vec::new())).collect())
             .await;
+        // A probe cache write under way finishes before we reply (bounded: it is a small file).
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.queue.saving.lock()).await;
     }
 }
 
