@@ -83,18 +83,26 @@ impl Backend {
                 return;
             }
         }
-        let (opts, enc, overrides, epoch) = {
+        let (opts, enc, overrides, epoch, use_store) = {
             let state = self.state();
             if state.shut_down {
                 return;
             }
+            let use_store = state.config.probe_cache != Some(false);
             let opts: Vec<CheckOptions> = state
                 .folders
                 .iter()
                 .map(|f| self.options(&state, f))
                 .collect();
-            (opts, state.caps.enc, overrides(&state), state.docs_epoch)
+            (
+                opts,
+                state.caps.enc,
+                overrides(&state),
+                state.docs_epoch,
+                use_store,
+            )
         };
+        let store = self.services.probe_store.clone().filter(|_| use_store);
         let versions: HashMap<PathBuf, i32> = {
             let state = self.state();
             state
@@ -145,7 +153,7 @@ impl Backend {
         let superseded = cancel.clone();
         // Folders this session has not probed yet: the persistent cache may answer for them at
         // once; the fresh probe follows and publishes again only if anything differs.
-        let first_published = match self.services.probe_store.clone() {
+        let first_published = match store.clone() {
             Some(store) if opts.iter().zip(&keys).any(|(o, k)| self.fresh(o, k)) => {
                 self.publish_cached(&store, &opts, &keys, generation, &superseded, epoch)
                     .await
@@ -153,6 +161,7 @@ impl Backend {
             _ => None,
         };
         let services = self.services.clone();
+        let persist = store.is_some();
         let work = tokio::task::spawn_blocking(move || {
             // Written to the persistent cache once published: off the first diagnostics' path.
             let mut to_save = Vec::new();
@@ -166,7 +175,7 @@ impl Backend {
                     if reused {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
-                    o.probe_cache = services.probe_store.is_some() && !reused && o.probe_shell;
+                    o.probe_cache = persist && !reused && o.probe_shell;
                     let (snap, runs) = facts::collect_recorded(&o);
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
@@ -233,7 +242,7 @@ impl Backend {
             *done = (*done).max(generation);
             newer
         });
-        if let (Some(store), false) = (self.services.probe_store.clone(), to_save.is_empty()) {
+        if let (Some(store), false) = (store, to_save.is_empty()) {
             let saved = tokio::task::spawn_blocking(move || {
                 for (o, shell, runs) in to_save {
                     store.save_shell(&o, shell.as_ref(), runs);

@@ -33,6 +33,8 @@ pub struct Config {
     /// The editor's name, for clients that send no `clientInfo` (eglot 1.9, Vim's ALE): the
     /// snippets in editors/ set it.
     pub editor: Option<String>,
+    /// `false` turns the persistent probe cache off for this session (default on).
+    pub probe_cache: Option<bool>,
 }
 
 impl Config {
