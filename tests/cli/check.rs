@@ -1543,8 +1543,8 @@ fn human_output_piped_has_no_colour_and_section_markers() {
 
 /// `check` probes afresh and leaves the probe cache alone by default; `--cache` writes it, and
 /// the next `--cache` run answers from it (the login shell does not run: its profile counts its
-/// runs) with the same findings; an edit to the profile is a miss; `--no-cache` after
-/// `--cache` wins.
+/// runs) with the same findings; an edit to the profile is a miss, and so is creating a startup
+/// file bash only might read; `--no-cache` after `--cache` wins.
 #[test]
 fn cache_flag_reuses_the_probe_and_the_default_leaves_the_cache_alone() {
     let mut s = Scenario::new();
@@ -1583,4 +1583,11 @@ fn cache_flag_reuses_the_probe_and_the_default_leaves_the_cache_alone() {
     assert_eq!(count(), 3, "an edited profile was served from the cache");
     s.check(&["--shell", &b, "--cache", "--no-cache"]);
     assert_eq!(count(), 4, "--no-cache did not win");
+    s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 4, "the entry written after the edit was not used");
+    // bash reads ~/.bash_profile and never ~/.bash_login beside it, but creating a documented
+    // candidate is still a miss.
+    s.home_file(".bash_login", "");
+    s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 5, "a new ~/.bash_login was not a miss");
 }

@@ -553,6 +553,60 @@ mod tests {
         assert!(!back.contains_key("GITHUB_TOKEN"));
     }
 
+    /// Two servers writing one entry at once: every write is whole (a reader never sees a mix)
+    /// and no temporary file is left.
+    #[test]
+    fn concurrent_writes_leave_one_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("entry.json");
+        std::thread::scope(|s| {
+            for t in 0..4u8 {
+                let (dir, target) = (dir.path(), &target);
+                s.spawn(move || {
+                    let body = vec![b'a' + t; 64 << 10];
+                    for _ in 0..25 {
+                        write_atomic(dir, target, &body).unwrap();
+                        let seen = std::fs::read(target).unwrap();
+                        assert_eq!(seen.len(), 64 << 10);
+                        assert!(seen.iter().all(|b| *b == seen[0]), "a torn file");
+                    }
+                });
+            }
+        });
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["entry.json"]);
+    }
+
+    #[test]
+    fn old_entries_are_evicted_beyond_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store {
+            dir: dir.path().to_path_buf(),
+        };
+        for i in 0..MAX_ENTRIES + 6 {
+            let p = dir.path().join(format!("{i:03}.json"));
+            std::fs::write(&p, "{}").unwrap();
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + i as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        store.evict();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), MAX_ENTRIES);
+        assert_eq!(left[0], "006.json", "the oldest go first");
+    }
+
     #[test]
     fn go_run_secrets_are_references_or_redacted() {
         let run = go::GoRun {
