@@ -298,6 +298,10 @@ pub struct ProbeReport {
     pub shell: PathBuf,
     pub millis: u64,
     pub outcome: ProbeOutcome,
+    /// The startup files the shell reported reading (traced only for the persistent probe
+    /// cache, and only by shells that can tell: bash and zsh).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub startup_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

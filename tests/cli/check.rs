@@ -1575,3 +1575,54 @@ fn tool_built_with_old_go_end_to_end() {
         ],
     );
 }
+
+/// `check` probes afresh and leaves the probe cache alone by default; `--cache` writes it, and
+/// the next `--cache` run answers from it (the login shell does not run: its profile counts its
+/// runs) with the same findings; an edit to the profile is a miss, and so is creating a startup
+/// file bash only might read; `--no-cache` after `--cache` wins.
+#[test]
+fn cache_flag_reuses_the_probe_and_the_default_leaves_the_cache_alone() {
+    let mut s = Scenario::new();
+    let go = support::goroot(GO122);
+    s.editor_path(&[&go]);
+    let runs = s.root.join("shell-runs");
+    let profile = format!("{}echo run >> '{}'\n", prepend_path(&go), runs.display());
+    s.bash_profile(&profile);
+    s.home_file(".config/go/env", "GOCACHE=off\n");
+    let count = || {
+        std::fs::read_to_string(&runs)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    let probes = s.home.join(".cache/go-env-doctor/probes");
+    let b = bash().display().to_string();
+
+    let plain = s.check_bash();
+    assert_eq!(count(), 1);
+    assert!(!probes.exists(), "the default wrote a cache");
+    let first = s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 2);
+    assert_eq!(std::fs::read_dir(&probes).unwrap().count(), 1);
+    let second = s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 2, "--cache ran the login shell again");
+    assert_eq!(second.json["findings"], first.json["findings"]);
+    assert_eq!(second.json["findings"], plain.json["findings"]);
+    assert!(
+        !second.json["findings"].as_array().unwrap().is_empty(),
+        "{}",
+        second.context()
+    );
+
+    s.bash_profile(&format!("{profile}# edited\n"));
+    s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 3, "an edited profile was served from the cache");
+    s.check(&["--shell", &b, "--cache", "--no-cache"]);
+    assert_eq!(count(), 4, "--no-cache did not win");
+    s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 4, "the entry written after the edit was not used");
+    // bash reads ~/.bash_profile and never ~/.bash_login beside it, but creating a documented
+    // candidate is still a miss.
+    s.home_file(".bash_login", "");
+    s.check(&["--shell", &b, "--cache"]);
+    assert_eq!(count(), 5, "a new ~/.bash_login was not a miss");
+}

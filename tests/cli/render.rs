@@ -837,6 +837,7 @@ fn report_from_snapshot_sides_and_disabled_checks() {
             shell: p("/bin/zsh"),
             millis: 10_012,
             outcome: ProbeOutcome::TimedOut { after_secs: 10 },
+            startup_files: Vec::new(),
         }),
         ..SideFacts::default()
     });

@@ -194,6 +194,7 @@ impl Fixture {
             env: Some(self.base_env()),
             cancel: Default::default(),
             started: None,
+            trace_startup: false,
         }
     }
 
@@ -636,6 +637,7 @@ fn plain_options(shell: PathBuf, cwd: &Path) -> ProbeOptions {
         env: None,
         cancel: Default::default(),
         started: None,
+        trace_startup: false,
     }
 }
 
@@ -749,4 +751,63 @@ fn probe_from_a_terminal_does_not_hang() {
         text.contains("https://rc.example"),
         "the shell's GOPROXY is missing from the report:\n{text}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Startup-file tracing (the persistent probe cache's key)
+// ---------------------------------------------------------------------------------------------
+
+/// bash and zsh report every file they read, including files the rc files source (a name
+/// with a space and a quote, and one sourced from a sourced file); the environment is the same
+/// as untraced, and bash's trace descriptor does not leak into it.
+#[test]
+fn bash_and_zsh_report_the_files_they_source() {
+    for sh in [Sh::Bash, Sh::Zsh] {
+        let fx = Fixture::new(sh);
+        let lib = fx.home().join("lib dir");
+        std::fs::create_dir_all(&lib).expect("lib dir");
+        let outer = lib.join("it's outer.sh");
+        let inner = lib.join("inner.sh");
+        write(
+            &outer,
+            &format!(". '{}'\nexport GED_OUTER=1\n", inner.display()),
+        );
+        write(&inner, "export GED_INNER=1\n");
+        fx.rc(&[format!(
+            "source \"$HOME/lib dir/it's outer.sh\"; {}",
+            sh.export("GED_RC", "1")
+        )]);
+        let mut opts = fx.options(OK_TIMEOUT);
+        let (plain_report, plain_env) = probe(&opts);
+        assert!(
+            plain_report.startup_files.is_empty(),
+            "untraced: {plain_report:?}"
+        );
+        opts.trace_startup = true;
+        let (report, env) = probe(&opts);
+        let env = expect_ok(sh, &report, env);
+        for f in [&outer, &inner, &fx.home().join(sh.rc_file())] {
+            assert!(
+                report.startup_files.contains(f),
+                "{}: {} not in {:?}",
+                sh.name(),
+                f.display(),
+                report.startup_files
+            );
+        }
+        assert!(!env.contains_key("BASH_XTRACEFD"), "{}", sh.name());
+        let strip = |mut e: BTreeMap<String, String>| {
+            // Differ between any two runs.
+            for k in ["_", "SHLVL", "OLDPWD"] {
+                e.remove(k);
+            }
+            e
+        };
+        assert_eq!(
+            strip(env),
+            strip(expect_ok(sh, &plain_report, plain_env)),
+            "{}",
+            sh.name()
+        );
+    }
 }

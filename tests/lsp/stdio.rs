@@ -35,7 +35,7 @@ fn gos() -> (PathBuf, PathBuf) {
 // started for a scenario and initialized like VS Code.
 // =============================================================================================
 
-type Lsp = Client;
+pub(crate) type Lsp = Client;
 
 impl Client {
     fn spawn(s: &Scenario) -> Lsp {
@@ -43,7 +43,7 @@ impl Client {
     }
 
     /// `go-env-doctor serve --stdio` in the scenario's root with only its environment.
-    fn spawn_with_stderr(s: &Scenario, stderr: Stdio) -> Lsp {
+    pub(crate) fn spawn_with_stderr(s: &Scenario, stderr: Stdio) -> Lsp {
         let argv = [
             support::bin().into_os_string(),
             "serve".into(),
@@ -52,7 +52,7 @@ impl Client {
         Client::start(&argv, &s.env, &s.root, stderr)
     }
 
-    fn initialize(&mut self, s: &Scenario, encodings: &[&str]) -> Value {
+    pub(crate) fn initialize(&mut self, s: &Scenario, encodings: &[&str]) -> Value {
         self.initialize_with_folders(s, encodings, &[(&s.folder, "ws")])
     }
 
@@ -93,13 +93,13 @@ impl Client {
 // Scenario builder
 // =============================================================================================
 
-struct Scenario {
+pub(crate) struct Scenario {
     _dir: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-    folder: PathBuf,
+    pub(crate) root: PathBuf,
+    pub(crate) home: PathBuf,
+    pub(crate) folder: PathBuf,
     user_settings: PathBuf,
-    env: HashMap<String, String>,
+    pub(crate) env: HashMap<String, String>,
     marker: String,
 }
 
@@ -159,7 +159,7 @@ impl Scenario {
     }
 
     /// The server for this scenario, initialized (UTF-16).
-    fn start(&self) -> Lsp {
+    pub(crate) fn start(&self) -> Lsp {
         let mut lsp = Lsp::spawn(self);
         lsp.initialize(self, &["utf-16"]);
         lsp
@@ -203,7 +203,7 @@ impl Scenario {
     }
 
     /// Both sides on Go 1.22.10 and `GOCACHE=off` in the go env file (returned).
-    fn gocache_off() -> (Scenario, PathBuf) {
+    pub(crate) fn gocache_off() -> (Scenario, PathBuf) {
         let mut s = Scenario::new();
         let env_file = s.env_file("GOCACHE=off\n");
         s.both_go(&support::goroot(GO122));
@@ -1071,13 +1071,13 @@ fn probe_inputs_are_registered_with_a_client_that_watches() {
 }
 
 /// Appends `text` to the file at `path`.
-fn append(path: impl AsRef<Path>, text: &str) {
+pub(crate) fn append(path: impl AsRef<Path>, text: &str) {
     let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
     f.write_all(text.as_bytes()).unwrap();
 }
 
 /// Lines in the file the login shell's `.bashrc` appends to on every run.
-fn shell_runs(path: &Path) -> usize {
+pub(crate) fn shell_runs(path: &Path) -> usize {
     std::fs::read_to_string(path)
         .map(|t| t.lines().count())
         .unwrap_or(0)

@@ -187,6 +187,8 @@ impl InProcess {
                 "initializationOptions": {
                     "shell": FAILING_SHELL,
                     "userSettings": user_settings,
+                    // This process's HOME is the user's: keep its probe cache out of it.
+                    "probeCache": false,
                 },
             }),
         );

@@ -73,6 +73,7 @@ pub fn healthy() -> Snapshot {
             shell: PathBuf::from(SHELL),
             millis: 420,
             outcome: ProbeOutcome::Ok,
+            startup_files: Vec::new(),
         });
     }
     install(&mut s, GOROOT, VERSION);
@@ -510,6 +511,7 @@ pub fn probe_failed(s: &mut Snapshot, outcome: ProbeOutcome, millis: u64) {
         shell: PathBuf::from(SHELL),
         millis,
         outcome,
+        startup_files: Vec::new(),
     });
     s.shell = Some(f);
 }

@@ -327,6 +327,19 @@ async function main() {
       await page.mouse.move(800, 400);
     });
 
+    await run.scenario("1b activation adds at most 50 ms to the server's start", page, async () => {
+      const logs = fs
+        .readdirSync(path.join(s.root, "suite-a/user-data/logs"), { recursive: true })
+        .filter((f) => String(f).endsWith("Go Env Doctor.log"))
+        .map((f) => fs.readFileSync(path.join(s.root, "suite-a/user-data/logs", String(f)), "utf8"))
+        .join("\n");
+      const m = /Activation: ([\d.]+) ms before starting the server; the server answered initialize ([\d.]+) ms after/.exec(logs);
+      check(m, "the extension logged no activation time");
+      const [activation, initialize] = [Number(m[1]), Number(m[2])];
+      log(`activation: ${activation.toFixed(1)} ms before the server started (target <= 50 ms); server initialize: ${initialize.toFixed(1)} ms`);
+      check(activation <= 50, `activation took ${activation} ms before the server started`);
+    });
+
     await run.scenario("3 Show Report lists the findings", page, async () => {
       await runCommand(page, "Go Env Doctor: Show Report");
       const tab = page.locator(".tabs-container .tab").filter({ hasText: "go-env-doctor report" });

@@ -87,6 +87,13 @@ struct CheckArgs {
     /// Turn a check off (repeatable, or comma-separated). See `explain --list` for codes.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Reuse the login shell's and `go`'s answers from the persistent probe cache when none of
+    /// their inputs changed (and store fresh ones); see the README's "The probe cache".
+    #[arg(long, overrides_with = "no_cache")]
+    cache: bool,
+    /// Probe afresh and leave the probe cache alone (the default).
+    #[arg(long, overrides_with = "cache")]
+    no_cache: bool,
     /// Also prove each side works: build and run a small program with its go and environment
     /// (`--deep=cgo`: a cgo program too). Takes seconds, more with a cold build cache.
     #[arg(
@@ -304,7 +311,30 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Deep::Go => crate::model::DeepProgram::Plain,
         Deep::Cgo => crate::model::DeepProgram::Cgo,
     });
-    let snapshot = facts::collect(&opts);
+    // Off by default: a one-shot check has no background re-probe to correct a cached answer
+    // that went stale through something outside its key (see the README).
+    let store = (args.cache && !args.no_cache && opts.probe_shell)
+        .then(facts::probe_cache::Store::user)
+        .flatten();
+    let snapshot = match &store {
+        None => facts::collect(&opts),
+        Some(store) => {
+            opts.probe_cache = true;
+            match store.load(&opts) {
+                Some(hit) => {
+                    tracing::info!("using the cached probe (--cache)");
+                    opts.shell_probe = Some(hit.shell_probe);
+                    opts.go_runs = hit.go_runs;
+                    facts::collect(&opts)
+                }
+                None => {
+                    let (snapshot, runs) = facts::collect_recorded(&opts);
+                    store.save(&opts, &snapshot, runs);
+                    snapshot
+                }
+            }
+        }
+    };
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
     let findings = rules::check_all(&snapshot);
     let report = Report::from_snapshot(&snapshot, findings);

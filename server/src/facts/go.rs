@@ -147,7 +147,7 @@ fn default_gomodcache(env: &BTreeMap<String, String>) -> Option<PathBuf> {
 }
 
 /// What running `go` on one side told us.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GoRun {
     pub env_json: CommandResult<BTreeMap<String, String>>,
     pub version: Option<CommandResult<String>>,
@@ -198,7 +198,44 @@ pub fn probe(
         .is_some_and(|e| !e.value.trim().is_empty());
     let wants_version = env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || in_env_file;
     let key = RunKey::of(go, env, cwd, wants_version);
-    runs.get_or_run(key, || run_probe(go, env, cwd, wants_version, &runs.cancel))
+    let digest = (runs.persist || !runs.seeded.is_empty()).then(|| {
+        let mut roots: Vec<PathBuf> = own_goroot(go).into_iter().collect();
+        roots.extend(
+            env_file
+                .and_then(|f| f.get("GOROOT"))
+                .map(|e| PathBuf::from(&e.value))
+                .into_iter()
+                .chain(env.get("GOROOT").map(PathBuf::from))
+                .filter(|r| r.is_absolute()),
+        );
+        let mut files: Vec<PathBuf> = roots.iter().map(|r| r.join("go.env")).collect();
+        files.extend(env_file.map(|f| f.path.clone()));
+        key.digest(&files)
+    });
+    if let Some(run) = digest.as_ref().and_then(|d| runs.seeded.get(d)) {
+        tracing::debug!(go = %go.display(), "reusing a persisted go probe with the same inputs");
+        return super::probe_cache::decode_run(run, env);
+    }
+    let run = runs.get_or_run(key.clone(), || {
+        run_probe(go, env, cwd, wants_version, &runs.cancel)
+    });
+    if let (true, Some(digest)) = (runs.persist, digest) {
+        // Runs a cancellation or a timeout cut short say nothing about `go`: never persisted.
+        let complete = |r: &CommandResult<BTreeMap<String, String>>| {
+            !matches!(
+                r,
+                CommandResult::TimedOut { .. } | CommandResult::NotRun { .. }
+            )
+        };
+        if complete(&run.env_json) && !runs.cancel.is_cancelled() {
+            let env: BTreeMap<String, String> = key.env.iter().cloned().collect();
+            runs.recorded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((digest, run.clone(), env));
+        }
+    }
+    run
 }
 
 fn run_probe(
@@ -249,6 +286,18 @@ struct RunKey {
 }
 
 impl RunKey {
+    /// The key with the identity of the files `go` reads besides its environment (the env
+    /// file, `$GOROOT/go.env`), as one hex digest: what the persistent cache files runs by.
+    fn digest(&self, files: &[PathBuf]) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(format!("{self:?}").as_bytes());
+        for f in files {
+            h.update(format!("{:?}", super::probe_cache::stamp(f)).as_bytes());
+        }
+        super::probe_cache::hex(&h.finalize())
+    }
+
     fn of(go: &Path, env: &BTreeMap<String, String>, cwd: &Path, version: bool) -> RunKey {
         // Locations of the env file, the cache, GOPATH and the telemetry config come from
         // these; the `GO*`/`CGO_*` families are cmd/go's own settings.
@@ -332,7 +381,17 @@ pub struct Runs {
     slots: std::sync::Mutex<Vec<(RunKey, std::sync::Arc<Slot>)>>,
     started: std::sync::atomic::AtomicUsize,
     cancel: process::Cancel,
+    /// Runs of an earlier process, by the digest of their inputs (the persistent cache).
+    seeded: std::collections::HashMap<String, GoRun>,
+    /// Record the runs made, for the persistent cache.
+    persist: bool,
+    /// (digest, run, the environment variables it depended on) of each run made.
+    recorded: std::sync::Mutex<Vec<RecordedRun>>,
 }
+
+/// A `go` run for the persistent cache: its inputs' digest, what it said, and the variables
+/// of its environment it depended on (to tell a secret that came from them).
+pub type RecordedRun = (String, GoRun, BTreeMap<String, String>);
 
 #[derive(Default)]
 struct Slot {
@@ -347,6 +406,25 @@ impl Runs {
             cancel,
             ..Runs::default()
         }
+    }
+
+    /// Probes that reuse `seeded` runs (by their inputs' digest) and, with `persist`, record
+    /// the runs they make.
+    pub fn seeded(cancel: process::Cancel, seeded: Vec<(String, GoRun)>, persist: bool) -> Runs {
+        Runs {
+            cancel,
+            seeded: seeded.into_iter().collect(),
+            persist,
+            ..Runs::default()
+        }
+    }
+
+    /// The runs made so far that the persistent cache may keep.
+    pub fn recorded(&self) -> Vec<RecordedRun> {
+        self.recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// How many probes actually ran `go`.

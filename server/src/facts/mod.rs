@@ -9,6 +9,7 @@ pub mod deep;
 pub mod fs;
 pub mod go;
 pub mod guard;
+pub mod probe_cache;
 pub mod process;
 pub mod sdks;
 pub mod shell;
@@ -71,6 +72,13 @@ pub struct CheckOptions {
     /// `Cgo` adds a cgo program. `None` (the default, and always in the language server): no
     /// program is built.
     pub deep: Option<crate::model::DeepProgram>,
+    /// Use the persistent probe cache ([`probe_cache`]): the shell reports its startup files
+    /// (the cache's key) and the `go` runs are recorded for it. The language server sets it;
+    /// `check --cache` on the command line.
+    pub probe_cache: bool,
+    /// `go` runs the persistent cache holds for this folder, by their inputs' digest: reused
+    /// instead of running `go` (see [`go::Runs::seeded`]).
+    pub go_runs: Vec<(String, go::GoRun)>,
 }
 
 impl CheckOptions {
@@ -92,6 +100,8 @@ impl CheckOptions {
             cancel: process::Cancel::default(),
             compare_vscode: false,
             deep: None,
+            probe_cache: false,
+            go_runs: Vec::new(),
         }
     }
 }
@@ -99,6 +109,12 @@ impl CheckOptions {
 /// Gather every fact about `opts.folder`. Never fails: what could not be learned is recorded in
 /// the snapshot (failed commands, unreadable files) so that rules can report it.
 pub fn collect(opts: &CheckOptions) -> Snapshot {
+    collect_recorded(opts).0
+}
+
+/// [`collect`], with the `go` runs it made for the persistent cache (when
+/// [`CheckOptions::probe_cache`] is set; see [`probe_cache::Store::save`]).
+pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>) {
     let editor_env: BTreeMap<String, String> = opts.editor_env.clone().unwrap_or_else(process_env);
     let home = editor_env
         .get("HOME")
@@ -108,7 +124,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
 
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
-    let runs = go::Runs::with_cancel(opts.cancel.clone());
+    let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
     let mut snap = std::thread::scope(|s| {
         let shell_side = opts
@@ -235,7 +251,7 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
     if let Some(mode) = opts.deep {
         deep::run_all(&mut snap, opts, mode);
     }
-    snap
+    (snap, runs.recorded())
 }
 
 /// Names the VS Code user settings file to read instead of the OS's standard one (tests, and
@@ -426,7 +442,7 @@ fn refresh_view(view: &mut Snapshot, main: &Snapshot, opts: &CheckOptions, overr
     forget_changed_env(&mut view.editor, &before, &after);
 }
 
-fn process_env() -> BTreeMap<String, String> {
+pub(crate) fn process_env() -> BTreeMap<String, String> {
     std::env::vars_os()
         .map(|(k, v)| {
             (
@@ -502,6 +518,7 @@ fn shell_side(
             env: opts.editor_env.clone(),
             cancel: opts.cancel.clone(),
             started: Some(started.clone()),
+            trace_startup: opts.probe_cache,
         }),
     };
     // No shell started (a cached probe, or one that failed early): nothing to wait for.

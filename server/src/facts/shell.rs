@@ -142,6 +142,10 @@ pub struct ProbeOptions {
     /// Told as soon as the shell process exists (or could not be started): the caller holds
     /// back work that would compete with the start of the shell, the slowest probe.
     pub started: Option<std::sync::mpsc::SyncSender<()>>,
+    /// Ask the shell which startup files it reads (bash's xtrace on its own descriptor, zsh's
+    /// `SOURCE_TRACE`), into [`ProbeReport::startup_files`]: the persistent probe cache
+    /// ([`super::probe_cache`]) is keyed by them. Off, the shell runs exactly as before.
+    pub trace_startup: bool,
 }
 
 /// How a shell wants its command line (the flags VS Code's resolver passes each kind).
@@ -351,11 +355,12 @@ pub fn extract_env(stdout: &[u8], mark: &str) -> Option<BTreeMap<String, String>
 /// because that is what an editor with the same timeout sees.
 pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, String>>) {
     let started = Instant::now();
-    let (outcome, env) = if opts.cancel.is_cancelled() {
-        (ProbeOutcome::Cancelled, None)
+    let outcome = if opts.cancel.is_cancelled() {
+        Traced(ProbeOutcome::Cancelled, None, Vec::new())
     } else {
         imp::run(opts)
     };
+    let Traced(outcome, env, startup_files) = outcome;
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match &outcome {
         ProbeOutcome::Cancelled => {
@@ -372,8 +377,244 @@ pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, Strin
         shell: opts.shell.clone(),
         millis,
         outcome,
+        startup_files,
     };
     (report, env)
+}
+
+/// How one probe went: the outcome, the environment, the startup files the shell reported.
+struct Traced(ProbeOutcome, Option<BTreeMap<String, String>>, Vec<PathBuf>);
+
+/// Which startup-file trace a shell can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trace {
+    /// `bash -x` with `BASH_XTRACEFD` on [`TRACE_FD`]: every `.`/`source` command, expanded.
+    Bash,
+    /// `zsh -o SOURCE_TRACE`: a `<sourcetrace>` line on stderr for every file zsh loads.
+    Zsh,
+}
+
+fn trace_kind(shell: &Path) -> Option<Trace> {
+    let name = shell.file_name()?.to_str()?.trim_start_matches('-');
+    match name {
+        "bash" => Some(Trace::Bash),
+        "zsh" => Some(Trace::Zsh),
+        _ => None,
+    }
+}
+
+/// The descriptor bash writes its trace to. High and odd on purpose: rc files take low ones
+/// for `exec 9>lock` / `flock 200` idioms, and bash moves its own to the top of the table.
+#[cfg(unix)]
+const TRACE_FD: i32 = 173;
+
+/// Where bash is told to write its trace (removed from the environment it prints).
+#[cfg(unix)]
+const XTRACEFD_VAR: &str = "BASH_XTRACEFD";
+
+/// Most paths one trace may report (a profile looping over thousands of files is still keyed,
+/// through the files counted; beyond this the probe is treated as untraced).
+const MAX_TRACED: usize = 4096;
+
+/// The file a line of bash's xtrace output sources: `+ . /path` or `++ source '/a b'` (bash
+/// quotes words with single quotes, `'\''` for a quote inside). Relative names are resolved
+/// against `cwd` when such a file exists (bash would also search PATH: best effort).
+fn bash_sourced(line: &str, cwd: &Path) -> Option<PathBuf> {
+    let rest = line.trim_start_matches('+').strip_prefix(' ')?;
+    let arg = rest
+        .strip_prefix(". ")
+        .or_else(|| rest.strip_prefix("source "))?;
+    let word = if let Some(quoted) = arg.strip_prefix('\'') {
+        let mut out = String::new();
+        let mut rest = quoted;
+        loop {
+            let end = rest.find('\'')?;
+            out.push_str(&rest[..end]);
+            rest = &rest[end + 1..];
+            match rest.strip_prefix("\\''") {
+                Some(more) => {
+                    out.push('\'');
+                    rest = more;
+                }
+                None => break,
+            }
+        }
+        out
+    } else {
+        arg.split_whitespace().next()?.to_string()
+    };
+    startup_path(&word, cwd)
+}
+
+/// The file of a zsh `SOURCE_TRACE` line, `+/path/to/file:1> <sourcetrace>` with the default
+/// `PS4` (`+%N:%i> `).
+fn zsh_sourced(line: &str, cwd: &Path) -> Option<PathBuf> {
+    let head = line.strip_suffix("<sourcetrace>")?.trim_end();
+    let head = head.strip_suffix('>')?;
+    let (file, lineno) = head.rsplit_once(':')?;
+    lineno.parse::<u64>().ok()?;
+    startup_path(file.trim_start_matches('+'), cwd)
+}
+
+fn startup_path(word: &str, cwd: &Path) -> Option<PathBuf> {
+    if word.is_empty() || word.starts_with("/dev/") || word.starts_with("/proc/") {
+        return None;
+    }
+    let p = Path::new(word);
+    if p.is_absolute() {
+        return Some(p.to_path_buf());
+    }
+    let joined = cwd.join(p);
+    joined.is_file().then_some(joined)
+}
+
+/// Collects the startup files named by a stream of trace lines (split across reads).
+struct LineScan {
+    partial: Vec<u8>,
+    parse: fn(&str, &Path) -> Option<PathBuf>,
+    cwd: PathBuf,
+    found: std::collections::BTreeSet<PathBuf>,
+    overflow: bool,
+}
+
+impl LineScan {
+    fn new(parse: fn(&str, &Path) -> Option<PathBuf>, cwd: &Path) -> LineScan {
+        LineScan {
+            partial: Vec::new(),
+            parse,
+            cwd: cwd.to_path_buf(),
+            found: Default::default(),
+            overflow: false,
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        self.partial.extend_from_slice(chunk);
+        let Some(last) = self.partial.iter().rposition(|&b| b == b'\n') else {
+            // One line can be long (a traced function body); never keep more than 64 KiB of it.
+            if self.partial.len() > 64 << 10 {
+                self.partial.clear();
+            }
+            return;
+        };
+        let lines: Vec<u8> = self.partial.drain(..=last).collect();
+        for line in lines.split(|&b| b == b'\n') {
+            self.line(line);
+        }
+    }
+
+    fn line(&mut self, line: &[u8]) {
+        // Only lines that can name a file are decoded.
+        if line.len() > 8192 || !(line.starts_with(b"+") || line.ends_with(b"<sourcetrace>")) {
+            return;
+        }
+        let text = String::from_utf8_lossy(line);
+        if let Some(p) = (self.parse)(&text, &self.cwd) {
+            if self.found.len() < MAX_TRACED {
+                self.found.insert(p);
+            } else {
+                self.overflow = true;
+            }
+        }
+    }
+
+    fn finish(&mut self) -> Vec<PathBuf> {
+        let rest = std::mem::take(&mut self.partial);
+        self.line(&rest);
+        std::mem::take(&mut self.found).into_iter().collect()
+    }
+}
+
+type Scan = Arc<Mutex<LineScan>>;
+
+/// The startup files a login shell reads according to its documentation, whether they exist or
+/// not (absolute paths). With [`ProbeReport::startup_files`] (what the shell reported reading)
+/// they make the probe cache's key: a candidate that is created later (`~/.bash_login` next to
+/// a `~/.bash_profile` that bash reads first) changes the key through its appearance. For
+/// fish, tcsh/csh, dash/sh/ksh this list is all there is (those shells cannot report what they
+/// source): fish's `conf.d` directories are listed with their `*.fish` files, so adding one
+/// changes the key.
+pub fn documented_startup_files(shell: &Path, env: &BTreeMap<String, String>) -> Vec<PathBuf> {
+    let home = env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let name = shell
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .trim_start_matches('-');
+    let mut out: Vec<PathBuf> = Vec::new();
+    let in_home = |rel: &[&str]| -> Vec<PathBuf> {
+        home.iter()
+            .flat_map(|h| rel.iter().map(move |r| h.join(r)))
+            .collect()
+    };
+    match name {
+        "bash" => {
+            out.extend(["/etc/profile", "/etc/bash.bashrc", "/etc/bashrc"].map(PathBuf::from));
+            out.extend(in_home(&[
+                ".bash_profile",
+                ".bash_login",
+                ".profile",
+                ".bashrc",
+                ".bash_logout",
+            ]));
+        }
+        "zsh" => {
+            for dir in ["/etc", "/etc/zsh"] {
+                for f in ["zshenv", "zprofile", "zshrc", "zlogin", "zlogout"] {
+                    out.push(Path::new(dir).join(f));
+                }
+            }
+            let zdotdir = env
+                .get("ZDOTDIR")
+                .filter(|z| !z.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| home.clone());
+            if let Some(z) = zdotdir {
+                for f in [".zshenv", ".zprofile", ".zshrc", ".zlogin", ".zlogout"] {
+                    out.push(z.join(f));
+                }
+            }
+            out.extend(in_home(&[".zshenv"]));
+        }
+        "fish" => {
+            let config = env
+                .get("XDG_CONFIG_HOME")
+                .filter(|x| Path::new(x).is_absolute())
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(".config")));
+            let mut dirs = vec![PathBuf::from("/usr/share/fish"), PathBuf::from("/etc/fish")];
+            dirs.extend(config.map(|c| c.join("fish")));
+            for dir in dirs {
+                out.push(dir.join("config.fish"));
+                for sub in ["conf.d", "vendor_conf.d"] {
+                    let d = dir.join(sub);
+                    if let Ok(entries) = std::fs::read_dir(&d) {
+                        let mut files: Vec<PathBuf> = entries
+                            .filter_map(|e| e.ok().map(|e| e.path()))
+                            .filter(|p| p.extension().is_some_and(|x| x == "fish"))
+                            .take(MAX_TRACED)
+                            .collect();
+                        files.sort();
+                        out.extend(files);
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        "tcsh" | "csh" => {
+            out.extend(["/etc/csh.cshrc", "/etc/csh.login", "/etc/csh.logout"].map(PathBuf::from));
+            out.extend(in_home(&[".tcshrc", ".cshrc", ".login", ".logout"]));
+        }
+        _ => {
+            out.push(PathBuf::from("/etc/profile"));
+            out.extend(in_home(&[".profile"]));
+            // POSIX shells read $ENV when interactive.
+            if let Some(e) = env.get("ENV").filter(|e| Path::new(e).is_absolute()) {
+                out.push(PathBuf::from(e));
+            }
+        }
+    }
+    out
 }
 
 /// The shell's output as its reader threads collect it: only the end is kept (the environment
@@ -403,7 +644,61 @@ mod imp {
     use std::sync::mpsc::{self, RecvTimeoutError, Sender};
     use std::thread;
 
-    pub(super) fn run(opts: &ProbeOptions) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
+    pub(super) fn run(opts: &ProbeOptions) -> Traced {
+        let trace = opts
+            .trace_startup
+            .then(|| trace_kind(&opts.shell))
+            .flatten();
+        let scan: Option<Scan> = trace.map(|t| {
+            let parse = match t {
+                Trace::Bash => bash_sourced,
+                Trace::Zsh => zsh_sourced,
+            };
+            Arc::new(Mutex::new(LineScan::new(parse, &opts.cwd)))
+        });
+        let (outcome, env) = run_shell(opts, trace, scan.as_ref());
+        let files = scan
+            .map(|s| {
+                let mut s = s.lock().unwrap_or_else(PoisonError::into_inner);
+                let files = s.finish();
+                if s.overflow {
+                    tracing::info!(kept = files.len(), "the shell sourced more startup files than are traced; keying the cache by the first ones");
+                }
+                files
+            })
+            .unwrap_or_default();
+        Traced(outcome, env, files)
+    }
+
+    /// A pipe whose ends are closed on exec (the child gets the write end by `dup2`).
+    fn trace_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+        use std::os::fd::FromRawFd;
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: `fds` is a valid array of two ints for pipe(2) to fill.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } == -1 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: pipe(2) just returned these two descriptors, owned by nothing else.
+        let (r, w) = unsafe {
+            (
+                std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+                std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+            )
+        };
+        for fd in fds {
+            // SAFETY: fcntl on a descriptor we own.
+            if unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } == -1 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok((r, w))
+    }
+
+    fn run_shell(
+        opts: &ProbeOptions,
+        trace: Option<Trace>,
+        scan: Option<&Scan>,
+    ) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
         if !opts.cwd.is_dir() {
             let error = format!("the folder {} is not a directory", opts.cwd.display());
             return (ProbeOutcome::SpawnFailed { error }, None);
@@ -416,14 +711,54 @@ mod imp {
             .arg("--parent")
             .arg(std::process::id().to_string())
             .arg("--")
-            .arg(&opts.shell)
-            .args(shell_args(kind, &opts.helper_exe, &mark));
+            .arg(&opts.shell);
+        match trace {
+            Some(Trace::Bash) => {
+                cmd.arg("-x");
+            }
+            Some(Trace::Zsh) => {
+                cmd.args(["-o", "SOURCE_TRACE"]);
+            }
+            None => {}
+        }
+        cmd.args(shell_args(kind, &opts.helper_exe, &mark));
         if let Some(env) = &opts.env {
             cmd.env_clear();
             cmd.envs(env);
         }
         for flag in RESOLVING_FLAGS {
             cmd.env(flag, "1");
+        }
+        // bash's trace goes to its own pipe, never into the output we parse.
+        let mut trace_read = None;
+        let mut trace_write = None;
+        if trace == Some(Trace::Bash) {
+            match trace_pipe() {
+                Ok((r, w)) => {
+                    use std::os::fd::AsRawFd;
+                    let raw = w.as_raw_fd();
+                    cmd.env(XTRACEFD_VAR, TRACE_FD.to_string());
+                    // SAFETY: dup2 and fcntl are async-signal-safe and touch no memory of the
+                    // parent; `raw` stays open in the parent until after the spawn.
+                    unsafe {
+                        cmd.pre_exec(move || {
+                            if raw == TRACE_FD {
+                                if libc::fcntl(raw, libc::F_SETFD, 0) == -1 {
+                                    return Err(io::Error::last_os_error());
+                                }
+                            } else if libc::dup2(raw, TRACE_FD) == -1 {
+                                return Err(io::Error::last_os_error());
+                            }
+                            Ok(())
+                        });
+                    }
+                    trace_read = Some(r);
+                    trace_write = Some(w);
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "no pipe for bash's trace; probing untraced")
+                }
+            }
         }
         // Inherited by everything the rc files start, even in a new session: how we find
         // what they leave behind.
@@ -449,6 +784,9 @@ mod imp {
         }
         tracing::debug!(shell = %opts.shell.display(), ?kind, cwd = %opts.cwd.display(), "starting the login shell");
         let spawned = cmd.spawn();
+        // Only the shell writes to the trace: the reader sees EOF when it (and what it
+        // started) is gone.
+        drop(trace_write);
         if let Some(tx) = &opts.started {
             let _ = tx.try_send(());
         }
@@ -477,7 +815,8 @@ mod imp {
             match spawn_reader(
                 "shell-probe-stdout",
                 pipe,
-                Arc::clone(&out),
+                Some(Arc::clone(&out)),
+                None,
                 done_tx.clone(),
             ) {
                 Ok(()) => readers += 1,
@@ -485,10 +824,25 @@ mod imp {
             }
         }
         if let Some(pipe) = child.stderr.take() {
+            let zsh_scan = scan.filter(|_| trace == Some(Trace::Zsh)).cloned();
             match spawn_reader(
                 "shell-probe-stderr",
                 pipe,
-                Arc::clone(&err),
+                Some(Arc::clone(&err)),
+                zsh_scan,
+                done_tx.clone(),
+            ) {
+                Ok(()) => readers += 1,
+                Err(e) => setup_error = Some(e),
+            }
+        }
+        if let (Some(pipe), Some(scan)) = (trace_read, scan) {
+            let pipe = std::fs::File::from(pipe);
+            match spawn_reader(
+                "shell-probe-trace",
+                pipe,
+                None,
+                Some(Arc::clone(scan)),
                 done_tx.clone(),
             ) {
                 Ok(()) => readers += 1,
@@ -579,6 +933,9 @@ mod imp {
                 env.remove(flag);
             }
             env.remove(children::TOKEN_VAR);
+            if trace == Some(Trace::Bash) {
+                env.remove(XTRACEFD_VAR);
+            }
             env
         });
         if cancelled {
@@ -647,10 +1004,12 @@ mod imp {
         }
     }
 
+    /// Drains `pipe` into `sink` (the bytes kept) and `scan` (startup files named in it).
     fn spawn_reader<R: Read + Send + 'static>(
         name: &str,
         mut pipe: R,
-        sink: Tail,
+        sink: Option<Tail>,
+        scan: Option<Scan>,
         done: Sender<()>,
     ) -> io::Result<()> {
         thread::Builder::new().name(name.into()).spawn(move || {
@@ -658,10 +1017,18 @@ mod imp {
             loop {
                 match pipe.read(&mut chunk) {
                     Ok(0) => break,
-                    Ok(n) => sink
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(&chunk[..n]),
+                    Ok(n) => {
+                        if let Some(sink) = &sink {
+                            sink.lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .push(&chunk[..n]);
+                        }
+                        if let Some(scan) = &scan {
+                            scan.lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .push(&chunk[..n]);
+                        }
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
                         tracing::debug!(error = %e, "reading the shell's output failed");
@@ -785,9 +1152,9 @@ mod imp {
 mod imp {
     use super::*;
 
-    pub(super) fn run(_opts: &ProbeOptions) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
+    pub(super) fn run(_opts: &ProbeOptions) -> Traced {
         let error = "the login-shell probe is only supported on Unix".to_string();
-        (ProbeOutcome::SpawnFailed { error }, None)
+        Traced(ProbeOutcome::SpawnFailed { error }, None, Vec::new())
     }
 }
 

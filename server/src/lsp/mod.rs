@@ -170,12 +170,26 @@ pub(crate) struct Services {
     logging: session::Logging,
     /// Login-shell probes by their inputs.
     shell_probes: cache::ShellProbes,
+    /// The persistent probe cache (`None`: turned off, or no user cache directory).
+    probe_store: Option<crate::facts::probe_cache::Store>,
     /// Cancel flags of running `$/progress` work, by token.
     progress: commands::Progress,
     /// What `go clean -cache` would remove, for code action titles (one per check).
     previews: actions::Previews,
     /// Our own file watcher, or what is registered with the client.
     watching: watch::Watching,
+}
+
+/// Turns the persistent probe cache off for the server when set to `off` (the command line has
+/// `check --no-cache`, its default).
+pub const PROBE_CACHE_ENV: &str = "GO_ENV_DOCTOR_PROBE_CACHE";
+
+fn probe_store() -> Option<crate::facts::probe_cache::Store> {
+    if std::env::var_os(PROBE_CACHE_ENV).is_some_and(|v| v == "off") {
+        tracing::debug!("the persistent probe cache is off ({PROBE_CACHE_ENV}=off)");
+        return None;
+    }
+    crate::facts::probe_cache::Store::user()
 }
 
 impl Backend {
@@ -188,6 +202,7 @@ impl Backend {
                 helper_exe,
                 logging: session::Logging::new(log_reload),
                 shell_probes: cache::ShellProbes::default(),
+                probe_store: probe_store(),
                 progress: commands::Progress::default(),
                 previews: actions::Previews::default(),
                 watching: watch::Watching::default(),

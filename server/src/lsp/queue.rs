@@ -31,6 +31,10 @@ pub(crate) struct Queue {
     pub(super) running: Arc<Mutex<(u64, facts::process::Cancel)>>,
     /// The newest generation whose results are in place and published.
     pub(super) checked: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Held from a check's results to the end of its write to the persistent probe cache:
+    /// `shutdown` waits for it, so a client that exits right after the diagnostics still
+    /// leaves the probe cached.
+    pub(super) saving: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Queue {
@@ -40,6 +44,7 @@ impl Default for Queue {
             probe_lock: Arc::default(),
             running: Arc::default(),
             checked: Arc::new(tokio::sync::watch::Sender::new(0)),
+            saving: Arc::default(),
         }
     }
 }
@@ -78,18 +83,26 @@ impl Backend {
                 return;
             }
         }
-        let (opts, enc, overrides, epoch) = {
+        let (opts, enc, overrides, epoch, use_store) = {
             let state = self.state();
             if state.shut_down {
                 return;
             }
+            let use_store = state.config.probe_cache != Some(false);
             let opts: Vec<CheckOptions> = state
                 .folders
                 .iter()
                 .map(|f| self.options(&state, f))
                 .collect();
-            (opts, state.caps.enc, overrides(&state), state.docs_epoch)
+            (
+                opts,
+                state.caps.enc,
+                overrides(&state),
+                state.docs_epoch,
+                use_store,
+            )
         };
+        let store = self.services.probe_store.clone().filter(|_| use_store);
         let versions: HashMap<PathBuf, i32> = {
             let state = self.state();
             state
@@ -137,9 +150,21 @@ impl Backend {
             changed
         };
         let started = std::time::Instant::now();
-        let services = self.services.clone();
         let superseded = cancel.clone();
+        // Folders this session has not probed yet: the persistent cache may answer for them at
+        // once; the fresh probe follows and publishes again only if anything differs.
+        let first_published = match store.clone() {
+            Some(store) if opts.iter().zip(&keys).any(|(o, k)| self.fresh(o, k)) => {
+                self.publish_cached(&store, &opts, &keys, generation, &superseded, epoch)
+                    .await
+            }
+            _ => None,
+        };
+        let services = self.services.clone();
+        let persist = store.is_some();
         let work = tokio::task::spawn_blocking(move || {
+            // Written to the persistent cache once published: off the first diagnostics' path.
+            let mut to_save = Vec::new();
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .zip(keys)
@@ -150,9 +175,13 @@ impl Backend {
                     if reused {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
-                    let snap = facts::collect(&o);
+                    o.probe_cache = persist && !reused && o.probe_shell;
+                    let (snap, runs) = facts::collect_recorded(&o);
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
+                        if o.probe_cache {
+                            to_save.push((o.clone(), snap.shell.clone(), runs));
+                        }
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
@@ -161,22 +190,26 @@ impl Backend {
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
-            (results, diagnostics)
+            (results, diagnostics, to_save)
         });
         // Off the probes' critical path: they have started.
         if watch_rc {
             self.update_watches();
         }
         let work = work.await;
-        let (results, diagnostics) = match work {
+        let (results, diagnostics, to_save) = match work {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("the check failed: {e}");
                 return;
             }
         };
+        let saving = match to_save.is_empty() {
+            true => None,
+            false => Some(self.queue.saving.clone().lock_owned().await),
+        };
         tracing::debug!(generation, millis = ?started.elapsed(), "checked");
-        let to_publish: Vec<(PathBuf, Vec<Diagnostic>)> = {
+        let to_publish: Option<Vec<(PathBuf, Vec<Diagnostic>)>> = {
             let mut state = self.state();
             // A newer check cancelled this one (its probes were killed, its shell side says
             // "cancelled"): that one publishes, even when both started for one generation.
@@ -191,19 +224,119 @@ impl Backend {
             state.results_epoch += 1;
             if state.docs_epoch != epoch {
                 // Buffers changed while the probes ran: re-derive from them.
-                self.refresh_locked(&mut state)
+                Some(self.refresh_locked(&mut state))
+            } else if first_published.as_ref() == Some(&diagnostics) {
+                tracing::debug!(generation, "the fresh probe agrees with the cached one");
+                None
             } else {
-                replace_published(&mut state, diagnostics)
+                Some(replace_published(&mut state, diagnostics))
             }
         };
         self.update_watches();
-        self.publish(to_publish).await;
-        self.send_status().await;
+        if let Some(to_publish) = to_publish {
+            self.publish(to_publish).await;
+            self.send_status().await;
+        }
         self.queue.checked.send_if_modified(|done| {
             let newer = generation > *done;
             *done = (*done).max(generation);
             newer
         });
+        if let (Some(store), false) = (store, to_save.is_empty()) {
+            let saved = tokio::task::spawn_blocking(move || {
+                for (o, shell, runs) in to_save {
+                    store.save_shell(&o, shell.as_ref(), runs);
+                }
+            });
+            if let Err(e) = saved.await {
+                tracing::error!("writing the probe cache failed: {e}");
+            }
+        }
+        drop(saving);
+    }
+
+    /// Whether this session has no probe of the folder's login shell for these inputs.
+    fn fresh(&self, o: &CheckOptions, key: &cache::ShellKey) -> bool {
+        o.probe_shell && self.services.shell_probes.get(key).is_none()
+    }
+
+    /// Publish from the persistent probe cache, when it has every folder this session has not
+    /// probed yet (a folder it misses would show without its shell side). Returns what was
+    /// published, for the fresh probe to compare with; `None` when nothing was.
+    async fn publish_cached(
+        &self,
+        store: &facts::probe_cache::Store,
+        opts: &[CheckOptions],
+        keys: &[cache::ShellKey],
+        generation: u64,
+        superseded: &facts::process::Cancel,
+        epoch: u64,
+    ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
+        let (enc, overrides, versions) = {
+            let state = self.state();
+            let versions: HashMap<PathBuf, i32> = state
+                .docs
+                .iter()
+                .map(|(p, d)| (p.clone(), d.version))
+                .collect();
+            (state.caps.enc, overrides(&state), versions)
+        };
+        let mut opts = opts.to_vec();
+        for (o, key) in opts.iter_mut().zip(keys) {
+            o.shell_probe = self.services.shell_probes.get(key);
+        }
+        let store = store.clone();
+        let cancel = superseded.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            for o in &mut opts {
+                if o.shell_probe.is_some() || !o.probe_shell {
+                    continue;
+                }
+                let hit = store.load(o)?;
+                o.shell_probe = Some(hit.shell_probe);
+                o.go_runs = hit.go_runs;
+            }
+            let results: BTreeMap<PathBuf, Checked> = opts
+                .into_iter()
+                .map(|mut o| {
+                    o.cancel = cancel.clone();
+                    let snap = facts::collect(&o);
+                    let reread = !overrides.is_empty();
+                    (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))
+                })
+                .collect();
+            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+            Some((results, diagnostics))
+        });
+        let (results, diagnostics) = match work.await {
+            Ok(Some(r)) => r,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!("the check from the probe cache failed: {e}");
+                return None;
+            }
+        };
+        let to_publish = {
+            let mut state = self.state();
+            if state.shut_down
+                || self.queue.generation.load(Ordering::SeqCst) != generation
+                || superseded.is_cancelled()
+                || state.docs_epoch != epoch
+            {
+                tracing::debug!(
+                    generation,
+                    "dropping a superseded check from the probe cache"
+                );
+                return None;
+            }
+            state.results = results;
+            state.results_epoch += 1;
+            replace_published(&mut state, diagnostics.clone())
+        };
+        tracing::info!(generation, "published from the probe cache; probing afresh");
+        self.publish(to_publish).await;
+        self.send_status().await;
+        Some(diagnostics)
     }
 
     /// Re-check in the background: handlers return at once (tower-lsp runs only a few at a

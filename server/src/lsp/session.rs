@@ -33,6 +33,8 @@ pub struct Config {
     /// The editor's name, for clients that send no `clientInfo` (eglot 1.9, Vim's ALE): the
     /// snippets in editors/ set it.
     pub editor: Option<String>,
+    /// `false` turns the persistent probe cache off for this session (default on).
+    pub probe_cache: Option<bool>,
 }
 
 impl Config {
@@ -400,6 +402,8 @@ impl Backend {
         self.services.watching.stop();
         self.publish(published.into_iter().map(|p| (p, Vec::new())).collect())
             .await;
+        // A probe cache write under way finishes before we reply (bounded: it is a small file).
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.queue.saving.lock()).await;
     }
 }
 

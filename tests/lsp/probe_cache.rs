@@ -1,0 +1,177 @@
+//! The persistent probe cache across server processes (`facts::probe_cache`, used by
+//! `lsp::queue`): a second server publishes from the first one's probes before its own login
+//! shell is done; an edited startup file — one a startup file sources too — is never served
+//! from the cache; a corrupt or foreign cache file is ignored with a log line; the files are
+//! private and hold no secret. Real bash, real Go (the `stdio` scenarios).
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
+use super::stdio::{append, shell_runs, Lsp, Scenario};
+use crate::support::lsp::has_code;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// The login shell's rc files take this long: a server publishing well before it did not
+/// wait for the shell.
+const SLOW_SHELL: Duration = Duration::from_secs(2);
+
+fn probes_dir(s: &Scenario) -> PathBuf {
+    s.home.join(".cache/go-env-doctor/probes")
+}
+
+fn cache_files(s: &Scenario) -> Vec<PathBuf> {
+    std::fs::read_dir(probes_dir(s))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A gocache-off world whose `.bashrc` sources `~/lib/extra.sh`, which sleeps [`SLOW_SHELL`]
+/// and counts its runs.
+fn slow_world() -> (Scenario, PathBuf, PathBuf, PathBuf) {
+    let (s, env_file) = Scenario::gocache_off();
+    let runs = s.root.join("shell-runs");
+    let extra = s.home.join("lib/extra.sh");
+    std::fs::create_dir_all(extra.parent().unwrap()).unwrap();
+    std::fs::write(
+        &extra,
+        format!(
+            "echo run >> '{}'\nsleep {}\n",
+            runs.display(),
+            SLOW_SHELL.as_secs()
+        ),
+    )
+    .unwrap();
+    append(s.home.join(".bashrc"), ". ~/lib/extra.sh\n");
+    (s, env_file, runs, extra)
+}
+
+/// Starts a server, returns it with the time its first diagnostics for `env_file` took.
+fn first_diagnostics(s: &Scenario, env_file: &Path, stderr: Stdio) -> (Lsp, Duration) {
+    let started = Instant::now();
+    let mut lsp = Lsp::spawn_with_stderr(s, stderr);
+    lsp.initialize(s, &["utf-16"]);
+    lsp.wait_diagnostics(env_file, has_code("gocache-off"));
+    (lsp, started.elapsed())
+}
+
+/// The second server publishes from the cache well before its login shell (which sleeps 2 s)
+/// could have answered, then re-probes in the background; the cache is a 0600 file in a 0700
+/// directory.
+#[test]
+fn a_second_server_publishes_from_the_first_ones_probe_before_its_shell_is_done() {
+    let (s, env_file, runs, _) = slow_world();
+    let (lsp, cold) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(cold >= SLOW_SHELL, "cold: {cold:?}");
+    assert!(lsp.shutdown().success());
+    assert_eq!(shell_runs(&runs), 1);
+    let files = cache_files(&s);
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&files[0]), 0o600);
+        assert_eq!(mode(&probes_dir(&s)), 0o700);
+    }
+
+    let (mut lsp, warm) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(
+        warm < SLOW_SHELL / 2,
+        "warm: {warm:?}: published only after the login shell"
+    );
+    // The fresh probe still runs, in the background.
+    lsp.serve_until(
+        "the login shell did not run again",
+        Duration::from_millis(50),
+        || shell_runs(&runs) >= 2,
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// Editing a file `.bashrc` sources (not `.bashrc` itself) is a miss: the next server waits
+/// for its login shell as without a cache.
+#[test]
+fn an_edited_sourced_startup_file_is_never_served_from_the_cache() {
+    let (s, env_file, runs, extra) = slow_world();
+    let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(lsp.shutdown().success());
+    assert_eq!(cache_files(&s).len(), 1);
+
+    append(&extra, "export GED_EDITED=1\n");
+    let (lsp, after_edit) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(
+        after_edit >= SLOW_SHELL,
+        "published after {after_edit:?}, before the login shell finished: from a stale cache"
+    );
+    assert_eq!(shell_runs(&runs), 2);
+    assert!(lsp.shutdown().success());
+}
+
+/// A corrupt cache file and one of another format are ignored, each with a log line; the
+/// server probes as without a cache and writes a good file over them.
+#[test]
+fn a_corrupt_or_foreign_cache_file_is_ignored_with_a_log_line() {
+    let (mut s, env_file, _, _) = slow_world();
+    s.env.insert("RUST_LOG".into(), "go_env_doctor=info".into());
+    let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(lsp.shutdown().success());
+    let file = cache_files(&s).pop().unwrap();
+    let good = std::fs::read(&file).unwrap();
+
+    for (bad, logged) in [
+        (
+            &b"{\"format\": 1, \"key\": tru"[..],
+            "ignoring a corrupt probe cache file",
+        ),
+        (&b"{\"format\": 999}"[..], "of another format"),
+    ] {
+        std::fs::write(&file, bad).unwrap();
+        let log = s.root.join("server.log");
+        let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+        let (lsp, took) = first_diagnostics(&s, &env_file, stderr);
+        assert!(lsp.shutdown().success());
+        assert!(took >= SLOW_SHELL, "{took:?}");
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.contains(logged), "no {logged:?} in the log:\n{text}");
+        let rewritten = std::fs::read(&file).unwrap();
+        assert_ne!(rewritten, bad, "the bad file was not replaced");
+        assert_eq!(rewritten.len() > 100, good.len() > 100);
+    }
+}
+
+/// Secrets never reach the cache: a token in GOPROXY's URL and a `*_TOKEN` variable, set by
+/// `.bashrc` and by the server's own environment.
+#[test]
+fn the_cache_holds_no_secret() {
+    let (mut s, env_file) = Scenario::gocache_off();
+    let proxy_token = "s3cr3tPr0xyT0ken";
+    let var_token = "ghp_n0tInTheCache";
+    let editor_token = "edit0rT0kenValue";
+    append(
+        s.home.join(".bashrc"),
+        &format!(
+            "export GOPROXY=https://alice:{proxy_token}@proxy.example.com,direct\n\
+             export MY_SERVICE_TOKEN={var_token}\n"
+        ),
+    );
+    s.env.insert(
+        "GONOSUMDB".into(),
+        format!("https://bob:{editor_token}@sum.example.com"),
+    );
+    s.env.insert("DEPLOY_PASSWORD".into(), editor_token.into());
+    let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
+    assert!(lsp.shutdown().success());
+    let files = cache_files(&s);
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    for secret in [proxy_token, var_token, editor_token] {
+        assert!(!text.contains(secret), "{secret} in {}", files[0].display());
+    }
+    // The shell's proxy is still known to have credentials (the finding stays).
+    assert!(text.contains("alice:"), "{text}");
+}
