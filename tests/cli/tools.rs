@@ -129,6 +129,27 @@ fn agrees_with_go_version_m(version: &str) {
         };
         assert_eq!(got, want, "go{version} {goos}/{goarch}");
         assert_eq!(got.go_version, format!("go{version}"));
+        // What the checks read from disk (an ELF sparsely: header, sections, .go.buildinfo)
+        // is what reading the whole file gives.
+        let from_disk = go_env_doctor::facts::tools::read(&out)
+            .unwrap_or_else(|e| panic!("go{version} {goos}/{goarch} from disk: {e}"));
+        assert_eq!(
+            (
+                from_disk.go_version.as_str(),
+                from_disk.module.as_deref(),
+                from_disk.package.as_deref(),
+                from_disk.goos.as_deref(),
+                from_disk.goarch.as_deref()
+            ),
+            (
+                got.go_version.as_str(),
+                got.module_path.as_deref(),
+                got.path.as_deref(),
+                got.goos.as_deref(),
+                got.goarch.as_deref()
+            ),
+            "go{version} {goos}/{goarch}: the sparse read differs"
+        );
         assert_eq!(got.module_path.as_deref(), Some("example.com/hello"));
         if goos.is_empty() {
             truncations_are_errors(&bytes);
