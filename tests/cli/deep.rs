@@ -13,16 +13,13 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
 use crate::support;
+use crate::support::cli::{chmod, Report, Scenario};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::io::Read;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const GO125: &str = "1.25.5";
-const NOBODY: u32 = 65534;
 /// A check with a cold build cache compiles the runtime and fmt (README: tens of seconds on a
 /// busy two-core machine); the deadline only catches a hang.
 const RUN_DEADLINE: Duration = Duration::from_secs(300);
@@ -31,16 +28,6 @@ const RUN_DEADLINE: Duration = Duration::from_secs(300);
 // Harness
 // =============================================================================================
 
-struct Scenario {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-    folder: PathBuf,
-    user_settings: PathBuf,
-    env: BTreeMap<String, String>,
-    unprivileged: bool,
-}
-
 /// The build cache the scenarios share (warm after the first run).
 fn shared_cache() -> PathBuf {
     let dir = std::env::temp_dir().join("go-env-doctor-deep-tests-gocache");
@@ -48,232 +35,47 @@ fn shared_cache() -> PathBuf {
     dir
 }
 
-impl Scenario {
-    /// A world whose terminal (and login shell) run Go 1.25.5 with the shared build cache.
-    fn new() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("geddeep-")
-            .tempdir_in("/tmp")
-            .unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        chmod(&root, 0o755);
-        let home = root.join("home");
-        let folder = root.join("ws");
-        std::fs::create_dir_all(home.join(".config/go")).unwrap();
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(
-            folder.join("go.mod"),
-            "module example.com/hello\n\ngo 1.21\n",
-        )
-        .unwrap();
-        let user_settings = root.join("user-settings.json");
-        std::fs::write(&user_settings, "{}\n").unwrap();
-        let goroot = support::goroot(GO125);
-        // bash -i -l reads it after /etc/profile resets PATH.
-        std::fs::write(
-            home.join(".bash_profile"),
-            format!("export PATH=\"{}/bin:$PATH\"\n", goroot.display()),
-        )
-        .unwrap();
-        let mut env = BTreeMap::new();
-        env.insert("HOME".to_string(), home.display().to_string());
-        env.insert(
-            "PATH".to_string(),
-            format!("{}/bin:/usr/bin:/bin", goroot.display()),
-        );
-        env.insert(
-            "SHELL".to_string(),
-            support::shell("bash").display().to_string(),
-        );
-        env.insert("GOCACHE".to_string(), shared_cache().display().to_string());
-        Scenario {
-            _dir: dir,
-            root,
-            home,
-            folder,
-            user_settings,
-            env,
-            unprivileged: false,
-        }
-    }
-
-    fn env_file_path(&self) -> PathBuf {
-        self.home.join(".config/go/env")
-    }
-
-    /// The user's go env file (`$HOME/.config/go/env`).
-    fn env_file(&self, text: &str) {
-        std::fs::write(self.env_file_path(), text).unwrap();
-    }
-
-    /// The folder's `.vscode/settings.json`.
-    fn settings(&self, text: &str) {
-        let p = self.folder.join(".vscode/settings.json");
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-    }
-
-    /// An executable shell script at `rel` under the folder.
-    fn folder_script(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.folder.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        chmod(&p, 0o755);
-        p
-    }
-
-    /// Run `go-env-doctor ARGS` in this world.
-    fn run(&self, args: &[&str]) -> Run {
-        let mut bin = support::bin();
-        let mut cmd = if self.unprivileged {
-            // The build may live under a 0700 home: give uid 65534 a reachable copy.
-            let reachable = self.root.join("go-env-doctor");
-            if !reachable.exists() && std::fs::hard_link(&bin, &reachable).is_err() {
-                std::fs::copy(&bin, &reachable).unwrap();
-            }
-            bin = reachable;
-            for p in [&self.home, &self.folder] {
-                let st = Command::new("chown")
-                    .arg("-R")
-                    .arg(format!("{NOBODY}:{NOBODY}"))
-                    .arg(p)
-                    .status()
-                    .unwrap();
-                assert!(st.success());
-            }
-            let mut c = Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-                .arg(&bin);
-            c
-        } else {
-            Command::new(&bin)
-        };
-        cmd.args(args)
-            .env_clear()
-            .envs(&self.env)
-            .env("GO_ENV_DOCTOR_USER_SETTINGS", &self.user_settings)
-            .current_dir(&self.root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let cmdline = format!("go-env-doctor {}\n  env: {:?}", args.join(" "), self.env);
-        run_with_deadline(cmd, cmdline)
-    }
-
-    /// `check <folder> --format json EXTRA`, parsed.
-    fn check(&self, extra: &[&str]) -> Report {
-        let folder = self.folder.display().to_string();
-        let mut args = vec!["check", folder.as_str(), "--format", "json"];
-        args.extend_from_slice(extra);
-        Report::new(self.run(&args))
-    }
+/// The `check` harness's world whose terminal (and login shell) run Go 1.25.5 with the shared
+/// build cache.
+fn world() -> Scenario {
+    let mut s = Scenario::new();
+    let goroot = support::goroot(GO125);
+    // bash -i -l reads it after /etc/profile resets PATH.
+    s.bash_profile(&format!("export PATH=\"{}/bin:$PATH\"\n", goroot.display()));
+    s.editor_path(&[&goroot]);
+    s.set("GOCACHE", shared_cache().display().to_string());
+    s.deadline = RUN_DEADLINE;
+    s
 }
 
-fn chmod(p: &Path, mode: u32) {
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+/// An executable shell script at `rel` under the folder.
+fn folder_script(s: &Scenario, rel: &str, text: &str) -> PathBuf {
+    let p = s.folder.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    chmod(&p, 0o755);
+    p
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-    cmdline: String,
+/// What the deep tests read from a report beyond the `check` harness's.
+trait DeepReport {
+    fn with_code(&self, code: &str) -> Vec<Value>;
+    /// The one `code` finding.
+    fn one(&self, code: &str) -> Value;
+    fn deep(&self) -> Vec<Value>;
+    /// The deep run of `label` building `program` (`plain` / `cgo`).
+    fn deep_run(&self, label: &str, program: &str) -> Value;
 }
 
-impl Run {
-    fn context(&self) -> String {
-        format!(
-            "\n--- command: {}\n--- exit: {:?} after {:?}\n--- stdout:\n{}\n--- stderr:\n{}\n",
-            self.cmdline, self.code, self.elapsed, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_with_deadline(mut cmd: Command, cmdline: String) -> Run {
-    let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmdline}: {e}"));
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > RUN_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmdline}\nstill running after {RUN_DEADLINE:?}: killed (a hang)");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&t_out.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&t_err.join().unwrap()).into_owned(),
-        elapsed: start.elapsed(),
-        cmdline,
-    }
-}
-
-struct Report {
-    run: Run,
-    json: Value,
-}
-
-impl Report {
-    fn new(run: Run) -> Self {
-        let json: Value = serde_json::from_str(&run.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not a JSON report ({e}){}", run.context()));
-        let r = Report { run, json };
-        if std::env::var_os("GED_DUMP").is_some() {
-            eprintln!("{}", r.context());
-        }
-        // The exit-code contract: 1 iff an error-severity finding.
-        let errors = r.findings().iter().any(|f| f["severity"] == "error");
-        assert_eq!(
-            r.run.code,
-            Some(i32::from(errors)),
-            "exit code{}",
-            r.context()
-        );
-        r
-    }
-
-    fn context(&self) -> String {
-        let pretty = serde_json::to_string_pretty(&self.json).unwrap_or_default();
-        format!(
-            "\n--- command: {}\n--- exit: {:?} after {:?}\n--- report:\n{}\n--- stderr:\n{}\n",
-            self.run.cmdline, self.run.code, self.run.elapsed, pretty, self.run.stderr
-        )
-    }
-
-    fn findings(&self) -> Vec<Value> {
-        self.json["findings"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
+impl DeepReport for Report {
     fn with_code(&self, code: &str) -> Vec<Value> {
         self.findings()
-            .into_iter()
+            .iter()
             .filter(|f| f["code"] == code)
+            .cloned()
             .collect()
     }
 
-    /// The one `code` finding.
     fn one(&self, code: &str) -> Value {
         let found = self.with_code(code);
         assert_eq!(found.len(), 1, "want one {code}{}", self.context());
@@ -284,7 +86,6 @@ impl Report {
         self.json["deep"].as_array().cloned().unwrap_or_default()
     }
 
-    /// The deep run of `label` building `program` (`plain` / `cgo`).
     fn deep_run(&self, label: &str, program: &str) -> Value {
         self.deep()
             .into_iter()
@@ -314,7 +115,7 @@ fn assert_at(r: &Report, f: &Value, path: &Path, line: u64) {
 /// shows the ✓ lines.
 #[test]
 fn a_healthy_go_builds_and_runs_on_both_sides() {
-    let s = Scenario::new();
+    let s = world();
     let bash = support::shell("bash").display().to_string();
     let r = s.check(&["--shell", &bash, "--deep=cgo"]);
     assert!(
@@ -367,7 +168,7 @@ fn a_healthy_go_builds_and_runs_on_both_sides() {
 /// words, located on that line of the go env file.
 #[test]
 fn an_unknown_goflags_flag_is_located_on_its_env_file_line() {
-    let s = Scenario::new();
+    let s = world();
     s.env_file("GOPRIVATE=example.com\nGOFLAGS=-bogusflag\n");
     let r = s.check(&["--no-shell", "--deep"]);
     let f = r.one("build-failed");
@@ -403,7 +204,7 @@ fn an_unknown_goflags_flag_is_located_on_its_env_file_line() {
 /// build fails, located at GOTOOLCHAIN. No network is needed: the port refuses at once.
 #[test]
 fn a_toolchain_that_cannot_be_downloaded_is_caught_only_by_deep() {
-    let s = Scenario::new();
+    let s = world();
     s.env_file("GOTOOLCHAIN=go1.99.0\nGOPROXY=http://127.0.0.1:9\n");
     let plain = s.check(&["--no-shell"]);
     assert_eq!(
@@ -428,7 +229,7 @@ fn a_toolchain_that_cannot_be_downloaded_is_caught_only_by_deep() {
 /// not try cgo, so it has nothing to report.
 #[test]
 fn a_missing_c_compiler_is_located_at_cc() {
-    let s = Scenario::new();
+    let s = world();
     s.env_file("CC=/nonexistent/cc\n");
     let r = s.check(&["--no-shell", "--deep=cgo"]);
     assert_eq!(r.deep_run("this terminal", "plain")["status"], "ok");
@@ -462,10 +263,11 @@ fn a_missing_c_compiler_is_located_at_cc() {
 /// control that proves the trap records).
 #[test]
 fn an_untrusted_workspace_go_is_not_run() {
-    let s = Scenario::new();
+    let s = world();
     let marker = s.root.join("workspace-go-ran");
     let go = support::go_binary(GO125);
-    let script = s.folder_script(
+    let script = folder_script(
+        &s,
         "tools/go",
         &format!(
             "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
@@ -518,9 +320,10 @@ fn an_untrusted_workspace_go_is_not_run() {
 /// built at all. Trusted, it runs (the control).
 #[test]
 fn an_untrusted_workspace_environment_is_not_built_with() {
-    let s = Scenario::new();
+    let s = world();
     let marker = s.root.join("workspace-cc-ran");
-    let cc = s.folder_script(
+    let cc = folder_script(
+        &s,
         "tools/cc",
         &format!(
             "#!/bin/sh\necho \"$*\" >> '{}'\nexec /usr/bin/gcc \"$@\"\n",
@@ -563,7 +366,7 @@ fn an_untrusted_workspace_environment_is_not_built_with() {
 /// cannot initialize its cache, and the finding sits on the GOCACHE line.
 #[test]
 fn an_unwritable_build_cache_is_located_at_gocache() {
-    let mut s = Scenario::new();
+    let mut s = world();
     // The provisioned toolchains live under /root (0700): a hard-linked copy uid 65534 reaches.
     let goroot = s.root.join("go");
     let st = Command::new("cp")

@@ -10,6 +10,7 @@
 //! Each binary uses part of it, hence `dead_code` is allowed here and in the submodules.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod goland;
 pub mod in_process;
 pub mod lsp;

@@ -419,14 +419,7 @@ fn run_sdks(format: ListFormat) -> ExitCode {
     use crate::facts::sdks;
     let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
     let os = crate::settings::paths::Os::current();
-    let gomodcache = env
-        .get("GOMODCACHE")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env.get(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
-                .map(|h| PathBuf::from(h).join("go").join("pkg").join("mod"))
-        });
+    let gomodcache = crate::facts::go::default_gomodcache(&env);
     let dirs = sdks::dirs_of(&env, gomodcache);
     let found = sdks::inventory(os, &sdks::locations(os, &dirs));
     let text = match format {
@@ -444,9 +437,12 @@ fn run_sdks(format: ListFormat) -> ExitCode {
             let rows: Vec<(String, String, String)> = found
                 .iter()
                 .map(|s| {
-                    let mut path = sdks::tilde(&s.path, home);
+                    let mut path = crate::goenv::resolve::tilde_under(home, &s.path);
                     if s.canonical != s.path {
-                        path.push_str(&format!(" → {}", sdks::tilde(&s.canonical, home)));
+                        path.push_str(&format!(
+                            " → {}",
+                            crate::goenv::resolve::tilde_under(home, &s.canonical)
+                        ));
                     }
                     (
                         s.version.clone().unwrap_or_else(|| "(no VERSION)".into()),

@@ -126,9 +126,10 @@ pub fn well_known_installs(env: &BTreeMap<String, String>) -> Vec<(PathBuf, &'st
         .collect()
 }
 
-/// `$GOMODCACHE` as cmd/go defaults it before `go` has run: GOMODCACHE, else the first GOPATH
-/// entry's `pkg/mod`, else `~/go/pkg/mod`.
-fn default_gomodcache(env: &BTreeMap<String, String>) -> Option<PathBuf> {
+/// `$GOMODCACHE` from the environment alone, before any `go` has run (where GOTOOLCHAIN put
+/// downloaded toolchains): GOMODCACHE, else the first GOPATH entry's `pkg/mod`, else
+/// `~/go/pkg/mod`. The rules read the resolved value (go env file included) from `goenv`.
+pub fn default_gomodcache(env: &BTreeMap<String, String>) -> Option<PathBuf> {
     let set = |k: &str| env.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     set("GOMODCACHE")
         .or_else(|| {

@@ -9,7 +9,7 @@
 use crate::settings::paths::Os;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How an SDK got where it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -286,19 +286,11 @@ pub fn dirs_of(env: &BTreeMap<String, String>, gomodcache: Option<PathBuf>) -> D
     }
 }
 
-/// `path` with the home directory shown as `~`.
-pub fn tilde(path: &Path, home: Option<&Path>) -> String {
-    match home.and_then(|h| path.strip_prefix(h).ok()) {
-        Some(rest) if rest.as_os_str().is_empty() => "~".to_string(),
-        Some(rest) => format!("~/{}", rest.display()),
-        None => path.display().to_string(),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     /// A fake SDK at `root/rel`: `bin/go` (or `go.exe`) and a VERSION file.
     fn sdk(root: &Path, rel: &str, version: &str, exe: &str) -> PathBuf {

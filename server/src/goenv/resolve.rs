@@ -1223,15 +1223,16 @@ fn lookup_goroot_env<'a>(
 
 /// `~/…` for a path under the snapshot's home (used for env files, as users know them).
 pub fn tilde(snapshot: &Snapshot, p: &Path) -> String {
-    if let Some(home) = &snapshot.home {
-        if let Ok(rest) = p.strip_prefix(home) {
-            if rest.as_os_str().is_empty() {
-                return "~".into();
-            }
-            return format!("~/{}", rest.display());
-        }
+    tilde_under(snapshot.home.as_deref(), p)
+}
+
+/// `p` with `home` shown as `~`.
+pub fn tilde_under(home: Option<&Path>, p: &Path) -> String {
+    match home.and_then(|h| p.strip_prefix(h).ok()) {
+        Some(rest) if rest.as_os_str().is_empty() => "~".into(),
+        Some(rest) => format!("~/{}", rest.display()),
+        None => p.display().to_string(),
     }
-    p.display().to_string()
 }
 
 /// How a settings file is named in messages: relative to the folder when inside it
