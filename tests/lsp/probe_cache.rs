@@ -2,7 +2,8 @@
 //! `lsp::queue`): a second server publishes from the first one's probes before its own login
 //! shell is done; an edited startup file — one a startup file sources too — is never served
 //! from the cache; a corrupt or foreign cache file is ignored with a log line; the files are
-//! private and hold no secret. Real bash, real Go (the `stdio` scenarios).
+//! private and hold no secret; a restart publishes the last start's answer only while nothing
+//! that check read has changed. Real bash, real Go (the `stdio` scenarios).
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
 use super::stdio::{append, shell_runs, Lsp, Scenario};
@@ -34,6 +35,13 @@ fn cache_files(s: &Scenario) -> Vec<PathBuf> {
 /// and counts its runs.
 fn slow_world() -> (Scenario, PathBuf, PathBuf, PathBuf) {
     let (s, env_file) = Scenario::gocache_off();
+    let (runs, extra) = slow_shell(&s);
+    (s, env_file, runs, extra)
+}
+
+/// `.bashrc` sources `~/lib/extra.sh`, which sleeps [`SLOW_SHELL`] and counts its runs in the
+/// returned file.
+fn slow_shell(s: &Scenario) -> (PathBuf, PathBuf) {
     let runs = s.root.join("shell-runs");
     let extra = s.home.join("lib/extra.sh");
     std::fs::create_dir_all(extra.parent().unwrap()).unwrap();
@@ -47,7 +55,7 @@ fn slow_world() -> (Scenario, PathBuf, PathBuf, PathBuf) {
     )
     .unwrap();
     append(s.home.join(".bashrc"), ". ~/lib/extra.sh\n");
-    (s, env_file, runs, extra)
+    (runs, extra)
 }
 
 /// Starts a server, returns it with the time its first diagnostics for `env_file` took.
@@ -174,4 +182,78 @@ fn the_cache_holds_no_secret() {
     }
     // The shell's proxy is still known to have credentials (the finding stays).
     assert!(text.contains("alice:"), "{text}");
+}
+
+/// A restart with nothing changed publishes what the last start published before it has read
+/// a setting (the log says so), well before its login shell answers. A settings file edited
+/// in between — read by the check, not by the shell — is never answered from there: the first
+/// diagnostics of the restart already show the edit.
+#[test]
+fn a_restart_publishes_the_last_answer_until_a_file_it_read_changes() {
+    // The editor pinned to Go 1.21.13 in settings.json, the shell on 1.22.10.
+    let (mut s, settings, _) = Scenario::settings_pin_go121();
+    slow_shell(&s);
+    s.env
+        .insert("RUST_LOG".into(), "go_env_doctor=debug".into());
+    let uri = crate::support::lsp::file_uri(&settings);
+    let first_publish = |lsp: &mut Lsp| -> Vec<serde_json::Value> {
+        let msg = lsp.wait_logged("the first diagnostics of settings.json", |m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+        });
+        msg["params"]["diagnostics"].as_array().unwrap().clone()
+    };
+    let started = |log: &Path| {
+        let stderr = Stdio::from(std::fs::File::create(log).unwrap());
+        let started = Instant::now();
+        let mut lsp = Lsp::spawn_with_stderr(&s, stderr);
+        lsp.initialize(&s, &["utf-16"]);
+        (lsp, started)
+    };
+
+    let (mut lsp, _) = started(&s.root.join("cold.log"));
+    let cold = first_publish(&mut lsp);
+    assert!(has_code("goroot-mismatch")(&cold), "{cold:#?}");
+    assert!(lsp.shutdown().success());
+
+    let log = s.root.join("warm.log");
+    let (mut lsp, t0) = started(&log);
+    let warm = first_publish(&mut lsp);
+    let took = t0.elapsed();
+    assert!(
+        took < SLOW_SHELL / 2,
+        "{took:?}: published only after the login shell"
+    );
+    assert_eq!(
+        warm, cold,
+        "the answer differs from what the last start published"
+    );
+    assert!(lsp.shutdown().success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("published the cached answer"), "{text}");
+
+    std::fs::write(&settings, "{}\n").unwrap();
+    let log = s.root.join("edited.log");
+    let (mut lsp, _) = started(&log);
+    // Without go.goroot the editor finds no `go` (go-not-found): the first diagnostics of the
+    // restart, which must not come with the edited file's old ones.
+    lsp.wait_logged("the first diagnostics after the edit", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    let stale = lsp.log.iter().any(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && has_code("goroot-mismatch")(m["params"]["diagnostics"].as_array().unwrap())
+    });
+    assert!(
+        !stale,
+        "the edited settings file got its old diagnostics: {:#?}",
+        lsp.log
+    );
+    assert!(lsp.shutdown().success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("published the cached answer"), "{text}");
+    assert!(
+        text.contains("a file the cached answer read changed"),
+        "{text}"
+    );
 }

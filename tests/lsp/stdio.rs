@@ -193,7 +193,7 @@ impl Scenario {
 
     /// `.vscode/settings.json` pins Go 1.21.13 (`go.goroot` on its own line); the login shell
     /// uses 1.22.10. Returns the settings file and its text.
-    fn settings_pin_go121() -> (Scenario, PathBuf, String) {
+    pub(crate) fn settings_pin_go121() -> (Scenario, PathBuf, String) {
         let s = Scenario::new();
         let (go121, go122) = gos();
         let disk = format!("{{\n  \"go.goroot\": \"{}\"\n}}\n", go121.display());

@@ -150,8 +150,12 @@ pub fn stat(path: &Path, want_goroot_layout: bool) -> PathFacts {
             facts.owner_uid = owner(&meta);
             facts.readable = access(path, AccessMode::Read);
             facts.executable = access(path, AccessMode::Execute);
-            facts.writable = if meta.is_dir() {
-                probe_dir_writable(path)
+            // Writing a probe file is the only answer NFS with root squashing gives, but it
+            // is a write into the user's directory on every check: never into a GOROOT (no
+            // rule asks whether one is writable; a changed GOROOT mtime would also invalidate
+            // every cached answer that read it), and only where permissions allow it at all.
+            facts.writable = if meta.is_dir() && !want_goroot_layout {
+                access(path, AccessMode::Write) && probe_dir_writable(path)
             } else {
                 access(path, AccessMode::Write)
             };

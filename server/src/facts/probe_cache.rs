@@ -26,6 +26,16 @@
 //! credentials in a URL (`https://user:token@host`) is written redacted — or, when it equals the
 //! value the run's own environment gives it, as a reference to that value.
 //!
+//! **The answer**: next to the probes, an entry may keep what the language server published
+//! from them ([`Answer`]: an opaque payload the server writes and reads), with the identity of
+//! every file that check read (settings, go.mod/go.work, env files) and a digest of the
+//! client's side of the session (its capabilities and configuration). When all of those and
+//! the probe's key are as they were, a new server publishes the answer before it has checked
+//! anything — the first diagnostics of a restart cost reading one file. The fresh check follows
+//! as on any hit and replaces the answer if anything differs, so a stale answer (a GOROOT
+//! deleted since, a new go.mod below the folder) is shown no longer than the fresh probe
+//! takes. Answers hold the published messages, which never contain credentials.
+//!
 //! A file that cannot be parsed, or was written by another format, is ignored with a log line
 //! (and replaced by the next write).
 
@@ -36,7 +46,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The layout of a cache file; a file with another one is ignored.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Files kept; older ones are deleted on write.
 pub const MAX_ENTRIES: usize = 64;
 /// A larger entry is not written (and a larger file not read).
@@ -255,6 +265,21 @@ struct Entry {
     env: EnvDiff,
     /// (digest of the run's inputs, the run with secrets encoded).
     go_runs: Vec<(String, go::GoRun)>,
+    /// What the server published from these probes, while its inputs are unchanged.
+    #[serde(default)]
+    answer: Option<Answer>,
+}
+
+/// What a language server published from a probe, reusable while every input is as it was:
+/// the probe's (the entry's key and files), `files` (what the check read) and `context` (a
+/// digest of the client's capabilities and configuration, made by the server).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Answer {
+    pub context: String,
+    /// Each file the check read, as it was when it read it (taken right after the check).
+    pub files: Vec<FileStamp>,
+    /// The server's own format (the facts layer does not know it).
+    pub payload: serde_json::Value,
 }
 
 /// A hit: the login shell's probe and the `go` runs, ready for [`CheckOptions`].
@@ -278,6 +303,34 @@ impl Store {
 
     /// The entry for `opts` if every input is as it was when it was written.
     pub fn load(&self, opts: &CheckOptions) -> Option<Cached> {
+        let (entry, editor_env) = self.load_entry(opts)?;
+        let env = entry.env.apply(&editor_env);
+        Some(Cached {
+            shell_probe: (entry.report, Some(env)),
+            go_runs: entry.go_runs,
+        })
+    }
+
+    /// The published answer for `opts` in `context`, when the probe's inputs and every file the
+    /// answer's check read are as they were.
+    pub fn load_answer(&self, opts: &CheckOptions, context: &str) -> Option<serde_json::Value> {
+        let (entry, _) = self.load_entry(opts)?;
+        let Some(answer) = entry.answer else {
+            tracing::debug!("the cached probe has no answer");
+            return None;
+        };
+        if answer.context != context {
+            tracing::debug!("the cached answer is for another client or configuration");
+            return None;
+        }
+        if let Some(changed) = answer.files.iter().find(|f| stamp(&f.path) != **f) {
+            tracing::debug!(file = %changed.path.display(), "a file the cached answer read changed");
+            return None;
+        }
+        Some(answer.payload)
+    }
+
+    fn load_entry(&self, opts: &CheckOptions) -> Option<(Entry, BTreeMap<String, String>)> {
         let editor_env = opts.editor_env.clone().unwrap_or_else(super::process_env);
         let key = Key::of(opts, &editor_env);
         let path = self.dir.join(key.file_name());
@@ -319,28 +372,25 @@ impl Store {
             tracing::debug!(file = %changed.path.display(), "a startup file changed since the probe was cached");
             return None;
         }
-        let env = entry.env.apply(&editor_env);
-        Some(Cached {
-            shell_probe: (entry.report, Some(env)),
-            go_runs: entry.go_runs,
-        })
+        Some((entry, editor_env))
     }
 
     /// Remember the probes of `snap` (a successful shell probe only) with the `go` runs made
     /// for it. Failures are logged: the cache is an optimisation.
     pub fn save(&self, opts: &CheckOptions, snap: &Snapshot, runs: Vec<go::RecordedRun>) {
-        self.save_shell(opts, snap.shell.as_ref(), runs);
+        self.save_shell(opts, snap.shell.as_ref(), runs, None);
     }
 
     /// [`Store::save`] from the shell side alone (what a caller keeps to save after it
-    /// published).
+    /// published), with what it published when it can be reused.
     pub fn save_shell(
         &self,
         opts: &CheckOptions,
         shell: Option<&SideFacts>,
         runs: Vec<go::RecordedRun>,
+        answer: Option<Answer>,
     ) {
-        if let Err(e) = self.try_save(opts, shell, runs) {
+        if let Err(e) = self.try_save(opts, shell, runs, answer) {
             tracing::info!(dir = %self.dir.display(), "could not write the probe cache: {e}");
         }
     }
@@ -350,6 +400,7 @@ impl Store {
         opts: &CheckOptions,
         shell: Option<&SideFacts>,
         runs: Vec<go::RecordedRun>,
+        answer: Option<Answer>,
     ) -> std::io::Result<()> {
         let Some(side) = shell else {
             return Ok(());
@@ -371,7 +422,7 @@ impl Store {
         paths.extend(report.startup_files.iter().cloned());
         paths.sort();
         paths.dedup();
-        let entry = Entry {
+        let mut entry = Entry {
             format: FORMAT,
             files: paths.iter().map(|p| stamp(p)).collect(),
             report: report.clone(),
@@ -381,8 +432,18 @@ impl Store {
                 .map(|(digest, run, env)| (digest, encode_run(run, &env)))
                 .collect(),
             key,
+            answer,
         };
-        let text = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+        let mut text = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+        if text.len() as u64 > MAX_FILE_BYTES && entry.answer.is_some() {
+            // Thousands of diagnostics (a large monorepo): keep the probes, which are small.
+            tracing::info!(
+                bytes = text.len(),
+                "the published answer is too large to cache; caching the probes alone"
+            );
+            entry.answer = None;
+            text = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+        }
         if text.len() as u64 > MAX_FILE_BYTES {
             tracing::info!(
                 bytes = text.len(),

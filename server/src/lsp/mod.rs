@@ -24,6 +24,7 @@
 //!   their inputs; [`convert`]: positions, URIs and diagnostics; `status.rs`: serverStatus.
 
 mod actions;
+mod answer;
 mod cache;
 mod commands;
 pub mod convert;

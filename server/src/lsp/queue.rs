@@ -83,7 +83,7 @@ impl Backend {
                 return;
             }
         }
-        let (opts, enc, overrides, epoch, use_store) = {
+        let (opts, caps, overrides, epoch, use_store) = {
             let state = self.state();
             if state.shut_down {
                 return;
@@ -96,12 +96,13 @@ impl Backend {
                 .collect();
             (
                 opts,
-                state.caps.enc,
+                state.caps,
                 overrides(&state),
                 state.docs_epoch,
                 use_store,
             )
         };
+        let enc = caps.enc;
         let store = self.services.probe_store.clone().filter(|_| use_store);
         let versions: HashMap<PathBuf, i32> = {
             let state = self.state();
@@ -180,12 +181,19 @@ impl Backend {
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
                         if o.probe_cache {
-                            to_save.push((o.clone(), snap.shell.clone(), runs));
+                            to_save.push((o.clone(), snap.shell.clone(), runs, None));
                         }
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
                     let checked = Checked::new(snap, &o, &overrides, reread);
+                    if let Some(save) = to_save.last_mut().filter(|s| s.0.folder == o.folder) {
+                        // What a restart may publish at once: only diagnostics of the files
+                        // on disk (an unsaved buffer's are not what the next start reads).
+                        if overrides.is_empty() {
+                            save.3 = super::answer::of(&o.folder, &checked, &caps, &o);
+                        }
+                    }
                     (o.folder.clone(), checked)
                 })
                 .collect();
@@ -244,8 +252,8 @@ impl Backend {
         });
         if let (Some(store), false) = (store, to_save.is_empty()) {
             let saved = tokio::task::spawn_blocking(move || {
-                for (o, shell, runs) in to_save {
-                    store.save_shell(&o, shell.as_ref(), runs);
+                for (o, shell, runs, answer) in to_save {
+                    store.save_shell(&o, shell.as_ref(), runs, answer);
                 }
             });
             if let Err(e) = saved.await {
@@ -272,15 +280,26 @@ impl Backend {
         superseded: &facts::process::Cancel,
         epoch: u64,
     ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
-        let (enc, overrides, versions) = {
+        let (caps, overrides, versions) = {
             let state = self.state();
             let versions: HashMap<PathBuf, i32> = state
                 .docs
                 .iter()
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect();
-            (state.caps.enc, overrides(&state), versions)
+            (state.caps, overrides(&state), versions)
         };
+        let enc = caps.enc;
+        // Nothing open yet (a restart): what the last start published, if nothing it read
+        // has changed — no settings to read, no rules to run.
+        if overrides.is_empty() && versions.is_empty() {
+            if let Some(answer) = self
+                .publish_answer(store, opts, keys, caps, generation, superseded, epoch)
+                .await
+            {
+                return Some(answer);
+            }
+        }
         let mut opts = opts.to_vec();
         for (o, key) in opts.iter_mut().zip(keys) {
             o.shell_probe = self.services.shell_probes.get(key);
@@ -336,6 +355,65 @@ impl Backend {
         tracing::info!(generation, "published from the probe cache; probing afresh");
         self.publish(to_publish).await;
         self.send_status().await;
+        Some(diagnostics)
+    }
+
+    /// Publish the answers the persistent cache keeps for every folder (all of them fresh to
+    /// this session and all hits, or nothing). Returns what was published.
+    #[allow(clippy::too_many_arguments)]
+    async fn publish_answer(
+        &self,
+        store: &facts::probe_cache::Store,
+        opts: &[CheckOptions],
+        keys: &[cache::ShellKey],
+        caps: super::session::ClientCaps,
+        generation: u64,
+        superseded: &facts::process::Cancel,
+        epoch: u64,
+    ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
+        if !opts.iter().zip(keys).all(|(o, k)| self.fresh(o, k)) {
+            return None;
+        }
+        let store = store.clone();
+        let opts = opts.to_vec();
+        let found = tokio::task::spawn_blocking(move || {
+            let mut all: super::answer::Published = BTreeMap::new();
+            for o in &opts {
+                let payload = store.load_answer(o, &super::answer::context(&caps, o))?;
+                for (file, mut diags) in super::answer::decode(payload)? {
+                    let list = all.entry(file).or_default();
+                    diags.retain(|d| !list.contains(d));
+                    list.extend(diags);
+                }
+            }
+            Some(all)
+        })
+        .await;
+        let diagnostics = match found {
+            Ok(Some(d)) => d,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!("reading the cached answer failed: {e}");
+                return None;
+            }
+        };
+        let to_publish = {
+            let mut state = self.state();
+            if state.shut_down
+                || self.queue.generation.load(Ordering::SeqCst) != generation
+                || superseded.is_cancelled()
+                || state.docs_epoch != epoch
+            {
+                tracing::debug!(generation, "dropping a superseded cached answer");
+                return None;
+            }
+            replace_published(&mut state, diagnostics.clone())
+        };
+        tracing::info!(
+            generation,
+            "published the cached answer (nothing it read changed); probing afresh"
+        );
+        self.publish(to_publish).await;
         Some(diagnostics)
     }
 
