@@ -125,6 +125,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
     let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
+    let t0 = std::time::Instant::now();
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
     let mut snap = std::thread::scope(|s| {
         let shell_side = opts
@@ -198,6 +199,30 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             }
         }
         add_effective_paths(&mut snap, SideKind::Editor);
+        // An editor view runs its own `go` (VS Code's `go.goroot` seen from another client):
+        // start it now, in parallel with the login shell, rather than after it. The views are
+        // derived again below with the shell side in place; their `go` runs are single-flight
+        // by their inputs, so that derivation takes this run's answer.
+        if opts.probe_shell && shell_side.is_some() {
+            let base = snap.clone();
+            let subst = subst.clone();
+            let editor_env = editor_env.clone();
+            let home = home.clone();
+            let runs = &runs;
+            s.spawn(move || {
+                let home = home.as_deref();
+                if let Some((settings, _)) =
+                    vscode_view_settings(opts, &subst, home, &editor_env, os, &Overrides::new())
+                {
+                    derive_view(&base, settings, EditorKind::VsCode, opts, runs);
+                }
+                let idea = idea_workspace_file(&opts.folder);
+                let settings = read_idea_settings(&idea, &opts.folder, home, &Overrides::new());
+                if idea.exists() || settings.files.len() > 1 {
+                    derive_view(&base, settings, EditorKind::JetBrains, opts, runs);
+                }
+            });
+        }
 
         if let Some(handle) = shell_side {
             match handle.join() {
@@ -215,9 +240,12 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
                 Err(_) => tracing::error!("the shell probe thread panicked"),
             }
         }
+        tracing::trace!(ms = ?t0.elapsed(), "collect: shell joined");
         add_installs(&mut snap, well_known);
         let layout = walk.join().ok();
+        tracing::trace!(ms = ?t0.elapsed(), "collect: installs added, walk joined");
         discover_workspace(&mut snap, opts, &Overrides::new(), layout);
+        tracing::trace!(ms = ?t0.elapsed(), "collect: workspace discovered");
         if let Some((settings, project)) = vscode_view_settings(
             opts,
             &subst,
@@ -228,7 +256,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         ) {
             let no_settings =
                 settings.values.is_empty() && settings.files.iter().all(|f| f.error.is_none());
-            let view = derive_view(&snap, settings, EditorKind::VsCode, opts);
+            let view = derive_view(&snap, settings, EditorKind::VsCode, opts, &runs);
             // Without project settings, VS Code's view only matters where it differs.
             let same_go = view.editor.go.as_ref().map(|g| &g.path)
                 == snap.editor.go.as_ref().map(|g| &g.path);
@@ -236,15 +264,18 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
                 snap.editor_views.push(view);
             }
         }
+        tracing::trace!(ms = ?t0.elapsed(), "collect: workspace discovered, VS Code view derived");
         let idea = idea_workspace_file(&opts.folder);
         // Anything there counts (a FIFO, a directory): reading it reports what is wrong. A
         // misc.xml naming a Go SDK is GoLand's project too.
         let settings = read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
         if idea.exists() || settings.files.len() > 1 {
-            let view = derive_view(&snap, settings, EditorKind::JetBrains, opts);
+            let view = derive_view(&snap, settings, EditorKind::JetBrains, opts, &runs);
             snap.editor_views.push(view);
         }
+        tracing::trace!(ms = ?t0.elapsed(), "collect: GoLand view derived");
         tools::discover(&mut snap);
+        tracing::trace!(ms = ?t0.elapsed(), "collect: done");
         snap
     });
     // Last, with every side and view known: it reuses their choice of `go` and environment.
@@ -364,6 +395,7 @@ pub fn derive_view(
     settings: EditorSettings,
     kind: EditorKind,
     opts: &CheckOptions,
+    runs: &go::Runs,
 ) -> Snapshot {
     let mut v = base.clone();
     v.editor_views.clear();
@@ -398,7 +430,7 @@ pub fn derive_view(
         v.editor.go_env = None;
         v.editor.go_version = None;
         v.editor.gotoolchain = None;
-        run_editor_go(&mut v, opts);
+        run_editor_go(&mut v, opts, runs);
     }
     add_effective_paths(&mut v, SideKind::Editor);
     let well_known = go::well_known_installs(&editor_run_env(&v));
@@ -1247,10 +1279,10 @@ fn plan_editor_go(
 }
 
 /// Decide and run the editor's `go` in one go (views derived after the main check).
-fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions) {
+fn run_editor_go(snap: &mut Snapshot, opts: &CheckOptions, runs: &go::Runs) {
     if let Some((binary, run_env)) = plan_editor_go(snap, opts) {
         let run = go::probe(
-            &go::Runs::with_cancel(opts.cancel.clone()),
+            runs,
             &binary,
             &run_env,
             &opts.folder,

@@ -186,7 +186,9 @@ impl Backend {
                     }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
+                    let rules_started = std::time::Instant::now();
                     let checked = Checked::new(snap, &o, &overrides, reread);
+                    tracing::trace!(ms = ?rules_started.elapsed(), "rules and fix simulation");
                     if let Some(save) = to_save.last_mut().filter(|s| s.0.folder == o.folder) {
                         // What a restart may publish at once: only diagnostics of the files
                         // on disk (an unsaved buffer's are not what the next start reads).
