@@ -431,7 +431,9 @@ Only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=...` still work.
 
 pub const TOOLCHAIN_TOO_OLD: &str = r#"go.mod or go.work requires a newer Go (its `go` or `toolchain` line) than the Go this side
 runs, and this side may not switch toolchains: GOTOOLCHAIN is `local`, or go.mod says
-`toolchain default`.
+`toolchain default`. The finding is located on the `go` line and on the line that sets
+GOTOOLCHAIN — the go env file, a setting, or `$GOROOT/go.env` (some distributions ship
+`GOTOOLCHAIN=local` there).
 
 **Why it breaks:** every command in the module fails:
 `go: go.mod requires go >= 1.23 (running go 1.22.10; GOTOOLCHAIN=local)` or
@@ -682,18 +684,28 @@ compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, a
 "TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;
 
 pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and
-the configuration rules out the download: toolchains exist only as the module
-`golang.org/toolchain` on module proxies, so cmd/go gives up at once when GOPROXY does not start
-with a proxy (`off`, `direct`, `direct,https://…`) or when GONOPROXY — by default GOPRIVATE —
-matches `golang.org/toolchain` (`GOPRIVATE=*`).
+the download cannot succeed. Toolchains exist only as the module `golang.org/toolchain` on module
+proxies, and cmd/go always verifies one against the checksum database (it cannot be in go.sum).
+The causes, each with cmd/go's own error:
+- GOPROXY does not start with a proxy (`off`, `direct`, `direct,https://…`), or GONOPROXY — by
+  default GOPRIVATE — matches `golang.org/toolchain` (`GOPRIVATE=*`):
+  `go: download go1.25.0 for linux/amd64: toolchain not available`.
+- GOSUMDB=off: `go: download go1.25.0: golang.org/toolchain@v0.0.1-go1.25.0.linux-amd64:
+  verifying module: checksum database disabled by GOSUMDB=off`; GOSUMDB set empty (a `GOSUMDB=`
+  line in the go env file hides `$GOROOT/go.env`'s `sum.golang.org`): `… verifying module:
+  missing GOSUMDB`. GONOSUMDB does not exempt the toolchain; only a GOPROXY that is a single
+  `file://` proxy skips the check.
+- A bare `go 1.N` line (no patch) with a Go before 1.21.11 (1.22.4 in the 1.22 series): that Go
+  asks for the toolchain `go1.N`, a language version no proxy has (golang.org/issue/62278):
+  `go: download go1.23 for linux/amd64: toolchain not available`.
 
-**Why it matters:** every go command in the module fails, the editor's too:
-`go: download go1.25.0 for linux/amd64: toolchain not available`. (GOSUMDB=off does not stop a
-download: the toolchain is then used unverified.)
+**Why it matters:** every go command in the module fails, the editor's too.
 
 **How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
-offered when such an SDK is installed); or drop the GOPROXY override so `$GOROOT/go.env`'s proxy
-applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own module paths."#;
+offered when such an SDK is installed); or drop the GOPROXY or GOSUMDB override so
+`$GOROOT/go.env`'s proxy and checksum database apply (`go env -u GOPROXY`, `go env -u GOSUMDB`);
+or narrow GOPRIVATE to your own module paths; for a bare `go 1.N` line, write `go 1.N.0` or set
+`GOTOOLCHAIN=go1.N.0+auto` (offered) so that the old Go starts from a real release."#;
 
 pub const TOOL_BUILT_WITH_OLD_GO: &str = r#"gopls, golangci-lint or staticcheck, as the editor finds it (VS Code: `go.alternateTools`, GOBIN,
 `go.toolsGopath`, GOPATH/bin, GOROOT/bin, PATH; other clients and the shell: PATH), was built with a
