@@ -717,9 +717,29 @@ Go older than the module's `go` line. The Go version is read from the binary (wh
 with go1.22)`; golangci-lint stops with `the Go language version (go1.23) used to build
 golangci-lint is lower than the targeted Go version (1.24.1)`.
 
-**How to fix:** rebuild it with a new enough Go where the editor finds it; the finding shows the
-command, e.g. `GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (an older
-local `go` then downloads go1.25.0 for the build). go-env-doctor shows the command, never runs it."#;
+**How to fix:** rebuild it with a new enough Go where the editor finds it: the fix runs the same
+module version again into the tool's directory, e.g.
+`GOBIN=~/go/bin GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (an older
+`go` then downloads go1.25.0 for the build; GOTOOLCHAIN is left alone when the side's Go is new
+enough). It runs as a command with progress (a code action, or `go-env-doctor fix`), through the
+same trust gate as every command; no fix is offered when the toolchain cannot be downloaded."#;
+
+pub const TOOL_MISSING: &str = r#"VS Code with the Go extension runs gopls as its language server (`go.useLanguageServer`, on
+by default) and finds none where vscode-go looks: an absolute `go.alternateTools.gopls`, then the
+extension's GOBIN, `bin` of each `go.toolsGopath` and GOPATH entry, `$GOROOT/bin`, then PATH. The
+message lists the places searched. (Other clients start the server their own configuration names,
+which go-env-doctor does not read; GoLand does not use gopls: nothing is reported for them.)
+
+**Why it matters:** vscode-go prompts to install gopls, and until it is installed the editor has
+no completion, navigation or type checking.
+
+**How to fix:** install it where the editor looks — the fix runs
+`GOBIN=<dir> go install golang.org/x/tools/gopls@latest` with the editor's `go` (in VS Code a code
+action with progress and a cancel button; `go-env-doctor fix` asks first). When the module needs a
+newer Go than the editor runs, the command sets `GOTOOLCHAIN=go1.X.Y+auto` so that go builds gopls
+with a new enough one (overriding a GOTOOLCHAIN=local for that command, which the fix's title
+says); no fix is offered when that toolchain cannot be downloaded (see `toolchain-download-fails`).
+A bare `go.alternateTools.gopls` name is looked up instead of `gopls`: install that tool yourself."#;
 
 pub const TOOL_WRONG_ARCH: &str = r#"A tool the editor runs (gopls, dlv, a linter or formatter) is built for another operating system
 or architecture than this machine's `go env GOHOSTOS`/`GOHOSTARCH`: typically a `GOPATH/bin`

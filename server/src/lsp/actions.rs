@@ -256,6 +256,16 @@ impl Ctx<'_> {
                     json!({ "editor": editor, "vars": vars, "withheld": withheld }),
                 )),
             ),
+            // The action itself is the argument: the command runs it only while a finding of
+            // the folder still offers exactly this fix.
+            FixAction::InstallTool { .. } => (
+                None,
+                Some(self.command(
+                    &fix.title,
+                    super::CMD_INSTALL_TOOL,
+                    serde_json::to_value(&fix.action).unwrap_or_default(),
+                )),
+            ),
             // Titled with the preview's figures by `code_actions`.
             FixAction::CleanCache { gocache } => (
                 None,
@@ -494,6 +504,63 @@ pub(super) async fn clean_cache(
     Ok(match cleaned {
         clean::Cleaned::Done => format!("removed {listed} cache entries"),
         clean::Cleaned::Cancelled => "cancelled".to_string(),
+    })
+}
+
+/// `goEnvDoctor.installTool`: `go install` of a tool ([`fixes::install`]) with `$/progress`
+/// and a cancel button. It runs only an install that a finding of the folder offers now (the
+/// arguments are that fix's action), so a client cannot make the server install anything else.
+/// Returns the closing message.
+pub(super) async fn install_tool(
+    backend: &Backend,
+    arg: serde_json::Value,
+    cancel: Cancel,
+    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
+) -> Result<String, String> {
+    let mut action_arg = arg.clone();
+    if let Some(obj) = action_arg.as_object_mut() {
+        obj.remove("folder");
+    }
+    let action: FixAction = serde_json::from_value(action_arg)
+        .map_err(|e| format!("goEnvDoctor.installTool: bad arguments: {e}"))?;
+    let install = fixes::install::Install::from_action(&action)
+        .ok_or("goEnvDoctor.installTool: not an install")?;
+    let snapshot = {
+        let state = backend.state();
+        let folder = arg
+            .get("folder")
+            .and_then(|f| f.as_str())
+            .map(PathBuf::from)
+            .filter(|f| state.results.contains_key(f))
+            .or_else(|| state.results.keys().next().cloned())
+            .ok_or("no workspace folder has been checked yet")?;
+        let checked = state
+            .results
+            .get(&folder)
+            .ok_or("no workspace folder has been checked yet")?;
+        let offered = checked
+            .findings
+            .iter()
+            .any(|f| f.fixes.iter().any(|x| x.action == action));
+        if !offered {
+            return Err(format!(
+                "no finding offers `{}` any more; check again",
+                install.shown()
+            ));
+        }
+        checked.snapshot.clone()
+    };
+    let runner = fixes::install::runner(&snapshot, &install)?;
+    if let Some(p) = progress {
+        p.report_with_message(install.shown(), None).await;
+    }
+    let done =
+        tokio::task::spawn_blocking(move || fixes::install::install(&runner, &install, &cancel))
+            .await
+            .map_err(|e| e.to_string())??;
+    Ok(match done {
+        fixes::install::Installed::Done(bin) => format!("installed {}", bin.display()),
+        fixes::install::Installed::Cancelled => "cancelled".to_string(),
     })
 }
 

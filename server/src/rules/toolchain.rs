@@ -788,6 +788,17 @@ fn one_file(
     }
 }
 
+/// Why a toolchain download cannot work on this side, in words (`None`: it can).
+pub(super) fn download_blocked_words(side: &EffectiveSide) -> Option<String> {
+    download_blocker(side).map(|b| b.words)
+}
+
+/// Whether this side's GOTOOLCHAIN forbids switching to a newer Go (`local`, `path` without the
+/// toolchain on PATH, a pinned name): a command that may need one must set its own.
+pub(super) fn switching_forbidden(side: &EffectiveSide) -> bool {
+    parse_gotoolchain(side.value("GOTOOLCHAIN")).map_or(true, |p| p.mode != Mode::Auto)
+}
+
 /// Add the place GOTOOLCHAIN is configured (a file line) to a finding's locations.
 fn gotoolchain_location(ctx: &Ctx, origin: &Origin, locations: &mut Vec<Location>) {
     if let Some(loc) = ctx.origin_location(origin) {
