@@ -210,7 +210,7 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// A zip of uncompressed entries.
-fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in files {
