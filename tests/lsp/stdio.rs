@@ -225,6 +225,22 @@ impl Scenario {
         self.shell_go(goroot);
     }
 
+    /// A gopls on the server's PATH (a stub, not a Go binary: nothing is judged about it), for
+    /// worlds that must be clean for a VS Code client, which otherwise reports tool-missing.
+    fn gopls_on_path(&mut self) {
+        let dir = self.root.join("editor-tools");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("gopls"), "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(
+            dir.join("gopls"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        let path = self.env.get("PATH").cloned().unwrap_or_default();
+        self.env
+            .insert("PATH".into(), format!("{}:{path}", dir.display()));
+    }
+
     /// Paths replaced by stable names in snapshots.
     fn filter(&self, text: &str) -> String {
         text.replace(&support::goroot(GO122).display().to_string(), "[GO_1_22]")
@@ -1739,6 +1755,7 @@ fn create_directory_quick_fix_repairs_a_dangling_gocache_symlink() {
 fn workspace_folders_at_start_and_added_or_removed_at_run_time() {
     let mut s = Scenario::new();
     s.both_go(&support::goroot(GO122));
+    s.gopls_on_path();
     let healthy = s.folder.clone();
     let (pinned, pinned_settings) = s.folder_pinning_go121("pinned");
     let (later, later_settings) = s.folder_pinning_go121("later");
@@ -1830,6 +1847,7 @@ fn report_lists_every_workspace_folder_with_its_own_findings() {
 fn an_added_folder_is_configured_for_itself_then_checked() {
     let mut s = Scenario::new();
     s.both_go(&support::goroot(GO122));
+    s.gopls_on_path();
     let (added, added_settings) = s.folder_pinning_go121("added");
     let mut lsp = Lsp::spawn(&s);
     lsp.config_reply = Some(json!({}));

@@ -431,9 +431,8 @@ Only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=...` still work.
 
 pub const TOOLCHAIN_TOO_OLD: &str = r#"go.mod or go.work requires a newer Go (its `go` or `toolchain` line) than the Go this side
 runs, and this side may not switch toolchains: GOTOOLCHAIN is `local`, or go.mod says
-`toolchain default`. The finding is located on the `go` line and on the line that sets
-GOTOOLCHAIN — the go env file, a setting, or `$GOROOT/go.env` (some distributions ship
-`GOTOOLCHAIN=local` there).
+`toolchain default`. Located on the `go` line and on the line that sets GOTOOLCHAIN (the go env
+file, a setting, or `$GOROOT/go.env`, where some distributions ship `GOTOOLCHAIN=local`).
 
 **Why it breaks:** every command in the module fails:
 `go: go.mod requires go >= 1.23 (running go 1.22.10; GOTOOLCHAIN=local)` or
@@ -683,29 +682,21 @@ compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, a
 **How to fix:** nothing to fix. To change the target pick another one with
 "TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;
 
-pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and
-the download cannot succeed. Toolchains exist only as the module `golang.org/toolchain` on module
-proxies, and cmd/go always verifies one against the checksum database (it cannot be in go.sum).
-The causes, each with cmd/go's own error:
-- GOPROXY does not start with a proxy (`off`, `direct`, `direct,https://…`), or GONOPROXY — by
-  default GOPRIVATE — matches `golang.org/toolchain` (`GOPRIVATE=*`):
-  `go: download go1.25.0 for linux/amd64: toolchain not available`.
-- GOSUMDB=off: `go: download go1.25.0: golang.org/toolchain@v0.0.1-go1.25.0.linux-amd64:
-  verifying module: checksum database disabled by GOSUMDB=off`; GOSUMDB set empty (a `GOSUMDB=`
-  line in the go env file hides `$GOROOT/go.env`'s `sum.golang.org`): `… verifying module:
-  missing GOSUMDB`. GONOSUMDB does not exempt the toolchain; only a GOPROXY that is a single
-  `file://` proxy skips the check.
-- A bare `go 1.N` line (no patch) with a Go before 1.21.11 (1.22.4 in the 1.22 series): that Go
-  asks for the toolchain `go1.N`, a language version no proxy has (golang.org/issue/62278):
-  `go: download go1.23 for linux/amd64: toolchain not available`.
+pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and the
+download cannot succeed: toolchains exist only as the module `golang.org/toolchain` on module
+proxies, always verified against the checksum database (they cannot be in go.sum). Causes:
+- GOPROXY does not start with a proxy (`off`, `direct,…`), or GONOPROXY/GOPRIVATE matches
+  `golang.org/toolchain`: `go: download go1.25.0 for linux/amd64: toolchain not available`.
+- GOSUMDB=off, or set empty (hiding `$GOROOT/go.env`'s sum.golang.org): `go: download go1.25.0:
+  golang.org/toolchain@v0.0.1-go1.25.0.linux-amd64: verifying module: checksum database disabled
+  by GOSUMDB=off` (`… missing GOSUMDB`). Only a GOPROXY of one `file://` proxy skips the check.
+- A bare `go 1.N` line with a Go before 1.21.11 (1.22.4 in 1.22): it asks for `go1.N`, which no
+  proxy has (golang.org/issue/62278): `go: download go1.23 for linux/amd64: toolchain not available`.
 
 **Why it matters:** every go command in the module fails, the editor's too.
 
-**How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
-offered when such an SDK is installed); or drop the GOPROXY or GOSUMDB override so
-`$GOROOT/go.env`'s proxy and checksum database apply (`go env -u GOPROXY`, `go env -u GOSUMDB`);
-or narrow GOPRIVATE to your own module paths; for a bare `go 1.N` line, write `go 1.N.0` or set
-`GOTOOLCHAIN=go1.N.0+auto` (offered) so that the old Go starts from a real release."#;
+**How to fix:** use a new enough installed Go (`go.goroot`, offered); `go env -u GOPROXY` or
+`go env -u GOSUMDB`; narrow GOPRIVATE; write `go 1.N.0`, or `GOTOOLCHAIN=go1.N.0+auto` (offered)."#;
 
 pub const TOOL_BUILT_WITH_OLD_GO: &str = r#"gopls, golangci-lint or staticcheck, as the editor finds it (VS Code: `go.alternateTools`, GOBIN,
 `go.toolsGopath`, GOPATH/bin, GOROOT/bin, PATH; other clients and the shell: PATH), was built with a
@@ -717,29 +708,25 @@ Go older than the module's `go` line. The Go version is read from the binary (wh
 with go1.22)`; golangci-lint stops with `the Go language version (go1.23) used to build
 golangci-lint is lower than the targeted Go version (1.24.1)`.
 
-**How to fix:** rebuild it with a new enough Go where the editor finds it: the fix runs the same
-module version again into the tool's directory, e.g.
-`GOBIN=~/go/bin GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (an older
-`go` then downloads go1.25.0 for the build; GOTOOLCHAIN is left alone when the side's Go is new
-enough). It runs as a command with progress (a code action, or `go-env-doctor fix`), through the
-same trust gate as every command; no fix is offered when the toolchain cannot be downloaded."#;
+**How to fix:** the fix rebuilds the same module version into the tool's directory, e.g.
+`GOBIN=~/go/bin GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (GOTOOLCHAIN
+only when the side's Go is older), run with progress and the usual trust gate; none is offered
+when the toolchain cannot be downloaded."#;
 
-pub const TOOL_MISSING: &str = r#"VS Code with the Go extension runs gopls as its language server (`go.useLanguageServer`, on
-by default) and finds none where vscode-go looks: an absolute `go.alternateTools.gopls`, then the
-extension's GOBIN, `bin` of each `go.toolsGopath` and GOPATH entry, `$GOROOT/bin`, then PATH. The
-message lists the places searched. (Other clients start the server their own configuration names,
-which go-env-doctor does not read; GoLand does not use gopls: nothing is reported for them.)
+pub const TOOL_MISSING: &str = r#"VS Code with the Go extension runs gopls as its language server (`go.useLanguageServer`, on by
+default) and finds none where vscode-go looks: an absolute `go.alternateTools.gopls`, the
+extension's GOBIN, `bin` of each `go.toolsGopath` and GOPATH entry, `$GOROOT/bin`, then PATH (the
+message lists them). Other clients start whatever their configuration names, which go-env-doctor
+does not read, and GoLand does not use gopls: nothing is reported for them.
 
-**Why it matters:** vscode-go prompts to install gopls, and until it is installed the editor has
-no completion, navigation or type checking.
+**Why it matters:** vscode-go prompts to install gopls; until then the editor has no completion,
+navigation or type checking.
 
-**How to fix:** install it where the editor looks — the fix runs
-`GOBIN=<dir> go install golang.org/x/tools/gopls@latest` with the editor's `go` (in VS Code a code
-action with progress and a cancel button; `go-env-doctor fix` asks first). When the module needs a
-newer Go than the editor runs, the command sets `GOTOOLCHAIN=go1.X.Y+auto` so that go builds gopls
-with a new enough one (overriding a GOTOOLCHAIN=local for that command, which the fix's title
-says); no fix is offered when that toolchain cannot be downloaded (see `toolchain-download-fails`).
-A bare `go.alternateTools.gopls` name is looked up instead of `gopls`: install that tool yourself."#;
+**How to fix:** the fix runs `GOBIN=<dir> go install golang.org/x/tools/gopls@latest` with the
+editor's `go`, into the directory vscode-go installs to and searches (a code action with progress,
+or `go-env-doctor fix`). If the module needs a newer Go it adds `GOTOOLCHAIN=go1.X.Y+auto` (its
+title says when that overrides a GOTOOLCHAIN=local); no fix is offered when that toolchain cannot
+be downloaded. A bare `go.alternateTools.gopls` name is looked up instead: install that yourself."#;
 
 pub const TOOL_WRONG_ARCH: &str = r#"A tool the editor runs (gopls, dlv, a linter or formatter) is built for another operating system
 or architecture than this machine's `go env GOHOSTOS`/`GOHOSTARCH`: typically a `GOPATH/bin`
