@@ -620,27 +620,12 @@ fn a_missing_gopls_is_installed_where_vs_code_looks_with_the_real_go() {
     w.write(&w.settings(), b"{\n  \"editor.tabSize\": 4\n}\n");
     let proxy = w.root.join("proxy");
     let version = "v0.99.0";
-    let at = proxy.join("golang.org/x/tools/gopls/@v");
-    std::fs::create_dir_all(&at).unwrap();
-    std::fs::write(at.join("list"), format!("{version}\n")).unwrap();
-    std::fs::write(
-        at.join(format!("{version}.info")),
-        format!("{{\"Version\":\"{version}\",\"Time\":\"2024-01-01T00:00:00Z\"}}"),
-    )
-    .unwrap();
-    let go_mod = "module golang.org/x/tools/gopls\n\ngo 1.21\n";
-    std::fs::write(at.join(format!("{version}.mod")), go_mod).unwrap();
-    let prefix = format!("golang.org/x/tools/gopls@{version}/");
-    let main_go: &[u8] =
-        b"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"stand-in gopls\") }\n";
-    std::fs::write(
-        at.join(format!("{version}.zip")),
-        crate::toolchain_download::stored_zip(&[
-            (&format!("{prefix}go.mod"), go_mod.as_bytes()),
-            (&format!("{prefix}main.go"), main_go),
-        ]),
-    )
-    .unwrap();
+    support::modproxy::main_module(
+        &proxy,
+        "golang.org/x/tools/gopls",
+        version,
+        "stand-in gopls",
+    );
     // The stand-in is in no checksum database: GONOSUMDB exempts its path (GOSUMDB stays on).
     w.write(
         &w.env_file(),

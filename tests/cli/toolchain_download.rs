@@ -193,72 +193,6 @@ impl ServedProxy {
     }
 }
 
-/// CRC-32 (IEEE), for the stored zip entries.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A zip of uncompressed entries.
-pub(crate) fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    for (name, data) in files {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let len = data.len() as u32;
-        let header = |sig: u32, central: bool| {
-            let mut h = Vec::new();
-            h.extend(sig.to_le_bytes());
-            if central {
-                h.extend(20u16.to_le_bytes()); // made by
-            }
-            h.extend(20u16.to_le_bytes()); // version needed
-            h.extend(0u16.to_le_bytes()); // flags
-            h.extend(0u16.to_le_bytes()); // stored
-            h.extend(0u32.to_le_bytes()); // time, date
-            h.extend(crc.to_le_bytes());
-            h.extend(len.to_le_bytes());
-            h.extend(len.to_le_bytes());
-            h.extend((name.len() as u16).to_le_bytes());
-            h.extend(0u16.to_le_bytes()); // extra
-            if central {
-                h.extend(0u16.to_le_bytes()); // comment
-                h.extend(0u16.to_le_bytes()); // disk
-                h.extend(0u16.to_le_bytes()); // internal attrs
-                h.extend(0u32.to_le_bytes()); // external attrs
-                h.extend(offset.to_le_bytes());
-            }
-            h.extend(name.as_bytes());
-            h
-        };
-        out.extend(header(0x0403_4b50, false));
-        out.extend(*data);
-        central.extend(header(0x0201_4b50, true));
-    }
-    let cd_offset = out.len() as u32;
-    let cd_len = central.len() as u32;
-    out.extend(central);
-    out.extend(0x0605_4b50u32.to_le_bytes());
-    out.extend([0u8; 4]);
-    out.extend((files.len() as u16).to_le_bytes());
-    out.extend((files.len() as u16).to_le_bytes());
-    out.extend(cd_len.to_le_bytes());
-    out.extend(cd_offset.to_le_bytes());
-    out.extend(0u16.to_le_bytes());
-    out
-}
-
 /// Write the proxy files of the fake toolchain go1.99.0 for this machine under `root`.
 fn fake_toolchain(root: &std::path::Path) {
     let arch = match std::env::consts::ARCH {
@@ -285,7 +219,7 @@ fn fake_toolchain(root: &std::path::Path) {
     let go_bin = format!("{prefix}bin/go");
     std::fs::write(
         dir.join(format!("{version}.zip")),
-        stored_zip(&[
+        support::modproxy::stored_zip(&[
             (&go_mod, b"module golang.org/toolchain\n"),
             (&go_bin, b"#!/bin/sh\nexit 1\n"),
         ]),

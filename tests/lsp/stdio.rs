@@ -2358,3 +2358,95 @@ fn server_status_notifications_and_the_structured_report() {
     assert!(plain.shutdown().success());
     assert!(lsp.shutdown().success());
 }
+
+/// `tool-missing` in a VS Code client and its quick fix, for real: `goEnvDoctor.installTool`
+/// runs `go install` with the server's (the editor's) real Go 1.22.10, between `$/progress`
+/// begin and end, into the directory VS Code searches; the re-check clears the diagnostic.
+/// No network here: what it installs is a LOCAL STAND-IN with gopls's module path, served by a
+/// `file://` GOPROXY (`support::modproxy`). A command whose arguments no finding offers is
+/// refused.
+#[test]
+fn missing_gopls_quick_fix_installs_it_with_progress() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let proxy = s.root.join("proxy");
+    support::modproxy::main_module(&proxy, "golang.org/x/tools/gopls", "v0.99.0", "stand-in");
+    s.env_file(&format!(
+        "GOPROXY=file://{}\nGONOSUMDB=golang.org/x/tools/gopls\nGOFLAGS=-modcacherw\n",
+        proxy.display()
+    ));
+    let go_mod = s.folder.join("go.mod");
+    let gobin = s.home.join("go/bin");
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&go_mod, "tool-missing");
+    assert!(
+        diag["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("VS Code runs gopls as its language server"),
+        "{diag:#}"
+    );
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
+    let install = action_with_command(&actions, "goEnvDoctor.installTool");
+    let expected = format!(
+        "Install gopls into ~/go/bin: `GOBIN={} go install golang.org/x/tools/gopls@latest`",
+        gobin.display()
+    );
+    assert_eq!(install["title"], expected, "{actions:#}");
+    let command = install["command"].clone();
+    assert_eq!(
+        command["arguments"][0]["kind"], "install-tool",
+        "{command:#}"
+    );
+
+    // Arguments no finding offers (another package) are refused, and nothing runs.
+    let mut forged = command["arguments"].clone();
+    forged[0]["package"] = json!("example.com/evil");
+    let refused = lsp.call(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.installTool", "arguments": forged}),
+    );
+    assert!(
+        refused["error"].to_string().contains("no finding offers"),
+        "{refused:#}"
+    );
+    assert!(!gobin.join("gopls").exists());
+
+    let out = lsp.execute("goEnvDoctor.installTool", command["arguments"].clone());
+    assert_eq!(
+        out,
+        format!("installed {}", gobin.join("gopls").display()),
+        "{out:#}"
+    );
+    let ran = std::process::Command::new(gobin.join("gopls"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "stand-in\n");
+    // The refused command reported its failure as progress too; this run has its own token.
+    let token = "goEnvDoctor.installTool/2";
+    lsp.wait_logged("no $/progress end of the install", |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    let run: Vec<&Value> = lsp
+        .progress()
+        .into_iter()
+        .filter(|m| m["params"]["token"] == token)
+        .collect();
+    let kinds: Vec<&str> = run
+        .iter()
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["begin", "report", "end"], "{run:#?}");
+    assert_eq!(run[0]["params"]["value"]["cancellable"], true);
+    assert_eq!(
+        run[1]["params"]["value"]["message"],
+        format!(
+            "GOBIN={} go install golang.org/x/tools/gopls@latest",
+            gobin.display()
+        )
+    );
+    lsp.wait_cleared(&go_mod, "tool-missing");
+    assert!(lsp.shutdown().success());
+}
