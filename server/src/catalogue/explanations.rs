@@ -452,8 +452,8 @@ required toolchain and runs it instead of the installed Go.
 **Why it matters:** that first command is slow and needs the network and a module proxy:
 `go: downloading go1.23.0 (linux/amd64)`. Offline or behind a broken proxy it fails; the editor
 and the terminal may also end up on different versions. When the configuration alone already
-rules the download out (no proxy in GOPROXY, GOPRIVATE covering golang.org), the finding is
-`toolchain-download-fails` instead.
+rules the download out (no proxy in GOPROXY, GOPRIVATE covering golang.org, GOSUMDB=off, a bare
+`go 1.N` line with an old Go), the finding is `toolchain-download-fails` instead.
 
 **How to fix** (if unwanted): install the required version and use it on both sides, or forbid
 switching with `go env -w GOTOOLCHAIN=local` (the requirement then becomes a visible error).
