@@ -377,7 +377,8 @@ fn step_details(
         }
         FixAction::InstallTool { .. } => match fixes::install::Install::from_action(action) {
             Some(install) => {
-                let go = fixes::install::runner(snapshot, &install)
+                let offering = fixes::install::snapshot_offering(snapshot, action);
+                let go = fixes::install::runner(offering, &install)
                     .map(|r| shell_quote(&r.go.display().to_string()))
                     .unwrap_or_else(|e| format!("go (cannot run: {e})"));
                 format!(
@@ -624,7 +625,8 @@ fn apply(
         }
         FixAction::InstallTool { .. } => {
             let install = fixes::install::Install::from_action(action).ok_or("not an install")?;
-            let runner = fixes::install::runner(snapshot, &install)?;
+            let offering = fixes::install::snapshot_offering(snapshot, action);
+            let runner = fixes::install::runner(offering, &install)?;
             eprintln!("$ {}", install.shown());
             let done = with_progress(&format!("go install {}", install.tool), |cancel| {
                 fixes::install::install(&runner, &install, cancel)

@@ -116,6 +116,20 @@ pub fn runner(snapshot: &Snapshot, install: &Install) -> Result<Runner, String> 
     })
 }
 
+/// The snapshot whose own check offers `action`: the main one, or the editor view it came from
+/// (the command line's VS Code view of the folder), whose `go` and environment then run it —
+/// the ones the fix was simulated with.
+pub fn snapshot_offering<'a>(snapshot: &'a Snapshot, action: &FixAction) -> &'a Snapshot {
+    std::iter::once(snapshot)
+        .chain(snapshot.editor_views.iter())
+        .find(|s| {
+            crate::rules::check(s)
+                .iter()
+                .any(|f| f.fixes.iter().any(|x| x.action == *action))
+        })
+        .unwrap_or(snapshot)
+}
+
 /// How a requested install ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Installed {

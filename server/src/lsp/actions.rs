@@ -548,7 +548,7 @@ pub(super) async fn install_tool(
                 install.shown()
             ));
         }
-        checked.snapshot.clone()
+        fixes::install::snapshot_offering(&checked.snapshot, &action).clone()
     };
     let runner = fixes::install::runner(&snapshot, &install)?;
     if let Some(p) = progress {
