@@ -232,6 +232,7 @@ fn fake_toolchain(root: &std::path::Path) {
 fn both(
     version: &str,
     go_args: &[&str],
+    go_line: &str,
     lines: &str,
     extra_env: &[(&str, String)],
     root: &std::path::Path,
@@ -240,7 +241,11 @@ fn both(
     let ws = root.join("ws");
     std::fs::create_dir_all(home.join(".config/go")).unwrap();
     std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(ws.join("go.mod"), "module example.com/m\n\ngo 1.99.0\n").unwrap();
+    std::fs::write(
+        ws.join("go.mod"),
+        format!("module example.com/m\n\ngo {go_line}\n"),
+    )
+    .unwrap();
     std::fs::write(home.join(".config/go/env"), lines).unwrap();
     std::fs::write(root.join("user-settings.json"), "{}\n").unwrap();
     let goroot = support::goroot(version);
@@ -327,7 +332,7 @@ fn checksum_database_predictions_agree_with_the_real_go_and_a_served_toolchain()
                 .tempdir_in("/tmp")
                 .unwrap();
             let root = dir.path().canonicalize().unwrap();
-            let (go_err, ours) = both(version, &["version"], lines, &[], &root);
+            let (go_err, ours) = both(version, &["version"], "1.99.0", lines, &[], &root);
             assert!(
                 go_err.contains("go: downloading go1.99.0"),
                 "Go {version} with {lines:?} did not try to switch: {go_err}"
@@ -420,7 +425,7 @@ fn gotoolchain_local_and_path_are_located_where_they_are_set() {
                 extra.push(("GOROOT", copy.display().to_string()));
             }
             // `go list -m` loads the module (`go version` does not when it need not switch).
-            let (go_err, ours) = both(version, &["list", "-m"], lines, &extra, &root);
+            let (go_err, ours) = both(version, &["list", "-m"], "1.99.0", lines, &extra, &root);
             let go_line = go_err
                 .lines()
                 .find(|l| l.starts_with("go: "))
@@ -447,5 +452,40 @@ fn gotoolchain_local_and_path_are_located_where_they_are_set() {
                 "Go {version} {lines:?} {go_env:?}: located at {file}:{line}: {locations:#?}"
             );
         }
+    }
+}
+
+/// A bare `go 1.99` line: the real Go 1.21.13, 1.22.10 and 1.25.5 (all after the fix for
+/// golang.org/issue/62278) ask for `go1.99.0`, and so does the prediction. (The Gos before
+/// 1.21.11 and 1.22.4 that ask for `go1.99` — `toolchain-download-fails` — are not on PyPI: that
+/// case is covered by the rules tests and select.go's history, not by a run.)
+#[test]
+fn a_bare_go_line_is_its_first_release_for_the_real_go() {
+    for version in VERSIONS {
+        let dir = tempfile::Builder::new()
+            .prefix("gedbare-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let (go_err, ours) = both(
+            version,
+            &["version"],
+            "1.99",
+            "GOPROXY=http://127.0.0.1:9\n",
+            &[],
+            &root,
+        );
+        assert!(
+            go_err.contains("go: downloading go1.99.0 "),
+            "Go {version}: {go_err}"
+        );
+        let codes: Vec<&str> = ours.iter().filter_map(|f| f["code"].as_str()).collect();
+        assert_eq!(
+            codes,
+            ["toolchain-will-download"],
+            "Go {version}: {ours:#?}"
+        );
+        let message = ours[0]["message"].as_str().unwrap();
+        assert!(message.contains("downloads go1.99.0 "), "{message}");
     }
 }
