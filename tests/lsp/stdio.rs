@@ -2411,6 +2411,7 @@ fn missing_gopls_quick_fix_installs_it_with_progress() {
         "{refused:#}"
     );
     assert!(!gobin.join("gopls").exists());
+    assert!(lsp.progress().is_empty(), "{:#?}", lsp.progress());
 
     let out = lsp.execute("goEnvDoctor.installTool", command["arguments"].clone());
     assert_eq!(
@@ -2422,8 +2423,8 @@ fn missing_gopls_quick_fix_installs_it_with_progress() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&ran.stdout), "stand-in\n");
-    // The refused command reported its failure as progress too; this run has its own token.
-    let token = "goEnvDoctor.installTool/2";
+    // The refused command showed no progress: this run has the first token.
+    let token = "goEnvDoctor.installTool/1";
     lsp.wait_logged("no $/progress end of the install", |m| {
         m["method"] == "$/progress"
             && m["params"]["token"] == token

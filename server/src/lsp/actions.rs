@@ -507,16 +507,13 @@ pub(super) async fn clean_cache(
     })
 }
 
-/// `goEnvDoctor.installTool`: `go install` of a tool ([`fixes::install`]) with `$/progress`
-/// and a cancel button. It runs only an install that a finding of the folder offers now (the
-/// arguments are that fix's action), so a client cannot make the server install anything else.
-/// Returns the closing message.
-pub(super) async fn install_tool(
+/// `goEnvDoctor.installTool`'s arguments checked: the install a finding of the folder offers
+/// now (the arguments are that fix's action) and the snapshot it runs for — so a client cannot
+/// make the server install anything else.
+pub(super) fn install_request(
     backend: &Backend,
-    arg: serde_json::Value,
-    cancel: Cancel,
-    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
-) -> Result<String, String> {
+    arg: &serde_json::Value,
+) -> Result<(Snapshot, fixes::install::Install), String> {
     let mut action_arg = arg.clone();
     if let Some(obj) = action_arg.as_object_mut() {
         obj.remove("folder");
@@ -525,31 +522,43 @@ pub(super) async fn install_tool(
         .map_err(|e| format!("goEnvDoctor.installTool: bad arguments: {e}"))?;
     let install = fixes::install::Install::from_action(&action)
         .ok_or("goEnvDoctor.installTool: not an install")?;
-    let snapshot = {
-        let state = backend.state();
-        let folder = arg
-            .get("folder")
-            .and_then(|f| f.as_str())
-            .map(PathBuf::from)
-            .filter(|f| state.results.contains_key(f))
-            .or_else(|| state.results.keys().next().cloned())
-            .ok_or("no workspace folder has been checked yet")?;
-        let checked = state
-            .results
-            .get(&folder)
-            .ok_or("no workspace folder has been checked yet")?;
-        let offered = checked
-            .findings
-            .iter()
-            .any(|f| f.fixes.iter().any(|x| x.action == action));
-        if !offered {
-            return Err(format!(
-                "no finding offers `{}` any more; check again",
-                install.shown()
-            ));
-        }
-        fixes::install::snapshot_offering(&checked.snapshot, &action).clone()
-    };
+    let state = backend.state();
+    let folder = arg
+        .get("folder")
+        .and_then(|f| f.as_str())
+        .map(PathBuf::from)
+        .filter(|f| state.results.contains_key(f))
+        .or_else(|| state.results.keys().next().cloned())
+        .ok_or("no workspace folder has been checked yet")?;
+    let checked = state
+        .results
+        .get(&folder)
+        .ok_or("no workspace folder has been checked yet")?;
+    let offered = checked
+        .findings
+        .iter()
+        .any(|f| f.fixes.iter().any(|x| x.action == action));
+    if !offered {
+        return Err(format!(
+            "no finding offers `{}` any more; check again",
+            install.shown()
+        ));
+    }
+    let snapshot = checked.snapshot.clone();
+    // The rules run again to find the view that offers it: not under the state lock.
+    drop(state);
+    let snapshot = fixes::install::snapshot_offering(&snapshot, &action).clone();
+    Ok((snapshot, install))
+}
+
+/// Run the install [`install_request`] accepted, with `$/progress` reports and cancellation
+/// ([`fixes::install`]). Returns the closing message.
+pub(super) async fn install_tool(
+    snapshot: Snapshot,
+    install: fixes::install::Install,
+    cancel: Cancel,
+    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
+) -> Result<String, String> {
     let runner = fixes::install::runner(&snapshot, &install)?;
     if let Some(p) = progress {
         p.report_with_message(install.shown(), None).await;

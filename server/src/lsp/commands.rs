@@ -137,6 +137,8 @@ impl Backend {
     /// `goEnvDoctor.installTool` with `$/progress` (a client-created token when the client
     /// supports it) and cancellation.
     async fn install_tool(&self, arg: LSPAny) -> std::result::Result<String, String> {
+        // Refused before any progress is shown.
+        let (snapshot, install) = actions::install_request(self, &arg)?;
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let token = NumberOrString::String(format!(
             "goEnvDoctor.installTool/{}",
@@ -151,11 +153,7 @@ impl Backend {
             })
             .await
             .is_ok();
-        let tool = arg
-            .get("tool")
-            .and_then(LSPAny::as_str)
-            .unwrap_or("tool")
-            .to_string();
+        let tool = install.tool.clone();
         let progress = if created {
             Some(
                 self.client
@@ -167,7 +165,7 @@ impl Backend {
         } else {
             None
         };
-        let outcome = actions::install_tool(self, arg, cancel, progress.as_ref()).await;
+        let outcome = actions::install_tool(snapshot, install, cancel, progress.as_ref()).await;
         if let Some(p) = progress {
             let end = match &outcome {
                 Ok(m) => m.clone(),
