@@ -110,6 +110,7 @@ codes! {
     "toolchain-download-fails", Error, Toolchain, "The toolchain this module needs cannot be downloaded", explanations::TOOLCHAIN_DOWNLOAD_FAILS;
     "tool-built-with-old-go", Error, Toolchain, "An editor tool was built with a Go older than the module's go line", explanations::TOOL_BUILT_WITH_OLD_GO;
     "tool-wrong-arch", Warning, EditorAndShell, "An editor tool is built for another OS or architecture", explanations::TOOL_WRONG_ARCH;
+    "tool-missing", Warning, EditorAndShell, "A tool the editor runs is not where the editor looks for it", explanations::TOOL_MISSING;
     "build-failed", Error, GoAndGoroot, "A side's go cannot build or run a small program (check --deep)", explanations::BUILD_FAILED;
 }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 mod setting_key;
 mod tools;
 pub use setting_key::SettingKey;
-pub use tools::{ToolBuild, ToolFacts, ToolFoundBy, TOOLS};
+pub use tools::{install_command_line, ToolBuild, ToolFacts, ToolFoundBy, TOOLS};
 
 // ---------------------------------------------------------------------------------------------
 // Snapshot: everything the rules may look at.
@@ -190,6 +190,10 @@ pub struct SideFacts {
     /// run (`facts::tools`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<ToolFacts>,
+    /// `facts::tools` looked for this side's tools (an empty `tools` then means none was found,
+    /// which `tool-missing` reports; a snapshot built without looking says nothing).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tools_looked_up: bool,
 }
 
 /// Outcome of one external command, kept as data so a failing `go` still yields a report.
@@ -836,6 +840,22 @@ pub enum FixAction {
     /// `go clean -cache`.
     CleanCache {
         gocache: PathBuf,
+    },
+    /// `GOBIN=<gobin> [GOTOOLCHAIN=<gotoolchain>] go install <package>@<version>` with `side`'s
+    /// `go`: a tool the editor runs, (re)built into the directory where that editor looks for
+    /// it (`fixes::install`).
+    InstallTool {
+        side: SideKind,
+        /// The binary's name (`gopls`).
+        tool: String,
+        package: String,
+        /// `latest` or a module version (`v0.16.2`).
+        version: String,
+        gobin: PathBuf,
+        /// `go1.25.0+auto` when the tool needs a newer Go than the side runs (or `auto` to
+        /// override a GOTOOLCHAIN=local that would forbid it); `None`: the side's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gotoolchain: Option<String>,
     },
     /// Start the editor (a client that is not VS Code or GoLand) with the login shell's
     /// values of `vars` (`None`: unset). The user applies it in the editor's own configuration;

@@ -239,6 +239,8 @@ fn goroot_through_a_symlink_is_the_same_goroot() {
     // The terminal `check` runs in finds the same Go on its PATH (without one it would rightly
     // report go-not-found for itself).
     s.editor_path(&[&go122]);
+    // VS Code's view of the folder (it has settings) looks for gopls too.
+    s.gopls_on_path();
     let r = s.check_bash();
     r.absent("goroot-mismatch");
     r.absent("go-version-mismatch");

@@ -38,6 +38,12 @@ impl World {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("go.mod"), "module example.com/x\n\ngo 1.21\n").unwrap();
         std::fs::write(root.join("user-settings.json"), "{}\n").unwrap();
+        // A gopls where VS Code looks (GOPATH/bin): a world with VS Code settings otherwise
+        // gets tool-missing, whose fix downloads gopls. Not a Go binary: nothing is judged.
+        let gopls = home.join("go/bin/gopls");
+        std::fs::create_dir_all(gopls.parent().unwrap()).unwrap();
+        std::fs::write(&gopls, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&gopls, std::fs::Permissions::from_mode(0o755)).unwrap();
         let go_bin = support::goroot(GO).join("bin");
         std::fs::write(
             home.join(".bash_profile"),
@@ -598,4 +604,93 @@ fn the_module_cache_is_emptied_only_with_its_own_flag() {
         r.stdout
     );
     assert!(!module.exists());
+}
+
+/// tool-missing's fix through `go-env-doctor fix`, for real: `go install` runs with the real
+/// Go 1.25.5 and builds the tool into the directory VS Code searches. There is no network here,
+/// so what it installs is a LOCAL STAND-IN: a tiny module with gopls's module path
+/// (`golang.org/x/tools/gopls`, a `main` that prints a line) served by a `file://` GOPROXY in
+/// the go env file — the command, the environment, the trust gate and the process handling are
+/// the ones a real `gopls@latest` install goes through.
+#[test]
+fn a_missing_gopls_is_installed_where_vs_code_looks_with_the_real_go() {
+    let w = World::new();
+    std::fs::remove_file(w.home.join("go/bin/gopls")).unwrap();
+    // VS Code settings for the folder: VS Code's view of it is checked.
+    w.write(&w.settings(), b"{\n  \"editor.tabSize\": 4\n}\n");
+    let proxy = w.root.join("proxy");
+    let version = "v0.99.0";
+    support::modproxy::main_module(
+        &proxy,
+        "golang.org/x/tools/gopls",
+        version,
+        "stand-in gopls",
+    );
+    // The stand-in is in no checksum database: GONOSUMDB exempts its path (GOSUMDB stays on).
+    w.write(
+        &w.env_file(),
+        format!(
+            "GOPROXY=file://{}\nGONOSUMDB=golang.org/x/tools/gopls\nGOFLAGS=-modcacherw\n",
+            proxy.display()
+        )
+        .as_bytes(),
+    );
+
+    let before = w.run(&["check", "ws", "--format", "json"]);
+    assert!(
+        before.stdout.contains("\"tool-missing\""),
+        "VS Code finds no gopls: {}",
+        before.stdout
+    );
+    let gobin = w.home.join("go/bin");
+    let command = format!(
+        "GOBIN={} go install golang.org/x/tools/gopls@latest",
+        gobin.display()
+    );
+    let r = w.run(&["fix", "ws", "--only", "tool-missing", "--yes"]);
+    assert!(
+        r.stdout
+            .contains(&format!("Install gopls into ~/go/bin: `{command}`")),
+        "the plan shows the command: {}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "installed {} ({command})",
+            gobin.join("gopls").display()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains(&format!("$ {command}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("go install gopls"),
+        "progress is reported: {}",
+        r.stderr
+    );
+
+    // The real Go says what was built: the stand-in's module, by Go 1.25.5, for this machine.
+    let m = Command::new(support::go_binary(GO))
+        .args(["version", "-m"])
+        .arg(gobin.join("gopls"))
+        .env_clear()
+        .env("HOME", &w.home)
+        .output()
+        .unwrap();
+    let m = String::from_utf8_lossy(&m.stdout);
+    assert!(m.contains(&format!("go{GO}")), "{m}");
+    assert!(m.contains("\tpath\tgolang.org/x/tools/gopls"), "{m}");
+    assert!(
+        m.contains(&format!("\tmod\tgolang.org/x/tools/gopls\t{version}")),
+        "{m}"
+    );
+    let ran = Command::new(gobin.join("gopls")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "stand-in gopls\n");
+
+    let after = w.run(&["check", "ws", "--format", "json"]);
+    assert!(
+        !after.stdout.contains("\"tool-missing\""),
+        "the finding is gone: {}",
+        after.stdout
+    );
 }

@@ -225,6 +225,22 @@ impl Scenario {
         self.shell_go(goroot);
     }
 
+    /// A gopls on the server's PATH (a stub, not a Go binary: nothing is judged about it), for
+    /// worlds that must be clean for a VS Code client, which otherwise reports tool-missing.
+    fn gopls_on_path(&mut self) {
+        let dir = self.root.join("editor-tools");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("gopls"), "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(
+            dir.join("gopls"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        let path = self.env.get("PATH").cloned().unwrap_or_default();
+        self.env
+            .insert("PATH".into(), format!("{}:{path}", dir.display()));
+    }
+
     /// Paths replaced by stable names in snapshots.
     fn filter(&self, text: &str) -> String {
         text.replace(&support::goroot(GO122).display().to_string(), "[GO_1_22]")
@@ -1739,6 +1755,7 @@ fn create_directory_quick_fix_repairs_a_dangling_gocache_symlink() {
 fn workspace_folders_at_start_and_added_or_removed_at_run_time() {
     let mut s = Scenario::new();
     s.both_go(&support::goroot(GO122));
+    s.gopls_on_path();
     let healthy = s.folder.clone();
     let (pinned, pinned_settings) = s.folder_pinning_go121("pinned");
     let (later, later_settings) = s.folder_pinning_go121("later");
@@ -1830,6 +1847,7 @@ fn report_lists_every_workspace_folder_with_its_own_findings() {
 fn an_added_folder_is_configured_for_itself_then_checked() {
     let mut s = Scenario::new();
     s.both_go(&support::goroot(GO122));
+    s.gopls_on_path();
     let (added, added_settings) = s.folder_pinning_go121("added");
     let mut lsp = Lsp::spawn(&s);
     lsp.config_reply = Some(json!({}));
@@ -2338,5 +2356,98 @@ fn server_status_notifications_and_the_structured_report() {
     plain.wait_for_code(&settings2, "goroot-mismatch");
     assert_eq!(plain.count("goEnvDoctor/serverStatus"), 0);
     assert!(plain.shutdown().success());
+    assert!(lsp.shutdown().success());
+}
+
+/// `tool-missing` in a VS Code client and its quick fix, for real: `goEnvDoctor.installTool`
+/// runs `go install` with the server's (the editor's) real Go 1.22.10, between `$/progress`
+/// begin and end, into the directory VS Code searches; the re-check clears the diagnostic.
+/// No network here: what it installs is a LOCAL STAND-IN with gopls's module path, served by a
+/// `file://` GOPROXY (`support::modproxy`). A command whose arguments no finding offers is
+/// refused.
+#[test]
+fn missing_gopls_quick_fix_installs_it_with_progress() {
+    let mut s = Scenario::new();
+    s.both_go(&support::goroot(GO122));
+    let proxy = s.root.join("proxy");
+    support::modproxy::main_module(&proxy, "golang.org/x/tools/gopls", "v0.99.0", "stand-in");
+    s.env_file(&format!(
+        "GOPROXY=file://{}\nGONOSUMDB=golang.org/x/tools/gopls\nGOFLAGS=-modcacherw\n",
+        proxy.display()
+    ));
+    let go_mod = s.folder.join("go.mod");
+    let gobin = s.home.join("go/bin");
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&go_mod, "tool-missing");
+    assert!(
+        diag["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("VS Code runs gopls as its language server"),
+        "{diag:#}"
+    );
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
+    let install = action_with_command(&actions, "goEnvDoctor.installTool");
+    let expected = format!(
+        "Install gopls into ~/go/bin: `GOBIN={} go install golang.org/x/tools/gopls@latest`",
+        gobin.display()
+    );
+    assert_eq!(install["title"], expected, "{actions:#}");
+    let command = install["command"].clone();
+    assert_eq!(
+        command["arguments"][0]["kind"], "install-tool",
+        "{command:#}"
+    );
+
+    // Arguments no finding offers (another package) are refused, and nothing runs.
+    let mut forged = command["arguments"].clone();
+    forged[0]["package"] = json!("example.com/evil");
+    let refused = lsp.call(
+        "workspace/executeCommand",
+        json!({"command": "goEnvDoctor.installTool", "arguments": forged}),
+    );
+    assert!(
+        refused["error"].to_string().contains("no finding offers"),
+        "{refused:#}"
+    );
+    assert!(!gobin.join("gopls").exists());
+    assert!(lsp.progress().is_empty(), "{:#?}", lsp.progress());
+
+    let out = lsp.execute("goEnvDoctor.installTool", command["arguments"].clone());
+    assert_eq!(
+        out,
+        format!("installed {}", gobin.join("gopls").display()),
+        "{out:#}"
+    );
+    let ran = std::process::Command::new(gobin.join("gopls"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "stand-in\n");
+    // The refused command showed no progress: this run has the first token.
+    let token = "goEnvDoctor.installTool/1";
+    lsp.wait_logged("no $/progress end of the install", |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    let run: Vec<&Value> = lsp
+        .progress()
+        .into_iter()
+        .filter(|m| m["params"]["token"] == token)
+        .collect();
+    let kinds: Vec<&str> = run
+        .iter()
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["begin", "report", "end"], "{run:#?}");
+    assert_eq!(run[0]["params"]["value"]["cancellable"], true);
+    assert_eq!(
+        run[1]["params"]["value"]["message"],
+        format!(
+            "GOBIN={} go install golang.org/x/tools/gopls@latest",
+            gobin.display()
+        )
+    );
+    lsp.wait_cleared(&go_mod, "tool-missing");
     assert!(lsp.shutdown().success());
 }

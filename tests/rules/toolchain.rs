@@ -295,7 +295,7 @@ fn download_fails_for_every_proxy_list_without_a_proxy() {
 }
 
 #[test]
-fn download_fails_when_goprivate_covers_the_toolchain_module_and_gosumdb_off_does_not_stop_it() {
+fn download_fails_when_goprivate_covers_the_toolchain_module() {
     for (key, value, named) in [
         ("GOPRIVATE", "*", "GOPRIVATE=*"),
         (
@@ -325,8 +325,163 @@ fn download_fails_when_goprivate_covers_the_toolchain_module_and_gosumdb_off_doe
     let mut s = healthy();
     set_go_mod(&mut s, "1.23", None);
     env_file_set_both(&mut s, "GOPRIVATE", "corp.example.com");
-    env_file_set_both(&mut s, "GOSUMDB", "off");
     assert_eq!(codes(&mine(&s)), vec!["toolchain-will-download"]);
+}
+
+/// A downloaded toolchain is always verified against the checksum database (it cannot be in
+/// go.sum): GOSUMDB=off, or GOSUMDB set empty, ends the download with cmd/go's "verifying
+/// module" error — except behind a single `file://` proxy (tests/cli/toolchain_download.rs
+/// shows both with the real Go and a served toolchain).
+#[test]
+fn download_fails_when_the_checksum_database_is_off_or_empty() {
+    for (value, error) in [
+        (
+            "off",
+            "verifying module: checksum database disabled by GOSUMDB=off",
+        ),
+        ("", "verifying module: missing GOSUMDB"),
+    ] {
+        let mut s = healthy();
+        set_go_mod(&mut s, "1.23", None);
+        let line = env_file_set_both(&mut s, "GOSUMDB", value);
+        let f = mine(&s);
+        assert_eq!(
+            codes(&f),
+            vec!["toolchain-download-fails"],
+            "GOSUMDB={value:?}"
+        );
+        let want = format!(
+            "\"go: download go1.23.0: golang.org/toolchain@v0.0.1-go1.23.0.linux-amd64: {error}\""
+        );
+        assert!(f[0].message.contains(&want), "{}", f[0].message);
+        assert!(
+            f[0].locations
+                .iter()
+                .any(|l| l.line == line && l.path.ends_with("go/env")),
+            "located on the GOSUMDB line: {:#?}",
+            f[0].locations
+        );
+        assert!(
+            fix_kinds(&f[0]).contains(&"go-env-unset".to_string()),
+            "unsetting brings back sum.golang.org: {:#?}",
+            f[0].fixes
+        );
+    }
+    for proxy in ["file:///srv/goproxy", "FILE:///srv/goproxy"] {
+        let mut s = healthy();
+        set_go_mod(&mut s, "1.23", None);
+        env_file_set_both(&mut s, "GOSUMDB", "off");
+        env_file_set_both(&mut s, "GOPROXY", proxy);
+        assert_eq!(codes(&mine(&s)), vec!["toolchain-will-download"], "{proxy}");
+    }
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.23", None);
+    env_file_set_both(&mut s, "GOSUMDB", "off");
+    env_file_set_both(&mut s, "GOPROXY", "file:///srv/goproxy,off");
+    assert_eq!(codes(&mine(&s)), vec!["toolchain-download-fails"]);
+    // GONOSUMDB does not exempt the toolchain either: the default database is asked.
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.23", None);
+    env_file_set_both(&mut s, "GONOSUMDB", "golang.org");
+    assert_eq!(codes(&mine(&s)), vec!["toolchain-will-download"]);
+}
+
+/// A Go before 1.21.11 (1.22.4) switching for a bare `go 1.N` line asks for the toolchain
+/// `go1.N`, which does not exist.
+#[test]
+fn bare_go_line_with_an_old_go_cannot_download() {
+    for (running, fails) in [
+        ("go1.21.5", true),
+        ("go1.21.10", true),
+        ("go1.21.11", false),
+        ("go1.22.3", true),
+        ("go1.22.4", false),
+    ] {
+        let mut s = healthy();
+        for kind in [Editor, Shell] {
+            use_go(&mut s, kind, "/usr/local/go", running, GoFoundBy::Path);
+        }
+        set_go_mod(&mut s, "1.23", None);
+        let f = mine(&s);
+        if !fails {
+            assert_eq!(codes(&f), vec!["toolchain-will-download"], "{running}");
+            assert!(
+                f[0].message.contains("downloads go1.23.0"),
+                "{}",
+                f[0].message
+            );
+            continue;
+        }
+        assert_eq!(codes(&f), vec!["toolchain-download-fails"], "{running}");
+        assert!(
+            f[0].message
+                .contains("\"go: download go1.23 for linux/amd64: toolchain not available\""),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("write `go 1.23.0` in go.mod"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].fixes.iter().any(|x| x.action
+                == FixAction::GoEnvWrite {
+                    key: "GOTOOLCHAIN".into(),
+                    value: "go1.23.0+auto".into()
+                }),
+            "{running}: {:#?}",
+            f[0].fixes
+        );
+        // A patch release in the go line is a real toolchain.
+        set_go_mod(&mut s, "1.23.0", None);
+        assert_eq!(
+            codes(&mine(&s)),
+            vec!["toolchain-will-download"],
+            "{running}"
+        );
+    }
+}
+
+/// toolchain-too-old is located on the go line and on the line that sets GOTOOLCHAIN=local,
+/// including $GOROOT/go.env (a distribution's).
+#[test]
+fn too_old_is_located_where_gotoolchain_local_is_set_even_in_goroot_go_env() {
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.23", None);
+    // A distribution's go.env that turns switching off.
+    for kind in [Editor, Shell] {
+        let go_env = side(&mut s, kind)
+            .goroot_env_files
+            .get_mut(GOROOT)
+            .expect("the healthy snapshot has go.env");
+        go_env.entries.retain(|e| e.key != "GOTOOLCHAIN");
+        go_env.entries.push(EnvFileEntry {
+            key: "GOTOOLCHAIN".into(),
+            value: "local".into(),
+            line: 9,
+        });
+    }
+    let f = mine(&s);
+    assert_eq!(codes(&f), vec!["toolchain-too-old"]);
+    assert!(
+        f[0].message
+            .contains("from $GOROOT/go.env (/usr/local/go/go.env:9)"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].locations
+            .iter()
+            .any(|l| l.path == std::path::Path::new("/usr/local/go/go.env") && l.line == 9),
+        "{:#?}",
+        f[0].locations
+    );
+    assert!(
+        fix_kinds(&f[0]).contains(&"go-env-write".to_string()),
+        "{:#?}",
+        f[0].fixes
+    );
 }
 
 #[test]

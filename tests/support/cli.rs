@@ -67,6 +67,18 @@ impl Scenario {
         }
     }
 
+    /// A gopls on this terminal's PATH (a stub, not a Go binary: nothing is judged about it),
+    /// for worlds that must be clean when VS Code's view of the folder is checked too, which
+    /// otherwise reports tool-missing. Call it after the PATH is set.
+    pub fn gopls_on_path(&mut self) -> &mut Self {
+        let dir = self.root.join("editor-tools");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("gopls"), "#!/bin/sh\nexit 0\n").unwrap();
+        chmod(&dir.join("gopls"), 0o755);
+        let path = self.env.get("PATH").cloned().unwrap_or_default();
+        self.set("PATH", format!("{}:{path}", dir.display()))
+    }
+
     pub fn set(&mut self, key: &str, value: impl AsRef<str>) -> &mut Self {
         self.env.insert(key.to_string(), value.as_ref().to_string());
         self

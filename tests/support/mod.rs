@@ -5,7 +5,8 @@
 //! - [`lsp`]: a client for the real `go-env-doctor serve` over stdio;
 //! - [`goland`]: a GoLand project world for the LSP4IJ / editor-snippet sessions;
 //! - [`in_process`]: the same server in this process over `tokio::io::duplex`, for
-//!   settings-only scenarios (its header says what that trades away).
+//!   settings-only scenarios (its header says what that trades away);
+//! - [`modproxy`]: a module proxy on disk with stand-in modules, for installs without network.
 //!
 //! Each binary uses part of it, hence `dead_code` is allowed here and in the submodules.
 #![allow(dead_code)]
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod goland;
 pub mod in_process;
 pub mod lsp;
+pub mod modproxy;
 pub mod rules;
 
 use std::collections::BTreeMap;

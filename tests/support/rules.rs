@@ -115,6 +115,7 @@ fn side_facts(kind: SideKind, label: &str) -> SideFacts {
         path_entries: path.split(':').map(PathBuf::from).collect(),
         probe: None,
         tools: Vec::new(),
+        tools_looked_up: false,
     }
 }
 

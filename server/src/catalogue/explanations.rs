@@ -431,7 +431,8 @@ Only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=...` still work.
 
 pub const TOOLCHAIN_TOO_OLD: &str = r#"go.mod or go.work requires a newer Go (its `go` or `toolchain` line) than the Go this side
 runs, and this side may not switch toolchains: GOTOOLCHAIN is `local`, or go.mod says
-`toolchain default`.
+`toolchain default`. Located on the `go` line and on the line that sets GOTOOLCHAIN (the go env
+file, a setting, or `$GOROOT/go.env`, where some distributions ship `GOTOOLCHAIN=local`).
 
 **Why it breaks:** every command in the module fails:
 `go: go.mod requires go >= 1.23 (running go 1.22.10; GOTOOLCHAIN=local)` or
@@ -451,8 +452,8 @@ required toolchain and runs it instead of the installed Go.
 **Why it matters:** that first command is slow and needs the network and a module proxy:
 `go: downloading go1.23.0 (linux/amd64)`. Offline or behind a broken proxy it fails; the editor
 and the terminal may also end up on different versions. When the configuration alone already
-rules the download out (no proxy in GOPROXY, GOPRIVATE covering golang.org), the finding is
-`toolchain-download-fails` instead.
+rules the download out (no proxy in GOPROXY, GOPRIVATE covering golang.org, GOSUMDB=off, a bare
+`go 1.N` line with an old Go), the finding is `toolchain-download-fails` instead.
 
 **How to fix** (if unwanted): install the required version and use it on both sides, or forbid
 switching with `go env -w GOTOOLCHAIN=local` (the requirement then becomes a visible error).
@@ -681,19 +682,21 @@ compiler flags such as `-no-debug` or `-opt=z` in GOFLAGS, which `go` rejects, a
 **How to fix:** nothing to fix. To change the target pick another one with
 "TinyGo: Select Target"; the target `-` removes both settings and goes back to plain Go."#;
 
-pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and
-the configuration rules out the download: toolchains exist only as the module
-`golang.org/toolchain` on module proxies, so cmd/go gives up at once when GOPROXY does not start
-with a proxy (`off`, `direct`, `direct,https://…`) or when GONOPROXY — by default GOPRIVATE —
-matches `golang.org/toolchain` (`GOPRIVATE=*`).
+pub const TOOLCHAIN_DOWNLOAD_FAILS: &str = r#"go.mod or go.work asks for a newer Go than this side runs, GOTOOLCHAIN allows switching, and the
+download cannot succeed: toolchains exist only as the module `golang.org/toolchain` on module
+proxies, always verified against the checksum database (they cannot be in go.sum). Causes:
+- GOPROXY does not start with a proxy (`off`, `direct,…`), or GONOPROXY/GOPRIVATE matches
+  `golang.org/toolchain`: `go: download go1.25.0 for linux/amd64: toolchain not available`.
+- GOSUMDB=off, or set empty (hiding `$GOROOT/go.env`'s sum.golang.org): `go: download go1.25.0:
+  golang.org/toolchain@v0.0.1-go1.25.0.linux-amd64: verifying module: checksum database disabled
+  by GOSUMDB=off` (`… missing GOSUMDB`). Only a GOPROXY of one `file://` proxy skips the check.
+- A bare `go 1.N` line with a Go before 1.21.11 (1.22.4 in 1.22): it asks for `go1.N`, which no
+  proxy has (golang.org/issue/62278): `go: download go1.23 for linux/amd64: toolchain not available`.
 
-**Why it matters:** every go command in the module fails, the editor's too:
-`go: download go1.25.0 for linux/amd64: toolchain not available`. (GOSUMDB=off does not stop a
-download: the toolchain is then used unverified.)
+**Why it matters:** every go command in the module fails, the editor's too.
 
-**How to fix:** install the required Go and use it (for an editor, point `go.goroot` at it —
-offered when such an SDK is installed); or drop the GOPROXY override so `$GOROOT/go.env`'s proxy
-applies (`go env -u GOPROXY`); or narrow GOPRIVATE to your own module paths."#;
+**How to fix:** use a new enough installed Go (`go.goroot`, offered); `go env -u GOPROXY` or
+`go env -u GOSUMDB`; narrow GOPRIVATE; write `go 1.N.0`, or `GOTOOLCHAIN=go1.N.0+auto` (offered)."#;
 
 pub const TOOL_BUILT_WITH_OLD_GO: &str = r#"gopls, golangci-lint or staticcheck, as the editor finds it (VS Code: `go.alternateTools`, GOBIN,
 `go.toolsGopath`, GOPATH/bin, GOROOT/bin, PATH; other clients and the shell: PATH), was built with a
@@ -705,9 +708,25 @@ Go older than the module's `go` line. The Go version is read from the binary (wh
 with go1.22)`; golangci-lint stops with `the Go language version (go1.23) used to build
 golangci-lint is lower than the targeted Go version (1.24.1)`.
 
-**How to fix:** rebuild it with a new enough Go where the editor finds it; the finding shows the
-command, e.g. `GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (an older
-local `go` then downloads go1.25.0 for the build). go-env-doctor shows the command, never runs it."#;
+**How to fix:** the fix rebuilds the same module version into the tool's directory, e.g.
+`GOBIN=~/go/bin GOTOOLCHAIN=go1.25.0+auto go install golang.org/x/tools/gopls@v0.16.2` (GOTOOLCHAIN
+only when the side's Go is older), run with progress and the usual trust gate; none is offered
+when the toolchain cannot be downloaded."#;
+
+pub const TOOL_MISSING: &str = r#"VS Code with the Go extension runs gopls as its language server (`go.useLanguageServer`, on by
+default) and finds none where vscode-go looks: an absolute `go.alternateTools.gopls`, the
+extension's GOBIN, `bin` of each `go.toolsGopath` and GOPATH entry, `$GOROOT/bin`, then PATH (the
+message lists them). Other clients start whatever their configuration names, which go-env-doctor
+does not read, and GoLand does not use gopls: nothing is reported for them.
+
+**Why it matters:** vscode-go prompts to install gopls; until then the editor has no completion,
+navigation or type checking.
+
+**How to fix:** the fix runs `GOBIN=<dir> go install golang.org/x/tools/gopls@latest` with the
+editor's `go`, into the directory vscode-go installs to and searches (a code action with progress,
+or `go-env-doctor fix`). If the module needs a newer Go it adds `GOTOOLCHAIN=go1.X.Y+auto` (its
+title says when that overrides a GOTOOLCHAIN=local); no fix is offered when that toolchain cannot
+be downloaded. A bare `go.alternateTools.gopls` name is looked up instead: install that yourself."#;
 
 pub const TOOL_WRONG_ARCH: &str = r#"A tool the editor runs (gopls, dlv, a linter or formatter) is built for another operating system
 or architecture than this machine's `go env GOHOSTOS`/`GOHOSTARCH`: typically a `GOPATH/bin`

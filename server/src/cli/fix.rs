@@ -375,6 +375,21 @@ fn step_details(
                 clean::clean_title(gocache, &preview)
             )
         }
+        FixAction::InstallTool { .. } => match fixes::install::Install::from_action(action) {
+            Some(install) => {
+                let offering = fixes::install::snapshot_offering(snapshot, action);
+                let go = fixes::install::runner(offering, &install)
+                    .map(|r| shell_quote(&r.go.display().to_string()))
+                    .unwrap_or_else(|e| format!("go (cannot run: {e})"));
+                format!(
+                    "$ {}\n",
+                    install
+                        .shown()
+                        .replacen(" go install ", &format!(" {go} install "), 1)
+                )
+            }
+            None => String::new(),
+        },
         _ => String::new(),
     }
 }
@@ -606,6 +621,26 @@ fn apply(
                     clean::human_size(m.bytes)
                 ),
                 clean::Cleaned::Cancelled => "go clean -cache cancelled".to_string(),
+            })
+        }
+        FixAction::InstallTool { .. } => {
+            let install = fixes::install::Install::from_action(action).ok_or("not an install")?;
+            let offering = fixes::install::snapshot_offering(snapshot, action);
+            let runner = fixes::install::runner(offering, &install)?;
+            eprintln!("$ {}", install.shown());
+            let done = with_progress(&format!("go install {}", install.tool), |cancel| {
+                fixes::install::install(&runner, &install, cancel)
+            })?;
+            Ok(match done {
+                fixes::install::Installed::Done(bin) => {
+                    record
+                        .irreversible
+                        .push(format!("installed {}", bin.display()));
+                    format!("installed {} ({})", bin.display(), install.shown())
+                }
+                fixes::install::Installed::Cancelled => {
+                    format!("go install {} cancelled", install.tool)
+                }
             })
         }
         FixAction::EditorEnvironment { .. } => {

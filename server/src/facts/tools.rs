@@ -3,20 +3,14 @@
 //! (or a workspace) put on disk: reading its bytes is safe, executing it to ask `-version` is
 //! not, and would cost a process per tool per check.
 //!
-//! VS Code (vscode-go, `extension/src/utils/pathUtils.ts`,
-//! `getBinPathWithPreferredGopathGorootWithExplanation`, called with the preferred GOPATHs
-//! `[go.toolsGopath, the current GOPATH]`): an absolute `go.alternateTools.<tool>` that is an
-//! executable file; else the binary name (`go.alternateTools.<tool>` when it is a bare name) is
-//! looked for in the extension's own `GOBIN` (its process environment, not `go.toolsEnvVars`),
-//! then in `bin` of each entry of `go.toolsGopath` and of GOPATH, then in `$GOROOT/bin`, then on
-//! PATH. Every other client, and the login shell, run the first one on PATH.
+//! VS Code tries the candidates `goenv::tools::vscode_candidates` lists (vscode-go's order) and
+//! runs the first executable file. Every other client, and the login shell, run the first one on
+//! PATH.
 
 use super::fs;
 use crate::goenv::resolve::{self, EffectiveSide};
 use crate::goport::buildinfo;
-use crate::model::{
-    EditorKind, SettingKey, SideKind, Snapshot, ToolBuild, ToolFacts, ToolFoundBy, TOOLS,
-};
+use crate::model::{EditorKind, SideKind, Snapshot, ToolBuild, ToolFacts, ToolFoundBy, TOOLS};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -60,10 +54,14 @@ fn discover_one(snap: &mut Snapshot, cache: &mut Cache) {
             })
             .collect();
         match kind {
-            SideKind::Editor => snap.editor.tools = tools,
+            SideKind::Editor => {
+                snap.editor.tools = tools;
+                snap.editor.tools_looked_up = true;
+            }
             SideKind::Shell => {
                 if let Some(shell) = &mut snap.shell {
                     shell.tools = tools;
+                    shell.tools_looked_up = true;
                 }
             }
         }
@@ -235,56 +233,7 @@ fn vscode_lookup(
     side: &EffectiveSide,
     tool: &str,
 ) -> Option<(PathBuf, ToolFoundBy)> {
-    let alternate = snap
-        .settings
-        .get(&SettingKey::AlternateTool(tool.to_string()))
-        .map(|c| c.value.clone())
-        .filter(|v| !v.is_empty());
-    if let Some(alt) = &alternate {
-        let p = Path::new(alt);
-        if p.is_absolute() && executable(p) {
-            return Some((p.to_path_buf(), ToolFoundBy::AlternateTools));
-        }
-    }
-    // A bare alternate name is looked up instead of the tool's own (and reported as chosen by
-    // the setting).
-    let bare = alternate.filter(|a| !Path::new(a).is_absolute());
-    let name = bare.as_deref().unwrap_or(tool);
-    let how = |by| {
-        if bare.is_some() {
-            ToolFoundBy::AlternateTools
-        } else {
-            by
-        }
-    };
-    if let Some(gobin) = snap.editor.os_env.get("GOBIN") {
-        if let Some(p) = in_dirs([Path::new(gobin)], name) {
-            return Some((p, how(ToolFoundBy::Gobin)));
-        }
-    }
-    let tools_gopath = snap
-        .settings
-        .get("go.toolsGopath")
-        .map(|c| resolve::split_list(&c.value))
-        .unwrap_or_default();
-    let bins = |list: &[String]| -> Vec<PathBuf> {
-        list.iter()
-            .filter(|e| !e.is_empty())
-            .map(|e| Path::new(e).join("bin"))
-            .collect()
-    };
-    if let Some(p) = in_dirs(bins(&tools_gopath).iter().map(PathBuf::as_path), name) {
-        return Some((p, how(ToolFoundBy::ToolsGopath)));
-    }
-    let gopath = resolve::split_list(side.value("GOPATH"));
-    if let Some(p) = in_dirs(bins(&gopath).iter().map(PathBuf::as_path), name) {
-        return Some((p, how(ToolFoundBy::Gopath)));
-    }
-    let goroot = side.goroot();
-    if !goroot.is_empty() {
-        if let Some(p) = in_dirs([Path::new(goroot).join("bin").as_path()], name) {
-            return Some((p, how(ToolFoundBy::Goroot)));
-        }
-    }
-    on_path(&side.path_entries, name).map(|p| (p, how(ToolFoundBy::Path)))
+    crate::goenv::tools::vscode_candidates(snap, side, tool)
+        .into_iter()
+        .find(|(p, _)| executable(p))
 }

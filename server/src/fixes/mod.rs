@@ -1,5 +1,6 @@
 //! Fix executors: the fixes that run something rather than edit text an editor holds —
-//! `go env -w`/`-u`, creating a directory, `go clean -cache` ([`clean`]).
+//! `go env -w`/`-u`, creating a directory, `go clean -cache` ([`clean`]), `go install` of an
+//! editor tool ([`install`]).
 //!
 //! Both front ends run fixes through here, so each kind of fix has one implementation with one
 //! trust gate ([`crate::facts::trust::refusal`]: a `go` an untrusted workspace chose is never
@@ -11,6 +12,7 @@
 
 pub mod atomic;
 pub mod clean;
+pub mod install;
 pub mod plan;
 pub mod undo;
 

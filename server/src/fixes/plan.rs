@@ -175,6 +175,10 @@ pub fn side(finding: &Finding, action: &FixAction) -> Side {
         FixAction::GoEnvWrite { .. }
         | FixAction::GoEnvUnset { .. }
         | FixAction::EnvFileRemoveLine { .. } => Side::Shell,
+        FixAction::InstallTool { side, .. } => match side {
+            crate::model::SideKind::Editor => Side::Editor,
+            crate::model::SideKind::Shell => Side::Shell,
+        },
         _ => match (finding.editor.is_some(), finding.shell.is_some()) {
             (true, false) => Side::Editor,
             (false, true) => Side::Shell,
@@ -200,7 +204,9 @@ fn rank(action: &FixAction) -> u8 {
         FixAction::EditGoWork { .. } => 5,
         FixAction::CreateDirectory { .. } => 6,
         FixAction::CleanCache { .. } => 7,
-        FixAction::EditorEnvironment { .. } => 8,
+        // Last among what runs: a tool is built with the `go` the earlier fixes settled.
+        FixAction::InstallTool { .. } => 8,
+        FixAction::EditorEnvironment { .. } => 9,
     }
 }
 

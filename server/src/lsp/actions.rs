@@ -256,6 +256,16 @@ impl Ctx<'_> {
                     json!({ "editor": editor, "vars": vars, "withheld": withheld }),
                 )),
             ),
+            // The action itself is the argument: the command runs it only while a finding of
+            // the folder still offers exactly this fix.
+            FixAction::InstallTool { .. } => (
+                None,
+                Some(self.command(
+                    &fix.title,
+                    super::CMD_INSTALL_TOOL,
+                    serde_json::to_value(&fix.action).unwrap_or_default(),
+                )),
+            ),
             // Titled with the preview's figures by `code_actions`.
             FixAction::CleanCache { gocache } => (
                 None,
@@ -494,6 +504,72 @@ pub(super) async fn clean_cache(
     Ok(match cleaned {
         clean::Cleaned::Done => format!("removed {listed} cache entries"),
         clean::Cleaned::Cancelled => "cancelled".to_string(),
+    })
+}
+
+/// `goEnvDoctor.installTool`'s arguments checked: the install a finding of the folder offers
+/// now (the arguments are that fix's action) and the snapshot it runs for — so a client cannot
+/// make the server install anything else.
+pub(super) fn install_request(
+    backend: &Backend,
+    arg: &serde_json::Value,
+) -> Result<(Snapshot, fixes::install::Install), String> {
+    let mut action_arg = arg.clone();
+    if let Some(obj) = action_arg.as_object_mut() {
+        obj.remove("folder");
+    }
+    let action: FixAction = serde_json::from_value(action_arg)
+        .map_err(|e| format!("goEnvDoctor.installTool: bad arguments: {e}"))?;
+    let install = fixes::install::Install::from_action(&action)
+        .ok_or("goEnvDoctor.installTool: not an install")?;
+    let state = backend.state();
+    let folder = arg
+        .get("folder")
+        .and_then(|f| f.as_str())
+        .map(PathBuf::from)
+        .filter(|f| state.results.contains_key(f))
+        .or_else(|| state.results.keys().next().cloned())
+        .ok_or("no workspace folder has been checked yet")?;
+    let checked = state
+        .results
+        .get(&folder)
+        .ok_or("no workspace folder has been checked yet")?;
+    let offered = checked
+        .findings
+        .iter()
+        .any(|f| f.fixes.iter().any(|x| x.action == action));
+    if !offered {
+        return Err(format!(
+            "no finding offers `{}` any more; check again",
+            install.shown()
+        ));
+    }
+    let snapshot = checked.snapshot.clone();
+    // The rules run again to find the view that offers it: not under the state lock.
+    drop(state);
+    let snapshot = fixes::install::snapshot_offering(&snapshot, &action).clone();
+    Ok((snapshot, install))
+}
+
+/// Run the install [`install_request`] accepted, with `$/progress` reports and cancellation
+/// ([`fixes::install`]). Returns the closing message.
+pub(super) async fn install_tool(
+    snapshot: Snapshot,
+    install: fixes::install::Install,
+    cancel: Cancel,
+    progress: Option<&OngoingProgress<Unbounded, Cancellable>>,
+) -> Result<String, String> {
+    let runner = fixes::install::runner(&snapshot, &install)?;
+    if let Some(p) = progress {
+        p.report_with_message(install.shown(), None).await;
+    }
+    let done =
+        tokio::task::spawn_blocking(move || fixes::install::install(&runner, &install, &cancel))
+            .await
+            .map_err(|e| e.to_string())??;
+    Ok(match done {
+        fixes::install::Installed::Done(bin) => format!("installed {}", bin.display()),
+        fixes::install::Installed::Cancelled => "cancelled".to_string(),
     })
 }
 

@@ -1,10 +1,10 @@
 //! `workspace/executeCommand`: re-check, the report, the fixes that run as commands
-//! (`go env -w/-u`, creating a directory, `go clean -cache` with `$/progress` and cancellation)
-//! and the editor setup lines.
+//! (`go env -w/-u`, creating a directory, `go clean -cache` and `go install` of a tool with
+//! `$/progress` and cancellation) and the editor setup lines.
 
 use super::{
     actions, Backend, CMD_CLEAN_CACHE, CMD_CREATE_DIRECTORY, CMD_EDITOR_SETUP, CMD_GO_ENV_UNSET,
-    CMD_GO_ENV_WRITE, CMD_RECHECK, CMD_REPORT,
+    CMD_GO_ENV_WRITE, CMD_INSTALL_TOOL, CMD_RECHECK, CMD_REPORT,
 };
 use crate::facts::process::Cancel;
 use serde::Deserialize;
@@ -34,6 +34,18 @@ impl Backend {
             }
             CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
             CMD_CLEAN_CACHE => match self.clean_cache(arg).await {
+                Ok(msg) => {
+                    self.spawn_recheck(Duration::ZERO);
+                    Ok(Some(LSPAny::String(msg)))
+                }
+                Err(msg) => {
+                    self.client
+                        .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                        .await;
+                    Err(Error::invalid_params(msg))
+                }
+            },
+            CMD_INSTALL_TOOL => match self.install_tool(arg).await {
                 Ok(msg) => {
                     self.spawn_recheck(Duration::ZERO);
                     Ok(Some(LSPAny::String(msg)))
@@ -109,6 +121,51 @@ impl Backend {
             None
         };
         let outcome = actions::clean_cache(self, arg, cancel, progress.as_ref()).await;
+        if let Some(p) = progress {
+            let end = match &outcome {
+                Ok(m) => m.clone(),
+                Err(e) => format!("failed: {e}"),
+            };
+            p.finish_with_message(end).await;
+        }
+        self.services.progress.finish(&key);
+        outcome
+    }
+}
+
+impl Backend {
+    /// `goEnvDoctor.installTool` with `$/progress` (a client-created token when the client
+    /// supports it) and cancellation.
+    async fn install_tool(&self, arg: LSPAny) -> std::result::Result<String, String> {
+        // Refused before any progress is shown.
+        let (snapshot, install) = actions::install_request(self, &arg)?;
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let token = NumberOrString::String(format!(
+            "goEnvDoctor.installTool/{}",
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let key = token_key(&token);
+        let cancel = self.services.progress.start(&key);
+        let created = self
+            .client
+            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: token.clone(),
+            })
+            .await
+            .is_ok();
+        let tool = install.tool.clone();
+        let progress = if created {
+            Some(
+                self.client
+                    .progress(token, format!("go install {tool}"))
+                    .with_cancel_button()
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let outcome = actions::install_tool(snapshot, install, cancel, progress.as_ref()).await;
         if let Some(p) = progress {
             let end = match &outcome {
                 Ok(m) => m.clone(),

@@ -69,6 +69,7 @@ pub const CMD_GO_ENV_UNSET: &str = "goEnvDoctor.goEnvUnset";
 pub const CMD_CREATE_DIRECTORY: &str = "goEnvDoctor.createDirectory";
 pub const CMD_CLEAN_CACHE: &str = "goEnvDoctor.cleanCache";
 pub const CMD_EDITOR_SETUP: &str = "goEnvDoctor.editorSetup";
+pub const CMD_INSTALL_TOOL: &str = "goEnvDoctor.installTool";
 
 /// Run the server on stdin/stdout until the client says `exit` (or its input ends); exit code
 /// 0 when `shutdown` came first, else 1. `log_reload` changes the log filter when the
@@ -249,6 +250,7 @@ fn server_capabilities(enc: Encoding) -> InitializeResult {
                     CMD_CREATE_DIRECTORY,
                     CMD_CLEAN_CACHE,
                     CMD_EDITOR_SETUP,
+                    CMD_INSTALL_TOOL,
                 ]
                 .iter()
                 .map(|c| c.to_string())

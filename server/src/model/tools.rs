@@ -53,3 +53,29 @@ pub struct ToolBuild {
     pub goos: Option<String>,
     pub goarch: Option<String>,
 }
+
+/// `GOBIN=<gobin> [GOTOOLCHAIN=<value>] go install <package>@<version>`, as a user would type it
+/// (arguments a shell would split are quoted): the command an install fix runs, for its title,
+/// the plan and the progress report.
+pub fn install_command_line(
+    package: &str,
+    version: &str,
+    gobin: &std::path::Path,
+    gotoolchain: Option<&str>,
+) -> String {
+    fn quoted(s: &str) -> String {
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%~".contains(c))
+        {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', r"'\''"))
+        }
+    }
+    let mut env = format!("GOBIN={}", quoted(&gobin.display().to_string()));
+    if let Some(t) = gotoolchain {
+        env.push_str(&format!(" GOTOOLCHAIN={}", quoted(t)));
+    }
+    format!("{env} go install {}@{}", quoted(package), quoted(version))
+}

@@ -253,6 +253,22 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
         FixAction::CleanCache { gocache } => {
             vec![("kind", "clean-cache".into()), ("gocache", p(gocache))]
         }
+        FixAction::InstallTool {
+            side,
+            tool,
+            package,
+            version,
+            gobin,
+            gotoolchain,
+        } => vec![
+            ("kind", "install-tool".into()),
+            ("side", serde_json::to_value(side).unwrap_or(Value::Null)),
+            ("tool", s(tool)),
+            ("package", s(package)),
+            ("version", s(version)),
+            ("gobin", p(gobin)),
+            ("gotoolchain", gotoolchain.as_deref().map_or(Value::Null, s)),
+        ],
         FixAction::EditGoWork { file, edit } => vec![
             ("kind", "edit-go-work".into()),
             ("file", p(file)),

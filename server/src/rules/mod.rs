@@ -345,7 +345,10 @@ pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
                     && unlabelled(&g.message, main_label) == unlabelled(&f.message, view_label)
                     && f.fixes.iter().all(|x| g.fixes.contains(x))
             });
-            if repeated || same_words {
+            // A tool another editor lacks is news to a terminal user, who may open that editor
+            // next; in an editor session or a CI job it is about a program not in use.
+            let idle_tool = f.code == "tool-missing" && main_label != crate::model::TERMINAL_SIDE;
+            if repeated || same_words || idle_tool {
                 continue;
             }
             f.fixes.retain(fix_storable);

@@ -140,6 +140,22 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
                 })
                 .collect();
         }
+        FixAction::InstallTool {
+            side,
+            tool,
+            package,
+            version,
+            gobin,
+            gotoolchain,
+        } => install_tool(
+            &mut s,
+            *side,
+            tool,
+            package,
+            version,
+            gobin,
+            gotoolchain.as_deref(),
+        ),
         FixAction::CleanCache { gocache } => {
             let want = gocache.to_string_lossy();
             for (k, p) in s.paths.iter_mut() {
@@ -150,6 +166,86 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
         }
     }
     s
+}
+
+/// The tool after `go install`: `gobin/<tool>`, built by the Go the command runs — the
+/// GOTOOLCHAIN minimum when it names one, else the side's own `go` — for this machine. A side
+/// that already ran a tool at that path runs the new build; a side that found none finds it
+/// if the directory is one it searches (VS Code's candidates, else PATH).
+#[allow(clippy::too_many_arguments)]
+fn install_tool(
+    s: &mut Snapshot,
+    side: crate::model::SideKind,
+    tool: &str,
+    package: &str,
+    version: &str,
+    gobin: &Path,
+    gotoolchain: Option<&str>,
+) {
+    use crate::model::{SideKind, ToolBuild, ToolFacts};
+    let Some(runner) = crate::goenv::resolve::effective(s, side) else {
+        return;
+    };
+    let pinned = gotoolchain
+        .and_then(|v| v.split('+').next())
+        .filter(|v| v.starts_with("go"));
+    let Some(built_with) = pinned
+        .map(str::to_string)
+        .or_else(|| runner.go_version.clone())
+    else {
+        return;
+    };
+    let host = crate::goenv::resolve::go_env_result(s, &runner).and_then(|r| r.ok());
+    let host_value = |k: &str| {
+        host.and_then(|m| m.get(k))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let build = ToolBuild {
+        go_version: built_with,
+        package: Some(package.to_string()),
+        module: None,
+        module_version: version.starts_with('v').then(|| version.to_string()),
+        goos: host_value("GOHOSTOS"),
+        goarch: host_value("GOHOSTARCH"),
+    };
+    let path = gobin.join(tool);
+    for kind in [SideKind::Editor, SideKind::Shell] {
+        let candidates: Vec<(PathBuf, crate::model::ToolFoundBy)> = {
+            let Some(eff) = crate::goenv::resolve::effective(s, kind) else {
+                continue;
+            };
+            if kind == SideKind::Editor && s.editor_kind == EditorKind::VsCode {
+                crate::goenv::tools::vscode_candidates(s, &eff, tool)
+            } else {
+                eff.path_entries
+                    .iter()
+                    .map(|d| (d.join(tool), crate::model::ToolFoundBy::Path))
+                    .collect()
+            }
+        };
+        let facts = match kind {
+            SideKind::Editor => &mut s.editor,
+            SideKind::Shell => match s.shell.as_mut() {
+                Some(f) => f,
+                None => continue,
+            },
+        };
+        match facts.tools.iter_mut().find(|t| t.name == tool) {
+            Some(t) if t.path == path => t.build = Ok(build.clone()),
+            Some(_) => {}
+            None => {
+                if let Some((_, found_by)) = candidates.into_iter().find(|(p, _)| *p == path) {
+                    facts.tools.push(ToolFacts {
+                        name: tool.to_string(),
+                        path: path.clone(),
+                        found_by,
+                        build: Ok(build.clone()),
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// A go.work after the edit, as its facts (the file itself is edited by the front end).

@@ -26,6 +26,20 @@ fn as_toolchain(v: &GoVersion) -> GoVersion {
         .unwrap_or_else(|| v.clone())
 }
 
+/// Whether a running Go turns a bare `go 1.N` line (N ≥ 21) into the toolchain `go1.N.0`
+/// when it switches. The fix for golang.org/issue/62278 (select.go: "Don't try to download a
+/// language version") reached Go 1.23 and the 1.22.4 and 1.21.11 backports; before them the
+/// `go` command asks the proxy for `go1.N` and fails with "toolchain not available". (Go
+/// 1.21.13's and 1.22.10's own select.go have the fix; the first fixed patch releases are
+/// those of the issue's backports, not checked against a real older binary.)
+fn appends_zero(running: &GoVersion) -> bool {
+    match (running.major, running.minor) {
+        (1, 21) => running.patch.unwrap_or(0) >= 11,
+        (1, 22) => running.patch.unwrap_or(0) >= 4,
+        _ => true,
+    }
+}
+
 /// A toolchain name's version: `go1.22.10` → 1.22.10 (gover.FromToolchain).
 fn from_toolchain(name: &str) -> Option<GoVersion> {
     if !name.starts_with("go") {
@@ -322,7 +336,13 @@ fn select(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts) -> Option<Outcome> {
         if !toolchain_default {
             if let Some(gv) = &go_line {
                 if *gv > min_vers {
-                    target = Some(format!("go{}", as_toolchain(gv)));
+                    // Before the fix for golang.org/issue/62278 a bare `go 1.N` line was taken
+                    // as the toolchain name `go1.N`, which no proxy serves.
+                    target = Some(if appends_zero(&local) {
+                        format!("go{}", as_toolchain(gv))
+                    } else {
+                        format!("go{gv}")
+                    });
                     by_toolchain_line = false;
                 }
             }
@@ -563,6 +583,11 @@ fn one_file(
                 let mut f = finding("toolchain-too-old", &fname, message);
                 set_sides(&mut f, &vals);
                 f.locations = go_loc.into_iter().collect();
+                // Where the GOTOOLCHAIN that forbids the switch is set (an env file line,
+                // $GOROOT/go.env, a setting), unless `toolchain default` is the reason.
+                if !explain.contains("toolchain default") {
+                    gotoolchain_location(ctx, &origin, &mut f.locations);
+                }
                 let mut fixes = Vec::new();
                 let need = parse_version(&required).map(|v| as_toolchain(&v));
                 if sides.iter().any(|s| s.kind == SideKind::Editor) {
@@ -609,8 +634,21 @@ fn one_file(
                 // the notice.
                 let mut downloading: Vec<(&EffectiveSide, SideValue)> = Vec::new();
                 let mut blocked: Vec<(Blocker, Vec<&EffectiveSide>)> = Vec::new();
+                let bare_line = from_toolchain(&name).is_some_and(|v| v.is_lang());
                 for (side, value) in vals {
-                    match download_blocker(side) {
+                    let blocker = if bare_line {
+                        Some(Blocker {
+                            key: "GOTOOLCHAIN",
+                            words: format!(
+                                "{name} is a language version, not a release: a Go before 1.21.11 (1.22.4 in the 1.22 series) asks for the toolchain `{name}` instead of `{name}.0`, which no proxy has — write `go {}.0` in {fname}, or run a newer Go",
+                                name.trim_start_matches("go")
+                            ),
+                            kind: BlockKind::NotAvailable,
+                        })
+                    } else {
+                        download_blocker(side)
+                    };
+                    match blocker {
                         None => downloading.push((side, value)),
                         Some(b) => match blocked.iter_mut().find(|(c, _)| *c == b) {
                             Some((_, sides)) => sides.push(side),
@@ -618,9 +656,15 @@ fn one_file(
                         },
                     }
                 }
-                let error =
-                    format!("go: download {name} for {goos}/{goarch}: toolchain not available");
                 for (cause, sides) in blocked {
+                    let error = match cause.kind {
+                        BlockKind::NotAvailable => format!(
+                            "go: download {name} for {goos}/{goarch}: toolchain not available"
+                        ),
+                        BlockKind::Checksum(why) => format!(
+                            "go: download {name}: golang.org/toolchain@v0.0.1-{name}.{goos}-{goarch}: verifying module: {why}"
+                        ),
+                    };
                     let message = format!(
                         "{} {} {running} with {gotc_words}; {reason}, so every go command in this module first downloads {name}, and {}: it fails with \"{error}\".",
                         resolve::who(&sides),
@@ -640,8 +684,10 @@ fn one_file(
                         }
                         // Taking GOPROXY's value away brings back $GOROOT/go.env's proxy;
                         // taking GOPRIVATE away would expose the user's private modules.
-                        if let Some(origin) =
-                            value.origin.as_ref().filter(|_| cause.key == "GOPROXY")
+                        if let Some(origin) = value
+                            .origin
+                            .as_ref()
+                            .filter(|_| matches!(cause.key, "GOPROXY" | "GOSUMDB"))
                         {
                             for fix in super::paths::unset_fixes(ctx.snapshot, cause.key, origin) {
                                 if !f.fixes.contains(&fix) {
@@ -650,6 +696,9 @@ fn one_file(
                             }
                         }
                         f.set_side(side.kind, value);
+                    }
+                    if bare_line {
+                        bare_line_fixes(ctx, &sides, &name, &mut f.fixes);
                     }
                     if sides.iter().any(|s| s.kind == SideKind::Editor) {
                         if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
@@ -714,6 +763,7 @@ fn one_file(
                 } else {
                     go_loc.into_iter().collect()
                 };
+                gotoolchain_location(ctx, &origin, &mut f.locations);
                 let mut fixes = auto_fixes(ctx, &sides, &origin);
                 if sides.iter().any(|s| s.kind == SideKind::Editor) {
                     if let Some(inst) = satisfying_install(ctx, from_toolchain(&name)) {
@@ -738,17 +788,70 @@ fn one_file(
     }
 }
 
+/// Why a toolchain download cannot work on this side, in words (`None`: it can).
+pub(super) fn download_blocked_words(side: &EffectiveSide) -> Option<String> {
+    download_blocker(side).map(|b| b.words)
+}
+
+/// Whether this side's GOTOOLCHAIN forbids switching to a newer Go (`local`, `path` without the
+/// toolchain on PATH, a pinned name): a command that may need one must set its own.
+pub(super) fn switching_forbidden(side: &EffectiveSide) -> bool {
+    parse_gotoolchain(side.value("GOTOOLCHAIN")).map_or(true, |p| p.mode != Mode::Auto)
+}
+
+/// Add the place GOTOOLCHAIN is configured (a file line) to a finding's locations.
+fn gotoolchain_location(ctx: &Ctx, origin: &Origin, locations: &mut Vec<Location>) {
+    if let Some(loc) = ctx.origin_location(origin) {
+        if !locations.contains(&loc) {
+            locations.push(loc);
+        }
+    }
+}
+
 /// Why a toolchain download cannot work on a side, as cmd/go decides it before any network
 /// traffic: toolchains are served only by module proxies (`golang.org/toolchain` has no
 /// repository to fetch directly), so a proxy list that does not start with an `https://`,
 /// `http://` or `file://` proxy (`off`, `direct`, `direct,https://…`), or a GONOPROXY (GOPRIVATE)
 /// pattern matching
-/// `golang.org/toolchain`, ends every download with "toolchain not available". (GOSUMDB=off does
-/// not stop it: cmd/go then downloads the toolchain unverified.)
+/// `golang.org/toolchain`, ends every download with "toolchain not available"; a toolchain that
+/// was fetched must still be verified by the checksum database, so GOSUMDB=off (or set empty)
+/// ends it with "verifying module: …".
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Blocker {
     key: &'static str,
     words: String,
+    kind: BlockKind,
+}
+
+/// Which of cmd/go's errors ends the download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    /// "toolchain not available": the name was never looked up in a proxy (or is no release).
+    NotAvailable,
+    /// The toolchain was fetched but cannot be verified ("verifying module: …").
+    Checksum(&'static str),
+}
+
+/// `GOTOOLCHAIN=go1.N.0+auto` for sides whose Go turns a bare `go 1.N` line into the
+/// toolchain `go1.N`: the minimum is then a release, which the line does not exceed.
+fn bare_line_fixes(ctx: &Ctx, sides: &[&EffectiveSide], name: &str, fixes: &mut Vec<Fix>) {
+    let value = format!("{name}.0+auto");
+    let fix = Fix {
+        title: format!("Run `go env -w GOTOOLCHAIN={value}` (downloads {name}.0)"),
+        action: FixAction::GoEnvWrite {
+            key: "GOTOOLCHAIN".into(),
+            value: value.clone(),
+        },
+    };
+    if !fixes.contains(&fix) {
+        fixes.push(fix);
+    }
+    if sides.iter().any(|s| s.kind == SideKind::Editor) {
+        let fix = set_setting(ctx, &SettingKey::tools_env_var("GOTOOLCHAIN"), &value, "");
+        if !fixes.contains(&fix) {
+            fixes.push(fix);
+        }
+    }
 }
 
 fn download_blocker(side: &EffectiveSide) -> Option<Blocker> {
@@ -779,6 +882,7 @@ fn download_blocker(side: &EffectiveSide) -> Option<Blocker> {
                 "GOPROXY={} has no module proxy to download it from",
                 crate::redact::redact(proxy)
             ),
+            kind: BlockKind::NotAvailable,
         });
     }
     let noproxy = side.value("GONOPROXY");
@@ -794,7 +898,32 @@ fn download_blocker(side: &EffectiveSide) -> Option<Blocker> {
             words: format!(
                 "{key}={noproxy} matches {TOOLCHAIN_MODULE}, so it is not fetched through the proxy"
             ),
+            kind: BlockKind::NotAvailable,
         });
+    }
+    // A toolchain cannot be listed in go.sum, so cmd/go (modfetch's useSumDB) always checks it
+    // against the checksum database, even with GOSUMDB=off or a GONOSUMDB match — except when
+    // GOPROXY is a single `file://` proxy (testing a local distribution).
+    let single_file_proxy = entries.len() == 1
+        && !proxy.contains([',', '|'])
+        && entries[0].to_ascii_lowercase().starts_with("file://");
+    if !single_file_proxy {
+        let sumdb = side.value("GOSUMDB");
+        if sumdb == "off" {
+            return Some(Blocker {
+                key: "GOSUMDB",
+                words: "GOSUMDB=off turns off the checksum database every toolchain download is verified against".into(),
+                kind: BlockKind::Checksum("checksum database disabled by GOSUMDB=off"),
+            });
+        }
+        // Set but empty (a go env file line `GOSUMDB=`): $GOROOT/go.env's value is hidden.
+        if sumdb.is_empty() && side.get("GOSUMDB").is_some() {
+            return Some(Blocker {
+                key: "GOSUMDB",
+                words: "GOSUMDB is set empty, which hides $GOROOT/go.env's sum.golang.org, so the download cannot be verified".into(),
+                kind: BlockKind::Checksum("missing GOSUMDB"),
+            });
+        }
     }
     None
 }

@@ -1,5 +1,6 @@
 //! The editor's Go tools, from their build information (`facts::tools`, never run):
-//! tool-built-with-old-go, tool-wrong-arch.
+//! tool-built-with-old-go, tool-wrong-arch, tool-missing; the `go install` fix that builds a tool
+//! into the directory where the editor looks for it.
 //!
 //! A type checker built into a tool knows the Go language up to the Go that built it: gopls
 //! built with go1.22 refuses a module whose `go` line says 1.25 ("package requires newer Go
@@ -10,8 +11,12 @@
 
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
-use crate::model::{Finding, GoModFacts, Location, SideValue, ToolBuild, ToolFacts, ToolFoundBy};
+use crate::model::{
+    EditorKind, Finding, Fix, FixAction, GoModFacts, Location, SettingKey, SideValue, ToolBuild,
+    ToolFacts, ToolFoundBy,
+};
 use crate::settings::gomod::{parse_version, GoVersion};
+use std::path::{Path, PathBuf};
 
 /// The tools that type-check the module with the Go they were built with.
 const TYPE_CHECKERS: [&str; 3] = ["gopls", "golangci-lint", "staticcheck"];
@@ -30,7 +35,258 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
             wrong_arch(ctx, side, tool, build, &mut out);
         }
     }
+    missing(ctx, &mut out);
     out
+}
+
+/// The package `go install` takes for each tool when nothing on disk says which (a missing
+/// tool): the paths vscode-go installs them from (`extension/src/goToolsInformation.ts`).
+fn package_of(tool: &str) -> Option<&'static str> {
+    Some(match tool {
+        "gopls" => "golang.org/x/tools/gopls",
+        "dlv" => "github.com/go-delve/delve/cmd/dlv",
+        "staticcheck" => "honnef.co/go/tools/cmd/staticcheck",
+        "goimports" => "golang.org/x/tools/cmd/goimports",
+        "gofumpt" => "mvdan.cc/gofumpt",
+        _ => return None,
+    })
+}
+
+/// The newest toolchain a module `go` line asks for (a bare `go 1.N` is `go1.N.0`).
+fn newest_go_line(ctx: &Ctx) -> Option<GoVersion> {
+    ctx.snapshot
+        .all_modules()
+        .filter_map(|m| {
+            let v = m.go.as_ref()?.value.clone();
+            crate::settings::gomod::toolchain_version_of_go_line(&v).or_else(|| parse_version(&v))
+        })
+        .max()
+}
+
+/// The install fix for `tool` on `side`: `GOBIN=<gobin> go install <package>@<version>`, with
+/// `GOTOOLCHAIN=<need>+auto` when `need` is newer than the side's Go. `Err`: why no install can
+/// work here (the needed toolchain cannot be downloaded), for the message.
+fn install_fix(
+    ctx: &Ctx,
+    side: &EffectiveSide,
+    tool: &str,
+    package: &str,
+    version: &str,
+    gobin: &Path,
+    need: Option<&GoVersion>,
+) -> Result<Fix, String> {
+    let running = side
+        .go_version
+        .as_deref()
+        .and_then(|v| parse_version(v.trim_start_matches("go")));
+    let newer = match (need, &running) {
+        (Some(n), Some(r)) => n > r,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let gotc = side.value("GOTOOLCHAIN").to_string();
+    let gotc_origin = side
+        .get("GOTOOLCHAIN")
+        .map(|v| resolve::origin_words(ctx.snapshot, &side.label, "GOTOOLCHAIN", &v.origin))
+        .unwrap_or_else(|| "the default".into());
+    let forbidden = super::toolchain::switching_forbidden(side);
+    let blocked = super::toolchain::download_blocked_words(side);
+    let mut notes = Vec::new();
+    let gotoolchain = match need.filter(|_| newer) {
+        Some(n) => {
+            let name = format!("go{}", n.to_string().trim_start_matches("go"));
+            if let Some(why) = blocked {
+                return Err(format!(
+                    "{tool} must be built by {name} or newer, which {} does not have and cannot download: {why}; install Go {} or newer first",
+                    side.label,
+                    name.trim_start_matches("go")
+                ));
+            }
+            notes.push(format!("downloads {name} to build it"));
+            if forbidden {
+                notes.push(format!(
+                    "GOTOOLCHAIN={name}+auto overrides GOTOOLCHAIN={gotc} ({gotc_origin}) for this command only"
+                ));
+            }
+            Some(format!("{name}+auto"))
+        }
+        None if version == "latest" && forbidden => {
+            let running = side.go_version.clone().unwrap_or_default();
+            if blocked.is_some() {
+                notes.push(format!(
+                    "fails if {tool}@latest needs a Go newer than {running}: GOTOOLCHAIN={gotc} ({gotc_origin})"
+                ));
+                None
+            } else {
+                notes.push(format!(
+                    "GOTOOLCHAIN=auto overrides GOTOOLCHAIN={gotc} ({gotc_origin}) for this command only, in case {tool}@latest needs a Go newer than {running}"
+                ));
+                Some("auto".to_string())
+            }
+        }
+        None => None,
+    };
+    let action = FixAction::InstallTool {
+        side: side.kind,
+        tool: tool.to_string(),
+        package: package.to_string(),
+        version: version.to_string(),
+        gobin: gobin.to_path_buf(),
+        gotoolchain,
+    };
+    let shown = crate::model::install_command_line(
+        package,
+        version,
+        gobin,
+        match &action {
+            FixAction::InstallTool { gotoolchain, .. } => gotoolchain.as_deref(),
+            _ => None,
+        },
+    );
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    };
+    Ok(Fix {
+        title: format!(
+            "Install {tool} into {}: `{shown}`{notes}",
+            resolve::tilde(ctx.snapshot, gobin)
+        ),
+        action,
+    })
+}
+
+/// Where vscode-go's own "Install/Update Tools" puts a tool, which it then finds: the
+/// extension's GOBIN, else `go.toolsGopath`'s first `bin`, else the first GOPATH entry's `bin`.
+fn vscode_install_dir(ctx: &Ctx, side: &EffectiveSide) -> Option<PathBuf> {
+    let gobin = ctx
+        .snapshot
+        .editor
+        .os_env
+        .get("GOBIN")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    gobin
+        .or_else(|| {
+            crate::goenv::tools::vscode_tools_gopath_bins(ctx.snapshot)
+                .into_iter()
+                .find(|p| p.is_absolute())
+        })
+        .or_else(|| {
+            resolve::split_list(side.value("GOPATH"))
+                .into_iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_absolute())
+                .map(|p| p.join("bin"))
+        })
+}
+
+/// The places a lookup tried, in words: each directory (or setting) once, PATH as a count.
+fn searched_words(ctx: &Ctx, candidates: &[(PathBuf, ToolFoundBy)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut path_dirs = 0;
+    for (p, by) in candidates {
+        let dir = p.parent().unwrap_or(p);
+        let shown = resolve::tilde(ctx.snapshot, dir);
+        let part = match by {
+            ToolFoundBy::AlternateTools => format!(
+                "go.alternateTools ({}, not an executable file)",
+                resolve::tilde(ctx.snapshot, p)
+            ),
+            ToolFoundBy::Gobin => format!("GOBIN ({shown})"),
+            ToolFoundBy::ToolsGopath => format!("go.toolsGopath ({shown})"),
+            ToolFoundBy::Gopath => format!("GOPATH/bin ({shown})"),
+            ToolFoundBy::Goroot => format!("GOROOT/bin ({shown})"),
+            ToolFoundBy::Path => {
+                path_dirs += 1;
+                continue;
+            }
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    if path_dirs > 0 {
+        parts.push(format!(
+            "the {path_dirs} PATH director{}",
+            if path_dirs == 1 { "y" } else { "ies" }
+        ));
+    }
+    match parts.split_last() {
+        None => "nowhere".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// tool-missing: VS Code with vscode-go's language server on (`go.useLanguageServer`, true by
+/// default) runs gopls, and finds none where it looks. Other clients start whatever their own
+/// configuration names, which we do not read; GoLand has no gopls: nothing is claimed for them.
+fn missing(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let snap = ctx.snapshot;
+    if snap.editor_kind != EditorKind::VsCode || !snap.editor.tools_looked_up {
+        return;
+    }
+    let Some(side) = ctx.editor.as_ref() else {
+        return;
+    };
+    if side.go.is_none() {
+        return;
+    }
+    let use_ls = snap.settings.get("go.useLanguageServer");
+    if use_ls.is_some_and(|c| c.value.trim() == "false") {
+        return;
+    }
+    let tool = "gopls";
+    if snap.editor.tools.iter().any(|t| t.name == tool) {
+        return;
+    }
+    let Some(package) = package_of(tool) else {
+        return;
+    };
+    let candidates = crate::goenv::tools::vscode_candidates(snap, side, tool);
+    let alternate = snap
+        .settings
+        .get(&SettingKey::AlternateTool(tool.to_string()));
+    let why_run = match use_ls {
+        Some(_) => "go.useLanguageServer is on",
+        None => "go.useLanguageServer is on by default",
+    };
+    let mut message = format!(
+        "{} runs {tool} as its language server ({why_run}) but finds no {tool}: it looked in {}. vscode-go prompts to install it, and until then there is no completion, navigation or type checking in the editor.",
+        side.label,
+        searched_words(ctx, &candidates)
+    );
+    let mut f = finding("tool-missing", tool, message.clone());
+    f.set_side(side.kind, SideValue::plain(None, side.go_version.clone()));
+    match alternate.and_then(super::setting_location) {
+        Some(loc) => f.locations.push(loc),
+        None => f.locations.extend(ctx.module_location()),
+    }
+    // A bare alternate name is what VS Code looks for: an install of `gopls` does not make it.
+    let bare_alternate =
+        alternate.is_some_and(|c| !c.value.is_empty() && !Path::new(&c.value).is_absolute());
+    if !bare_alternate {
+        if let Some(dir) = vscode_install_dir(ctx, side) {
+            match install_fix(
+                ctx,
+                side,
+                tool,
+                package,
+                "latest",
+                &dir,
+                newest_go_line(ctx).as_ref(),
+            ) {
+                Ok(fix) => f.fixes.push(fix),
+                Err(why) => {
+                    message.push_str(&format!(" No install is offered: {why}."));
+                    f.message = message;
+                }
+            }
+        }
+    }
+    out.push(f);
 }
 
 /// The language version (major.minor) of a Go version or toolchain name.
@@ -144,7 +400,25 @@ fn old_go(
         let toolchain = crate::settings::gomod::toolchain_version_of_go_line(&go.value)
             .map(|v| v.toolchain_name())
             .unwrap_or_else(|| format!("go{}.{}.0", need.0, need.1));
-        let command = install_command(side, tool, build, &toolchain);
+        let fix = rebuild_fix(ctx, side, tool, build, &go.value, need);
+        let command = match &fix {
+            Some(Ok(fix)) => match &fix.action {
+                FixAction::InstallTool {
+                    package,
+                    version,
+                    gobin,
+                    gotoolchain,
+                    ..
+                } => crate::model::install_command_line(
+                    package,
+                    version,
+                    gobin,
+                    gotoolchain.as_deref(),
+                ),
+                _ => install_command(side, tool, build, &toolchain),
+            },
+            _ => install_command(side, tool, build, &toolchain),
+        };
         let local = if side.value("GOTOOLCHAIN") == "local" {
             format!(
                 " {} has GOTOOLCHAIN=local: the GOTOOLCHAIN in this command overrides it, but any go older than {toolchain} run without it refuses the module.",
@@ -153,7 +427,7 @@ fn old_go(
         } else {
             String::new()
         };
-        let message = format!(
+        let mut message = format!(
             "{} of {} cannot handle {} `go {}`: {} type-checks with the Go it was built with and fails with \"package requires newer Go version go{}.{} (application built with {})\". Rebuild it with a new enough Go: `{command}`.{local}",
             described(tool, build),
             side.label,
@@ -164,6 +438,9 @@ fn old_go(
             need.1,
             build.go_version,
         );
+        if let Some(Err(why)) = &fix {
+            message.push_str(&format!(" No rebuild is offered: {why}."));
+        }
         let mut f = finding("tool-built-with-old-go", &tool.name, message);
         f.set_side(
             side.kind,
@@ -173,8 +450,46 @@ fn old_go(
             ),
         );
         f.locations.extend(go_line_location(m));
+        if let Some(Ok(fix)) = fix {
+            f.fixes.push(fix);
+        }
         out.push(f);
     }
+}
+
+/// The fix that rebuilds a tool in place with a Go new enough for the go line `go_line`: the
+/// package and module version its build information names, into the directory it was found in.
+/// `None`: nothing says what to install (or `go install` would name the binary differently).
+fn rebuild_fix(
+    ctx: &Ctx,
+    side: &EffectiveSide,
+    tool: &ToolFacts,
+    build: &ToolBuild,
+    go_line: &str,
+    need: (u32, u32),
+) -> Option<Result<Fix, String>> {
+    let package = build.package.clone().or_else(|| build.module.clone())?;
+    let version = match build.module_version.as_deref() {
+        Some(v) if v.starts_with('v') => v.to_string(),
+        _ => "latest".to_string(),
+    };
+    let need_version = crate::settings::gomod::toolchain_version_of_go_line(go_line)
+        .or_else(|| parse_version(&format!("{}.{}.0", need.0, need.1)));
+    let dir = tool.path.parent().filter(|d| d.is_absolute())?;
+    let file_name = tool.path.file_name().and_then(|n| n.to_str())?;
+    // `go install` names the binary after the package's last path element.
+    if package.rsplit('/').next() != Some(file_name) {
+        return None;
+    }
+    Some(install_fix(
+        ctx,
+        side,
+        &tool.name,
+        &package,
+        &version,
+        dir,
+        need_version.as_ref(),
+    ))
 }
 
 fn wrong_arch(

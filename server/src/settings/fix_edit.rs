@@ -26,6 +26,7 @@ pub fn target(action: &FixAction) -> Option<&Path> {
         | FixAction::GoEnvUnset { .. }
         | FixAction::CreateDirectory { .. }
         | FixAction::CleanCache { .. }
+        | FixAction::InstallTool { .. }
         | FixAction::EditorEnvironment { .. } => None,
     }
 }
