@@ -248,12 +248,13 @@ impl Ctx<'_> {
                 editor,
                 vars,
                 withheld,
+                sdk,
             } => (
                 None,
                 Some(self.command(
                     &fix.title,
                     super::CMD_EDITOR_SETUP,
-                    json!({ "editor": editor, "vars": vars, "withheld": withheld }),
+                    json!({ "editor": editor, "vars": vars, "withheld": withheld, "sdk": sdk }),
                 )),
             ),
             // Titled with the preview's figures by `code_actions`.

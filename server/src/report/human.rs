@@ -220,9 +220,11 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
                 editor,
                 vars,
                 withheld,
+                sdk,
             } = &best.action
             {
-                let text = crate::settings::client_env::setup_text(editor, vars, withheld);
+                let text =
+                    crate::settings::client_env::setup_text(editor, vars, withheld, sdk.as_deref());
                 for line in text.lines() {
                     tail.push(format!("    {}", redact(line)));
                 }

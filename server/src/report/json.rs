@@ -262,19 +262,27 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
             editor,
             vars,
             withheld,
-        } => vec![
-            ("kind", "editor-environment".into()),
-            ("editor", s(editor)),
-            (
-                "vars",
-                Value::Object(
-                    vars.iter()
-                        .map(|(k, v)| (k.clone(), v.as_deref().map_or(Value::Null, s)))
-                        .collect(),
+            sdk,
+        } => {
+            let mut fields = vec![
+                ("kind", "editor-environment".into()),
+                ("editor", s(editor)),
+                (
+                    "vars",
+                    Value::Object(
+                        vars.iter()
+                            .map(|(k, v)| (k.clone(), v.as_deref().map_or(Value::Null, s)))
+                            .collect(),
+                    ),
                 ),
-            ),
-            ("withheld", json!(withheld)),
-        ],
+                ("withheld", json!(withheld)),
+            ];
+            // Only on an SDK switch: other fixes keep their earlier shape.
+            if let Some(sdk) = sdk {
+                fields.push(("sdk", s(sdk)));
+            }
+            fields
+        }
     };
     for (k, v) in fields {
         m.insert(k.into(), v);

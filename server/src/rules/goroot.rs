@@ -478,18 +478,7 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        for inst in installs_by_preference(ctx, "").into_iter().take(1) {
-            fixes.push(set_setting(
-                ctx,
-                &SettingKey::GoGoroot,
-                &inst.goroot,
-                &inst
-                    .version
-                    .as_ref()
-                    .map(|v| format!(" (installed {v})"))
-                    .unwrap_or_default(),
-            ));
-        }
+        fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
         f.fixes = fixes;
     }
     out.push(f);
@@ -1142,6 +1131,7 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     f.locations = mismatch_locations(ctx, editor, shell);
     let mut fixes = Vec::new();
     fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
+    fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
     fixes.push(set_setting(
         ctx,
         &SettingKey::alternate_go(),
@@ -1200,6 +1190,7 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
         &SettingKey::tools_env_var("GOROOT"),
         why,
     ));
+    fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
     if !goroot_usable(ctx, sg) {
         return fixes;
     }
