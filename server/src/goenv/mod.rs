@@ -5,6 +5,7 @@
 //! other.
 
 pub mod resolve;
+pub mod sdks;
 
 use crate::model::{CommandResult, GoModFacts, SideFacts, Snapshot};
 use std::path::Path;

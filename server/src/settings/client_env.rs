@@ -57,6 +57,14 @@ pub fn setup_text(
         return helix(vars, withheld, &what, sdk.is_none());
     } else if lower.contains("zed") {
         return zed(vars, withheld, &what, sdk.is_none());
+    } else if let Some(sdk) = sdk.filter(|_| lower.contains("terminal") || lower.contains("ci job"))
+    {
+        (
+            "#",
+            format!("to run the Go SDK in {sdk} in {editor}, run these there:"),
+            |k, v| format!("export {k}={}", sh(v)),
+            |k| format!("unset {k}"),
+        )
     } else if let Some(sdk) = sdk {
         (
             "#",
