@@ -14,6 +14,9 @@ nothing can tell which Go environment that side has.
   `export PATH="$PATH:/usr/local/go/bin"` in `~/.profile` or `~/.zprofile`.
 - An editor started from the dock never reads your shell profile: start it from a terminal
   (`code .`), or point it at Go with `"go.goroot": "/usr/local/go"` in its settings.
+- A Go already installed that fits every module (`go-env-doctor sdks` lists them) is offered as
+  the quick fix *Use installed goX.Y.Z (path)*: `go.goroot` for VS Code, the project GOROOT for
+  GoLand, PATH lines for other editors; your shell's Go first.
 - Check with `command -v go && go version`."#;
 
 pub const GOROOT_MISMATCH: &str = r#"The editor's effective GOROOT is not the one your login shell uses (compared with symlinks
@@ -30,6 +33,8 @@ every command (`go: cannot find GOROOT directory: /x`), a wrong one gives `packa
 - Remove the editor override (`go.goroot`, `go.toolsEnvVars.GOROOT`) when the editor then finds the
   shell's Go by itself; otherwise set `go.goroot` to what `go env GOROOT` prints in a terminal.
 - If a version manager (gvm, goenv, asdf) exports GOROOT, stop it: `go` finds its own root.
+- When your shell's Go is an installed SDK, the quick fix *Use installed goX.Y.Z (path)* points
+  the editor at it.
 - Or start the editor from a terminal (`code .`) so it inherits your shell's environment."#;
 
 pub const GO_VERSION_MISMATCH: &str = r#"The editor and your shell run different Go versions: typically a different `go` binary comes
@@ -45,7 +50,8 @@ only, and the go.mod `go` line may be accepted on one side and rejected on the o
 - Find each side's binary: `which -a go` in a terminal; in VS Code run
   `Go: Locate Configured Go Tools`.
 - Point the editor at the shell's Go: set `go.alternateTools.go` to the path `command -v go`
-  prints, or `go.goroot` to what `go env GOROOT` prints; or remove the stale Go from `PATH`."#;
+  prints, or `go.goroot` to what `go env GOROOT` prints (the quick fix *Use installed goX.Y.Z
+  (path)* does it when your shell's Go is an installed SDK); or remove the stale Go from `PATH`."#;
 
 pub const GOROOT_MISSING: &str = r#"GOROOT is set (in the environment, the go env file, `go.goroot` or `.idea/workspace.xml`) to a
 directory that does not exist: often a Homebrew Cellar path such as
@@ -440,6 +446,9 @@ cannot load the workspace.
 
 **How to fix:**
 - Install a new enough Go and use it on this side (`PATH`, `go.goroot`), or
+- a Go already installed that fits every module (`go-env-doctor sdks` lists them) is offered as
+  the quick fix *Use installed goX.Y.Z (path)*: `go.goroot` for VS Code, the project GOROOT for
+  GoLand, PATH lines for other editors; your shell's Go first, or
 - let Go fetch the toolchain: `go env -w GOTOOLCHAIN=auto` (it lands once in the module cache,
   `golang.org/toolchain@v0.0.1-go1.23.0.<os>-<arch>`), or
 - lower the requirement if the module does not need it: `go mod edit -go=1.22`."#;
