@@ -13,10 +13,8 @@ nothing can tell which Go environment that side has.
 - Install Go (https://go.dev/dl/ or your package manager) and put its `bin` on `PATH`, e.g.
   `export PATH="$PATH:/usr/local/go/bin"` in `~/.profile` or `~/.zprofile`.
 - An editor started from the dock never reads your shell profile: start it from a terminal
-  (`code .`), or point it at Go with `"go.goroot": "/usr/local/go"` in its settings.
-- A Go already installed that fits every module (`go-env-doctor sdks` lists them) is offered as
-  the quick fix *Use installed goX.Y.Z (path)*: `go.goroot` for VS Code, the project GOROOT for
-  GoLand, PATH lines for other editors; your shell's Go first.
+  (`code .`), or point it at Go with `"go.goroot": "/usr/local/go"` in its settings (the quick
+  fix *Use installed goX.Y.Z (path)* does it for a Go already installed: `go-env-doctor sdks`).
 - Check with `command -v go && go version`."#;
 
 pub const GOROOT_MISMATCH: &str = r#"The editor's effective GOROOT is not the one your login shell uses (compared with symlinks
@@ -31,10 +29,8 @@ every command (`go: cannot find GOROOT directory: /x`), a wrong one gives `packa
 
 **How to fix** (the shell is the source of truth):
 - Remove the editor override (`go.goroot`, `go.toolsEnvVars.GOROOT`) when the editor then finds the
-  shell's Go by itself; otherwise set `go.goroot` to what `go env GOROOT` prints in a terminal.
+  shell's Go by itself; otherwise set `go.goroot` to its GOROOT (quick fix *Use installed goX.Y.Z (path)*).
 - If a version manager (gvm, goenv, asdf) exports GOROOT, stop it: `go` finds its own root.
-- When your shell's Go is an installed SDK, the quick fix *Use installed goX.Y.Z (path)* points
-  the editor at it.
 - Or start the editor from a terminal (`code .`) so it inherits your shell's environment."#;
 
 pub const GO_VERSION_MISMATCH: &str = r#"The editor and your shell run different Go versions: typically a different `go` binary comes
@@ -446,9 +442,7 @@ cannot load the workspace.
 
 **How to fix:**
 - Install a new enough Go and use it on this side (`PATH`, `go.goroot`), or
-- a Go already installed that fits every module (`go-env-doctor sdks` lists them) is offered as
-  the quick fix *Use installed goX.Y.Z (path)*: `go.goroot` for VS Code, the project GOROOT for
-  GoLand, PATH lines for other editors; your shell's Go first, or
+- switch to a Go already installed (quick fix *Use installed goX.Y.Z (path)*; `go-env-doctor sdks`), or
 - let Go fetch the toolchain: `go env -w GOTOOLCHAIN=auto` (it lands once in the module cache,
   `golang.org/toolchain@v0.0.1-go1.23.0.<os>-<arch>`), or
 - lower the requirement if the module does not need it: `go mod edit -go=1.22`."#;
