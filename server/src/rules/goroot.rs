@@ -467,6 +467,8 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                 fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
             }
         }
+        // The shell's Go named as the installed SDK it is, when it is one; else by its root.
+        fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
         if let Some(shell) = &ctx.shell {
             let g = shell.goroot();
             if !g.is_empty() && goroot_usable(ctx, g) {
@@ -478,7 +480,6 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
         f.fixes = fixes;
     }
     out.push(f);
