@@ -866,6 +866,10 @@ pub enum FixAction {
         vars: BTreeMap<String, Option<String>>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         withheld: Vec<String>,
+        /// Set when the lines switch the editor to an installed Go SDK (its GOROOT, as shown
+        /// in the fix) rather than give it the login shell's environment: the lines say so.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sdk: Option<String>,
     },
 }
 

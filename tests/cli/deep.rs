@@ -427,6 +427,7 @@ fn the_report_lists_every_deep_run() {
         shell: ShellState::NotProbed,
         findings: Vec::new(),
         workspace: Default::default(),
+        sdks: Vec::new(),
         deep: vec![
             run(
                 SideKind::Editor,

@@ -146,11 +146,13 @@ fn goland_pinned_sdk_mismatch_is_located_in_workspace_xml_and_fixed() {
         Path::new(target).canonicalize().unwrap(),
         support::goroot(GO122).canonicalize().unwrap()
     );
+    // Named as the installed SDK it is, the shell's.
+    let title = fix["title"].as_str().unwrap();
     assert!(
-        fix["title"]
-            .as_str()
-            .unwrap()
-            .starts_with("Set GOROOT (Settings → Go → GOROOT) to "),
+        title.starts_with("Use installed go1.22.10 (")
+            && title.ends_with(
+                "): set GOROOT (Settings → Go → GOROOT) in .idea/workspace.xml (your shell's Go)"
+            ),
         "{fix:#}"
     );
     // Named as GoLand shows it, in JSON too.

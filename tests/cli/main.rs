@@ -29,6 +29,7 @@ mod real_corpus;
 mod real_tinygo;
 mod redteam;
 mod render;
+mod sdk_switch;
 mod sdks;
 mod shell_probe;
 mod toolchain_download;

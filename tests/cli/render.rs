@@ -88,6 +88,7 @@ fn report(editor: SideView, shell: ShellState, findings: Vec<Finding>) -> Report
         findings,
         workspace: Default::default(),
         deep: Vec::new(),
+        sdks: Vec::new(),
     }
 }
 

@@ -187,10 +187,10 @@ fn program_args_start_a_session_with_a_workspace_xml_diagnostic_and_quick_fix() 
         .unwrap()
         .iter()
         .find(|a| {
-            a["title"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("Set GOROOT (Settings → Go → GOROOT) to ")
+            let title = a["title"].as_str().unwrap_or("");
+            // The shell's Go is an installed SDK: the fix is named after it.
+            title.starts_with("Use installed go1.22.10 (")
+                && title.contains("): set GOROOT (Settings → Go → GOROOT) in .idea/workspace.xml")
         })
         .unwrap_or_else(|| panic!("no GOROOT quick fix: {actions:#}"));
     let change = &fix["edit"]["documentChanges"][0];

@@ -2451,3 +2451,71 @@ fn missing_gopls_quick_fix_installs_it_with_progress() {
     lsp.wait_cleared(&go_mod, "tool-missing");
     assert!(lsp.shutdown().success());
 }
+
+/// "Use installed goX.Y.Z": go.mod asks for go 1.25.0, the editor runs Go 1.22.10 and never
+/// switches (GOTOOLCHAIN=local), the login shell runs Go 1.25.5 from `~/sdk/go1.25.5` (where
+/// golang.org/dl puts it; a hard-linked copy of the provisioned GOROOT). The hover on the `go`
+/// line names the SDK; the quick fix points go.goroot at it; once the edit is saved the server
+/// runs that real go and the diagnostic clears.
+#[test]
+fn toolchain_too_old_quick_fix_switches_to_the_installed_sdk() {
+    let mut s = Scenario::new();
+    let go_mod = s.folder.join("go.mod");
+    std::fs::write(&go_mod, "module example.com/hello\n\ngo 1.25.0\n").unwrap();
+    let sdk = s.home.join("sdk/go1.25.5");
+    std::fs::create_dir_all(sdk.parent().unwrap()).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-al")
+        .arg(support::goroot("1.25.5"))
+        .arg(&sdk)
+        .status()
+        .unwrap()
+        .success()
+        || std::process::Command::new("cp")
+            .arg("-a")
+            .arg(support::goroot("1.25.5"))
+            .arg(&sdk)
+            .status()
+            .unwrap()
+            .success();
+    assert!(copied, "copying Go 1.25.5 into the scenario failed");
+    s.path_go(&support::goroot(GO122));
+    s.env.insert("GOTOOLCHAIN".into(), "local".into());
+    s.shell_go(&sdk);
+    let settings = s.settings("{\n}\n");
+    let mut lsp = s.start();
+    let diag = lsp.wait_for_code(&go_mod, "toolchain-too-old");
+
+    // The hover on the `go` line names the installed SDK that satisfies the module.
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file_uri(&go_mod)}, "position": {"line": 2, "character": 4}}),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains(
+            "Installed Go SDKs that satisfy this workspace: `go1.25.5` (~/sdk/go1.25.5, golang.org/dl, your shell's)"
+        ),
+        "{hover:#}"
+    );
+
+    let actions = lsp.code_actions(&file_uri(&go_mod), &diag);
+    let title = "Use installed go1.25.5 (~/sdk/go1.25.5): set go.goroot in .vscode/settings.json (your shell's Go)";
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no {title:?} in {actions:#}"));
+    let change = &action["edit"]["documentChanges"][0];
+    let disk = std::fs::read_to_string(&settings).unwrap();
+    let fixed = apply(&disk, change["edits"].as_array().unwrap(), "utf-16");
+    assert!(
+        fixed.contains(&format!("\"go.goroot\": \"{}\"", sdk.display())),
+        "{fixed}"
+    );
+    std::fs::write(&settings, &fixed).unwrap();
+    lsp.file_changed(&settings, 2);
+    lsp.wait_cleared(&go_mod, "toolchain-too-old");
+    assert!(lsp.shutdown().success());
+}

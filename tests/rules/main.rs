@@ -12,5 +12,6 @@ mod goroot;
 mod idea;
 mod modules;
 mod paths;
+mod sdk_switch;
 mod toolchain;
 mod tools;

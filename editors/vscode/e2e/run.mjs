@@ -391,7 +391,7 @@ async function main() {
       ]) {
         check(after.includes(keep), `settings.json lost ${JSON.stringify(keep)}`);
       }
-      if (/^Set/.test(title)) check(after.includes(t.GO_1_22_10), "go.goroot was not set to the shell's GOROOT");
+      if (/^(Set|Use installed)/.test(title)) check(after.includes(t.GO_1_22_10), "go.goroot was not set to the shell's GOROOT");
       await page
         .locator(".markers-panel .monaco-list-row")
         .filter({ hasText: "goroot-mismatch" })

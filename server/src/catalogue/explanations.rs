@@ -13,7 +13,8 @@ nothing can tell which Go environment that side has.
 - Install Go (https://go.dev/dl/ or your package manager) and put its `bin` on `PATH`, e.g.
   `export PATH="$PATH:/usr/local/go/bin"` in `~/.profile` or `~/.zprofile`.
 - An editor started from the dock never reads your shell profile: start it from a terminal
-  (`code .`), or point it at Go with `"go.goroot": "/usr/local/go"` in its settings.
+  (`code .`), or point it at Go with `"go.goroot": "/usr/local/go"` in its settings (the quick
+  fix *Use installed goX.Y.Z (path)* does it for a Go already installed: `go-env-doctor sdks`).
 - Check with `command -v go && go version`."#;
 
 pub const GOROOT_MISMATCH: &str = r#"The editor's effective GOROOT is not the one your login shell uses (compared with symlinks
@@ -28,7 +29,7 @@ every command (`go: cannot find GOROOT directory: /x`), a wrong one gives `packa
 
 **How to fix** (the shell is the source of truth):
 - Remove the editor override (`go.goroot`, `go.toolsEnvVars.GOROOT`) when the editor then finds the
-  shell's Go by itself; otherwise set `go.goroot` to what `go env GOROOT` prints in a terminal.
+  shell's Go by itself; otherwise set `go.goroot` to its GOROOT (quick fix *Use installed goX.Y.Z (path)*).
 - If a version manager (gvm, goenv, asdf) exports GOROOT, stop it: `go` finds its own root.
 - Or start the editor from a terminal (`code .`) so it inherits your shell's environment."#;
 
@@ -45,7 +46,8 @@ only, and the go.mod `go` line may be accepted on one side and rejected on the o
 - Find each side's binary: `which -a go` in a terminal; in VS Code run
   `Go: Locate Configured Go Tools`.
 - Point the editor at the shell's Go: set `go.alternateTools.go` to the path `command -v go`
-  prints, or `go.goroot` to what `go env GOROOT` prints; or remove the stale Go from `PATH`."#;
+  prints, or `go.goroot` to what `go env GOROOT` prints (the quick fix *Use installed goX.Y.Z
+  (path)* does it when your shell's Go is an installed SDK); or remove the stale Go from `PATH`."#;
 
 pub const GOROOT_MISSING: &str = r#"GOROOT is set (in the environment, the go env file, `go.goroot` or `.idea/workspace.xml`) to a
 directory that does not exist: often a Homebrew Cellar path such as
@@ -441,6 +443,7 @@ cannot load the workspace.
 
 **How to fix:**
 - Install a new enough Go and use it on this side (`PATH`, `go.goroot`), or
+- switch to a Go already installed (quick fix *Use installed goX.Y.Z (path)*; `go-env-doctor sdks`), or
 - let Go fetch the toolchain: `go env -w GOTOOLCHAIN=auto` (it lands once in the module cache,
   `golang.org/toolchain@v0.0.1-go1.23.0.<os>-<arch>`), or
 - lower the requirement if the module does not need it: `go mod edit -go=1.22`."#;

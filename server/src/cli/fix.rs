@@ -759,10 +759,16 @@ fn left_text(left: &[(Finding, plan::Left)]) -> String {
                     editor,
                     vars,
                     withheld,
+                    sdk,
                 } => format!(
                     "fixed in {editor}'s own configuration:\n{}",
                     indent(
-                        &crate::settings::client_env::setup_text(editor, vars, withheld),
+                        &crate::settings::client_env::setup_text(
+                            editor,
+                            vars,
+                            withheld,
+                            sdk.as_deref()
+                        ),
                         8
                     )
                     .trim_end()

@@ -5,6 +5,7 @@
 //! other.
 
 pub mod resolve;
+pub mod sdks;
 pub mod tools;
 
 use crate::model::{CommandResult, GoModFacts, SideFacts, Snapshot};

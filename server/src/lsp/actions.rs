@@ -248,12 +248,13 @@ impl Ctx<'_> {
                 editor,
                 vars,
                 withheld,
+                sdk,
             } => (
                 None,
                 Some(self.command(
                     &fix.title,
                     super::CMD_EDITOR_SETUP,
-                    json!({ "editor": editor, "vars": vars, "withheld": withheld }),
+                    json!({ "editor": editor, "vars": vars, "withheld": withheld, "sdk": sdk }),
                 )),
             ),
             // The action itself is the argument: the command runs it only while a finding of

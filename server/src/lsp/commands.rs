@@ -223,15 +223,30 @@ fn editor_setup(arg: &serde_json::Value) -> std::result::Result<serde_json::Valu
         vars: BTreeMap<String, Option<String>>,
         #[serde(default)]
         withheld: Vec<String>,
+        #[serde(default)]
+        sdk: Option<String>,
     }
     let args: Args = serde_json::from_value(arg.clone())
         .map_err(|e| format!("goEnvDoctor.editorSetup: bad arguments: {e}"))?;
-    let text = crate::settings::client_env::setup_text(&args.editor, &args.vars, &args.withheld);
-    let explanation = format!(
-        "{} took its environment from how it was started, which is not your login shell's. Add \
-         these lines to its configuration (or start it from a login shell), then restart it, \
-         and restart go-env-doctor with it.",
-        args.editor
+    let text = crate::settings::client_env::setup_text(
+        &args.editor,
+        &args.vars,
+        &args.withheld,
+        args.sdk.as_deref(),
     );
+    let explanation = match &args.sdk {
+        Some(sdk) => format!(
+            "{} runs the first `go` on the PATH it was started with. Add these lines to its \
+             configuration so that it runs the Go SDK in {sdk}, then restart it, and restart \
+             go-env-doctor with it.",
+            args.editor
+        ),
+        None => format!(
+            "{} took its environment from how it was started, which is not your login shell's. \
+             Add these lines to its configuration (or start it from a login shell), then \
+             restart it, and restart go-env-doctor with it.",
+            args.editor
+        ),
+    };
     Ok(serde_json::json!({ "editor": args.editor, "text": text, "explanation": explanation }))
 }

@@ -48,11 +48,11 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
             resolve::settings_file_words(view, &path)
         );
         let range = convert::range(&text, c.span.start, c.span.end, state.caps.enc);
-        return Some(render(
-            table(view, &title, env_key),
-            Some(range),
-            state.caps.hover_markdown,
-        ));
+        let mut md = table(view, &title, env_key);
+        if env_key == "GOROOT" {
+            md.push_str(&sdk_note(view));
+        }
+        return Some(render(md, Some(range), state.caps.hover_markdown));
     }
     // The go.mod / go.work `go` or `toolchain` line.
     for m in snapshot.all_modules().chain(snapshot.all_works()) {
@@ -64,15 +64,48 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
                 let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 let title = format!("**{}** requires `{}`", file.unwrap_or_default(), l.value);
                 let range = convert::range(&text, l.span.start, l.span.end, state.caps.enc);
-                return Some(render(
-                    table(snapshot, &title, "GOTOOLCHAIN"),
-                    Some(range),
-                    state.caps.hover_markdown,
-                ));
+                let mut md = table(snapshot, &title, "GOTOOLCHAIN");
+                md.push_str(&sdk_note(snapshot));
+                return Some(render(md, Some(range), state.caps.hover_markdown));
             }
         }
     }
     None
+}
+
+/// The installed Go SDKs that satisfy every module's and go.work's `go` line, best first as the
+/// "Use installed" fixes choose them (empty when none is installed or none fits).
+fn sdk_note(snapshot: &Snapshot) -> String {
+    const SHOWN: usize = 3;
+    let shell = resolve::effective(snapshot, SideKind::Shell);
+    let fitting = crate::goenv::sdks::satisfying(snapshot, shell.as_ref().map(|s| s.goroot()));
+    if fitting.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = fitting
+        .iter()
+        .take(SHOWN)
+        .map(|c| {
+            let mut about = vec![resolve::tilde(snapshot, Path::new(&c.install.goroot))];
+            about.extend(c.install.installed_by.clone());
+            if c.shells {
+                about.push("your shell's".to_string());
+            }
+            format!(
+                "`{}` ({})",
+                c.install.version.as_deref().unwrap_or("go"),
+                about.join(", ")
+            )
+        })
+        .collect();
+    let more = match fitting.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    redact(&format!(
+        "\nInstalled Go SDKs that satisfy this workspace: {}{more}.\n",
+        items.join(", ")
+    ))
 }
 
 /// The Go environment variable a setting configures.

@@ -148,6 +148,44 @@ fn header(out: &mut String, report: &Report, style: Style) {
         }
         let _ = writeln!(out, "{}  {}", style.bold("modules"), style.dim(&line));
     }
+    sdks(out, report, style);
+}
+
+/// The Go SDKs installed beside the ones the sides run (those are in the rows above), newest
+/// first: what a "Use installed" fix can switch to, and what is there to clean up.
+fn sdks(out: &mut String, report: &Report, style: Style) {
+    const SHOWN: usize = 6;
+    let others: Vec<&crate::report::SdkView> = report
+        .sdks
+        .iter()
+        .filter(|s| s.used_by.is_empty())
+        .collect();
+    let version_w = others
+        .iter()
+        .map(|s| width(s.version.as_deref().unwrap_or("go ?")))
+        .max()
+        .unwrap_or(0);
+    for (i, sdk) in others.iter().take(SHOWN).enumerate() {
+        let role = if i == 0 { "sdks" } else { "" };
+        let mut line = format!(
+            "{}  {}",
+            pad(sdk.version.as_deref().unwrap_or("go ?"), version_w),
+            shown(report, &sdk.path)
+        );
+        if let Some(by) = &sdk.installed_by {
+            line.push_str(&format!(" ({by})"));
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            style.bold(&pad(role, 6)),
+            style.dim(&redact(&line))
+        );
+    }
+    if others.len() > SHOWN {
+        let more = format!("… {} more: go-env-doctor sdks", others.len() - SHOWN);
+        let _ = writeln!(out, "{}  {}", pad("", 6), style.dim(&more));
+    }
 }
 
 /// A path relative to the folder when inside it, else with `~` for the home directory.
@@ -220,9 +258,11 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
                 editor,
                 vars,
                 withheld,
+                sdk,
             } = &best.action
             {
-                let text = crate::settings::client_env::setup_text(editor, vars, withheld);
+                let text =
+                    crate::settings::client_env::setup_text(editor, vars, withheld, sdk.as_deref());
                 for line in text.lines() {
                     tail.push(format!("    {}", redact(line)));
                 }

@@ -36,6 +36,15 @@ pub fn report_value(report: &Report) -> Value {
         },
         "findings": report.findings.iter().map(finding_value).collect::<Vec<_>>(),
     });
+    // Only when SDKs were found: a report without any keeps exactly its earlier shape.
+    if !report.sdks.is_empty() {
+        if let Value::Object(m) = &mut value {
+            m.insert(
+                "sdks".into(),
+                report.sdks.iter().map(sdk_value).collect::<Vec<_>>().into(),
+            );
+        }
+    }
     // `check --deep` only: a report without it keeps exactly its earlier shape.
     if !report.deep.is_empty() {
         if let Value::Object(m) = &mut value {
@@ -51,6 +60,31 @@ pub fn report_value(report: &Report) -> Value {
         }
     }
     value
+}
+
+/// `{ "path", "version", "installedBy"?, "usedBy": [labels], "satisfiesWorkspace" }`.
+fn sdk_value(sdk: &super::SdkView) -> Value {
+    let mut m = Map::new();
+    m.insert("path".into(), Value::String(path_str(&sdk.path)));
+    m.insert(
+        "version".into(),
+        sdk.version
+            .as_deref()
+            .map_or(Value::Null, |v| redact(v).into()),
+    );
+    if let Some(by) = &sdk.installed_by {
+        m.insert("installedBy".into(), Value::String(by.clone()));
+    }
+    m.insert(
+        "usedBy".into(),
+        sdk.used_by
+            .iter()
+            .map(|l| redact(l))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    m.insert("satisfiesWorkspace".into(), Value::Bool(sdk.satisfies));
+    Value::Object(m)
 }
 
 /// `{ "side", "label", "program", "go", "status": "ok"|"failed"|"not-run", "millis"?,
@@ -278,19 +312,27 @@ pub(crate) fn fix_value(fix: &Fix) -> Value {
             editor,
             vars,
             withheld,
-        } => vec![
-            ("kind", "editor-environment".into()),
-            ("editor", s(editor)),
-            (
-                "vars",
-                Value::Object(
-                    vars.iter()
-                        .map(|(k, v)| (k.clone(), v.as_deref().map_or(Value::Null, s)))
-                        .collect(),
+            sdk,
+        } => {
+            let mut fields = vec![
+                ("kind", "editor-environment".into()),
+                ("editor", s(editor)),
+                (
+                    "vars",
+                    Value::Object(
+                        vars.iter()
+                            .map(|(k, v)| (k.clone(), v.as_deref().map_or(Value::Null, s)))
+                            .collect(),
+                    ),
                 ),
-            ),
-            ("withheld", json!(withheld)),
-        ],
+                ("withheld", json!(withheld)),
+            ];
+            // Only on an SDK switch: other fixes keep their earlier shape.
+            if let Some(sdk) = sdk {
+                fields.push(("sdk", s(sdk)));
+            }
+            fields
+        }
     };
     for (k, v) in fields {
         m.insert(k.into(), v);

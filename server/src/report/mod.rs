@@ -32,6 +32,64 @@ pub struct Report {
     /// `check --deep`: every side's build-and-run, the main snapshot's then each editor
     /// view's (empty without `--deep`).
     pub deep: Vec<DeepRun>,
+    /// The Go SDKs installed on this machine (`Snapshot::installs`), newest first.
+    pub sdks: Vec<SdkView>,
+}
+
+/// One installed Go SDK as the reports show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SdkView {
+    /// Its GOROOT.
+    pub path: PathBuf,
+    /// From its VERSION file (`go1.25.5`).
+    pub version: Option<String>,
+    /// How it was installed, when its place says ("golang.org/dl", "Homebrew", …).
+    pub installed_by: Option<String>,
+    /// The labels of the sides that run it.
+    pub used_by: Vec<String>,
+    /// Complete and recent enough for every module's and go.work's `go` line: a
+    /// "Use installed" fix may switch an editor to it.
+    pub satisfies: bool,
+}
+
+impl SdkView {
+    /// Every install of the snapshot, newest first; `satisfies` as the rules choose.
+    fn all(snapshot: &Snapshot, sides: &[&SideView]) -> Vec<SdkView> {
+        let shell_root = sides
+            .iter()
+            .find(|s| s.kind == SideKind::Shell)
+            .and_then(|s| s.goroot.as_deref());
+        let fitting = crate::goenv::sdks::satisfying(snapshot, shell_root);
+        let mut out: Vec<SdkView> = snapshot
+            .installs
+            .values()
+            .map(|i| SdkView {
+                path: PathBuf::from(&i.goroot),
+                version: i.version.clone(),
+                installed_by: i.installed_by.clone(),
+                used_by: sides
+                    .iter()
+                    .filter(|s| {
+                        s.go.is_some()
+                            && s.goroot
+                                .as_deref()
+                                .is_some_and(|g| resolve::same_path(snapshot, g, &i.goroot))
+                    })
+                    .map(|s| s.label.clone())
+                    .collect(),
+                satisfies: fitting
+                    .iter()
+                    .any(|c| resolve::same_path(snapshot, &c.install.goroot, &i.goroot)),
+            })
+            .collect();
+        let version = |s: &SdkView| {
+            s.version
+                .as_deref()
+                .and_then(crate::settings::gomod::parse_version)
+        };
+        out.sort_by(|a, b| version(b).cmp(&version(a)).then(a.path.cmp(&b.path)));
+        out
+    }
 }
 
 /// How many modules and which go.work files the check covered.
@@ -163,12 +221,18 @@ impl Report {
                 },
             },
         };
-        let other_editors = snapshot
+        let other_editors: Vec<SideView> = snapshot
             .editor_views
             .iter()
             .filter_map(|v| resolve::effective(v, SideKind::Editor))
             .map(|s| SideView::from_effective(&s))
             .collect();
+        let sdks = {
+            let mut sides: Vec<&SideView> = editor.iter().collect();
+            sides.extend(other_editors.iter());
+            sides.extend(shell.side());
+            SdkView::all(snapshot, &sides)
+        };
         let findings = findings
             .into_iter()
             .filter(|f| !snapshot.disabled_checks.iter().any(|c| c == &f.code))
@@ -187,6 +251,7 @@ impl Report {
                 .chain(snapshot.editor_views.iter().flat_map(|v| &v.deep))
                 .cloned()
                 .collect(),
+            sdks,
         }
     }
 

@@ -467,6 +467,8 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                 fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
             }
         }
+        // The shell's Go named as the installed SDK it is, when it is one; else by its root.
+        fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
         if let Some(shell) = &ctx.shell {
             let g = shell.goroot();
             if !g.is_empty() && goroot_usable(ctx, g) {
@@ -477,18 +479,6 @@ fn go_not_found(ctx: &Ctx, out: &mut Vec<Finding>) {
                     " (the GOROOT your shell uses)",
                 ));
             }
-        }
-        for inst in installs_by_preference(ctx, "").into_iter().take(1) {
-            fixes.push(set_setting(
-                ctx,
-                &SettingKey::GoGoroot,
-                &inst.goroot,
-                &inst
-                    .version
-                    .as_ref()
-                    .map(|v| format!(" (installed {v})"))
-                    .unwrap_or_default(),
-            ));
         }
         f.fixes = fixes;
     }
@@ -1142,6 +1132,7 @@ fn mismatch(ctx: &Ctx, out: &mut Vec<Finding>) {
     f.locations = mismatch_locations(ctx, editor, shell);
     let mut fixes = Vec::new();
     fixes.extend(remove_settings(ctx, &SettingKey::alternate_go(), ""));
+    fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
     fixes.push(set_setting(
         ctx,
         &SettingKey::alternate_go(),
@@ -1200,6 +1191,7 @@ fn follow_shell_fixes(ctx: &Ctx, editor: &EffectiveSide, shell: &EffectiveSide) 
         &SettingKey::tools_env_var("GOROOT"),
         why,
     ));
+    fixes.extend(super::sdk_switch::use_installed_fixes(ctx));
     if !goroot_usable(ctx, sg) {
         return fixes;
     }

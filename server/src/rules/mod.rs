@@ -11,6 +11,7 @@ pub mod goroot;
 pub mod inputs;
 pub mod modules;
 pub mod paths;
+pub mod sdk_switch;
 pub use crate::goenv::resolve;
 pub mod simulate;
 pub mod tinygo;
@@ -303,6 +304,7 @@ fn editor_environment_fix(snapshot: &Snapshot) -> Option<Fix> {
             editor: name,
             vars,
             withheld,
+            sdk: None,
         },
     })
 }

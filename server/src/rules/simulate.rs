@@ -126,6 +126,9 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
             }
         }
         FixAction::CreateDirectory { path } => create_directory(&mut s, path),
+        FixAction::EditorEnvironment {
+            vars, sdk: Some(_), ..
+        } => use_sdk_path(&mut s, vars),
         FixAction::EditorEnvironment { vars, withheld, .. } => {
             take_shell_environment(&mut s, vars, withheld)
         }
@@ -342,6 +345,57 @@ fn take_shell_environment(
         let keys: Vec<&str> = vars.keys().map(String::as_str).collect();
         invalidate_side(editor, &keys);
     }
+}
+
+/// The editor started with an installed SDK's `bin` first on its PATH (`vars` as the
+/// "Use installed goX.Y.Z" fix gives them): it then runs that SDK's `go`, whose version its
+/// VERSION file tells; what that `go` would answer is unknown until it runs.
+fn use_sdk_path(s: &mut Snapshot, vars: &BTreeMap<String, Option<String>>) {
+    let folder = s.folder.clone();
+    let installs = &s.installs;
+    let editor = &mut s.editor;
+    for (k, v) in vars {
+        match v {
+            Some(v) => editor.os_env.insert(k.clone(), v.clone()),
+            None => editor.os_env.remove(k),
+        };
+    }
+    let Some(Some(path)) = vars.get("PATH") else {
+        return;
+    };
+    let sep = if path.contains(';') { ';' } else { ':' };
+    editor.path_entries = path
+        .split(sep)
+        .filter(|e| !e.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    let first = editor.path_entries.first().and_then(|dir| {
+        installs
+            .values()
+            .find(|i| i.go_binary.parent() == Some(dir.as_path()))
+    });
+    let Some(inst) = first else {
+        let keys: Vec<&str> = vars.keys().map(String::as_str).collect();
+        invalidate_side(editor, &keys);
+        return;
+    };
+    let bin = crate::model::GoBinary {
+        path: inst.go_binary.clone(),
+        found_by: crate::model::GoFoundBy::Path,
+        own_goroot: Some(inst.goroot.clone()),
+        static_version: inst.version.clone(),
+        executable: true,
+        workspace_chosen: Path::new(&inst.goroot).starts_with(&folder),
+    };
+    editor.path_go = Some(bin.clone());
+    editor.go = Some(bin);
+    editor.go_env = Some(crate::model::CommandResult::NotRun {
+        reason: SIMULATED.to_string(),
+    });
+    editor.go_version = Some(crate::model::CommandResult::NotRun {
+        reason: SIMULATED.to_string(),
+    });
+    editor.gotoolchain = None;
 }
 
 /// Whether a settings value is a member of `file` (a client-only value is in no file).

@@ -591,7 +591,11 @@ fn one_file(
                 let mut fixes = Vec::new();
                 let need = parse_version(&required).map(|v| as_toolchain(&v));
                 if sides.iter().any(|s| s.kind == SideKind::Editor) {
-                    if let Some(inst) = satisfying_install(ctx, need) {
+                    let switches = super::sdk_switch::use_installed_fixes(ctx);
+                    let none_fits_all = switches.is_empty();
+                    fixes.extend(switches);
+                    // An SDK new enough for this file, when none satisfies every module.
+                    if let Some(inst) = satisfying_install(ctx, need).filter(|_| none_fits_all) {
                         fixes.push(set_setting(
                             ctx,
                             &SettingKey::GoGoroot,

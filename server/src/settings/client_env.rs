@@ -7,43 +7,74 @@
 use std::collections::BTreeMap;
 
 /// The lines for `editor` that give it `vars` (`None`: unset), with a one-line comment in that
-/// editor's syntax. `withheld` keys hold credentials: named, never written.
+/// editor's syntax. `withheld` keys hold credentials: named, never written. `sdk`: the lines
+/// switch the editor to the Go SDK there rather than give it the login shell's environment,
+/// and the comment says so.
 pub fn setup_text(
     editor: &str,
     vars: &BTreeMap<String, Option<String>>,
     withheld: &[String],
+    sdk: Option<&str>,
 ) -> String {
     let lower = editor.to_ascii_lowercase();
+    // What the lines give the editor, as the comment says it.
+    let what = match sdk {
+        Some(sdk) => format!("the Go SDK in {sdk}"),
+        None => "the Go environment of your login shell".to_string(),
+    };
     // Editors configured by a program: one statement per variable.
     let (comment, header, set, unset): (&str, String, Setter, Unsetter) = if lower.contains("emacs")
         || lower.contains("eglot")
     {
         (
             ";;",
-            "the Go environment of your login shell, for Emacs.\n\
-                 (Or install exec-path-from-shell and call (exec-path-from-shell-initialize).)"
-                .into(),
+            if sdk.is_some() {
+                format!("{what}, for Emacs.")
+            } else {
+                format!(
+                    "{what}, for Emacs.\n\
+                     (Or install exec-path-from-shell and call (exec-path-from-shell-initialize).)"
+                )
+            },
             |k, v| format!("(setenv {} {})", elisp(k), elisp(v)),
             |k| format!("(setenv {})", elisp(k)),
         )
     } else if lower.contains("neovim") || lower == "nvim" {
         (
             "--",
-            "the Go environment of your login shell, for Neovim (init.lua).".into(),
+            format!("{what}, for Neovim (init.lua)."),
             |k, v| format!("vim.env.{k} = {}", lua(v)),
             |k| format!("vim.env.{k} = nil"),
         )
     } else if lower.contains("vim") {
         (
             "\"",
-            "the Go environment of your login shell, for Vim (vimrc).".into(),
+            format!("{what}, for Vim (vimrc)."),
             |k, v| format!("let ${k} = {}", vim_string(v)),
             |k| format!("unlet ${k}"),
         )
     } else if lower.contains("helix") {
-        return helix(vars, withheld);
+        return helix(vars, withheld, &what, sdk.is_none());
     } else if lower.contains("zed") {
-        return zed(vars, withheld);
+        return zed(vars, withheld, &what, sdk.is_none());
+    } else if let Some(sdk) = sdk.filter(|_| lower.contains("terminal") || lower.contains("ci job"))
+    {
+        (
+            "#",
+            format!("to run the Go SDK in {sdk} in {editor}, run these there:"),
+            |k, v| format!("export {k}={}", sh(v)),
+            |k| format!("unset {k}"),
+        )
+    } else if let Some(sdk) = sdk {
+        (
+            "#",
+            format!(
+                "{editor} runs the first `go` on the PATH it was started with. To run the\n\
+                 Go SDK in {sdk}, export these before starting it:"
+            ),
+            |k, v| format!("export {k}={}", sh(v)),
+            |k| format!("unset {k}"),
+        )
     } else if lower.contains("terminal") || lower.contains("ci job") {
         // A terminal or CI job is a shell already: what it lacks is what the login
         // shell's startup files set.
@@ -103,11 +134,23 @@ fn withheld_lines(comment: &str, withheld: &[String]) -> String {
 
 /// Helix starts each language server with `environment` from languages.toml on top of its
 /// own: gopls (and go-env-doctor) then see the shell's Go.
-fn helix(vars: &BTreeMap<String, Option<String>>, withheld: &[String]) -> String {
+fn helix(
+    vars: &BTreeMap<String, Option<String>>,
+    withheld: &[String],
+    what: &str,
+    from_shell: bool,
+) -> String {
+    let or = if from_shell {
+        "; or start hx from a login shell"
+    } else {
+        ""
+    };
     let mut out = commented(
         "#",
-        "go-env-doctor: the Go environment of your login shell, for Helix\n\
-         (~/.config/helix/languages.toml; or start hx from a login shell).",
+        &format!(
+            "go-env-doctor: {what}, for Helix\n\
+             (~/.config/helix/languages.toml{or})."
+        ),
     );
     let table: Vec<String> = vars
         .iter()
@@ -135,11 +178,23 @@ fn helix(vars: &BTreeMap<String, Option<String>>, withheld: &[String]) -> String
 }
 
 /// Zed starts a language server with `lsp.<name>.binary.env` on top of its own.
-fn zed(vars: &BTreeMap<String, Option<String>>, withheld: &[String]) -> String {
+fn zed(
+    vars: &BTreeMap<String, Option<String>>,
+    withheld: &[String],
+    what: &str,
+    from_shell: bool,
+) -> String {
+    let or = if from_shell {
+        "; or start zed from a login shell"
+    } else {
+        ""
+    };
     let mut out = commented(
         "//",
-        "go-env-doctor: the Go environment of your login shell, for Zed\n\
-         (settings.json, \"lsp\" section; or start zed from a login shell).",
+        &format!(
+            "go-env-doctor: {what}, for Zed\n\
+             (settings.json, \"lsp\" section{or})."
+        ),
     );
     let env: Vec<String> = vars
         .iter()
@@ -222,7 +277,7 @@ mod tests {
 
     #[test]
     fn emacs_gets_setenv_and_exec_path() {
-        let t = setup_text("Emacs", &vars(), &["GOPROXY".into()]);
+        let t = setup_text("Emacs", &vars(), &["GOPROXY".into()], None);
         assert!(
             t.contains("(setenv \"PATH\" \"/sdk/go1.22.10/bin:/usr/bin\")"),
             "{t}"
@@ -234,19 +289,19 @@ mod tests {
 
     #[test]
     fn neovim_vim_and_others_get_their_own_syntax() {
-        let n = setup_text("Neovim", &vars(), &[]);
+        let n = setup_text("Neovim", &vars(), &[], None);
         assert!(
             n.contains("vim.env.PATH = [[/sdk/go1.22.10/bin:/usr/bin]]"),
             "{n}"
         );
         assert!(n.contains("vim.env.GOROOT = nil"), "{n}");
-        let v = setup_text("Vim", &vars(), &[]);
+        let v = setup_text("Vim", &vars(), &[], None);
         assert!(
             v.contains("let $PATH = '/sdk/go1.22.10/bin:/usr/bin'"),
             "{v}"
         );
         assert!(v.contains("unlet $GOROOT"), "{v}");
-        let h = setup_text("Helix", &vars(), &[]);
+        let h = setup_text("Helix", &vars(), &[], None);
         assert!(h.contains("unset them where you start hx: GOROOT"), "{h}");
         let toml_part: String = h
             .lines()
@@ -261,7 +316,7 @@ mod tests {
                 "{h}"
             );
         }
-        let z = setup_text("Zed", &vars(), &[]);
+        let z = setup_text("Zed", &vars(), &[], None);
         let json_part: String = z
             .lines()
             .filter(|l| !l.starts_with("//"))
@@ -273,7 +328,7 @@ mod tests {
             parsed["lsp"]["gopls"]["binary"]["env"]["PATH"], "/sdk/go1.22.10/bin:/usr/bin",
             "{z}"
         );
-        let t = setup_text("this terminal", &vars(), &[]);
+        let t = setup_text("this terminal", &vars(), &[], None);
         assert!(
             t.contains("export PATH='/sdk/go1.22.10/bin:/usr/bin'"),
             "{t}"
@@ -282,7 +337,7 @@ mod tests {
             t.contains("unset GOROOT") && !t.contains("your-editor"),
             "{t}"
         );
-        let k = setup_text("Kate", &vars(), &[]);
+        let k = setup_text("Kate", &vars(), &[], None);
         assert!(k.contains("bash -lc 'kate'"), "{k}");
         assert!(
             k.contains("export PATH='/sdk/go1.22.10/bin:/usr/bin'"),
@@ -293,9 +348,9 @@ mod tests {
     #[test]
     fn quoting_survives_hostile_values() {
         let v = BTreeMap::from([("GOFLAGS".to_string(), Some("a\"b]]c'd\\".to_string()))]);
-        assert!(setup_text("Emacs", &v, &[]).contains(r#"(setenv "GOFLAGS" "a\"b]]c'd\\")"#));
-        assert!(setup_text("Neovim", &v, &[]).contains("[=[a\"b]]c'd\\]=]"));
-        assert!(setup_text("Vim", &v, &[]).contains("'a\"b]]c''d\\'"));
-        assert!(setup_text("Kate", &v, &[]).contains(r#"'a"b]]c'\''d\'"#));
+        assert!(setup_text("Emacs", &v, &[], None).contains(r#"(setenv "GOFLAGS" "a\"b]]c'd\\")"#));
+        assert!(setup_text("Neovim", &v, &[], None).contains("[=[a\"b]]c'd\\]=]"));
+        assert!(setup_text("Vim", &v, &[], None).contains("'a\"b]]c''d\\'"));
+        assert!(setup_text("Kate", &v, &[], None).contains(r#"'a"b]]c'\''d\'"#));
     }
 }
