@@ -67,6 +67,7 @@ pub fn healthy() -> Snapshot {
         workspace: Default::default(),
         editor_kind: EditorKind::VsCode,
         deep: Vec::new(),
+        platform: Default::default(),
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {
@@ -115,6 +116,7 @@ fn side_facts(kind: SideKind, label: &str) -> SideFacts {
         path_entries: path.split(':').map(PathBuf::from).collect(),
         probe: None,
         tools: Vec::new(),
+        c_compilers: BTreeMap::new(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod deep;
 pub mod fs;
 pub mod go;
 pub mod guard;
+pub mod platform;
 pub mod probe_cache;
 pub mod process;
 pub mod sdks;
@@ -198,6 +199,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             }
         }
         add_effective_paths(&mut snap, SideKind::Editor);
+        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
 
         if let Some(handle) = shell_side {
             match handle.join() {
@@ -245,6 +247,11 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             snap.editor_views.push(view);
         }
         tools::discover(&mut snap);
+        snap.platform = platform::host(&editor_env);
+        platform::read_binaries(&mut snap);
+        for view in &mut snap.editor_views {
+            view.platform = snap.platform.clone();
+        }
         snap
     });
     // Last, with every side and view known: it reuses their choice of `go` and environment.
@@ -568,6 +575,7 @@ fn shell_side(
                 Err(_) => tracing::error!("the shell's go probe thread panicked"),
             }
         }
+        side.c_compilers = platform::c_compilers(&side);
     });
     side
 }
