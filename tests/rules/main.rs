@@ -7,10 +7,12 @@
 mod support;
 
 mod cache;
+mod envdiff;
 mod gopls_tinygo;
 mod goroot;
 mod idea;
 mod modules;
 mod paths;
+mod platform;
 mod toolchain;
 mod tools;

@@ -736,38 +736,21 @@ no C compiler (`cgo: C compiler "gcc" not found`), missing headers, or CGO_CFLAG
 quick fixes. Without a location, build any small module in a terminal with that side's
 environment. For cgo install a C compiler or point CC at one; without cgo, set CGO_ENABLED=0."#;
 
-pub const ENV_MISMATCH: &str = r#"A variable that changes what Go does has another value in the editor than in your login shell,
-and no more specific check covers it. The finding says where each side's value comes from (an
-editor setting, the go env file, the environment the editor or the shell was started with). The
-groups it knows:
-- **C toolchain** — CGO_ENABLED, CC, CXX, CGO_*FLAGS, PKG_CONFIG, and whether CC's compiler is on
-  each side's PATH at all (since Go 1.20 cmd/go turns cgo off by default when it is not). With cgo
-  off, packages that `import "C"` are excluded (`build constraints exclude all Go files`); with
-  another compiler or flags, cgo builds fail with the compiler's own errors
-  (`_cgo_export.c:3:10: fatal error: stdlib.h: No such file or directory`).
-- **Private modules** — GOPRIVATE, GONOPROXY, GONOSUMDB, GOAUTH, NETRC, GIT_SSH_COMMAND, GIT_SSH,
-  and SSH_AUTH_SOCK (only when it is missing on a side that fetches modules directly). The side
-  without them asks the public proxy for private code, or git cannot authenticate: `could not read
-  Username for 'https://github.com': terminal prompts disabled`, `Permission denied (publickey)`.
-  Values that authenticate are never shown, only whether they are set.
-- **HTTP proxies** — HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case): downloads time out on one
-  side. Credentials in a proxy URL are shown as `***`.
-- **GOFLAGS** — build tags, `-mod=…`, `-trimpath` on one side only: the editor type-checks and
-  builds other code than the terminal.
-- **Target** — GOOS, GOARCH, GOEXPERIMENT, GOAMD64, GOARM64, GOARM, GO386, GOFIPS140: gopls
-  analyses other files (build constraints) and builds produce binaries for another system.
-- **Module rules** — GO111MODULE, GOSUMDB, GOINSECURE, GOVCS.
-- **Directories** (info) — GOPATH, GOMODCACHE, GOBIN, GOTMPDIR set explicitly on one side:
-  modules are downloaded twice, tools installed by one side are not found by the other.
+pub const ENV_MISMATCH: &str = r#"A variable that changes what Go does differs between the editor and your login shell (no other code
+covers it); the finding says where each side's value comes from. **C toolchain** (CGO_ENABLED, CC,
+CXX, CGO_*FLAGS, PKG_CONFIG, and CC's compiler missing from one side's PATH, where cmd/go then turns
+cgo off): cgo packages are excluded (`build constraints exclude all Go files`) or fail with the
+compiler's errors (`_cgo_export.c:3:10: fatal error: stdlib.h: No such file or directory`).
+**Private modules** (GOPRIVATE, GONOPROXY, GONOSUMDB, GOAUTH, NETRC, GIT_SSH_COMMAND, GIT_SSH,
+SSH_AUTH_SOCK when missing where modules are fetched directly): `could not read Username for
+'https://github.com': terminal prompts disabled`; values that authenticate are never shown. **HTTP
+proxies** (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; credentials shown as `***`), **GOFLAGS**, the
+**target** (GOOS, GOARCH, GOEXPERIMENT, GOAMD64, GOARM64, …), **module rules** (GO111MODULE,
+GOSUMDB, GOINSECURE, GOVCS), and as info **directories** (GOPATH, GOMODCACHE, GOBIN, GOTMPDIR).
 
-GOROOT, the Go version, GOCACHE, GOPROXY and GOWORK have codes of their own.
-
-**How to fix:** make the editor follow the shell: remove the editor setting that makes it differ,
-or set it to the shell's value (`go.toolsEnvVars.KEY` in VS Code, *Go Modules → Environment* in
-GoLand); a Go variable only the shell exports can go into the go env file (`go env -w`) for
-both. For a C compiler missing from the editor's PATH, give the editor the compiler's full path
-(`go.toolsEnvVars.CC`) or start it with your shell's PATH. SSH_AUTH_SOCK belongs to a login
-session: start the editor from a session that has the agent."#;
+**How to fix:** the editor follows the shell: remove or change the setting that makes it differ
+(`go.toolsEnvVars.KEY`; GoLand: *Go Modules → Environment*), `go env -w` for a Go variable only the
+shell exports, CC set to the compiler's full path, or the editor started with the shell's PATH."#;
 
 pub const GO_UNDER_ROSETTA: &str = r#"On an Apple silicon Mac, a side runs a `go` (or a tool such as `dlv`) built for darwin/amd64.
 It runs under Rosetta, reports `GOHOSTARCH=amd64` itself, builds amd64 programs by default and

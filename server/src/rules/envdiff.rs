@@ -98,6 +98,22 @@ const VARS: &[(&str, Group, Kind)] = &[
     ("GOTMPDIR", Group::Paths, Kind::Go),
 ];
 
+/// Go variables whose cmd/go default is empty in every Go version (a value `go env` did not
+/// report is still known to be empty). Other defaults are computed (CGO_ENABLED, CC, GOARCH…)
+/// or exist only in newer Go (GOAUTH, GOARM64, GOFIPS140).
+const EMPTY_DEFAULT: &[&str] = &[
+    "GOEXPERIMENT",
+    "GOFLAGS",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOVCS",
+    "GO111MODULE",
+    "GOBIN",
+    "GOTMPDIR",
+];
+
 /// The variables `env-mismatch` compares that Go itself does not read (the editor's
 /// environment fix must carry them too).
 pub const PROCESS_VARS: &[&str] = &[
@@ -120,15 +136,23 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let compiler = compiler_mismatch(ctx, e, s);
-    let compiler_explains_cgo = compiler.is_some();
-    out.extend(compiler);
+    let cc_finding = compiler_mismatch(ctx, e, s);
+    let compiler_explains_cgo = cc_finding.is_some();
+    out.extend(cc_finding);
     for &(key, group, kind) in VARS {
         let (Some(ev), Some(sv)) = (value(ctx, e, key, kind), value(ctx, s, key, kind)) else {
             continue;
         };
         if same(ctx, group, key, &ev.value, &sv.value) {
             continue;
+        }
+        // `gcc` on one side and `/usr/bin/gcc` on the other: one compiler.
+        if key == "CC" {
+            if let (Some((_, Some(a))), Some((_, Some(b)))) = (compiler(ctx, e), compiler(ctx, s)) {
+                if a == b {
+                    continue;
+                }
+            }
         }
         if skip(ctx, e, s, key, group, &ev, &sv, compiler_explains_cgo) {
             continue;
@@ -150,7 +174,9 @@ fn value(ctx: &Ctx, side: &EffectiveSide, key: &str, kind: Kind) -> Option<EnvVa
             let reported = resolve::go_env_result(ctx.snapshot, side)
                 .and_then(|r| r.ok())
                 .is_some_and(|m| m.contains_key(key));
-            let known = !(matches!(v.origin, Origin::Default) && v.value.is_empty()) || reported;
+            let known = !(matches!(v.origin, Origin::Default) && v.value.is_empty())
+                || reported
+                || EMPTY_DEFAULT.contains(&key);
             // Variables only newer Go knows (GOAUTH, GOARM64, GOFIPS140) are unknown to an
             // older `go`, which reports nothing about them: compare only what both report.
             known.then_some(v)

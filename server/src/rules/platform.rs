@@ -19,20 +19,53 @@
 //!   ignores that entry; an entry inside GOROOT is silently used, so downloads and `go install`
 //!   write into the Go installation (and vanish with it).
 
-use super::paths::{self, go_sides};
+use super::paths::{self, go_sides, Issue, Who};
 use super::resolve::{self, EffectiveSide};
 use super::{finding, Ctx};
 use crate::model::{Finding, GoFoundBy, Origin, SideKind, SideValue, ToolBuild};
 
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Sides running the same `go` share one finding about that binary.
+    let mut groups: Vec<Vec<&EffectiveSide>> = Vec::new();
     for side in go_sides(ctx) {
-        rosetta(ctx, side, &mut out);
-        wsl(ctx, side, &mut out);
-        snap_revision(ctx, side, &mut out);
-        goroot_in_modcache(ctx, side, &mut out);
-        gopath_in_goroot(ctx, side, &mut out);
+        let path = side.go.as_ref().map(|g| &g.path);
+        match groups
+            .iter_mut()
+            .find(|g| g[0].go.as_ref().map(|g| &g.path) == path)
+        {
+            Some(g) => g.push(side),
+            None => groups.push(vec![side]),
+        }
     }
+    for group in &groups {
+        rosetta(ctx, group, &mut out);
+        wsl(ctx, group, &mut out);
+    }
+    let mut seen_tools: Vec<std::path::PathBuf> = Vec::new();
+    for side in go_sides(ctx) {
+        rosetta_tools(ctx, side, &mut seen_tools, &mut out);
+    }
+    let (mut modcache, mut gopath) = (Vec::new(), Vec::new());
+    for side in go_sides(ctx) {
+        snap_revision(ctx, side, &mut out);
+        goroot_in_modcache(ctx, side, &mut modcache);
+        gopath_in_goroot(ctx, side, &mut gopath);
+    }
+    out.extend(paths::emit(
+        ctx,
+        "goroot-in-modcache",
+        "GOROOT",
+        modcache,
+        goroot_in_modcache_message,
+    ));
+    out.extend(paths::emit(
+        ctx,
+        "gopath-in-goroot",
+        "GOPATH",
+        gopath,
+        gopath_in_goroot_message,
+    ));
     flatpak(ctx, &mut out);
     out
 }
@@ -113,31 +146,52 @@ fn intel_mac_build(b: &ToolBuild) -> bool {
     b.goos.as_deref() == Some("darwin") && b.goarch.as_deref() == Some("amd64")
 }
 
-fn rosetta(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
+fn rosetta(ctx: &Ctx, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
+    let side = sides[0];
+    if !arm64_mac(ctx) || !build_of(ctx, side).is_some_and(intel_mac_build) {
+        return;
+    }
+    let go = side.go.as_ref().map(|g| g.path.display().to_string());
+    let message = format!(
+        "{} {} a go built for darwin/amd64 ({}) on this Apple silicon Mac: it runs under \
+         Rosetta and builds amd64 programs by default (GOARCH=amd64), tools installed with it \
+         (dlv, gopls) are amd64 too, and Delve refuses to debug: `could not launch process: \
+         can not run under Rosetta, check that the installed build of Go is right for your \
+         CPU architecture`. Install the darwin-arm64 Go (with Homebrew, the one in \
+         /opt/homebrew, not /usr/local), then reinstall the tools.",
+        resolve::who(sides),
+        if sides.len() > 1 { "run" } else { "runs" },
+        go.as_deref().unwrap_or("go"),
+    );
+    let mut f = finding("go-under-rosetta", "go", message);
+    binary_finding(ctx, sides, &mut f);
+    out.push(f);
+}
+
+/// Sides, locations and fixes of a finding about the `go` binary `sides` share.
+fn binary_finding(ctx: &Ctx, sides: &[&EffectiveSide], f: &mut Finding) {
+    for side in sides {
+        f.set_side(side.kind, go_value(side));
+        for l in go_locations(ctx, side) {
+            if !f.locations.contains(&l) {
+                f.locations.push(l);
+            }
+        }
+        f.fixes.extend(unchoose_fixes(ctx, side));
+    }
+}
+
+/// Tools built darwin/amd64 on an arm64 Mac, where the side's go is amd64 (or unknown):
+/// `tool-wrong-arch` compares with that go's GOHOSTARCH=amd64 and says nothing.
+fn rosetta_tools(
+    ctx: &Ctx,
+    side: &EffectiveSide,
+    seen: &mut Vec<std::path::PathBuf>,
+    out: &mut Vec<Finding>,
+) {
     if !arm64_mac(ctx) {
         return;
     }
-    let go_amd64 = build_of(ctx, side).is_some_and(intel_mac_build);
-    if go_amd64 {
-        let go = side.go.as_ref().map(|g| g.path.display().to_string());
-        let message = format!(
-            "{} runs a go built for darwin/amd64 ({}) on this Apple silicon Mac: it runs under \
-             Rosetta and builds amd64 programs by default (GOARCH=amd64), tools installed with \
-             it (dlv, gopls) are amd64 too, and Delve refuses to debug: `could not launch \
-             process: can not run under Rosetta, check that the installed build of Go is right \
-             for your CPU architecture`. Install the darwin-arm64 Go (and with Homebrew, the \
-             one in /opt/homebrew, not /usr/local), then reinstall the tools.",
-            side.label,
-            go.as_deref().unwrap_or("go"),
-        );
-        let mut f = finding("go-under-rosetta", "go", message);
-        f.set_side(side.kind, go_value(side));
-        f.locations = go_locations(ctx, side);
-        f.fixes = unchoose_fixes(ctx, side);
-        out.push(f);
-    }
-    // Tools: where the side's go is amd64 (or unknown), tool-wrong-arch compares with
-    // GOHOSTARCH=amd64 and says nothing.
     let host_arch = resolve::go_env_result(ctx.snapshot, side)
         .and_then(|r| r.ok())
         .and_then(|m| m.get("GOHOSTARCH").cloned());
@@ -152,6 +206,20 @@ fn rosetta(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
         if !intel_mac_build(build) {
             continue;
         }
+        let value = SideValue::plain(
+            Some(tool.path.display().to_string()),
+            Some(build.go_version.clone()),
+        );
+        if seen.contains(&tool.path) {
+            if let Some(f) = out
+                .iter_mut()
+                .find(|f| f.code == "go-under-rosetta" && f.subject == tool.name)
+            {
+                f.set_side(side.kind, value);
+            }
+            continue;
+        }
+        seen.push(tool.path.clone());
         let debugger = if tool.name == "dlv" {
             " Delve stops with `could not launch process: can not run under Rosetta, check \
              that the installed build of Go is right for your CPU architecture`."
@@ -159,22 +227,15 @@ fn rosetta(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
             ""
         };
         let message = format!(
-            "{} of {} ({}) is built for darwin/amd64 and runs under Rosetta on this Apple \
-             silicon Mac.{debugger} Reinstall it with a darwin-arm64 go (`GOARCH=arm64 go \
-             install {}@latest`).",
+            "{} ({}) is built for darwin/amd64 and runs under Rosetta on this Apple silicon \
+             Mac.{debugger} Reinstall it with a darwin-arm64 go (`GOARCH=arm64 go install \
+             {}@latest`).",
             tool.name,
-            side.label,
             tool.path.display(),
             build.package.as_deref().unwrap_or(&tool.name),
         );
         let mut f = finding("go-under-rosetta", &tool.name, message);
-        f.set_side(
-            side.kind,
-            SideValue::plain(
-                Some(tool.path.display().to_string()),
-                Some(build.go_version.clone()),
-            ),
-        );
+        f.set_side(side.kind, value);
         f.locations.extend(ctx.module_location());
         out.push(f);
     }
@@ -184,7 +245,8 @@ fn rosetta(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
 // go-windows-in-wsl
 // ---------------------------------------------------------------------------------------------
 
-fn wsl(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
+fn wsl(ctx: &Ctx, sides: &[&EffectiveSide], out: &mut Vec<Finding>) {
+    let side = sides[0];
     if !ctx.snapshot.platform.wsl {
         return;
     }
@@ -200,18 +262,17 @@ fn wsl(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
         return;
     }
     let message = format!(
-        "{} runs the Windows go ({}) inside WSL: it runs as a Windows program through WSL's \
-         interop, sees this Linux folder only as a \\\\wsl$ path, keeps its GOPATH, GOCACHE and \
-         env file on the Windows side and builds Windows binaries (GOOS=windows), so gopls, \
-         the debugger and tests do not work on the Linux side. Install Go inside WSL and put \
-         it first on PATH.",
-        side.label,
+        "{} {} the Windows go ({}) inside WSL: it runs as a Windows program through WSL's \
+         interop, sees this Linux folder only as a \\\\wsl$ path, keeps its GOPATH, GOCACHE \
+         and env file on the Windows side and builds Windows binaries (GOOS=windows), so \
+         gopls, the debugger and tests do not work on the Linux side. Install Go inside WSL \
+         and put it first on PATH.",
+        resolve::who(sides),
+        if sides.len() > 1 { "run" } else { "runs" },
         go.path.display()
     );
     let mut f = finding("go-windows-in-wsl", "go", message);
-    f.set_side(side.kind, go_value(side));
-    f.locations = go_locations(ctx, side);
-    f.fixes = unchoose_fixes(ctx, side);
+    binary_finding(ctx, sides, &mut f);
     out.push(f);
 }
 
@@ -230,13 +291,20 @@ fn flatpak(ctx: &Ctx, out: &mut Vec<Finding>) {
     else {
         return;
     };
+    let shell_go = ctx.shell.as_ref().and_then(|s| s.go.as_ref());
     let go = match &e.go {
+        Some(g) if shell_go.is_some_and(|s| s.path == g.path) => format!(
+            "its {} is the sandbox's file of that name, not necessarily your shell's",
+            g.path.display()
+        ),
         Some(g) => format!("its go is {}", g.path.display()),
         None => "it finds no go at all".to_string(),
     };
-    let shell = match ctx.shell.as_ref().and_then(|s| s.go.as_ref()) {
-        Some(g) => format!(" while your shell runs {}", g.path.display()),
-        None => String::new(),
+    let shell = match shell_go {
+        Some(g) if e.go.as_ref().is_none_or(|eg| eg.path != g.path) => {
+            format!(" while your shell runs {}", g.path.display())
+        }
+        _ => String::new(),
     };
     let message = format!(
         "{} runs in a Flatpak sandbox ({id}): it sees the sandbox's /usr and /app, not your \
@@ -311,7 +379,7 @@ fn in_modcache(p: &str) -> bool {
         .contains("golang.org/toolchain@v0.0.1-go")
 }
 
-fn goroot_in_modcache(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
+fn goroot_in_modcache(ctx: &Ctx, side: &EffectiveSide, issues: &mut Vec<Issue>) {
     let explicit = side
         .get("GOROOT")
         .filter(|v| !matches!(v.origin, Origin::Default) && in_modcache(&v.value));
@@ -319,56 +387,58 @@ fn goroot_in_modcache(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
         .go
         .as_ref()
         .filter(|g| in_modcache(&g.path.to_string_lossy()));
-    let (what, value, origin) = match (explicit, binary) {
-        (Some(v), _) => (
-            format!(
-                "GOROOT={} ({})",
-                v.value,
-                resolve::origin_words(ctx.snapshot, &side.label, "GOROOT", &v.origin)
-            ),
-            v.value.clone(),
-            Some(v.origin.clone()),
-        ),
-        (None, Some(g)) => (
-            format!(
-                "the go {} ({})",
-                g.path.display(),
-                resolve::go_found_words(ctx.snapshot, side)
-            ),
-            g.path.display().to_string(),
-            None,
-        ),
+    let mut issue = match (explicit, binary) {
+        (Some(v), _) => {
+            let mut i = Issue::new(ctx, side, "GOROOT", &v.value, &v.origin);
+            i.detail = format!("GOROOT={} ({})", v.value, i.origin_words);
+            i.fixes = paths::unset_fixes(ctx.snapshot, "GOROOT", &v.origin);
+            i
+        }
+        (None, Some(g)) => {
+            let path = g.path.display().to_string();
+            Issue {
+                kind: side.kind,
+                label: side.label.clone(),
+                raw: path.clone(),
+                origin: None,
+                side_value: go_value(side),
+                origin_words: resolve::go_found_words(ctx.snapshot, side),
+                detail: format!(
+                    "the go {path} ({})",
+                    resolve::go_found_words(ctx.snapshot, side)
+                ),
+                severity: None,
+                go_minor: paths::go_minor(side),
+                locations: go_locations(ctx, side),
+                fixes: unchoose_fixes(ctx, side),
+            }
+        }
         (None, None) => return,
     };
-    let message = format!(
-        "{} uses {what}: a toolchain go downloaded into the module cache. `go clean -modcache` \
+    issue
+        .locations
+        .retain(|l| Some(l) != ctx.module_location().as_ref());
+    issues.push(issue);
+}
+
+fn goroot_in_modcache_message(issue: &Issue, who: &Who) -> String {
+    format!(
+        "{} {} {}: a toolchain go downloaded into the module cache. `go clean -modcache` \
          deletes it (and the module cache is read-only, so nothing can update it in place), \
-         after which every go command of this side fails. Let go select that toolchain by \
-         itself (GOTOOLCHAIN, the go.mod `toolchain` line) or install that version for good \
-         (`go install golang.org/dl/goX.Y.Z@latest && goX.Y.Z download`) and use that.",
-        side.label
-    );
-    let mut f = finding("goroot-in-modcache", "GOROOT", message);
-    f.set_side(
-        side.kind,
-        paths::side_value(side, Some(&value), origin.as_ref()),
-    );
-    f.locations = match &origin {
-        Some(o) => paths::locations(ctx, [o]),
-        None => go_locations(ctx, side),
-    };
-    f.fixes = match &origin {
-        Some(o) => paths::unset_fixes(ctx.snapshot, "GOROOT", o),
-        None => unchoose_fixes(ctx, side),
-    };
-    out.push(f);
+         after which every go command there fails. Let go select that toolchain by itself \
+         (GOTOOLCHAIN, the go.mod `toolchain` line) or install that version for good (`go \
+         install golang.org/dl/goX.Y.Z@latest && goX.Y.Z download`) and use that.",
+        who.names,
+        who.verb("uses", "use"),
+        issue.detail
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
 // gopath-in-goroot
 // ---------------------------------------------------------------------------------------------
 
-fn gopath_in_goroot(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
+fn gopath_in_goroot(ctx: &Ctx, side: &EffectiveSide, issues: &mut Vec<Issue>) {
     let goroot = resolve::clean(side.goroot());
     if goroot.is_empty() {
         return;
@@ -384,13 +454,13 @@ fn gopath_in_goroot(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
     else {
         return;
     };
+    let mut issue = Issue::new(ctx, side, "GOPATH", &gp.value, &gp.origin);
+    if matches!(gp.origin, Origin::Default) {
+        issue.origin_words = "the default, $HOME/go".into();
+    }
     let equal = resolve::clean(&entry) == goroot;
-    let how = match &gp.origin {
-        Origin::Default => "the default, $HOME/go".to_string(),
-        o => resolve::origin_words(ctx.snapshot, &side.label, "GOPATH", o),
-    };
-    let effect = if equal {
-        let warning = match paths::go_minor(side) {
+    issue.detail = if equal {
+        let warning = match issue.go_minor {
             Some(m) if m <= 21 => String::new(),
             Some(m) if m <= 22 => format!(
                 " and prints `warning: GOPATH set to GOROOT ({entry}) has no effect` on every \
@@ -403,7 +473,7 @@ fn gopath_in_goroot(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
             _ => " and warns about it on every command".to_string(),
         };
         format!(
-            "GOPATH is the Go installation itself: cmd/go ignores it as a GOPATH{warning}, \
+            "that is the Go installation itself: cmd/go ignores it as a GOPATH{warning}, \
              while modules are still downloaded into {entry}/pkg/mod and `go install` writes \
              into {entry}/bin, inside GOROOT"
         )
@@ -414,17 +484,18 @@ fn gopath_in_goroot(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
              writable and is lost with the next Go upgrade"
         )
     };
-    let message = format!(
-        "{} has GOPATH={} ({how}): {effect}. Keep GOPATH outside GOROOT (the default $HOME/go, \
-         with Go installed elsewhere such as /usr/local/go).",
-        side.label, gp.value
-    );
-    let mut f = finding("gopath-in-goroot", "GOPATH", message);
-    f.set_side(
-        side.kind,
-        paths::side_value(side, Some(&gp.value), Some(&gp.origin)),
-    );
-    f.locations = paths::locations(ctx, [&gp.origin]);
-    f.fixes = paths::unset_fixes(ctx.snapshot, "GOPATH", &gp.origin);
-    out.push(f);
+    issue.fixes = paths::unset_fixes(ctx.snapshot, "GOPATH", &gp.origin);
+    issues.push(issue);
+}
+
+fn gopath_in_goroot_message(issue: &Issue, who: &Who) -> String {
+    format!(
+        "{} {} GOPATH={} ({}): {}. Keep GOPATH outside GOROOT: unset it (the default is $HOME/go) \
+         or point it at a directory of its own.",
+        who.names,
+        who.verb("has", "have"),
+        issue.raw,
+        issue.origin_words,
+        issue.detail
+    )
 }
