@@ -98,6 +98,9 @@ const VARS: &[(&str, Group, Kind)] = &[
     ("GOTMPDIR", Group::Paths, Kind::Go),
 ];
 
+/// Variables whose values authenticate: compared, never shown, never carried in a fix.
+pub const SECRET_VARS: &[&str] = &["GOAUTH", "NETRC", "GIT_SSH_COMMAND", "GIT_SSH"];
+
 /// Go variables whose cmd/go default is empty in every Go version (a value `go env` did not
 /// report is still known to be empty). Other defaults are computed (CGO_ENABLED, CC, GOARCH…)
 /// or exist only in newer Go (GOAUTH, GOARM64, GOFIPS140).
@@ -273,7 +276,9 @@ fn skip(
                 .all(|k| process_value(ctx, side, k).value.is_empty())
         }),
         _ if group == Group::Paths => default(ev) && default(sv),
-        _ => false,
+        // Two defaults, one empty: a variable one side's Go does not have yet (GOARM64,
+        // GOAUTH, GOFIPS140 came with later releases); `go-version-mismatch` covers that.
+        _ => default(ev) && default(sv) && (ev.value.is_empty() || sv.value.is_empty()),
     }
 }
 
@@ -388,8 +393,9 @@ fn consequence(
     s: &EffectiveSide,
     ev: &EnvValue,
 ) -> String {
+    // Plural either way, so the sentences below agree with it.
     let tools = if crate::model::is_process_side(&e.label) {
-        "`go` here".to_string()
+        "`go` commands here".to_string()
     } else {
         format!("gopls and the tools of {}", e.label)
     };

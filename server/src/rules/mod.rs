@@ -305,7 +305,9 @@ fn editor_environment_fix(snapshot: &Snapshot) -> Option<Fix> {
         if e == s {
             continue;
         }
-        if s.is_some_and(|v| crate::redact::has_credentials(v)) {
+        if s.is_some_and(|v| crate::redact::has_credentials(v))
+            || (s.is_some() && envdiff::SECRET_VARS.contains(key))
+        {
             withheld.push(key.to_string());
         } else {
             vars.insert(key.to_string(), s.cloned());
