@@ -229,6 +229,14 @@ fn editor_setting_origin(ctx: &Ctx, name: &str) -> Option<Origin> {
 fn same(ctx: &Ctx, group: Group, key: &str, a: &str, b: &str) -> bool {
     match (group, key) {
         (Group::Paths, _) => a == b || (!a.is_empty() && resolve::same_path(ctx.snapshot, a, b)),
+        // Module mode is the default since Go 1.16: unset and `on` are the same.
+        (_, "GO111MODULE") => {
+            let mode = |v: &str| match v {
+                "" => "on".to_string(),
+                v => v.to_ascii_lowercase(),
+            };
+            mode(a) == mode(b)
+        }
         (Group::Goflags, _) | (_, "GOEXPERIMENT") => a.split_whitespace().eq(b.split_whitespace()),
         _ => a == b,
     }
