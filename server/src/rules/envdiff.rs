@@ -402,10 +402,13 @@ fn consequence(
     ev: &EnvValue,
 ) -> String {
     // Plural either way, so the sentences below agree with it.
-    let tools = if crate::model::is_process_side(&e.label) {
-        "`go` commands here".to_string()
+    let (tools, term) = if crate::model::is_process_side(&e.label) {
+        ("`go` commands here".to_string(), "your login shell")
     } else {
-        format!("gopls and the tools of {}", e.label)
+        (
+            format!("gopls and the tools of {}", e.label),
+            "the terminal",
+        )
     };
     match (group, key) {
         (Group::C, "CGO_ENABLED") => {
@@ -415,12 +418,12 @@ fn consequence(
                  package depending on one) build on one side only — with cgo off `go build` \
                  says `build constraints exclude all Go files` for them, and net and os/user \
                  switch to their pure-Go versions — and {tools} see other files than a build \
-                 in the terminal."
+                 in {term}."
             )
         }
         (Group::C, _) => {
             "cgo compiles C with another compiler, flags or pkg-config on each side, so a cgo \
-             build that works in the terminal can fail in the editor with the C compiler's own \
+             build that works on one side can fail on the other with the C compiler's own \
              errors (for example `_cgo_export.c:3:10: fatal error: stdlib.h: No such file or \
              directory` from a compiler without its C library headers)."
                 .to_string()
@@ -462,16 +465,16 @@ fn consequence(
         (Group::Goflags, _) => format!(
             "every go command on one side adds flags the other does not (build tags, \
              `-mod=vendor`, `-trimpath`…), so {tools} build, test and type-check the code \
-             differently from the terminal."
+             differently from {term}."
         ),
         (Group::Target, "GOEXPERIMENT") => format!(
             "the two build with different experiments of the compiler and runtime, so code \
-             behaves (or compiles) differently, and {tools} disagree with the terminal."
+             behaves (or compiles) differently, and {tools} disagree with {term}."
         ),
         (Group::Target, _) => format!(
             "the two build for different targets: {tools} type-check other files (build \
-             constraints such as `_windows.go` or `//go:build arm64`) than the terminal, and \
-             binaries built on one side do not run on the other's machine."
+             constraints such as `_windows.go` or `//go:build arm64`) than {term}, and \
+             binaries built on one side are for another system than the other's."
         ),
         (Group::Modules, "GO111MODULE") => {
             "one side may build in GOPATH mode and the other in module mode, so imports \
