@@ -142,6 +142,22 @@ fn ssh_agent_socket_counts_only_for_private_modules() {
 }
 
 #[test]
+fn git_ssh_settings_count_only_with_private_modules() {
+    let mut s = healthy();
+    os_env(
+        &mut s,
+        SideKind::Shell,
+        "GIT_SSH_COMMAND",
+        "ssh -i /home/u/.ssh/corp_key",
+    );
+    assert!(mismatches(&s).is_empty(), "{:#?}", mismatches(&s));
+    env_file_set_both(&mut s, "GONOPROXY", "git.corp.example");
+    let f = mismatches(&s);
+    assert_eq!(codes(&f), ["env-mismatch"]);
+    assert_eq!(f[0].subject, "GIT_SSH_COMMAND");
+}
+
+#[test]
 fn proxy_credentials_are_redacted() {
     let mut s = healthy();
     os_env(

@@ -18,7 +18,8 @@
 //!   Every other value is shown with credentials redacted.
 //! - `SSH_AUTH_SOCK` differs between any two login sessions (each has its own socket), so only
 //!   its absence on one side counts, and only where that side fetches some modules directly
-//!   (GOPRIVATE or GONOPROXY set): that is when git may need the agent.
+//!   (GOPRIVATE or GONOPROXY set): that is when git may need the agent. `GIT_SSH_COMMAND` and
+//!   `GIT_SSH` likewise count only where a side fetches modules directly.
 //! - A C compiler found on one side's PATH and not on the other's is reported on CC, and then
 //!   explains a default CGO_ENABLED difference, which is not reported again.
 //! - Path variables (GOPATH, GOMODCACHE, GOBIN, GOTMPDIR) derive from HOME; they are compared
@@ -278,6 +279,10 @@ fn skip(
             };
             missing.value("GOPRIVATE").is_empty() && missing.value("GONOPROXY").is_empty()
         }
+        // git's ssh settings only matter for modules fetched directly with git.
+        "GIT_SSH_COMMAND" | "GIT_SSH" => [e, s]
+            .iter()
+            .all(|side| side.value("GOPRIVATE").is_empty() && side.value("GONOPROXY").is_empty()),
         "NO_PROXY" => [e, s].iter().all(|side| {
             ["HTTPS_PROXY", "HTTP_PROXY"]
                 .iter()
