@@ -210,3 +210,33 @@ fn gopath_inside_goroot_from_a_setting() {
     assert!(f[0].message.contains("inside GOROOT"), "{}", f[0].message);
     assert_eq!(fix_kinds(&f[0]), ["remove-setting"]);
 }
+
+#[test]
+fn snap_go_that_cannot_start_is_explained() {
+    let mut s = healthy();
+    let snap_go = GoBinary {
+        path: "/snap/bin/go".into(),
+        found_by: GoFoundBy::Path,
+        own_goroot: None,
+        static_version: None,
+        executable: true,
+        workspace_chosen: false,
+    };
+    let editor = side(&mut s, SideKind::Editor);
+    editor.go = Some(snap_go.clone());
+    editor.path_go = Some(snap_go);
+    editor.go_env = Some(CommandResult::Failed {
+        exit_code: Some(1),
+        stderr: "cannot create user data directory: /home/u/snap/go/10389: Read-only file system\n"
+            .into(),
+        millis: 20,
+    });
+    let f = findings_of(&s, "go-sandboxed");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].subject, "go");
+    assert!(
+        f[0].message.contains("cannot create user data directory"),
+        "{}",
+        f[0].message
+    );
+}

@@ -781,9 +781,9 @@ pub const GO_SANDBOXED: &str = r#"Go is seen through a sandbox:
   `com.visualstudio.code`). It sees the sandbox's `/usr` and `/app`, not the system's: the Go,
   C compiler and tools installed on the system are invisible to it, and its PATH starts with
   `/app/bin`.
-- **snap**: GOROOT is pinned to one revision of the go snap (`/snap/go/10389`, what
-  `go env GOROOT` prints for the snap's go). snapd refreshes snaps on its own and removes older
-  revisions, so that GOROOT disappears (`go: cannot find GOROOT directory`).
+- **snap**: GOROOT is pinned to one revision of the go snap (`/snap/go/10389`, what `go env
+  GOROOT` prints for it), which snapd removes after later refreshes; or `/snap/bin/go` (snapd's
+  launcher) fails to start from inside another sandbox, so `go env` fails there.
 
 **How to fix:** for Flatpak, enable the sandbox's Go SDK extension (`flatpak install flathub
 org.freedesktop.Sdk.Extension.golang`, and `FLATPAK_ENABLE_SDK_EXT=golang` in the editor's

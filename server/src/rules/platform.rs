@@ -49,6 +49,7 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let (mut modcache, mut gopath) = (Vec::new(), Vec::new());
     for side in go_sides(ctx) {
         snap_revision(ctx, side, &mut out);
+        snap_launcher(ctx, side, &mut out);
         goroot_in_modcache(ctx, side, &mut modcache);
         gopath_in_goroot(ctx, side, &mut gopath);
     }
@@ -328,6 +329,33 @@ fn snap_revision_root(goroot: &str) -> Option<&str> {
     let rest = goroot.strip_prefix("/snap/go/")?;
     let rev = rest.split('/').next()?;
     (!rev.is_empty() && rev.chars().all(|c| c.is_ascii_digit())).then_some(rev)
+}
+
+/// The side runs the snap's launcher (`/snap/bin/go`, a link to snapd's `/usr/bin/snap`) and
+/// `go env` failed: a snap does not start from inside another sandbox (a Flatpak editor, a
+/// strictly confined snap) or without what snapd needs.
+fn snap_launcher(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
+    let Some(go) = side.go.as_ref().filter(|g| g.path.starts_with("/snap/bin")) else {
+        return;
+    };
+    let Some(crate::model::CommandResult::Failed { stderr, .. }) =
+        resolve::go_env_result(ctx.snapshot, side)
+    else {
+        return;
+    };
+    let first = crate::redact::redact(stderr.lines().next().unwrap_or("").trim());
+    let message = format!(
+        "{} runs the go snap through snapd's launcher ({}), and `go env` failed there \
+         (`{first}`): a snap does not start from inside another sandbox (a Flatpak editor, a \
+         strictly confined snap) or without snapd. Give this side a go outside the snap (the \
+         official archive in /usr/local/go) or start the editor outside its sandbox.",
+        side.label,
+        go.path.display()
+    );
+    let mut f = finding("go-sandboxed", "go", message);
+    f.set_side(side.kind, go_value(side));
+    f.locations = go_locations(ctx, side);
+    out.push(f);
 }
 
 fn snap_revision(ctx: &Ctx, side: &EffectiveSide, out: &mut Vec<Finding>) {
