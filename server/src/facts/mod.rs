@@ -184,6 +184,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
+        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
         let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
@@ -199,7 +200,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             }
         }
         add_effective_paths(&mut snap, SideKind::Editor);
-        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
+        platform::add_go_env_compilers(&mut snap.editor);
 
         if let Some(handle) = shell_side {
             match handle.join() {
@@ -561,6 +562,7 @@ fn shell_side(
             s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
         });
         side.path_toolchains = go::path_toolchains(&side.path_entries);
+        side.c_compilers = platform::c_compilers(&side);
         if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
             read_goroot_env(&mut side, &goroot);
         }
@@ -575,7 +577,7 @@ fn shell_side(
                 Err(_) => tracing::error!("the shell's go probe thread panicked"),
             }
         }
-        side.c_compilers = platform::c_compilers(&side);
+        platform::add_go_env_compilers(&mut side);
     });
     side
 }

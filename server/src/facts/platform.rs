@@ -99,21 +99,14 @@ fn mounted_drive(path: &Path) -> bool {
 }
 
 /// The C compilers on a side's PATH: the usual names and the first word of the side's CC and
-/// CXX (its environment, or what its `go env` reported) when that is a bare name.
+/// CXX when that is a bare name. Read while the side's `go` runs (it is off the path to the
+/// report); [`add_go_env_compilers`] adds what that `go` reported afterwards.
 pub fn c_compilers(side: &SideFacts) -> BTreeMap<String, PathBuf> {
     let mut names: Vec<String> = C_COMPILERS.iter().map(|s| s.to_string()).collect();
-    let json = side.go_env.as_ref().and_then(|r| r.ok());
     for key in ["CC", "CXX"] {
-        let values = side
-            .os_env
-            .get(key)
-            .into_iter()
-            .chain(json.and_then(|m| m.get(key)));
-        for v in values {
-            if let Some(first) = v.split_whitespace().next() {
-                if !first.contains('/') && !names.iter().any(|n| n == first) {
-                    names.push(first.to_string());
-                }
+        if let Some(first) = side.os_env.get(key).and_then(|v| bare_name(v)) {
+            if !names.iter().any(|n| n == first) {
+                names.push(first.to_string());
             }
         }
     }
@@ -121,6 +114,36 @@ pub fn c_compilers(side: &SideFacts) -> BTreeMap<String, PathBuf> {
         .into_iter()
         .filter_map(|n| go::which(&n, &side.path_entries).map(|p| (n, p)))
         .collect()
+}
+
+/// Look up the CC and CXX the side's `go env` reported (the env file's, a default) when
+/// [`c_compilers`] did not look for that name yet.
+pub fn add_go_env_compilers(side: &mut SideFacts) {
+    let Some(json) = side.go_env.as_ref().and_then(|r| r.ok()) else {
+        return;
+    };
+    let looked = |n: &str| {
+        C_COMPILERS.contains(&n)
+            || ["CC", "CXX"]
+                .iter()
+                .any(|k| side.os_env.get(*k).and_then(|v| bare_name(v)) == Some(n))
+    };
+    let wanted: Vec<String> = ["CC", "CXX"]
+        .iter()
+        .filter_map(|k| json.get(*k).and_then(|v| bare_name(v)))
+        .filter(|n| !looked(n))
+        .map(str::to_string)
+        .collect();
+    for n in wanted {
+        if let Some(p) = go::which(&n, &side.path_entries) {
+            side.c_compilers.insert(n, p);
+        }
+    }
+}
+
+/// The first word of a CC value when it is a name to look up on PATH (not a path).
+fn bare_name(v: &str) -> Option<&str> {
+    v.split_whitespace().next().filter(|w| !w.contains('/'))
 }
 
 fn goos(rust_os: &str) -> String {
