@@ -111,6 +111,12 @@ codes! {
     "tool-built-with-old-go", Error, Toolchain, "An editor tool was built with a Go older than the module's go line", explanations::TOOL_BUILT_WITH_OLD_GO;
     "tool-wrong-arch", Warning, EditorAndShell, "An editor tool is built for another OS or architecture", explanations::TOOL_WRONG_ARCH;
     "tool-missing", Warning, EditorAndShell, "A tool the editor runs is not where the editor looks for it", explanations::TOOL_MISSING;
+    "env-mismatch", Warning, EditorAndShell, "A Go-relevant variable differs between the editor and the shell", explanations::ENV_MISMATCH;
+    "go-under-rosetta", Warning, GoAndGoroot, "An Intel (darwin/amd64) go or tool runs under Rosetta on an Apple silicon Mac", explanations::GO_UNDER_ROSETTA;
+    "go-windows-in-wsl", Error, GoAndGoroot, "The Windows go.exe is used inside WSL", explanations::GO_WINDOWS_IN_WSL;
+    "go-sandboxed", Warning, GoAndGoroot, "Go is seen through a Flatpak sandbox or a snap revision", explanations::GO_SANDBOXED;
+    "goroot-in-modcache", Warning, GoAndGoroot, "GOROOT is a toolchain inside the module cache", explanations::GOROOT_IN_MODCACHE;
+    "gopath-in-goroot", Warning, GoAndGoroot, "GOPATH is GOROOT or inside it", explanations::GOPATH_IN_GOROOT;
     "build-failed", Error, GoAndGoroot, "A side's go cannot build or run a small program (check --deep)", explanations::BUILD_FAILED;
 }
 

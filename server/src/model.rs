@@ -66,6 +66,37 @@ pub struct Snapshot {
     /// only that editor's own run, when its `go` or environment differs from the main editor's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deep: Vec<DeepRun>,
+    /// The machine under both sides (its real CPU, WSL) and what the `go` binaries the sides
+    /// may run were built for: the platform traps (`rules::platform`).
+    #[serde(default, skip_serializing_if = "PlatformFacts::is_empty")]
+    pub platform: PlatformFacts,
+}
+
+/// Facts about the machine and the `go` binaries, gathered without running anything.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PlatformFacts {
+    /// The machine's OS in Go's names (`linux`, `darwin`, `windows`); `None`: unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// The machine's CPU in Go's names (`amd64`, `arm64`): on an Apple silicon Mac `arm64`
+    /// even when this process itself runs under Rosetta. `None`: unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// Linux running under the Windows Subsystem for Linux (its kernel release names
+    /// Microsoft), where Windows' drives are mounted at `/mnt/<letter>` and Windows programs
+    /// run from a Linux shell.
+    #[serde(default)]
+    pub wsl: bool,
+    /// The build information (GOOS/GOARCH) of `go` binaries the sides may run, keyed by the
+    /// path as found; only read where it can matter (macOS, WSL, a `go.exe`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub binaries: BTreeMap<String, ToolBuild>,
+}
+
+impl PlatformFacts {
+    pub fn is_empty(&self) -> bool {
+        self == &PlatformFacts::default()
+    }
 }
 
 /// Display name of the JetBrains editor side (GoLand, or IntelliJ IDEA with the Go plugin:
@@ -194,6 +225,11 @@ pub struct SideFacts {
     /// which `tool-missing` reports; a snapshot built without looking says nothing).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tools_looked_up: bool,
+    /// C compilers on this side's PATH, by the name looked up (`gcc`, `cc`, `clang`, `g++`,
+    /// `clang++`, and the first word of CC/CXX when it is a bare name): cmd/go turns cgo off by
+    /// default when it cannot find its C compiler there.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub c_compilers: BTreeMap<String, PathBuf>,
 }
 
 /// Outcome of one external command, kept as data so a failing `go` still yields a report.

@@ -25,6 +25,7 @@ mod go_runs;
 mod gotoolchain_layers;
 mod hardening;
 mod idea;
+mod platform;
 mod real_corpus;
 mod real_tinygo;
 mod redteam;

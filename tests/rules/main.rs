@@ -7,11 +7,13 @@
 mod support;
 
 mod cache;
+mod envdiff;
 mod gopls_tinygo;
 mod goroot;
 mod idea;
 mod modules;
 mod paths;
 mod sdk_switch;
+mod platform;
 mod toolchain;
 mod tools;

@@ -67,6 +67,7 @@ pub fn healthy() -> Snapshot {
         workspace: Default::default(),
         editor_kind: EditorKind::VsCode,
         deep: Vec::new(),
+        platform: Default::default(),
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {
@@ -116,6 +117,7 @@ fn side_facts(kind: SideKind, label: &str) -> SideFacts {
         probe: None,
         tools: Vec::new(),
         tools_looked_up: false,
+        c_compilers: BTreeMap::new(),
     }
 }
 

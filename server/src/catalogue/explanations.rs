@@ -757,3 +757,82 @@ no C compiler (`cgo: C compiler "gcc" not found`), missing headers, or CGO_CFLAG
 **How to fix:** change the value the finding points at; the report's other findings about it carry
 quick fixes. Without a location, build any small module in a terminal with that side's
 environment. For cgo install a C compiler or point CC at one; without cgo, set CGO_ENABLED=0."#;
+
+pub const ENV_MISMATCH: &str = r#"A variable that changes what Go does differs between the editor and your login shell (no other code
+covers it); the finding says where each side's value comes from. **C toolchain** (CGO_ENABLED, CC,
+CXX, CGO_*FLAGS, PKG_CONFIG, and CC's compiler missing from one side's PATH, where cmd/go then turns
+cgo off): cgo packages are excluded (`build constraints exclude all Go files`) or fail with the
+compiler's errors (`_cgo_export.c:3:10: fatal error: stdlib.h: No such file or directory`).
+**Private modules** (GOPRIVATE, GONOPROXY, GONOSUMDB, GOAUTH, NETRC, GIT_SSH_COMMAND, GIT_SSH,
+SSH_AUTH_SOCK when missing where modules are fetched directly): `could not read Username for
+'https://github.com': terminal prompts disabled`; values that authenticate are never shown. **HTTP
+proxies** (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; credentials shown as `***`), **GOFLAGS**, the
+**target** (GOOS, GOARCH, GOEXPERIMENT, GOAMD64, GOARM64, …), **module rules** (GO111MODULE,
+GOSUMDB, GOINSECURE, GOVCS), and as info **directories** (GOPATH, GOMODCACHE, GOBIN, GOTMPDIR).
+
+**How to fix:** the editor follows the shell: remove or change the setting that makes it differ
+(`go.toolsEnvVars.KEY`; GoLand: *Go Modules → Environment*), `go env -w` for a Go variable only the
+shell exports, CC set to the compiler's full path, or the editor started with the shell's PATH."#;
+
+pub const GO_UNDER_ROSETTA: &str = r#"On an Apple silicon Mac, a side runs a `go` (or a tool such as `dlv`) built for darwin/amd64.
+It runs under Rosetta, reports `GOHOSTARCH=amd64` itself, builds amd64 programs by default and
+installs amd64 tools; nothing in `go env` says anything is wrong.
+
+**Why it breaks:** Delve refuses to debug a translated process: `could not launch process: can not
+run under Rosetta, check that the installed build of Go is right for your CPU architecture`;
+everything runs slower, and cgo links against the wrong architecture's libraries.
+
+**How to fix:** install the darwin-arm64 Go (the `go1.X.Y.darwin-arm64.pkg` installer, or Homebrew
+under /opt/homebrew rather than the Intel Homebrew in /usr/local), make sure it comes first on
+PATH for the editor and the shell, and reinstall the tools (`go install
+github.com/go-delve/delve/cmd/dlv@latest`, `go install golang.org/x/tools/gopls@latest`)."#;
+
+pub const GO_WINDOWS_IN_WSL: &str = r#"Inside WSL, a side runs the Windows `go.exe` (typically from `/mnt/c/Program Files/Go/bin`,
+reached through a setting, a GOROOT or an alias). WSL's interop starts it as a Windows program.
+
+**Why it breaks:** the Windows go sees the Linux folder only as a `\\wsl$\…` path, keeps its GOPATH,
+GOCACHE and env file on the Windows side, builds Windows binaries, and gopls, tests and the
+debugger cannot work with the Linux files.
+
+**How to fix:** install Go inside the WSL distribution (the linux-amd64 archive in /usr/local/go)
+and put its `bin` first on PATH; remove the setting that names the Windows go. VS Code should
+open the folder through the WSL extension so that its Go extension runs inside WSL."#;
+
+pub const GO_SANDBOXED: &str = r#"Go is seen through a sandbox:
+- **Flatpak**: the editor runs in a Flatpak sandbox (`FLATPAK_ID` is set, e.g.
+  `com.visualstudio.code`). It sees the sandbox's `/usr` and `/app`, not the system's: the Go,
+  C compiler and tools installed on the system are invisible to it, and its PATH starts with
+  `/app/bin`.
+- **snap**: GOROOT is pinned to one revision of the go snap (`/snap/go/10389`, what `go env
+  GOROOT` prints for it), which snapd removes after later refreshes; or `/snap/bin/go` (snapd's
+  launcher) fails to start from inside another sandbox, so `go env` fails there.
+
+**How to fix:** for Flatpak, enable the sandbox's Go SDK extension (`flatpak install flathub
+org.freedesktop.Sdk.Extension.golang`, and `FLATPAK_ENABLE_SDK_EXT=golang` in the editor's
+environment, e.g. with `flatpak override --user --env=FLATPAK_ENABLE_SDK_EXT=golang
+com.visualstudio.code`), or install a package of the editor that is not sandboxed. For the snap,
+use `/snap/go/current` (it follows refreshes) or leave GOROOT unset."#;
+
+pub const GOROOT_IN_MODCACHE: &str = r#"GOROOT (or the `go` a side runs) is a toolchain cmd/go downloaded into the module cache,
+`$GOMODCACHE/golang.org/toolchain@v0.0.1-go1.X.Y.OS-ARCH`, copied from `go env GOROOT` while a
+GOTOOLCHAIN switch was active.
+
+**Why it breaks:** the module cache is disposable: `go clean -modcache` deletes the toolchain, and
+then every go command of that side fails. Its files are read-only, so it cannot be updated either.
+
+**How to fix:** leave GOROOT unset and let go select the toolchain (GOTOOLCHAIN, the go.mod
+`toolchain` line), or install that version for good (`go install golang.org/dl/go1.X.Y@latest`
+and `go1.X.Y download`, or the official archive) and point the editor there."#;
+
+pub const GOPATH_IN_GOROOT: &str = r#"A GOPATH entry is GOROOT itself or a directory inside it, typically after unpacking Go into
+`~/go` (the default GOPATH) or setting `GOPATH=$GOROOT/…`.
+
+**Why it breaks:** when GOPATH equals GOROOT, cmd/go ignores that GOPATH and warns on every command
+(Go 1.22: `warning: GOPATH set to GOROOT (…) has no effect`; Go 1.25: `warning: both GOPATH and
+GOROOT are the same directory (…); see https://go.dev/wiki/InstallTroubleshooting`), while modules
+are still downloaded into `$GOROOT/pkg/mod`. An entry inside GOROOT is used silently: module
+downloads and `go install` write into the Go installation, fail where it is not writable, and
+are lost with the next Go upgrade.
+
+**How to fix:** keep the two apart: Go installed in its own directory (e.g. /usr/local/go),
+GOPATH unset (the default `$HOME/go`) or set outside GOROOT."#;

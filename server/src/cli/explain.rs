@@ -29,6 +29,7 @@ const ABOUT_THE_EDITORS_ENVIRONMENT: &[&str] = &[
     "goproxy-mismatch",
     "env-file-shadowed",
     "toolchain-too-old",
+    "env-mismatch",
 ];
 
 /// Looks a code up leniently (case and surrounding spaces ignored). On failure, the error

@@ -179,6 +179,18 @@ pub fn env_keys() -> impl Iterator<Item = &'static str> {
         "GOTMPDIR",
         "GOTELEMETRY",
         "CGO_ENABLED",
+        // Cheap to compute (no C compiler run), compared between the sides (`env-mismatch`).
+        "CC",
+        "CXX",
+        "AR",
+        "GOEXPERIMENT",
+        "GOAMD64",
+        "GOARM64",
+        "GOARM",
+        "GO386",
+        "GOFIPS140",
+        "GOAUTH",
+        "GOVCS",
     ];
     crate::goenv::resolve::KEYS.iter().chain(MORE).copied()
 }

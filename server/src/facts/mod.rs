@@ -9,6 +9,7 @@ pub mod deep;
 pub mod fs;
 pub mod go;
 pub mod guard;
+pub mod platform;
 pub mod probe_cache;
 pub mod process;
 pub mod sdks;
@@ -184,6 +185,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
         snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
+        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
         let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
@@ -199,6 +201,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             }
         }
         add_effective_paths(&mut snap, SideKind::Editor);
+        platform::add_go_env_compilers(&mut snap.editor);
         // An editor view runs its own `go` (VS Code's `go.goroot` seen from another client):
         // start it now, in parallel with the login shell, rather than after it. The views are
         // derived again below with the shell side in place; their `go` runs are single-flight
@@ -275,6 +278,11 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         }
         tracing::trace!(ms = ?t0.elapsed(), "collect: GoLand view derived");
         tools::discover(&mut snap);
+        snap.platform = platform::host(&editor_env);
+        platform::read_binaries(&mut snap);
+        for view in &mut snap.editor_views {
+            view.platform = snap.platform.clone();
+        }
         tracing::trace!(ms = ?t0.elapsed(), "collect: done");
         snap
     });
@@ -586,6 +594,7 @@ fn shell_side(
             s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
         });
         side.path_toolchains = go::path_toolchains(&side.path_entries);
+        side.c_compilers = platform::c_compilers(&side);
         if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
             read_goroot_env(&mut side, &goroot);
         }
@@ -600,6 +609,7 @@ fn shell_side(
                 Err(_) => tracing::error!("the shell's go probe thread panicked"),
             }
         }
+        platform::add_go_env_compilers(&mut side);
     });
     side
 }

@@ -35,6 +35,8 @@ pub fn invalidate_side(side: &mut SideFacts, keys: &[&str]) {
             "GOROOT" => drop.extend(["GOTOOLDIR", "GOVERSION"]),
             "GOPRIVATE" => drop.extend(["GONOPROXY", "GONOSUMDB"]),
             "HOME" | "XDG_CACHE_HOME" => drop.extend(["GOCACHE", "GOPATH", "GOMODCACHE"]),
+            // cmd/go enables cgo by default once CC is set, or once its compiler is on PATH.
+            "CC" | "PATH" => drop.push("CGO_ENABLED"),
             _ => {}
         }
     }

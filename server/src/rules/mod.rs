@@ -6,12 +6,14 @@
 
 pub mod cache;
 pub mod deep;
+pub mod envdiff;
 pub mod goflags;
 pub mod goroot;
 pub mod inputs;
 pub mod modules;
 pub mod paths;
 pub mod sdk_switch;
+pub mod platform;
 pub use crate::goenv::resolve;
 pub mod simulate;
 pub mod tinygo;
@@ -203,6 +205,8 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(modules::findings(&ctx));
     out.extend(tools::findings(&ctx));
     out.extend(paths::findings(&ctx));
+    out.extend(envdiff::findings(&ctx));
+    out.extend(platform::findings(&ctx));
     out.extend(tinygo::findings(&ctx));
     out.extend(deep::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
@@ -267,6 +271,20 @@ const EDITOR_ENV_KEYS: &[&str] = &[
     "CGO_ENABLED",
     "CC",
     "CXX",
+    "CGO_CFLAGS",
+    "CGO_CPPFLAGS",
+    "CGO_CXXFLAGS",
+    "CGO_FFLAGS",
+    "CGO_LDFLAGS",
+    "PKG_CONFIG",
+    "GOAUTH",
+    "GOAMD64",
+    "GOARM64",
+    "GOARM",
+    "GO386",
+    "GOFIPS140",
+    "GOVCS",
+    "GOTMPDIR",
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",
 ];
@@ -283,12 +301,14 @@ fn editor_environment_fix(snapshot: &Snapshot) -> Option<Fix> {
     let editor = &snapshot.editor;
     let mut vars = std::collections::BTreeMap::new();
     let mut withheld = Vec::new();
-    for key in EDITOR_ENV_KEYS {
+    for key in EDITOR_ENV_KEYS.iter().chain(envdiff::PROCESS_VARS) {
         let (e, s) = (editor.os_env.get(*key), shell.os_env.get(*key));
         if e == s {
             continue;
         }
-        if s.is_some_and(|v| crate::redact::has_credentials(v)) {
+        if s.is_some_and(|v| crate::redact::has_credentials(v))
+            || (s.is_some() && envdiff::SECRET_VARS.contains(key))
+        {
             withheld.push(key.to_string());
         } else {
             vars.insert(key.to_string(), s.cloned());

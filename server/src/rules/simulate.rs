@@ -331,6 +331,7 @@ fn take_shell_environment(
         editor.path_entries = shell.path_entries.clone();
         editor.path_go = shell.path_go.clone();
         editor.path_toolchains = shell.path_toolchains.clone();
+        editor.c_compilers = shell.c_compilers.clone();
     }
     editor.env_file = shell.env_file.clone();
     for (root, file) in &shell.goroot_env_files {
