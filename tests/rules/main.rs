@@ -13,7 +13,7 @@ mod goroot;
 mod idea;
 mod modules;
 mod paths;
-mod sdk_switch;
 mod platform;
+mod sdk_switch;
 mod toolchain;
 mod tools;

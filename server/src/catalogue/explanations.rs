@@ -432,9 +432,9 @@ Only `go env GOTOOLCHAIN` and `go env -w GOTOOLCHAIN=...` still work.
 - Use full toolchain versions: `go1.22.10`, not `go1.22`."#;
 
 pub const TOOLCHAIN_TOO_OLD: &str = r#"go.mod or go.work requires a newer Go (its `go` or `toolchain` line) than the Go this side
-runs, and this side may not switch toolchains: GOTOOLCHAIN is `local`, or go.mod says
-`toolchain default`. Located on the `go` line and on the line that sets GOTOOLCHAIN (the go env
-file, a setting, or `$GOROOT/go.env`, where some distributions ship `GOTOOLCHAIN=local`).
+runs, and this side may not switch: GOTOOLCHAIN is `local` (set in the go env file, a setting,
+or `$GOROOT/go.env`, where some distributions ship it; located there too) or go.mod says
+`toolchain default`.
 
 **Why it breaks:** every command in the module fails:
 `go: go.mod requires go >= 1.23 (running go 1.22.10; GOTOOLCHAIN=local)` or
@@ -442,10 +442,9 @@ file, a setting, or `$GOROOT/go.env`, where some distributions ship `GOTOOLCHAIN
 cannot load the workspace.
 
 **How to fix:**
-- Install a new enough Go and use it on this side (`PATH`, `go.goroot`), or
-- switch to a Go already installed (quick fix *Use installed goX.Y.Z (path)*; `go-env-doctor sdks`), or
-- let Go fetch the toolchain: `go env -w GOTOOLCHAIN=auto` (it lands once in the module cache,
-  `golang.org/toolchain@v0.0.1-go1.23.0.<os>-<arch>`), or
+- use a Go already installed (quick fix *Use installed goX.Y.Z (path)*; `go-env-doctor sdks`)
+  or a newly installed one on this side (`PATH`, `go.goroot`), or
+- let Go fetch it once into the module cache: `go env -w GOTOOLCHAIN=auto`, or
 - lower the requirement if the module does not need it: `go mod edit -go=1.22`."#;
 
 pub const TOOLCHAIN_WILL_DOWNLOAD: &str = r#"go.mod or go.work asks for a newer Go than this side runs, and GOTOOLCHAIN allows switching

@@ -465,6 +465,41 @@ fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
 mod tests {
     use super::*;
 
+    /// A GOROOT candidate is statted on every check: nothing may be written into it (a probe
+    /// file changed its mtime — which invalidated every cached answer that read it — and was
+    /// left behind when the server was killed mid-check). Other directories (a build cache)
+    /// still get the real write probe.
+    #[test]
+    fn a_goroot_is_never_written_to_while_a_cache_directory_is_probed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("goroot");
+        fs::create_dir_all(root.join("bin")).expect("mkdir");
+        let before = fs::metadata(&root)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let f = stat(&root, true);
+        assert!(f.writable, "{f:?}");
+        let after = fs::metadata(&root)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(before, after, "stat wrote into the GOROOT");
+
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(&cache).expect("mkdir");
+        let before = fs::metadata(&cache)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(stat(&cache, false).writable);
+        let after = fs::metadata(&cache)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_ne!(before, after, "a cache directory is probed by a real write");
+        let left: Vec<_> = fs::read_dir(&cache).expect("read_dir").collect();
+        assert!(left.is_empty(), "the probe file was left behind: {left:?}");
+    }
+
     #[test]
     fn follows_every_hop_and_spots_a_dangling_end() {
         let dir = tempfile::tempdir().expect("tempdir");
