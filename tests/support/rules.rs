@@ -67,6 +67,7 @@ pub fn healthy() -> Snapshot {
         workspace: Default::default(),
         editor_kind: EditorKind::VsCode,
         deep: Vec::new(),
+        attribution: None,
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {

@@ -4,6 +4,7 @@
 //! The two sides are gathered in parallel: the login-shell probe (often the slowest thing we
 //! do) runs on its own thread while the editor side reads settings and runs its `go`.
 
+pub mod attribution;
 pub mod children;
 pub mod deep;
 pub mod fs;
@@ -79,6 +80,10 @@ pub struct CheckOptions {
     /// `go` runs the persistent cache holds for this folder, by their inputs' digest: reused
     /// instead of running `go` (see [`go::Runs::seeded`]).
     pub go_runs: Vec<(String, go::GoRun)>,
+    /// Learn where the sides' Go setup comes from ([`attribution`]) when they differ: a second,
+    /// traced run of the login shell (bash, zsh), version managers' files, `.envrc`. Never
+    /// runs when the sides agree.
+    pub attribution: bool,
 }
 
 impl CheckOptions {
@@ -102,6 +107,7 @@ impl CheckOptions {
             deep: None,
             probe_cache: false,
             go_runs: Vec::new(),
+            attribution: true,
         }
     }
 }
@@ -247,6 +253,23 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         tools::discover(&mut snap);
         snap
     });
+    if opts.attribution && attribution::needed(&snap) {
+        let found = attribution::collect(&snap, opts);
+        // A view shares the shell side; its editor's `go` is its own.
+        let shared = crate::model::Attribution {
+            managers: found
+                .managers
+                .iter()
+                .filter(|m| m.side == SideKind::Shell)
+                .cloned()
+                .collect(),
+            ..found.clone()
+        };
+        for view in &mut snap.editor_views {
+            view.attribution = Some(shared.clone());
+        }
+        snap.attribution = Some(found);
+    }
     // Last, with every side and view known: it reuses their choice of `go` and environment.
     if let Some(mode) = opts.deep {
         deep::run_all(&mut snap, opts, mode);

@@ -257,6 +257,18 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
             loc.column
         ));
     }
+    for r in &f.related {
+        hint_lines(
+            &mut tail,
+            "  ↳ ",
+            &format!(
+                "{}:{}: {}",
+                redact(&report.display_path(&r.path)),
+                r.line,
+                redact(&r.note)
+            ),
+        );
+    }
     let tag = format!("[{}]", f.code);
     match tail.last_mut() {
         Some(last) if width(last) + 2 + width(&tag) <= WIDTH - 6 => {

@@ -184,6 +184,11 @@ fn finding_value(f: &Finding) -> Value {
         "shell": f.shell.as_ref().map(side_value_of_finding).unwrap_or(Value::Null),
         "locations": f.locations.iter().map(location_value).collect::<Vec<_>>(),
         "fixes": f.fixes.iter().map(fix_value).collect::<Vec<_>>(),
+        "related": f.related.iter().map(|r| json!({
+            "path": redact(&r.path.display().to_string()),
+            "line": r.line,
+            "note": redact(&r.note),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! their *candidate* fixes in preference order; [`check`] then keeps only the fixes that really
 //! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
+pub mod attribution;
 pub mod cache;
 pub mod deep;
 pub mod goflags;
@@ -179,6 +180,7 @@ pub fn finding(code: &str, subject: &str, message: String) -> Finding {
         shell: None,
         locations: Vec::new(),
         fixes: Vec::new(),
+        related: Vec::new(),
     }
 }
 
@@ -237,6 +239,7 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
             f
         })
         .collect();
+    attribution::annotate(snapshot, &mut out);
     sort_findings(&mut out);
     out
 }
