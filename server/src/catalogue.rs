@@ -110,6 +110,7 @@ codes! {
     "toolchain-download-fails", Error, Toolchain, "The toolchain this module needs cannot be downloaded", explanations::TOOLCHAIN_DOWNLOAD_FAILS;
     "tool-built-with-old-go", Error, Toolchain, "An editor tool was built with a Go older than the module's go line", explanations::TOOL_BUILT_WITH_OLD_GO;
     "tool-wrong-arch", Warning, EditorAndShell, "An editor tool is built for another OS or architecture", explanations::TOOL_WRONG_ARCH;
+    "envrc-not-loaded", Info, EditorAndShell, "An .envrc sets Go variables the editor does not have", explanations::ENVRC_NOT_LOADED;
     "build-failed", Error, GoAndGoroot, "A side's go cannot build or run a small program (check --deep)", explanations::BUILD_FAILED;
 }
 

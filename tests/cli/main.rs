@@ -17,6 +17,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attribution;
 mod check;
 mod deep;
 mod diff_cmdgo;

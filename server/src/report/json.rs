@@ -175,7 +175,7 @@ fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
 }
 
 fn finding_value(f: &Finding) -> Value {
-    json!({
+    let mut v = json!({
         "code": f.code,
         "severity": severity_word(f.severity),
         "message": redact(&f.message),
@@ -184,12 +184,23 @@ fn finding_value(f: &Finding) -> Value {
         "shell": f.shell.as_ref().map(side_value_of_finding).unwrap_or(Value::Null),
         "locations": f.locations.iter().map(location_value).collect::<Vec<_>>(),
         "fixes": f.fixes.iter().map(fix_value).collect::<Vec<_>>(),
-        "related": f.related.iter().map(|r| json!({
-            "path": redact(&r.path.display().to_string()),
-            "line": r.line,
-            "note": redact(&r.note),
-        })).collect::<Vec<_>>(),
-    })
+    });
+    // Only findings attribution explains carry `related` (where the cause was set).
+    if !f.related.is_empty() {
+        v["related"] = f
+            .related
+            .iter()
+            .map(|r| {
+                json!({
+                    "path": redact(&r.path.display().to_string()),
+                    "line": r.line,
+                    "note": redact(&r.note),
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
+    v
 }
 
 /// `{ "value": string|null, "goVersion": string|null, "origin"?, "path"?, "line"?, "key"? }`.

@@ -97,7 +97,9 @@ fn variable(snapshot: &Snapshot, attr: &Attribution, f: &mut Finding) {
             }
         }
     }
-    for l in attr.envrc.iter().filter(|l| l.var == var) {
+    let own = f.code == "envrc-not-loaded";
+    let envrc_lines = attr.envrc.iter().filter(|l| l.var == var && !own);
+    for l in envrc_lines {
         relate(
             f,
             &l.file,
@@ -222,4 +224,41 @@ fn manager(snapshot: &Snapshot, pick: &ManagerPick, f: &mut Finding) {
         ),
     };
     say(f, &sentence);
+}
+
+/// `envrc-not-loaded`: the `.envrc` direnv would load exports a Go variable to a literal value
+/// the editor's environment does not have (values with expansions are not compared: what they
+/// expand to is unknown without running direnv).
+pub fn findings(ctx: &super::Ctx) -> Vec<Finding> {
+    let snapshot = ctx.snapshot;
+    let Some(attr) = snapshot.attribution.as_ref() else {
+        return Vec::new();
+    };
+    let editor = &snapshot.editor.label;
+    attr.envrc
+        .iter()
+        .filter(|l| ATTRIBUTED_VARS.contains(&l.var.as_str()))
+        .filter(|l| !l.value.contains('$') && !l.value.contains('`'))
+        .filter(|l| {
+            let have = snapshot.editor.os_env.get(&l.var).map(String::as_str);
+            have != Some(l.value.as_str())
+                && have.map(crate::redact::redact).as_deref() != Some(l.value.as_str())
+        })
+        .map(|l| {
+            let var = &l.var;
+            let message = format!(
+                "{} exports {var}={}, which {editor} does not have: direnv loads an .envrc only in a shell with its hook, at a prompt in this folder, so an editor started outside such a shell does not get it (nor does the login shell it reads its environment from)",
+                line_words(snapshot, l),
+                l.value
+            );
+            let mut f = super::finding("envrc-not-loaded", var, message);
+            f.locations.push(crate::model::Location {
+                path: l.file.clone(),
+                line: l.line.max(1),
+                column: 1,
+                span: None,
+            });
+            f
+        })
+        .collect()
 }

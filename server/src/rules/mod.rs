@@ -206,6 +206,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(paths::findings(&ctx));
     out.extend(tinygo::findings(&ctx));
     out.extend(deep::findings(&ctx));
+    out.extend(attribution::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
     out.extend(failures);
     out
