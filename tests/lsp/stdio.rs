@@ -403,6 +403,9 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let value_end = diag["range"]["end"]["character"].clone();
     let mut shown = diag.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    // The .bashrc line related to it holds a toolchain path too.
+    let bashrc_end = diag["relatedInformation"][0]["location"]["range"]["end"]["character"].clone();
+    mask_column(&mut shown, &bashrc_end, "[end of the .bashrc line]");
     mask_digests(&mut shown);
     json_snapshot(
         &s,
@@ -457,6 +460,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     );
     let mut shown = actions.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    mask_column(&mut shown, &bashrc_end, "[end of the .bashrc line]");
     mask_digests(&mut shown);
     json_snapshot(
         &s,
@@ -1496,7 +1500,16 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     println!("goroot-mismatch: {message}");
     // go.mod's `module` line (the module path), nothing else to point at.
     assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
-    assert!(diag.get("relatedInformation").is_none(), "{diag:#}");
+    // No settings file is related: only the startup line that gives the shell its `go`.
+    let bashrc = file_uri(&s.home.join(".bashrc"));
+    let related = diag["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        related.iter().all(|r| r["location"]["uri"] == bashrc),
+        "{diag:#}"
+    );
     for want in [
         GO121,
         GO122,
@@ -2339,4 +2352,39 @@ fn server_status_notifications_and_the_structured_report() {
     assert_eq!(plain.count("goEnvDoctor/serverStatus"), 0);
     assert!(plain.shutdown().success());
     assert!(lsp.shutdown().success());
+}
+
+/// Attribution reaches the client: the go-version-mismatch diagnostic (on go.mod: no setting
+/// holds either side's `go`) carries `relatedInformation` at the `.bashrc` line that puts the
+/// shell's Go on PATH, and its message says the server's PATH lacks that directory.
+#[test]
+fn related_information_points_at_the_startup_line_of_the_shells_go() {
+    let mut s = Scenario::new();
+    let (go121, go122) = gos();
+    s.path_go(&go121);
+    s.shell_go(&go122);
+    let mut lsp = s.start();
+    let go_mod = s.folder.join("go.mod");
+    let diag = lsp.wait_for_code(&go_mod, "go-version-mismatch");
+    let related = diag["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let bashrc = file_uri(&s.home.join(".bashrc"));
+    let at_bashrc = related
+        .iter()
+        .find(|r| r["location"]["uri"] == bashrc)
+        .unwrap_or_else(|| panic!("no related information at .bashrc: {diag:#}"));
+    // `.bashrc` line 1 (0-based 0): `export PATH="…/go/bin:$PATH"`.
+    assert_eq!(
+        at_bashrc["location"]["range"]["start"]["line"], 0,
+        "{diag:#}"
+    );
+    let note = at_bashrc["message"].as_str().unwrap_or("");
+    assert!(note.contains("on your login shell's PATH"), "{diag:#}");
+    let msg = diag["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("PATH lacks") && msg.contains("~/.bashrc:1 adds"),
+        "{diag:#}"
+    );
 }

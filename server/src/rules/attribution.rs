@@ -137,7 +137,11 @@ fn go_binary(snapshot: &Snapshot, attr: &Attribution, f: &mut Finding) {
             .filter(|g| g.found_by == GoFoundBy::Path)
             .and_then(|g| g.path.parent().map(Path::to_path_buf));
         if let Some(dir) = dir {
-            let editor_has = snapshot.editor.path_entries.contains(&dir);
+            // The editor's PATH only matters when a setting does not choose its `go`.
+            let by_setting = snapshot.editor.go.as_ref().is_some_and(|g| {
+                matches!(g.found_by, GoFoundBy::AlternateTools | GoFoundBy::GorootBin)
+            });
+            let editor_has = by_setting || snapshot.editor.path_entries.contains(&dir);
             let shown = tilde(snapshot, &dir);
             match sh.path_add(&dir) {
                 Some(l) => {
@@ -155,7 +159,7 @@ fn go_binary(snapshot: &Snapshot, attr: &Attribution, f: &mut Finding) {
                         say(
                             f,
                             &format!(
-                                "Your shell's `go` comes from {shown}, which {at} puts on its PATH{}.",
+                                "Your shell's `go` comes from {shown}, which {at} puts on your login shell's PATH{}.",
                                 how(sh.method)
                             ),
                         );
