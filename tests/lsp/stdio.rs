@@ -378,7 +378,8 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
         &init,
     );
 
-    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
+    // With the line of .bashrc that gives the shell its `go`, traced after the first publish.
+    let diag = lsp.wait_for_related(&settings, "goroot-mismatch");
     assert_eq!(diag["source"], "go-env-doctor");
     assert_eq!(diag["severity"], 1, "error: {diag:#}");
     assert!(
@@ -2365,7 +2366,7 @@ fn related_information_points_at_the_startup_line_of_the_shells_go() {
     s.shell_go(&go122);
     let mut lsp = s.start();
     let go_mod = s.folder.join("go.mod");
-    let diag = lsp.wait_for_code(&go_mod, "go-version-mismatch");
+    let diag = lsp.wait_for_related(&go_mod, "go-version-mismatch");
     let related = diag["relatedInformation"]
         .as_array()
         .cloned()

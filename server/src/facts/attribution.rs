@@ -55,10 +55,38 @@ pub fn needed(snap: &Snapshot) -> bool {
 /// What attribution learns for `snap` (see the module comment). Runs the traced shell for
 /// bash and zsh, memoised per shell, folder, environment and startup-file identity.
 pub fn collect(snap: &Snapshot, opts: &CheckOptions) -> Attribution {
-    let shell = snap
-        .shell
-        .as_ref()
-        .map(|side| shell_attribution(snap, side, opts));
+    collect_with(snap, opts, true).unwrap_or_default()
+}
+
+/// [`collect`] without starting a shell: `None` when the shell's lines would need a traced run
+/// that is not memoised yet (the language server then publishes first and traces after).
+pub fn collect_cheap(snap: &Snapshot, opts: &CheckOptions) -> Option<Attribution> {
+    collect_with(snap, opts, false)
+}
+
+/// Puts `found` on `snap` and on its editor views (which share the shell side; their editor's
+/// `go` is their own, so only the shell's version manager is kept for them).
+pub fn attach(snap: &mut Snapshot, found: Attribution) {
+    let shared = Attribution {
+        managers: found
+            .managers
+            .iter()
+            .filter(|m| m.side == SideKind::Shell)
+            .cloned()
+            .collect(),
+        ..found.clone()
+    };
+    for view in &mut snap.editor_views {
+        view.attribution = Some(shared.clone());
+    }
+    snap.attribution = Some(found);
+}
+
+fn collect_with(snap: &Snapshot, opts: &CheckOptions, may_trace: bool) -> Option<Attribution> {
+    let shell = match snap.shell.as_ref() {
+        Some(side) => Some(shell_attribution(snap, side, opts, may_trace)?),
+        None => None,
+    };
     let home = snap.home.as_deref();
     let mut managers = Vec::new();
     for side in std::iter::once(&snap.editor).chain(snap.shell.as_ref()) {
@@ -70,13 +98,13 @@ pub fn collect(snap: &Snapshot, opts: &CheckOptions) -> Attribution {
             managers.push(pick);
         }
     }
-    Attribution {
+    Some(Attribution {
         shell,
         managers,
         envrc: nearest_envrc(&snap.folder)
             .map(|p| read_envrc(&p))
             .unwrap_or_default(),
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,9 +135,14 @@ fn memo_key(side: &SideFacts, shell: &Path, folder: &Path) -> MemoKey {
     (shell.to_path_buf(), folder.to_path_buf(), h.finish())
 }
 
-fn shell_attribution(snap: &Snapshot, side: &SideFacts, opts: &CheckOptions) -> ShellAttribution {
+fn shell_attribution(
+    snap: &Snapshot,
+    side: &SideFacts,
+    opts: &CheckOptions,
+    may_trace: bool,
+) -> Option<ShellAttribution> {
     let Some(probe) = side.probe.as_ref() else {
-        return ShellAttribution::default();
+        return Some(ShellAttribution::default());
     };
     let shell_path = probe.shell.clone();
     let key = memo_key(side, &shell_path, &snap.folder);
@@ -119,10 +152,13 @@ fn shell_attribution(snap: &Snapshot, side: &SideFacts, opts: &CheckOptions) -> 
         .as_ref()
         .and_then(|m| m.get(&key))
     {
-        return hit.clone();
+        return Some(hit.clone());
     }
     let editor_env = opts.editor_env.clone().unwrap_or_else(super::process_env);
     let got = if shell::traces_lines(&shell_path) {
+        if !may_trace {
+            return None;
+        }
         let started = std::time::Instant::now();
         let trace = shell::trace_lines(&shell::ProbeOptions {
             shell: shell_path.clone(),
@@ -136,7 +172,7 @@ fn shell_attribution(snap: &Snapshot, side: &SideFacts, opts: &CheckOptions) -> 
         });
         tracing::debug!(shell = %shell_path.display(), millis = started.elapsed().as_millis() as u64, lines = trace.lines.len(), outcome = ?trace.outcome, "traced the login shell for attribution");
         if trace.outcome == ProbeOutcome::Cancelled {
-            return ShellAttribution::default();
+            return Some(ShellAttribution::default());
         }
         match trace.env {
             Some(traced_env) if trace.outcome == ProbeOutcome::Ok => {
@@ -172,7 +208,7 @@ fn shell_attribution(snap: &Snapshot, side: &SideFacts, opts: &CheckOptions) -> 
         map.clear();
     }
     map.insert(key, got.clone());
-    got
+    Some(got)
 }
 
 fn shell_name(shell: &Path) -> String {

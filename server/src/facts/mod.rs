@@ -255,20 +255,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
     });
     if opts.attribution && attribution::needed(&snap) {
         let found = attribution::collect(&snap, opts);
-        // A view shares the shell side; its editor's `go` is its own.
-        let shared = crate::model::Attribution {
-            managers: found
-                .managers
-                .iter()
-                .filter(|m| m.side == SideKind::Shell)
-                .cloned()
-                .collect(),
-            ..found.clone()
-        };
-        for view in &mut snap.editor_views {
-            view.attribution = Some(shared.clone());
-        }
-        snap.attribution = Some(found);
+        attribution::attach(&mut snap, found);
     }
     // Last, with every side and view known: it reuses their choice of `go` and environment.
     if let Some(mode) = opts.deep {
