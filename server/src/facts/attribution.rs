@@ -58,10 +58,18 @@ pub fn collect(snap: &Snapshot, opts: &CheckOptions) -> Attribution {
     collect_with(snap, opts, true).unwrap_or_default()
 }
 
-/// [`collect`] without starting a shell: `None` when the shell's lines would need a traced run
-/// that is not memoised yet (the language server then publishes first and traces after).
-pub fn collect_cheap(snap: &Snapshot, opts: &CheckOptions) -> Option<Attribution> {
-    collect_with(snap, opts, false)
+/// [`collect`] without starting a shell, and whether it is complete: without the shell's lines
+/// when they would need a traced run not memoised yet (the language server then publishes
+/// first and traces after; `check` traces only when a finding wants it).
+pub fn collect_cheap(snap: &Snapshot, opts: &CheckOptions) -> (Attribution, bool) {
+    match collect_with(snap, opts, false) {
+        Some(found) => (found, true),
+        None => {
+            let mut snap = snap.clone();
+            snap.shell = None;
+            (collect_with(&snap, opts, false).unwrap_or_default(), false)
+        }
+    }
 }
 
 /// Puts `found` on `snap` and on its editor views (which share the shell side; their editor's

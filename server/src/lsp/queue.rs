@@ -181,9 +181,10 @@ impl Backend {
                     o.attribution = false;
                     let (mut snap, runs) = facts::collect_recorded(&o);
                     if facts::attribution::needed(&snap) {
-                        match facts::attribution::collect_cheap(&snap, &o) {
-                            Some(found) => facts::attribution::attach(&mut snap, found),
-                            None => to_attribute.push(o.clone()),
+                        let (found, complete) = facts::attribution::collect_cheap(&snap, &o);
+                        facts::attribution::attach(&mut snap, found);
+                        if !complete {
+                            to_attribute.push(o.clone());
                         }
                     }
                     if !reused && !cancel.is_cancelled() {
@@ -368,9 +369,8 @@ impl Backend {
                     o.attribution = false;
                     let mut snap = facts::collect(&o);
                     if facts::attribution::needed(&snap) {
-                        if let Some(found) = facts::attribution::collect_cheap(&snap, &o) {
-                            facts::attribution::attach(&mut snap, found);
-                        }
+                        let (found, _) = facts::attribution::collect_cheap(&snap, &o);
+                        facts::attribution::attach(&mut snap, found);
                     }
                     let reread = !overrides.is_empty();
                     (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))

@@ -29,6 +29,19 @@ pub fn annotate(snapshot: &Snapshot, findings: &mut [Finding]) {
     }
 }
 
+/// Whether a finding is one the shell's startup lines would explain (`check` traces the shell
+/// only then).
+pub fn wanted(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| {
+        GO_CODES.contains(&f.code.as_str())
+            || (ATTRIBUTED_VARS.contains(&f.subject.as_str())
+                && f.shell
+                    .as_ref()
+                    .and_then(|s| s.origin.as_ref())
+                    .is_some_and(|o| *o == Origin::OsEnv))
+    })
+}
+
 fn line_words(snapshot: &Snapshot, l: &ShellLine) -> String {
     format!("{}:{}", tilde(snapshot, &l.file), l.line)
 }
