@@ -25,10 +25,21 @@ pub use crate::model::ATTRIBUTED_VARS as VARS;
 /// Most PATH directories attributed (a PATH is rarely longer).
 const MAX_DIRS: usize = 64;
 
+/// Turns attribution off (`off`): for measuring what it costs (`bench/attribution.sh`), or for
+/// a user who does not want the second, traced run of the login shell.
+pub const DISABLE_ENV: &str = "GO_ENV_DOCTOR_ATTRIBUTION";
+
+fn enabled() -> bool {
+    std::env::var(DISABLE_ENV).map_or(true, |v| v != "off")
+}
+
 /// Whether attribution can explain something: the shell was probed and the sides run another
 /// `go` (or one has none), or differ in a Go variable, or a side's `go` is a version manager's
 /// shim, or an `.envrc` is near. Cheap: no process, at most a few `stat`s.
 pub fn needed(snap: &Snapshot) -> bool {
+    if !enabled() {
+        return false;
+    }
     let Some(shell) = snap.shell.as_ref() else {
         return false;
     };
