@@ -67,6 +67,7 @@ fn side(kind: SideKind, label: &str, goroot: &str, version: &str) -> SideView {
         go_version: Some(version.to_string()),
         goroot: Some(goroot.to_string()),
         env,
+        startup_lines: Default::default(),
     }
 }
 

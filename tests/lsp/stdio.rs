@@ -676,7 +676,8 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
     let (s, settings, disk) = Scenario::settings_pin_go121();
     let (go121, go122) = gos();
     let mut lsp = s.start();
-    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    // After attribution's traced shell (it runs once, after the first diagnostics).
+    lsp.wait_for_related(&settings, "goroot-mismatch");
     let pid = lsp.child.id();
     let faults_before = reaped_children_faults(pid);
     let uri = file_uri(&settings);

@@ -12,8 +12,8 @@
 
 use super::{shell, CheckOptions};
 use crate::model::{
-    Attribution, GoFoundBy, ManagerPick, ProbeOutcome, ShellAttribution, ShellLine, SideFacts,
-    SideKind, Snapshot, TraceMethod,
+    Attribution, ManagerPick, ProbeOutcome, ShellAttribution, ShellLine, SideFacts, SideKind,
+    Snapshot, TraceMethod,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -932,13 +932,6 @@ pub fn read_envrc(p: &Path) -> Vec<ShellLine> {
         }
     }
     out
-}
-
-/// `true` when `go` was found on PATH (the shell's `go` attribution explains its directory).
-pub fn found_on_path(side: &SideFacts) -> bool {
-    side.go
-        .as_ref()
-        .is_some_and(|g| g.found_by == GoFoundBy::Path)
 }
 
 #[cfg(test)]

@@ -180,12 +180,11 @@ impl Backend {
                     o.probe_cache = persist && !reused && o.probe_shell;
                     o.attribution = false;
                     let (mut snap, runs) = facts::collect_recorded(&o);
+                    let mut incomplete = false;
                     if facts::attribution::needed(&snap) {
                         let (found, complete) = facts::attribution::collect_cheap(&snap, &o);
                         facts::attribution::attach(&mut snap, found);
-                        if !complete {
-                            to_attribute.push(o.clone());
-                        }
+                        incomplete = !complete;
                     }
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
@@ -196,6 +195,10 @@ impl Backend {
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
                     let checked = Checked::new(snap, &o, &overrides, reread);
+                    // The shell is traced only for findings its lines would explain.
+                    if incomplete && crate::rules::attribution::wanted(&checked.findings) {
+                        to_attribute.push(o.clone());
+                    }
                     (o.folder.clone(), checked)
                 })
                 .collect();

@@ -119,7 +119,13 @@ fn path_str(p: &Path) -> String {
 fn side_value(side: &SideView) -> Value {
     let mut env = Map::new();
     for (key, v) in &side.env {
-        env.insert(key.clone(), env_value(v));
+        let mut value = env_value(v);
+        // Where the shell's startup files set it (attribution).
+        if let (Some((file, line)), Value::Object(m)) = (side.startup_lines.get(key), &mut value) {
+            m.insert("startupFile".into(), Value::String(path_str(file)));
+            m.insert("startupLine".into(), json!(line));
+        }
+        env.insert(key.clone(), value);
     }
     json!({
         "go": side.go.as_deref().map(path_str),

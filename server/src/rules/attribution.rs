@@ -214,33 +214,50 @@ fn go_binary(snapshot: &Snapshot, attr: &Attribution, f: &mut Finding) {
 }
 
 fn manager(snapshot: &Snapshot, pick: &ManagerPick, f: &mut Finding) {
+    let (sentence, related) = manager_words(snapshot, pick);
+    if let Some((file, line, note)) = related {
+        relate(f, &file, line, note);
+    }
+    say(f, &sentence);
+}
+
+/// What a version manager's pick says, and the place it points at (file, line, note).
+fn manager_words(
+    snapshot: &Snapshot,
+    pick: &ManagerPick,
+) -> (String, Option<(PathBuf, u32, String)>) {
     let whose = match pick.side {
         SideKind::Editor => format!("{}'s", snapshot.editor.label),
         SideKind::Shell => "your shell's".to_string(),
     };
     let m = &pick.manager;
-    let sentence = match (&pick.version, &pick.variable, &pick.file) {
-        (Some(v), Some(var), _) => {
-            format!("{whose} `go` is {m}'s; ${var} selects Go {v} for it.")
-        }
+    match (&pick.version, &pick.variable, &pick.file) {
+        (Some(v), Some(var), _) => (
+            format!("{whose} `go` is {m}'s; ${var} selects Go {v} for it."),
+            None,
+        ),
         (Some(v), None, Some(file)) => {
             let at = format!("{}:{}", tilde(snapshot, file), pick.line.max(1));
-            relate(
-                f,
-                file,
-                pick.line,
-                format!("{m} selects Go {v} here for this folder"),
-            );
-            format!("{whose} `go` is {m}'s; {m} selects Go {v} in this folder from {at}.")
+            (
+                format!("{whose} `go` is {m}'s; {m} selects Go {v} in this folder from {at}."),
+                Some((
+                    file.clone(),
+                    pick.line,
+                    format!("{m} selects Go {v} here for this folder"),
+                )),
+            )
         }
-        (Some(v), None, None) => {
-            format!("{whose} `go` is {m}'s Go {v} (chosen with `{m} use`, not from a file).")
-        }
-        (None, _, _) => format!(
-            "{whose} `go` is {m}'s, and no version file or variable selects a Go version for this folder."
+        (Some(v), None, None) => (
+            format!("{whose} `go` is {m}'s Go {v} (chosen with `{m} use`, not from a file)."),
+            None,
         ),
-    };
-    say(f, &sentence);
+        (None, _, _) => (
+            format!(
+                "{whose} `go` is {m}'s, and no version file or variable selects a Go version for this folder."
+            ),
+            None,
+        ),
+    }
 }
 
 /// `envrc-not-loaded`: the `.envrc` direnv would load exports a Go variable to a literal value
@@ -278,4 +295,48 @@ pub fn findings(ctx: &super::Ctx) -> Vec<Finding> {
             f
         })
         .collect()
+}
+
+/// What attribution says about `key` for a hover: the shell's line that sets it, and for GOROOT
+/// the line that put the shell's `go` on PATH and a version manager's choice. Plain sentences.
+pub fn hover_lines(snapshot: &Snapshot, key: &str) -> Vec<String> {
+    let Some(attr) = snapshot.attribution.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(sh) = attr.shell.as_ref() {
+        if let Some(l) = sh.export(key) {
+            out.push(format!(
+                "Your login shell sets {key} at {}{}.",
+                line_words(snapshot, l),
+                how(sh.method)
+            ));
+        }
+        let dir = snapshot
+            .shell
+            .as_ref()
+            .and_then(|s| s.go.as_ref())
+            .filter(|g| g.found_by == GoFoundBy::Path)
+            .and_then(|g| g.path.parent());
+        if let (Some(dir), "GOROOT") = (dir, key) {
+            if let Some(l) = sh.path_add(dir) {
+                out.push(format!(
+                    "Your shell's `go` comes from {}, which {} puts on your login shell's PATH{}.",
+                    tilde(snapshot, dir),
+                    line_words(snapshot, l),
+                    how(sh.method)
+                ));
+            }
+        }
+    }
+    if key == "GOROOT" {
+        for pick in &attr.managers {
+            let sentence = manager_words(snapshot, pick).0;
+            let mut chars = sentence.chars();
+            if let Some(c) = chars.next() {
+                out.push(c.to_uppercase().chain(chars).collect());
+            }
+        }
+    }
+    out
 }
