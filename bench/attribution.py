@@ -3,7 +3,8 @@
 
 Two worlds, RUNS rounds each, interleaved so that machine noise hits all alike:
   - agree: the editor (the server's PATH, `check`'s own PATH) and the login bash run the same
-    Go 1.22.10: attribution must cost nothing (it never runs);
+    Go 1.22.10 (the go env file's GOPROXY=off gives both one finding, so the server publishes):
+    attribution must cost nothing (it never runs);
   - differ: `.vscode/settings.json` pins Go 1.21.13 (the server), the terminal's PATH has Go
     1.21.13 (`check`), and the login bash's ~/.bashrc puts Go 1.22.10 first and exports GOPROXY:
     attribution traces the shell a second time.
@@ -41,6 +42,10 @@ def world(kind):
     if kind == "agree":
         with open(settings, "w") as f:
             f.write("{}\n")
+        # One finding both sides share (so the server publishes something to time), which no
+        # startup line explains: GOPROXY=off in the go env file.
+        with open(os.path.join(home, ".config/go/env"), "w") as f:
+            f.write("GOPROXY=off\n")
     env = dict(env, PATH=f"{editor_go}/bin:/usr/bin:/bin")
     return ws, user, env
 

@@ -460,6 +460,10 @@ pub fn from_events(
             last.insert(ev.var.clone(), ev);
         }
     }
+    // A line of `source <(…)` or `eval` in a pipe names no file one could open: unknown.
+    let real = |f: &Path| f.is_absolute() && !f.starts_with("/dev") && !f.starts_with("/proc");
+    added.retain(|_, (file, _)| real(file));
+    last.retain(|_, ev| real(&ev.file));
     let mut path_adds = Vec::new();
     for d in split_path(final_env.get("PATH").map_or("", String::as_str)) {
         if path_adds.len() >= MAX_DIRS {
@@ -1029,5 +1033,18 @@ mod tests {
             "/home/u/sdk/go/bin",
             Some(home)
         ));
+    }
+
+    #[test]
+    fn a_line_of_a_pipe_names_no_file() {
+        let events = vec![Event {
+            var: "PATH".into(),
+            value: "/go/bin:/usr/bin".into(),
+            append: false,
+            file: PathBuf::from("/dev/fd/63"),
+            line: 4,
+        }];
+        let fin = env(&[("PATH", "/go/bin:/usr/bin")]);
+        assert!(from_events(&events, "/usr/bin", &fin).path_adds.is_empty());
     }
 }
