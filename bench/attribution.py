@@ -9,7 +9,7 @@ Two worlds, RUNS rounds each, interleaved so that machine noise hits all alike:
     1.21.13 (`check`), and the login bash's ~/.bashrc puts Go 1.22.10 first and exports GOPROXY:
     attribution traces the shell a second time.
 Per world, with attribution on (the default) and off (GO_ENV_DOCTOR_ATTRIBUTION=off):
-  - `go-env-doctor check --shell bash --format json` (wall time);
+  - `go-env-doctor check --shell bash --format json` (wall time; 2 x RUNS each, back to back);
   - `go-env-doctor serve`: initialized -> first publishDiagnostics and, in `differ`, ->
     the publish that carries relatedInformation (the traced shell, after the first diagnostics).
 Medians; the ratios on/off are the cost. Targets: every ratio in `agree` and the server's
@@ -83,14 +83,20 @@ def main():
         ws, user, env = world(kind)
         off_env = dict(env, **OFF)
         c_on, c_off, f_on, f_off, rel = [], [], [], [], []
-        for _ in range(RUNS):
-            c_on.append(check(env, ws))
-            c_off.append(check(off_env, ws))
-            first, r = serve(env, ws, user, kind == "differ")
-            f_on.append(first)
-            if r is not None:
-                rel.append(r)
-            f_off.append(serve(off_env, ws, user, False)[0])
+        # `check` runs back to back, then the servers: a server winding down must not overlap
+        # the next timed run. Which goes first alternates (the second finds warmer caches).
+        for i in range(2 * RUNS):
+            for on in ((True, False) if i % 2 == 0 else (False, True)):
+                (c_on if on else c_off).append(check(env if on else off_env, ws))
+        for i in range(RUNS):
+            for on in ((True, False) if i % 2 == 0 else (False, True)):
+                if on:
+                    first, r = serve(env, ws, user, kind == "differ")
+                    f_on.append(first)
+                    if r is not None:
+                        rel.append(r)
+                else:
+                    f_off.append(serve(off_env, ws, user, False)[0])
         m = lsp.median_ms
         print(f"{kind:6}  check on {m(c_on):7.1f} ms  off {m(c_off):7.1f} ms  ratio {m(c_on) / m(c_off):.2f}")
         print(f"{kind:6}  first diagnostics on {m(f_on):7.1f} ms  off {m(f_off):7.1f} ms  ratio {m(f_on) / m(f_off):.2f}")

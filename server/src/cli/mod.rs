@@ -341,7 +341,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
     let mut findings = rules::check_all(&snapshot);
     if facts::attribution::needed(&snapshot) {
-        let found = if rules::attribution::wanted(&findings) {
+        let wanted = rules::attribution::wanted(&findings);
+        tracing::debug!(wanted, "the sides differ: attribution");
+        let found = if wanted {
             facts::attribution::collect(&snapshot, &opts)
         } else {
             facts::attribution::collect_cheap(&snapshot, &opts).0
