@@ -98,11 +98,12 @@ fn bash_names_the_line_of_bashrc_that_puts_the_shells_go_on_path_and_redacts_sec
 
 #[test]
 fn zsh_names_the_line_of_a_path_array_and_of_an_export() {
-    let s = world();
+    let mut s = world();
+    s.set("RUST_LOG", "go_env_doctor=debug");
     s.home_file(
         ".zshrc",
         &format!(
-            "# z\nexport GOFLAGS=-mod=mod\npath=({}/bin $path)\n",
+            "# z\nexport GOFLAGS=-mod=mod\npath=({}/bin $path)\nexport MY_TOKEN=zsh-token-s3cret\n",
             support::goroot(NEW).display()
         ),
     );
@@ -112,6 +113,25 @@ fn zsh_names_the_line_of_a_path_array_and_of_an_export() {
     assert!(has_related(f, &zshrc, 3), "{}", r.context());
     assert!(message(f).contains("~/.zshrc:3 adds"), "{}", r.context());
     assert!(!message(f).contains("not traced"), "{}", r.context());
+    // zsh traces on stderr: none of it reaches the log (a token in a plain variable is not
+    // something redaction could recognise).
+    assert!(
+        r.run
+            .stderr
+            .contains("traced the login shell for attribution"),
+        "{}",
+        r.context()
+    );
+    assert!(
+        !r.run.stderr.contains("zsh-token-s3cret"),
+        "{}",
+        r.context()
+    );
+    assert!(
+        !r.run.stdout.contains("zsh-token-s3cret"),
+        "{}",
+        r.context()
+    );
 }
 
 #[test]
@@ -325,5 +345,53 @@ fn an_envrc_the_editor_did_not_load_is_a_finding_located_in_it() {
         message(m).contains("only a shell with direnv's hook loads"),
         "{}",
         r.context()
+    );
+}
+
+#[test]
+fn a_gvm_go_says_it_was_chosen_with_gvm_use_and_sarif_carries_related_locations() {
+    let s = world();
+    let go = shim(&s, ".gvm/gos/go1.25.5/bin/go", NEW);
+    s.bash_profile(&format!(
+        "# gvm use go1.25.5\nexport PATH=\"{}:$PATH\"\n",
+        go.parent().unwrap().display()
+    ));
+    let r = s.check(&["--shell", &shell_arg("bash")]);
+    let f = r.expect("go-version-mismatch", "warning");
+    assert!(
+        message(f).contains(
+            "your shell's `go` is gvm's Go 1.25.5 (chosen with `gvm use`, not from a file)"
+        ) || message(f).contains(
+            "Your shell's `go` is gvm's Go 1.25.5 (chosen with `gvm use`, not from a file)"
+        ),
+        "{}",
+        r.context()
+    );
+    assert!(
+        has_related(f, &s.home.join(".bash_profile"), 2),
+        "{}",
+        r.context()
+    );
+
+    let folder = s.folder.display().to_string();
+    let b = shell_arg("bash");
+    let run = s.run(&["check", &folder, "--format", "sarif", "--shell", &b]);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let mismatch = results
+        .iter()
+        .find(|x| x["ruleId"] == "go-version-mismatch")
+        .unwrap();
+    let related = mismatch["relatedLocations"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|l| l["physicalLocation"]["region"]["startLine"] == 2
+                && l["message"]["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("on your login shell's PATH")),
+        "{}",
+        run.stdout
     );
 }

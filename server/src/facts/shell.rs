@@ -1039,7 +1039,14 @@ mod imp {
         }
         let (stdout, dropped) = take(&out);
         let (stderr, _) = take(&err);
-        if !stderr.is_empty() {
+        if trace == Some(Trace::ZshLines) {
+            // zsh's line trace is on stderr: every command of the startup files, with values
+            // no redaction can recognise (tokens in plain variables). Never logged.
+            tracing::debug!(
+                bytes = stderr.len(),
+                "shell stderr (a line trace, not logged)"
+            );
+        } else if !stderr.is_empty() {
             tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(&stderr)), "shell stderr (tail)");
         }
         if dropped > 0 {
