@@ -263,7 +263,7 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
             "  ↳ ",
             &format!(
                 "{}:{}: {}",
-                redact(&report.display_path(&r.path)),
+                redact(&report.short_path(&r.path)),
                 r.line,
                 redact(&r.note)
             ),
