@@ -117,6 +117,7 @@ codes! {
     "go-sandboxed", Warning, GoAndGoroot, "Go is seen through a Flatpak sandbox or a snap revision", explanations::GO_SANDBOXED;
     "goroot-in-modcache", Warning, GoAndGoroot, "GOROOT is a toolchain inside the module cache", explanations::GOROOT_IN_MODCACHE;
     "gopath-in-goroot", Warning, GoAndGoroot, "GOPATH is GOROOT or inside it", explanations::GOPATH_IN_GOROOT;
+    "envrc-not-loaded", Info, EditorAndShell, "An .envrc sets Go variables the editor does not have", explanations::ENVRC_NOT_LOADED;
     "build-failed", Error, GoAndGoroot, "A side's go cannot build or run a small program (check --deep)", explanations::BUILD_FAILED;
 }
 

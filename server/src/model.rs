@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod attribution;
 mod setting_key;
 mod tools;
+pub use attribution::{
+    Attribution, ManagerPick, Related, ShellAttribution, ShellLine, TraceMethod, ATTRIBUTED_VARS,
+};
 pub use setting_key::SettingKey;
 pub use tools::{install_command_line, ToolBuild, ToolFacts, ToolFoundBy, TOOLS};
 
@@ -66,6 +70,10 @@ pub struct Snapshot {
     /// only that editor's own run, when its `go` or environment differs from the main editor's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deep: Vec<DeepRun>,
+    /// Where the sides' Go setup comes from (startup-file lines, version managers, `.envrc`);
+    /// learned only when the sides differ (`facts::attribution`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
     /// The machine under both sides (its real CPU, WSL) and what the `go` binaries the sides
     /// may run were built for: the platform traps (`rules::platform`).
     #[serde(default, skip_serializing_if = "PlatformFacts::is_empty")]
@@ -825,6 +833,10 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// Best first; every fix here was verified by re-running the rules.
     pub fixes: Vec<Fix>,
+    /// Where the finding's cause was set (a startup-file line, a version manager's file), with
+    /// what each place does; added after the rules (`rules::attribution`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

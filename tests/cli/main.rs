@@ -1,5 +1,6 @@
 //! The `cli` layer: what `go-env-doctor check` does, from its probes of real shells and real Go
-//! toolchains (`shell_probe`, `go_runs`) through the built binary end to end (`check`, `idea`,
+//! toolchains (`shell_probe`, `go_runs`; root-cause attribution from real startup files:
+//! `attribution`) through the built binary end to end (`check`, `idea`,
 //! `gotoolchain_layers`, `vscode_go_model`, `workspace_modules`), `check --deep` building with
 //! each side's real `go` and C compiler (`deep`), `go-env-doctor fix` (`fix`),
 //! the renderers (`render`), the editor's Go tools read without running them (`tools`),
@@ -17,6 +18,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attribution;
 mod check;
 mod deep;
 mod diff_cmdgo;

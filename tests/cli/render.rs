@@ -67,6 +67,7 @@ fn side(kind: SideKind, label: &str, goroot: &str, version: &str) -> SideView {
         go_version: Some(version.to_string()),
         goroot: Some(goroot.to_string()),
         env,
+        startup_lines: Default::default(),
     }
 }
 
@@ -114,6 +115,7 @@ fn goroot_mismatch() -> Report {
         .insert("GOROOT".into(), ev("/usr/local/go", setting.clone()));
     let sh = shell(SDK, "go1.22.10");
     let finding = Finding {
+        related: Vec::new(),
         code: "goroot-mismatch".into(),
         severity: Severity::Error,
         message: "VS Code uses GOROOT /usr/local/go (go1.21.13, from go.goroot in \
@@ -175,6 +177,7 @@ fn goland() -> Report {
     gl.env
         .insert("GOROOT".into(), ev(TOOLCHAIN_SDK, setting.clone()));
     let finding = Finding {
+        related: Vec::new(),
         code: "goroot-mismatch".into(),
         severity: Severity::Error,
         message: format!(
@@ -239,6 +242,7 @@ fn goproxy_credentials() -> Report {
     // The message deliberately carries the raw secret: renderers must redact whatever the
     // rules hand them.
     let finding = Finding {
+        related: Vec::new(),
         code: "goproxy-credentials".into(),
         severity: Severity::Warning,
         message: format!(
@@ -267,6 +271,7 @@ fn goproxy_credentials() -> Report {
 
 fn shell_probe_failed() -> Report {
     let finding = Finding {
+        related: Vec::new(),
         code: "shell-probe-failed".into(),
         severity: Severity::Warning,
         message: "Your login shell /bin/zsh did not print its environment: it timed out after \
@@ -279,6 +284,7 @@ fn shell_probe_failed() -> Report {
         fixes: vec![],
     };
     let info = Finding {
+        related: Vec::new(),
         code: "goroot-explicit".into(),
         severity: Severity::Info,
         message: "GOROOT is set to /home/gopher/sdk/go1.22.10 in the editor's environment \

@@ -394,7 +394,8 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
         &init,
     );
 
-    let diag = lsp.wait_for_code(&settings, "goroot-mismatch");
+    // With the line of .bashrc that gives the shell its `go`, traced after the first publish.
+    let diag = lsp.wait_for_related(&settings, "goroot-mismatch");
     assert_eq!(diag["source"], "go-env-doctor");
     assert_eq!(diag["severity"], 1, "error: {diag:#}");
     assert!(
@@ -419,6 +420,9 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     let value_end = diag["range"]["end"]["character"].clone();
     let mut shown = diag.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    // The .bashrc line related to it holds a toolchain path too.
+    let bashrc_end = diag["relatedInformation"][0]["location"]["range"]["end"]["character"].clone();
+    mask_column(&mut shown, &bashrc_end, "[end of the .bashrc line]");
     mask_digests(&mut shown);
     json_snapshot(
         &s,
@@ -473,6 +477,7 @@ fn goroot_mismatch_on_unopened_settings_quick_fix_and_recheck() {
     );
     let mut shown = actions.clone();
     mask_column(&mut shown, &value_end, "[end of the go.goroot value]");
+    mask_column(&mut shown, &bashrc_end, "[end of the .bashrc line]");
     mask_digests(&mut shown);
     json_snapshot(
         &s,
@@ -687,7 +692,8 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
     let (s, settings, disk) = Scenario::settings_pin_go121();
     let (go121, go122) = gos();
     let mut lsp = s.start();
-    lsp.wait_diagnostics(&settings, has_code("goroot-mismatch"));
+    // After attribution's traced shell (it runs once, after the first diagnostics).
+    lsp.wait_for_related(&settings, "goroot-mismatch");
     let pid = lsp.child.id();
     let faults_before = reaped_children_faults(pid);
     let uri = file_uri(&settings);
@@ -1512,7 +1518,16 @@ fn a_client_only_go_setting_counts_and_is_shown_on_the_module_line() {
     println!("goroot-mismatch: {message}");
     // go.mod's `module` line (the module path), nothing else to point at.
     assert_eq!(diag["range"]["start"]["line"], 0, "{diag:#}");
-    assert!(diag.get("relatedInformation").is_none(), "{diag:#}");
+    // No settings file is related: only the startup line that gives the shell its `go`.
+    let bashrc = file_uri(&s.home.join(".bashrc"));
+    let related = diag["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        related.iter().all(|r| r["location"]["uri"] == bashrc),
+        "{diag:#}"
+    );
     for want in [
         GO121,
         GO122,
@@ -2518,4 +2533,39 @@ fn toolchain_too_old_quick_fix_switches_to_the_installed_sdk() {
     lsp.file_changed(&settings, 2);
     lsp.wait_cleared(&go_mod, "toolchain-too-old");
     assert!(lsp.shutdown().success());
+}
+
+/// Attribution reaches the client: the go-version-mismatch diagnostic (on go.mod: no setting
+/// holds either side's `go`) carries `relatedInformation` at the `.bashrc` line that puts the
+/// shell's Go on PATH, and its message says the server's PATH lacks that directory.
+#[test]
+fn related_information_points_at_the_startup_line_of_the_shells_go() {
+    let mut s = Scenario::new();
+    let (go121, go122) = gos();
+    s.path_go(&go121);
+    s.shell_go(&go122);
+    let mut lsp = s.start();
+    let go_mod = s.folder.join("go.mod");
+    let diag = lsp.wait_for_related(&go_mod, "go-version-mismatch");
+    let related = diag["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let bashrc = file_uri(&s.home.join(".bashrc"));
+    let at_bashrc = related
+        .iter()
+        .find(|r| r["location"]["uri"] == bashrc)
+        .unwrap_or_else(|| panic!("no related information at .bashrc: {diag:#}"));
+    // `.bashrc` line 1 (0-based 0): `export PATH="…/go/bin:$PATH"`.
+    assert_eq!(
+        at_bashrc["location"]["range"]["start"]["line"], 0,
+        "{diag:#}"
+    );
+    let note = at_bashrc["message"].as_str().unwrap_or("");
+    assert!(note.contains("on your login shell's PATH"), "{diag:#}");
+    let msg = diag["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("PATH lacks") && msg.contains("~/.bashrc:1 adds"),
+        "{diag:#}"
+    );
 }

@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attribution;
 mod cache;
 mod envdiff;
 mod gopls_tinygo;

@@ -427,6 +427,16 @@ impl Client {
         find_code(&self.wait_diagnostic(path, code), code)
     }
 
+    /// Waits for `code` on `path` with `relatedInformation` (attribution arrives after the
+    /// first publish: the language server traces the login shell in the background).
+    pub fn wait_for_related(&mut self, path: &Path, code: &str) -> Value {
+        let list = self.wait_diagnostics(path, |d| {
+            d.iter()
+                .any(|x| x["code"] == code && x.get("relatedInformation").is_some())
+        });
+        find_code(&list, code)
+    }
+
     /// Waits until `path` has no `code` diagnostic.
     pub fn wait_cleared(&mut self, path: &Path, code: &str) -> Vec<Value> {
         self.wait_diagnostics(path, |d| !has_code(code)(d))

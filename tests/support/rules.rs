@@ -68,6 +68,7 @@ pub fn healthy() -> Snapshot {
         editor_kind: EditorKind::VsCode,
         deep: Vec::new(),
         platform: Default::default(),
+        attribution: None,
     };
     if let Some(shell) = s.shell.as_mut() {
         shell.probe = Some(ProbeReport {

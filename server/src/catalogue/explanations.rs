@@ -835,3 +835,17 @@ are lost with the next Go upgrade.
 
 **How to fix:** keep the two apart: Go installed in its own directory (e.g. /usr/local/go),
 GOPATH unset (the default `$HOME/go`) or set outside GOROOT."#;
+pub const ENVRC_NOT_LOADED: &str = r#"The folder's `.envrc` (or the nearest one above it: the one direnv loads) exports a Go
+variable (GOROOT, GOPATH, GOPROXY, GOTOOLCHAIN, GOFLAGS) to a value the editor's environment does
+not have.
+
+**Why it matters:** direnv loads an `.envrc` only in a shell where its hook runs, at a prompt in
+this folder. An editor started from a desktop launcher, a dock or a login session never ran that
+hook, and neither does the login shell an editor reads its environment from (it runs a command,
+not a prompt). `go` in your terminal then uses the `.envrc`'s value and `go` in the editor does
+not: other proxies, another toolchain, other flags.
+
+**How to fix:** start the editor from a terminal in this folder after direnv loaded it (`code .`),
+use the editor's direnv integration (for VS Code the *direnv* extension; for Neovim/Emacs their
+direnv plugins), or set the same value where the editor reads it (the editor's Go settings, or
+`go env -w` for values every side should share)."#;

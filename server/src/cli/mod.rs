@@ -313,6 +313,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     });
     // Off by default: a one-shot check has no background re-probe to correct a cached answer
     // that went stale through something outside its key (see the README).
+    // Attribution's traced shell runs below, only when a finding wants it.
+    opts.attribution = false;
     let store = (args.cache && !args.no_cache && opts.probe_shell)
         .then(facts::probe_cache::Store::user)
         .flatten();
@@ -335,8 +337,20 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
     };
+    let mut snapshot = snapshot;
     // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
-    let findings = rules::check_all(&snapshot);
+    let mut findings = rules::check_all(&snapshot);
+    if facts::attribution::needed(&snapshot) {
+        let wanted = rules::attribution::wanted(&findings);
+        tracing::debug!(wanted, "the sides differ: attribution");
+        let found = if wanted {
+            facts::attribution::collect(&snapshot, &opts)
+        } else {
+            facts::attribution::collect_cheap(&snapshot, &opts).0
+        };
+        facts::attribution::attach(&mut snapshot, found);
+        findings = rules::check_all(&snapshot);
+    }
     let report = Report::from_snapshot(&snapshot, findings);
 
     let stdout = std::io::stdout();

@@ -87,6 +87,25 @@ fn result_value(report: &Report, f: &Finding) -> Value {
         })
         .collect();
     result.insert("locations".into(), Value::Array(locations));
+    // Where the cause was set (attribution): SARIF's related locations, each with its note.
+    if !f.related.is_empty() {
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({
+                    "id": i,
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(report, &r.path),
+                        "region": { "startLine": r.line.max(1) },
+                    },
+                    "message": { "text": redact(&r.note) },
+                })
+            })
+            .collect();
+        result.insert("relatedLocations".into(), Value::Array(related));
+    }
     Value::Object(result)
 }
 

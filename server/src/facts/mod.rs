@@ -4,6 +4,7 @@
 //! The two sides are gathered in parallel: the login-shell probe (often the slowest thing we
 //! do) runs on its own thread while the editor side reads settings and runs its `go`.
 
+pub mod attribution;
 pub mod children;
 pub mod deep;
 pub mod fs;
@@ -80,6 +81,10 @@ pub struct CheckOptions {
     /// `go` runs the persistent cache holds for this folder, by their inputs' digest: reused
     /// instead of running `go` (see [`go::Runs::seeded`]).
     pub go_runs: Vec<(String, go::GoRun)>,
+    /// Learn where the sides' Go setup comes from ([`attribution`]) when they differ: a second,
+    /// traced run of the login shell (bash, zsh), version managers' files, `.envrc`. Never
+    /// runs when the sides agree.
+    pub attribution: bool,
 }
 
 impl CheckOptions {
@@ -103,6 +108,7 @@ impl CheckOptions {
             deep: None,
             probe_cache: false,
             go_runs: Vec::new(),
+            attribution: true,
         }
     }
 }
@@ -286,6 +292,10 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         tracing::trace!(ms = ?t0.elapsed(), "collect: done");
         snap
     });
+    if opts.attribution && attribution::needed(&snap) {
+        let found = attribution::collect(&snap, opts);
+        attribution::attach(&mut snap, found);
+    }
     // Last, with every side and view known: it reuses their choice of `go` and environment.
     if let Some(mode) = opts.deep {
         deep::run_all(&mut snap, opts, mode);

@@ -392,6 +392,81 @@ enum Trace {
     Bash,
     /// `zsh -o SOURCE_TRACE`: a `<sourcetrace>` line on stderr for every file zsh loads.
     Zsh,
+    /// Every command with its file and line ([`trace_lines`]): bash through [`TRACE_FD`] with
+    /// [`BASH_LINES_PS4`], running the login files itself (see [`bash_login_script`]).
+    BashLines,
+    /// Every command with its file and line: `zsh -o XTRACE` with [`ZSH_LINES_PS4`] on stderr.
+    ZshLines,
+}
+
+/// bash's trace prefix for [`trace_lines`]: `+/home/u/.bashrc:12: PATH=…` (bash repeats the
+/// `+` once per level of nesting).
+pub const BASH_LINES_PS4: &str = "+${BASH_SOURCE}:${LINENO}: ";
+/// zsh's: `+/home/u/.zshrc:12> export PATH=…` (`%x`/`%I`: the file and line of the code
+/// running, also inside functions, which `%N`/`%i` would name instead).
+pub const ZSH_LINES_PS4: &str = "+%x:%I> ";
+
+/// Most trace lines [`trace_lines`] keeps (only lines that can assign a Go variable or PATH).
+const MAX_TRACE_LINES: usize = 20_000;
+
+/// What [`trace_lines`] saw: the outcome, the environment the traced shell printed, and the
+/// trace lines that mention PATH or a Go variable (raw: they may hold secrets, so callers
+/// redact what they keep and never log them).
+#[derive(Debug)]
+pub struct LineTrace {
+    pub outcome: ProbeOutcome,
+    pub env: Option<BTreeMap<String, String>>,
+    pub lines: Vec<String>,
+}
+
+/// Whether [`trace_lines`] can report lines for this shell (bash and zsh can).
+pub fn traces_lines(shell: &Path) -> bool {
+    matches!(trace_kind(shell), Some(Trace::Bash | Trace::Zsh))
+}
+
+/// Runs the login shell a second time with every command traced with its file and line, for
+/// attribution (`facts::attribution`); costs more than [`probe`] (the trace of every line),
+/// so it runs only when the sides differ. bash imports no `PS4` from the environment when run
+/// as root, so bash runs non-login and sources the login files in bash's documented order
+/// itself; zsh runs as a real login shell.
+pub fn trace_lines(opts: &ProbeOptions) -> LineTrace {
+    let mode = match trace_kind(&opts.shell) {
+        Some(Trace::Bash) => Trace::BashLines,
+        Some(Trace::Zsh) => Trace::ZshLines,
+        _ => {
+            return LineTrace {
+                outcome: ProbeOutcome::SpawnFailed {
+                    error: format!("{} cannot trace lines", opts.shell.display()),
+                },
+                env: None,
+                lines: Vec::new(),
+            }
+        }
+    };
+    if opts.cancel.is_cancelled() {
+        return LineTrace {
+            outcome: ProbeOutcome::Cancelled,
+            env: None,
+            lines: Vec::new(),
+        };
+    }
+    imp::run_lines(opts, mode)
+}
+
+/// The `-c` script of bash's traced run: bash's login sequence (`/etc/profile`, then the first
+/// readable of `~/.bash_profile`, `~/.bash_login`, `~/.profile`), traced, then our helper.
+fn bash_login_script(helper_exe: &Path, mark: &str) -> OsString {
+    let mut script: Vec<u8> = Vec::new();
+    script.extend_from_slice(b"PS4='");
+    script.extend_from_slice(BASH_LINES_PS4.as_bytes());
+    script.extend_from_slice(
+        b"'\nset -x\nif [ -r /etc/profile ]; then . /etc/profile; fi\n\
+for __ged_f in \"$HOME/.bash_profile\" \"$HOME/.bash_login\" \"$HOME/.profile\"; do\n\
+if [ -r \"$__ged_f\" ]; then . \"$__ged_f\"; break; fi\ndone\nset +x\nunset __ged_f\n",
+    );
+    let cmd = command_line(ShellKind::Posix, helper_exe, mark);
+    script.extend_from_slice(&path_bytes(Path::new(&cmd)));
+    bytes_to_os(script)
 }
 
 fn trace_kind(shell: &Path) -> Option<Trace> {
@@ -475,6 +550,9 @@ struct LineScan {
     cwd: PathBuf,
     found: std::collections::BTreeSet<PathBuf>,
     overflow: bool,
+    /// [`trace_lines`]: keep the lines that may assign PATH or a Go variable.
+    keep: bool,
+    kept: Vec<String>,
 }
 
 impl LineScan {
@@ -485,7 +563,15 @@ impl LineScan {
             cwd: cwd.to_path_buf(),
             found: Default::default(),
             overflow: false,
+            keep: false,
+            kept: Vec::new(),
         }
+    }
+
+    fn keeping(cwd: &Path) -> LineScan {
+        let mut scan = LineScan::new(|_, _| None, cwd);
+        scan.keep = true;
+        scan
     }
 
     fn push(&mut self, chunk: &[u8]) {
@@ -504,6 +590,17 @@ impl LineScan {
     }
 
     fn line(&mut self, line: &[u8]) {
+        if self.keep {
+            let wanted = line.starts_with(b"+")
+                && line.len() <= 8192
+                && [b"PATH".as_slice(), b"path", b"GO"]
+                    .iter()
+                    .any(|w| line.windows(w.len()).any(|x| x == *w));
+            if wanted && self.kept.len() < MAX_TRACE_LINES {
+                self.kept.push(String::from_utf8_lossy(line).into_owned());
+            }
+            return;
+        }
         // Only lines that can name a file are decoded.
         if line.len() > 8192 || !(line.starts_with(b"+") || line.ends_with(b"<sourcetrace>")) {
             return;
@@ -651,8 +748,8 @@ mod imp {
             .flatten();
         let scan: Option<Scan> = trace.map(|t| {
             let parse = match t {
-                Trace::Bash => bash_sourced,
-                Trace::Zsh => zsh_sourced,
+                Trace::Bash | Trace::BashLines => bash_sourced,
+                Trace::Zsh | Trace::ZshLines => zsh_sourced,
             };
             Arc::new(Mutex::new(LineScan::new(parse, &opts.cwd)))
         });
@@ -668,6 +765,17 @@ mod imp {
             })
             .unwrap_or_default();
         Traced(outcome, env, files)
+    }
+
+    pub(super) fn run_lines(opts: &ProbeOptions, mode: Trace) -> LineTrace {
+        let scan: Scan = Arc::new(Mutex::new(LineScan::keeping(&opts.cwd)));
+        let (outcome, env) = run_shell(opts, Some(mode), Some(&scan));
+        let lines = std::mem::take(&mut scan.lock().unwrap_or_else(PoisonError::into_inner).kept);
+        LineTrace {
+            outcome,
+            env,
+            lines,
+        }
     }
 
     /// A pipe whose ends are closed on exec (the child gets the write end by `dup2`).
@@ -719,9 +827,17 @@ mod imp {
             Some(Trace::Zsh) => {
                 cmd.args(["-o", "SOURCE_TRACE"]);
             }
-            None => {}
+            Some(Trace::ZshLines) => {
+                cmd.args(["-o", "XTRACE"]);
+            }
+            Some(Trace::BashLines) | None => {}
         }
-        cmd.args(shell_args(kind, &opts.helper_exe, &mark));
+        if trace == Some(Trace::BashLines) {
+            cmd.args(["--noprofile", "--norc", "-i", "-c"]);
+            cmd.arg(bash_login_script(&opts.helper_exe, &mark));
+        } else {
+            cmd.args(shell_args(kind, &opts.helper_exe, &mark));
+        }
         if let Some(env) = &opts.env {
             cmd.env_clear();
             cmd.envs(env);
@@ -729,10 +845,13 @@ mod imp {
         for flag in RESOLVING_FLAGS {
             cmd.env(flag, "1");
         }
+        if trace == Some(Trace::ZshLines) {
+            cmd.env("PS4", ZSH_LINES_PS4);
+        }
         // bash's trace goes to its own pipe, never into the output we parse.
         let mut trace_read = None;
         let mut trace_write = None;
-        if trace == Some(Trace::Bash) {
+        if matches!(trace, Some(Trace::Bash | Trace::BashLines)) {
             match trace_pipe() {
                 Ok((r, w)) => {
                     use std::os::fd::AsRawFd;
@@ -824,7 +943,9 @@ mod imp {
             }
         }
         if let Some(pipe) = child.stderr.take() {
-            let zsh_scan = scan.filter(|_| trace == Some(Trace::Zsh)).cloned();
+            let zsh_scan = scan
+                .filter(|_| matches!(trace, Some(Trace::Zsh | Trace::ZshLines)))
+                .cloned();
             match spawn_reader(
                 "shell-probe-stderr",
                 pipe,
@@ -918,7 +1039,14 @@ mod imp {
         }
         let (stdout, dropped) = take(&out);
         let (stderr, _) = take(&err);
-        if !stderr.is_empty() {
+        if trace == Some(Trace::ZshLines) {
+            // zsh's line trace is on stderr: every command of the startup files, with values
+            // no redaction can recognise (tokens in plain variables). Never logged.
+            tracing::debug!(
+                bytes = stderr.len(),
+                "shell stderr (a line trace, not logged)"
+            );
+        } else if !stderr.is_empty() {
             tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(&stderr)), "shell stderr (tail)");
         }
         if dropped > 0 {
@@ -933,8 +1061,11 @@ mod imp {
                 env.remove(flag);
             }
             env.remove(children::TOKEN_VAR);
-            if trace == Some(Trace::Bash) {
+            if matches!(trace, Some(Trace::Bash | Trace::BashLines)) {
                 env.remove(XTRACEFD_VAR);
+            }
+            if trace == Some(Trace::ZshLines) {
+                env.remove("PS4");
             }
             env
         });
@@ -1155,6 +1286,15 @@ mod imp {
     pub(super) fn run(_opts: &ProbeOptions) -> Traced {
         let error = "the login-shell probe is only supported on Unix".to_string();
         Traced(ProbeOutcome::SpawnFailed { error }, None, Vec::new())
+    }
+
+    pub(super) fn run_lines(_opts: &ProbeOptions, _mode: Trace) -> LineTrace {
+        let error = "the login-shell probe is only supported on Unix".to_string();
+        LineTrace {
+            outcome: ProbeOutcome::SpawnFailed { error },
+            env: None,
+            lines: Vec::new(),
+        }
     }
 }
 

@@ -152,6 +152,23 @@ pub fn diagnostic(
                 message: "configured here".to_string(),
             })
         })
+        .chain(finding.related.iter().filter_map(|r| {
+            let uri = file_uri(&r.path)?;
+            let t = other_text(&r.path).unwrap_or_default();
+            let at = crate::model::Location {
+                path: r.path.clone(),
+                line: r.line,
+                column: 1,
+                span: None,
+            };
+            Some(DiagnosticRelatedInformation {
+                location: tower_lsp_server::lsp_types::Location::new(
+                    uri,
+                    location_range(&t, &at, enc),
+                ),
+                message: crate::redact::redact(&r.note),
+            })
+        }))
         .collect();
     let href = catalogue::doc_url(&finding.code).parse::<Uri>().ok();
     Diagnostic {

@@ -179,7 +179,12 @@ pub(crate) fn table(snapshot: &Snapshot, title: &str, key: &str) -> String {
             }
         }
     }
-    format!("{title}\n\n{header}\n{rule}\n{value}\n{origin}\n{go}\n")
+    let mut md = format!("{title}\n\n{header}\n{rule}\n{value}\n{origin}\n{go}\n");
+    // Where the shell's value comes from (attribution, when the sides differ).
+    for line in crate::rules::attribution::hover_lines(snapshot, key) {
+        md.push_str(&format!("\n{}\n", redact(&line)));
+    }
+    md
 }
 
 /// The hover as Markdown for a client that renders it, else as plain text (eglot without

@@ -166,6 +166,8 @@ impl Backend {
         let work = tokio::task::spawn_blocking(move || {
             // Written to the persistent cache once published: off the first diagnostics' path.
             let mut to_save = Vec::new();
+            // Folders whose attribution needs a traced shell: traced after publishing.
+            let mut to_attribute = Vec::new();
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .zip(keys)
@@ -177,7 +179,14 @@ impl Backend {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
                     o.probe_cache = persist && !reused && o.probe_shell;
-                    let (snap, runs) = facts::collect_recorded(&o);
+                    o.attribution = false;
+                    let (mut snap, runs) = facts::collect_recorded(&o);
+                    let mut incomplete = false;
+                    if facts::attribution::needed(&snap) {
+                        let (found, complete) = facts::attribution::collect_cheap(&snap, &o);
+                        facts::attribution::attach(&mut snap, found);
+                        incomplete = !complete;
+                    }
                     if !reused && !cancel.is_cancelled() {
                         services.shell_probes.put(&o, key, &snap);
                         if o.probe_cache {
@@ -196,18 +205,22 @@ impl Backend {
                             save.3 = super::answer::of(&o.folder, &checked, &caps, &o);
                         }
                     }
+                    // The shell is traced only for findings its lines would explain.
+                    if incomplete && crate::rules::attribution::wanted(&checked.findings) {
+                        to_attribute.push(o.clone());
+                    }
                     (o.folder.clone(), checked)
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
-            (results, diagnostics, to_save)
+            (results, diagnostics, to_save, to_attribute)
         });
         // Off the probes' critical path: they have started.
         if watch_rc {
             self.update_watches();
         }
         let work = work.await;
-        let (results, diagnostics, to_save) = match work {
+        let (results, diagnostics, to_save, to_attribute) = match work {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("the check failed: {e}");
@@ -247,6 +260,10 @@ impl Backend {
             self.publish(to_publish).await;
             self.send_status().await;
         }
+        if !to_attribute.is_empty() {
+            let this = self.clone();
+            tokio::spawn(async move { this.attribute_later(generation, to_attribute).await });
+        }
         self.queue.checked.send_if_modified(|done| {
             let newer = generation > *done;
             *done = (*done).max(generation);
@@ -263,6 +280,57 @@ impl Backend {
             }
         }
         drop(saving);
+    }
+
+    /// Attribution's traced login shell (`facts::attribution`), after the check published: the
+    /// first diagnostics never wait for it. Its result is attached to the folders' probed
+    /// snapshots and the diagnostics re-derived, unless a newer check came meanwhile.
+    async fn attribute_later(&self, generation: u64, pending: Vec<CheckOptions>) {
+        let _probing = self.queue.probe_lock.lock().await;
+        let (work, epoch) = {
+            let state = self.state();
+            if state.shut_down || self.queue.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let work: Vec<(CheckOptions, crate::model::Snapshot)> = pending
+                .into_iter()
+                .filter_map(|o| {
+                    let snap = state.results.get(&o.folder)?.probed.clone();
+                    Some((o, snap))
+                })
+                .collect();
+            (work, state.results_epoch)
+        };
+        let started = std::time::Instant::now();
+        let found = tokio::task::spawn_blocking(move || {
+            work.into_iter()
+                .map(|(o, snap)| (o.folder.clone(), facts::attribution::collect(&snap, &o)))
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let Ok(found) = found else {
+            tracing::error!("attribution failed");
+            return;
+        };
+        let to_publish = {
+            let mut state = self.state();
+            if state.shut_down
+                || self.queue.generation.load(Ordering::SeqCst) != generation
+                || state.results_epoch != epoch
+            {
+                tracing::debug!(generation, "dropping superseded attribution");
+                return;
+            }
+            for (folder, attribution) in found {
+                if let Some(checked) = state.results.get_mut(&folder) {
+                    facts::attribution::attach(&mut checked.probed, attribution);
+                }
+            }
+            self.refresh_locked(&mut state)
+        };
+        tracing::debug!(generation, millis = ?started.elapsed(), "attribution published");
+        self.publish(to_publish).await;
+        self.send_status().await;
     }
 
     /// Whether this session has no probe of the folder's login shell for these inputs.
@@ -321,7 +389,13 @@ impl Backend {
                 .into_iter()
                 .map(|mut o| {
                     o.cancel = cancel.clone();
-                    let snap = facts::collect(&o);
+                    // Only what is memoised: the cached answer is published at once.
+                    o.attribution = false;
+                    let mut snap = facts::collect(&o);
+                    if facts::attribution::needed(&snap) {
+                        let (found, _) = facts::attribution::collect_cheap(&snap, &o);
+                        facts::attribution::attach(&mut snap, found);
+                    }
                     let reread = !overrides.is_empty();
                     (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))
                 })

@@ -297,6 +297,18 @@ fn finding(out: &mut String, report: &Report, f: &Finding, style: Style) {
             loc.column
         ));
     }
+    for r in &f.related {
+        hint_lines(
+            &mut tail,
+            "  ↳ ",
+            &format!(
+                "{}:{}: {}",
+                redact(&report.short_path(&r.path)),
+                r.line,
+                redact(&r.note)
+            ),
+        );
+    }
     let tag = format!("[{}]", f.code);
     match tail.last_mut() {
         Some(last) if width(last) + 2 + width(&tag) <= WIDTH - 6 => {
@@ -529,6 +541,14 @@ fn env_cell(report: &Report, side: &SideView, key: &str) -> (String, String) {
             let origin = match (&v.origin, key) {
                 (Origin::Default, "GOROOT") if v.value.is_empty() => "no go found".to_string(),
                 (Origin::Default, "GOROOT") => "found by go".to_string(),
+                (Origin::OsEnv, _) if side.startup_lines.contains_key(key) => {
+                    let (file, line) = &side.startup_lines[key];
+                    format!(
+                        "{} ({}:{line})",
+                        report.origin_label(&Origin::OsEnv, side.kind),
+                        report.short_path(file)
+                    )
+                }
                 (origin, _) => report.origin_label(origin, side.kind),
             };
             (value, redact(&origin))

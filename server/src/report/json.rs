@@ -153,7 +153,13 @@ fn path_str(p: &Path) -> String {
 fn side_value(side: &SideView) -> Value {
     let mut env = Map::new();
     for (key, v) in &side.env {
-        env.insert(key.clone(), env_value(v));
+        let mut value = env_value(v);
+        // Where the shell's startup files set it (attribution).
+        if let (Some((file, line)), Value::Object(m)) = (side.startup_lines.get(key), &mut value) {
+            m.insert("startupFile".into(), Value::String(path_str(file)));
+            m.insert("startupLine".into(), json!(line));
+        }
+        env.insert(key.clone(), value);
     }
     json!({
         "go": side.go.as_deref().map(path_str),
@@ -209,7 +215,7 @@ fn origin_fields(m: &mut Map<String, Value>, origin: &Origin) {
 }
 
 fn finding_value(f: &Finding) -> Value {
-    json!({
+    let mut v = json!({
         "code": f.code,
         "severity": severity_word(f.severity),
         "message": redact(&f.message),
@@ -218,7 +224,23 @@ fn finding_value(f: &Finding) -> Value {
         "shell": f.shell.as_ref().map(side_value_of_finding).unwrap_or(Value::Null),
         "locations": f.locations.iter().map(location_value).collect::<Vec<_>>(),
         "fixes": f.fixes.iter().map(fix_value).collect::<Vec<_>>(),
-    })
+    });
+    // Only findings attribution explains carry `related` (where the cause was set).
+    if !f.related.is_empty() {
+        v["related"] = f
+            .related
+            .iter()
+            .map(|r| {
+                json!({
+                    "path": redact(&r.path.display().to_string()),
+                    "line": r.line,
+                    "note": redact(&r.note),
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
+    v
 }
 
 /// `{ "value": string|null, "goVersion": string|null, "origin"?, "path"?, "line"?, "key"? }`.

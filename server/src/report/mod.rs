@@ -148,6 +148,9 @@ pub struct SideView {
     pub goroot: Option<String>,
     /// Every Go env key of the side with its provenance.
     pub env: BTreeMap<String, EnvValue>,
+    /// Shell side: the startup-file line that set a variable the shell's environment gives
+    /// (attribution, when it ran).
+    pub startup_lines: BTreeMap<String, (PathBuf, u32)>,
 }
 
 /// "your shell (/bin/zsh)": the header names which shell was asked.
@@ -176,6 +179,7 @@ impl SideView {
             go_version: side.go_version.clone(),
             goroot,
             env: side.env.clone(),
+            startup_lines: BTreeMap::new(),
         }
     }
 }
@@ -209,6 +213,15 @@ impl Report {
                 Some(side) => {
                     let mut view = SideView::from_effective(&side);
                     view.label = shell_header_label(facts);
+                    let lines = snapshot
+                        .attribution
+                        .iter()
+                        .filter_map(|a| a.shell.as_ref())
+                        .flat_map(|s| &s.exports);
+                    for l in lines {
+                        view.startup_lines
+                            .insert(l.var.clone(), (l.file.clone(), l.line));
+                    }
                     ShellState::Probed(view)
                 }
                 None => ShellState::Failed {

@@ -4,6 +4,7 @@
 //! their *candidate* fixes in preference order; [`check`] then keeps only the fixes that really
 //! make the finding disappear when simulated on the snapshot (see [`simulate`]).
 
+pub mod attribution;
 pub mod cache;
 pub mod deep;
 pub mod envdiff;
@@ -182,6 +183,7 @@ pub fn finding(code: &str, subject: &str, message: String) -> Finding {
         shell: None,
         locations: Vec::new(),
         fixes: Vec::new(),
+        related: Vec::new(),
     }
 }
 
@@ -209,6 +211,7 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out.extend(platform::findings(&ctx));
     out.extend(tinygo::findings(&ctx));
     out.extend(deep::findings(&ctx));
+    out.extend(attribution::findings(&ctx));
     let failures = inputs::go_failures(&ctx, &out);
     out.extend(failures);
     out
@@ -242,6 +245,7 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
             f
         })
         .collect();
+    attribution::annotate(snapshot, &mut out);
     sort_findings(&mut out);
     out
 }
