@@ -4,7 +4,11 @@
 For each world, RUNS rounds, each interleaving (so machine noise hits all alike):
   - baselines: `go env -json` and `bash -ilc 'go env -json'` (the shell probe);
   - cold: the cache directory removed, a fresh server: initialized -> first publishDiagnostics;
-  - warm: a fresh server with the cache the cold one wrote: initialized -> first diagnostics;
+  - warm: a fresh server with the cache the cold one wrote: initialized -> first diagnostics
+    (nothing changed, so it publishes the last answer the cache keeps);
+  - warm, probes only: the same after rewriting .vscode/settings.json with its own text (a new
+    mtime: the kept answer no longer applies, the cached probes still do, so the server checks
+    with them before its login shell is back);
   - cache off (GO_ENV_DOCTOR_PROBE_CACHE=off): a fresh server as before the cache existed.
 Worlds: "heavy" (a ~/.bashrc sourcing real bash-completion files until the login shell takes
 about PROFILE_SECONDS) and "empty" (the profile only puts Go on PATH). Ratios use medians.
@@ -76,7 +80,8 @@ def measure(kind):
     cache = os.path.join(env["HOME"], ".cache/go-env-doctor/probes")
     go = os.path.join(GOROOT_122, "bin/go")
     go_env = dict(env, PATH=f"{GOROOT_122}/bin:/usr/bin:/bin")
-    base_go, base_shell, off, cold, warm = [], [], [], [], []
+    base_go, base_shell, off, cold, warm, probes_only = [], [], [], [], [], []
+    settings = os.path.join(ws, ".vscode/settings.json")
     for _ in range(RUNS):
         base_go.append(lsp.time_cmd([go, "env", "-json"], go_env, ws))
         base_shell.append(lsp.time_cmd([BASH, "-ilc", "go env -json"], env, ws))
@@ -86,30 +91,40 @@ def measure(kind):
         if not glob.glob(os.path.join(cache, "*.json")):
             raise SystemExit(f"{kind}: the cold server wrote no cache in {cache}")
         warm.append(first_diagnostics(env, ws, user))
+        with open(settings) as f:
+            text = f.read()
+        time.sleep(0.01)  # a new mtime even on coarse-grained filesystems
+        with open(settings, "w") as f:
+            f.write(text)
+        probes_only.append(first_diagnostics(env, ws, user))
     shutil.rmtree(root, ignore_errors=True)
     med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
-    return med(base_go), med(base_shell), med(off), med(cold), med(warm)
+    return (med(base_go), med(base_shell), med(off), med(cold), med(warm),
+            med(probes_only))
 
 
 def main():
     ok = True
     print(f"{'world':<7} {'go env -json':>13} {'bash -ilc go env':>17} {'cache off':>10} "
-          f"{'cold':>9} {'warm':>9}")
+          f"{'cold':>9} {'warm':>9} {'probes only':>12}")
     rows = {}
     for kind in ("heavy", "empty"):
         rows[kind] = measure(kind)
-        g, sh, o, c, w = rows[kind]
-        print(f"{kind:<7} {g:>11.1f}ms {sh:>15.1f}ms {o:>8.1f}ms {c:>7.1f}ms {w:>7.1f}ms")
+        g, sh, o, c, w, p = rows[kind]
+        print(f"{kind:<7} {g:>11.1f}ms {sh:>15.1f}ms {o:>8.1f}ms {c:>7.1f}ms {w:>7.1f}ms "
+              f"{p:>10.1f}ms")
     print()
     for kind in ("heavy", "empty"):
-        g, sh, o, c, w = rows[kind]
+        g, sh, o, c, w, p = rows[kind]
         print(f"  {kind + ' cold / cache off':<30} {c / o:6.3f} (what tracing and writing cost)")
-    g, sh, o, c, w = rows["heavy"]
+        print(f"  {kind + ' probes only / cache off':<30} {p / o:6.3f} (no target: the answer "
+              "did not apply)")
+    g, sh, o, c, w, p = rows["heavy"]
     checks = [
         ("heavy warm / shell probe", w / sh, 0.05),
         ("heavy cold / shell probe", c / sh, 1.10),
     ]
-    g, sh, o, c, w = rows["empty"]
+    g, sh, o, c, w, p = rows["empty"]
     slower = max(g, sh)
     checks += [
         ("empty cold / slower baseline", c / slower, 1.15),

@@ -146,7 +146,15 @@ function setup(t) {
   };
   const home = d("home");
   // Debian's /etc/profile resets PATH for login shells: prepend in the rc file.
-  fs.writeFileSync(path.join(home, ".bash_profile"), `export PATH="${t.GO_1_22_10}/bin:$PATH"\n`);
+  // The usual Go setup: Go's bin and GOPATH/bin (~/go/bin, where `go install` puts tools) on
+  // PATH, gopls installed there. Without gopls every workspace would also show tool-missing (VS
+  // Code resolves its environment from this login shell); a stand-in script: nothing runs it.
+  fs.writeFileSync(
+    path.join(home, ".bash_profile"),
+    `export PATH="$HOME/go/bin:${t.GO_1_22_10}/bin:$PATH"\n`,
+  );
+  const editorTools = d("home/go/bin");
+  fs.writeFileSync(path.join(editorTools, "gopls"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   const userData = d("user-data");
   d("user-data/User");
   fs.writeFileSync(
@@ -181,6 +189,7 @@ function setup(t) {
   return {
     root,
     home,
+    editorTools,
     userData,
     extensions: d("extensions"),
     xdg: { XDG_CONFIG_HOME: d("xdg/config"), XDG_DATA_HOME: d("xdg/data"), XDG_CACHE_HOME: d("xdg/cache") },
@@ -268,7 +277,7 @@ async function main() {
   const env = {
     // The editor's own environment: Go 1.22.10 on PATH too, so removing go.goroot would make
     // the editor find the shell's Go by itself.
-    PATH: [path.join(t.GO_1_22_10, "bin"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
+    PATH: [path.join(t.GO_1_22_10, "bin"), s.editorTools, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
     HOME: s.home,
     SHELL: "/bin/bash",
     LANG: "C.UTF-8",
