@@ -574,19 +574,33 @@ impl LineScan {
         scan
     }
 
+    /// Called with every chunk of a trace that can run to megabytes (a large `.bashrc` traced
+    /// line by line): lines are split in place and most are rejected on their first bytes, so
+    /// the reader keeps up with the shell instead of making it wait on a full pipe.
     fn push(&mut self, chunk: &[u8]) {
-        self.partial.extend_from_slice(chunk);
-        let Some(last) = self.partial.iter().rposition(|&b| b == b'\n') else {
+        let Some(last) = chunk.iter().rposition(|&b| b == b'\n') else {
+            self.partial.extend_from_slice(chunk);
             // One line can be long (a traced function body); never keep more than 64 KiB of it.
             if self.partial.len() > 64 << 10 {
                 self.partial.clear();
             }
             return;
         };
-        let lines: Vec<u8> = self.partial.drain(..=last).collect();
-        for line in lines.split(|&b| b == b'\n') {
+        let (whole, rest) = chunk.split_at(last + 1);
+        let mut lines = whole[..last].split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            if self.partial.is_empty() {
+                self.line(first);
+            } else {
+                let mut joined = std::mem::take(&mut self.partial);
+                joined.extend_from_slice(first);
+                self.line(&joined);
+            }
+        }
+        for line in lines {
             self.line(line);
         }
+        self.partial.extend_from_slice(rest);
     }
 
     fn line(&mut self, line: &[u8]) {
@@ -601,8 +615,13 @@ impl LineScan {
             }
             return;
         }
-        // Only lines that can name a file are decoded.
-        if line.len() > 8192 || !(line.starts_with(b"+") || line.ends_with(b"<sourcetrace>")) {
+        // Only lines that can name a file are decoded: bash's `. FILE` / `source FILE` (after
+        // its `+` depth marks), zsh's SOURCE_TRACE lines.
+        let plus = line.iter().take_while(|&&b| b == b'+').count();
+        let command = &line[plus..];
+        let sourcing =
+            plus > 0 && (command.starts_with(b" . ") || command.starts_with(b" source "));
+        if line.len() > 8192 || !(sourcing || line.ends_with(b"<sourcetrace>")) {
             return;
         }
         let text = String::from_utf8_lossy(line);
@@ -798,6 +817,15 @@ mod imp {
             if unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } == -1 {
                 return Err(io::Error::last_os_error());
             }
+        }
+        // A roomy pipe (1 MiB; the kernel's default ceiling for unprivileged users): the shell
+        // writes its trace in bursts while both cores may be busy, and a full 64 KiB pipe
+        // would stall it until the reader is scheduled. Best effort: the default size works.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: fcntl on a descriptor we own.
+            unsafe { libc::fcntl(w.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
         }
         Ok((r, w))
     }
@@ -1144,7 +1172,7 @@ mod imp {
         done: Sender<()>,
     ) -> io::Result<()> {
         thread::Builder::new().name(name.into()).spawn(move || {
-            let mut chunk = [0u8; 8192];
+            let mut chunk = vec![0u8; 64 << 10];
             loop {
                 match pipe.read(&mut chunk) {
                     Ok(0) => break,
