@@ -445,3 +445,30 @@ fn no_reinstall_when_the_sides_go_cross_compiles() {
         assert!(f[0].message.contains(part), "{part:?} not in {}", f[0].message);
     }
 }
+
+/// A type checker is rebuilt by a Go that knows the module's language: with the side's go1.22
+/// and a `go 1.25.0` module, the reinstall asks for go1.25.0 rather than trading the wrong
+/// architecture for tool-built-with-old-go.
+#[test]
+fn a_type_checker_for_another_arch_is_rebuilt_with_a_go_for_the_modules_language() {
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.25.0", None);
+    side(&mut s, SideKind::Editor).tools = vec![tool(
+        "gopls",
+        GOPLS,
+        ToolFoundBy::Gopath,
+        "go1.25.5",
+        "arm64",
+    )];
+    let f = findings_of(&s, "tool-wrong-arch");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        install_of(&f[0]),
+        Some((
+            "golang.org/x/tools/gopls".into(),
+            "v0.16.2".into(),
+            PathBuf::from("/home/u/go/bin"),
+            Some("go1.25.0+auto".into())
+        ))
+    );
+}
