@@ -694,3 +694,90 @@ fn a_missing_gopls_is_installed_where_vs_code_looks_with_the_real_go() {
         after.stdout
     );
 }
+
+/// A gopls built for another architecture (cross-built here by the real Go from the same LOCAL
+/// STAND-IN module as above, there being no network) where VS Code looks for it: the fix
+/// reinstalls the same module version with the real Go into that directory, for this machine.
+#[test]
+fn a_gopls_for_another_arch_is_reinstalled_for_this_machine_with_the_real_go() {
+    let w = World::new();
+    w.write(&w.settings(), b"{\n  \"editor.tabSize\": 4\n}\n");
+    let proxy = w.root.join("proxy");
+    let version = "v0.99.0";
+    support::modproxy::main_module(
+        &proxy,
+        "golang.org/x/tools/gopls",
+        version,
+        "stand-in gopls",
+    );
+    let env_file = format!(
+        "GOPROXY=file://{}\nGONOSUMDB=golang.org/x/tools/gopls\nGOFLAGS=-modcacherw\n",
+        proxy.display()
+    );
+    w.write(&w.env_file(), env_file.as_bytes());
+    let other = if std::env::consts::ARCH == "aarch64" {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    // Without GOBIN, go puts a cross-built binary under GOPATH/bin/linux_<arch>.
+    let xgopath = w.root.join("xgopath");
+    let built = Command::new(support::go_binary(GO))
+        .args(["install", &format!("golang.org/x/tools/gopls@{version}")])
+        .env_clear()
+        .env("HOME", &w.home)
+        .env("PATH", &w.env["PATH"])
+        .env("GOPATH", &xgopath)
+        .env("GOOS", "linux")
+        .env("GOARCH", other)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let gobin = w.home.join("go/bin");
+    std::fs::copy(
+        xgopath.join(format!("bin/linux_{other}/gopls")),
+        gobin.join("gopls"),
+    )
+    .unwrap();
+
+    let command = format!(
+        "GOBIN={} go install golang.org/x/tools/gopls@{version}",
+        gobin.display()
+    );
+    let before = w.run(&["check", "ws", "--format", "json"]);
+    assert!(
+        before.stdout.contains("\"tool-wrong-arch\""),
+        "VS Code finds a gopls for linux/{other}: {}",
+        before.stdout
+    );
+    assert!(
+        before
+            .stdout
+            .contains(&format!("Install gopls into ~/go/bin: `{command}`")),
+        "the reinstall is offered: {}",
+        before.stdout
+    );
+    let r = w.run(&["fix", "ws", "--only", "tool-wrong-arch", "--yes"]);
+    assert!(
+        r.stdout.contains(&format!(
+            "installed {} ({command})",
+            gobin.join("gopls").display()
+        )),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    let ran = Command::new(gobin.join("gopls")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "stand-in gopls\n");
+    let after = w.run(&["check", "ws", "--format", "json"]);
+    assert!(
+        !after.stdout.contains("\"tool-wrong-arch\""),
+        "the finding is gone: {}",
+        after.stdout
+    );
+}

@@ -25,6 +25,11 @@ fn tool(name: &str, path: &str, by: ToolFoundBy, go: &str, arch: &str) -> ToolFa
             "honnef.co/go/tools",
             "v0.5.1",
         ),
+        "dlv" => (
+            "github.com/go-delve/delve/cmd/dlv",
+            "github.com/go-delve/delve",
+            "v1.23.1",
+        ),
         _ => ("example.com/tool", "example.com/tool", "v1.0.0"),
     };
     ToolFacts {
@@ -373,5 +378,97 @@ fn rebuild_fix_reinstalls_the_same_version_where_the_tool_was_found() {
             .contains("`GOBIN=/home/u/go/bin go install golang.org/x/tools/gopls@v0.16.2`"),
         "{}",
         f[0].message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// tool-wrong-arch's reinstall
+// ---------------------------------------------------------------------------------------------
+
+fn arm64_dlv() -> Snapshot {
+    let mut s = healthy();
+    side(&mut s, SideKind::Editor).tools = vec![tool(
+        "dlv",
+        "/home/u/go/bin/dlv",
+        ToolFoundBy::Gopath,
+        "go1.22.10",
+        "arm64",
+    )];
+    s
+}
+
+/// The same module path and version its build information names, rebuilt by the side's go
+/// into the directory it was found in; after it, the tool is this machine's.
+#[test]
+fn a_tool_for_another_arch_is_reinstalled_where_it_was_found() {
+    let s = arm64_dlv();
+    let f = findings_of(&s, "tool-wrong-arch");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        install_of(&f[0]),
+        Some((
+            "github.com/go-delve/delve/cmd/dlv".into(),
+            "v1.23.1".into(),
+            PathBuf::from("/home/u/go/bin"),
+            None
+        ))
+    );
+    assert_eq!(
+        f[0].fixes[0].title,
+        "Install dlv into ~/go/bin: `GOBIN=/home/u/go/bin go install github.com/go-delve/delve/cmd/dlv@v1.23.1`"
+    );
+    assert!(
+        f[0].message.contains(
+            "Reinstall it with this machine's go: `GOBIN=/home/u/go/bin go install github.com/go-delve/delve/cmd/dlv@v1.23.1`."
+        ),
+        "{}",
+        f[0].message
+    );
+}
+
+/// A go that builds for another platform cannot install into GOBIN (`go: cannot install
+/// cross-compiled binaries when GOBIN is set`): no fix, and the message says why.
+#[test]
+fn no_reinstall_when_the_sides_go_cross_compiles() {
+    let mut s = arm64_dlv();
+    os_env(&mut s, SideKind::Editor, "GOARCH", "arm64");
+    go_env_set(&mut s, SideKind::Editor, "GOARCH", "arm64");
+    let f = findings_of(&s, "tool-wrong-arch");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].fixes.is_empty(), "{:#?}", f[0].fixes);
+    for part in [
+        "No reinstall is offered: the go of VS Code builds for linux/arm64 (GOARCH=arm64, set in VS Code's environment)",
+        "not for this machine's linux/amd64",
+        "go: cannot install cross-compiled binaries when GOBIN is set",
+        "unset GOARCH there first.",
+    ] {
+        assert!(f[0].message.contains(part), "{part:?} not in {}", f[0].message);
+    }
+}
+
+/// A type checker is rebuilt by a Go that knows the module's language: with the side's go1.22
+/// and a `go 1.25.0` module, the reinstall asks for go1.25.0 rather than trading the wrong
+/// architecture for tool-built-with-old-go.
+#[test]
+fn a_type_checker_for_another_arch_is_rebuilt_with_a_go_for_the_modules_language() {
+    let mut s = healthy();
+    set_go_mod(&mut s, "1.25.0", None);
+    side(&mut s, SideKind::Editor).tools = vec![tool(
+        "gopls",
+        GOPLS,
+        ToolFoundBy::Gopath,
+        "go1.25.5",
+        "arm64",
+    )];
+    let f = findings_of(&s, "tool-wrong-arch");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        install_of(&f[0]),
+        Some((
+            "golang.org/x/tools/gopls".into(),
+            "v0.16.2".into(),
+            PathBuf::from("/home/u/go/bin"),
+            Some("go1.25.0+auto".into())
+        ))
     );
 }

@@ -738,8 +738,11 @@ amd64 build on an Apple Silicon Mac running under Rosetta.
 **Why it breaks:** a binary for another OS or architecture does not start (`exec format error`),
 and the editor reports the tool as failing or missing; under emulation it starts but runs slowly.
 
-**How to fix:** reinstall the tool with this machine's go and no GOOS/GOARCH override, e.g.
-`go install golang.org/x/tools/gopls@latest` (the finding names the tool's module and version)."#;
+**How to fix:** the quick fix (or `go-env-doctor fix`) reinstalls the same module and version
+from its build information with that side's go into the directory it was found in:
+`GOBIN=<that dir> go install <package>@<version>`. It is not offered when that go cross-compiles
+(GOOS/GOARCH set to another platform): `go install` then refuses to write into GOBIN ("cannot
+install cross-compiled binaries when GOBIN is set"); the message names the variable to unset."#;
 
 pub const BUILD_FAILED: &str = r#"`check --deep` builds and runs a tiny program with each side's `go` and environment in a
 temporary module (`--deep=cgo`: also one calling C, with `CGO_ENABLED=1`), and one failed: `go build`

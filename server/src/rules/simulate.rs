@@ -172,7 +172,7 @@ pub fn apply(snapshot: &Snapshot, fix: &FixAction) -> Snapshot {
 }
 
 /// The tool after `go install`: `gobin/<tool>`, built by the Go the command runs — the
-/// GOTOOLCHAIN minimum when it names one, else the side's own `go` — for this machine. A side
+/// GOTOOLCHAIN minimum when it names one, else the side's own `go` — for the side's GOOS/GOARCH. A side
 /// that already ran a tool at that path runs the new build; a side that found none finds it
 /// if the directory is one it searches (VS Code's candidates, else PATH).
 #[allow(clippy::too_many_arguments)]
@@ -198,19 +198,24 @@ fn install_tool(
     else {
         return;
     };
-    let host = crate::goenv::resolve::go_env_result(s, &runner).and_then(|r| r.ok());
-    let host_value = |k: &str| {
-        host.and_then(|m| m.get(k))
+    // `go install` builds for the side's GOOS/GOARCH, which default to the go command's own
+    // platform (GOHOSTOS/GOHOSTARCH).
+    let json = crate::goenv::resolve::go_env_result(s, &runner).and_then(|r| r.ok());
+    let target = |k: &str, host: &str| {
+        Some(runner.value(k))
             .filter(|v| !v.is_empty())
-            .cloned()
+            .map(str::to_string)
+            .or_else(|| json.and_then(|m| m.get(k)).cloned())
+            .or_else(|| json.and_then(|m| m.get(host)).cloned())
+            .filter(|v| !v.is_empty())
     };
     let build = ToolBuild {
         go_version: built_with,
         package: Some(package.to_string()),
         module: None,
         module_version: version.starts_with('v').then(|| version.to_string()),
-        goos: host_value("GOHOSTOS"),
-        goarch: host_value("GOHOSTARCH"),
+        goos: target("GOOS", "GOHOSTOS"),
+        goarch: target("GOARCH", "GOHOSTARCH"),
     };
     let path = gobin.join(tool);
     for kind in [SideKind::Editor, SideKind::Shell] {

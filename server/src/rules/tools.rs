@@ -89,6 +89,9 @@ fn install_fix(
         .get("GOTOOLCHAIN")
         .map(|v| resolve::origin_words(ctx.snapshot, &side.label, "GOTOOLCHAIN", &v.origin))
         .unwrap_or_else(|| "the default".into());
+    if let Some(why) = cross_compiles(ctx, side) {
+        return Err(why);
+    }
     let forbidden = super::toolchain::switching_forbidden(side);
     let blocked = super::toolchain::download_blocked_words(side);
     let mut notes = Vec::new();
@@ -155,6 +158,47 @@ fn install_fix(
         ),
         action,
     })
+}
+
+/// Why `go install` on this side cannot write the tool into a GOBIN: it builds for another
+/// platform than its own (GOOS/GOARCH against `go env`'s GOHOSTOS/GOHOSTARCH), and with GOBIN
+/// set `go` refuses ("go: cannot install cross-compiled binaries when GOBIN is set"). `None`
+/// when it builds for its own platform or nothing says.
+fn cross_compiles(ctx: &Ctx, side: &EffectiveSide) -> Option<String> {
+    let json = resolve::go_env_result(ctx.snapshot, side).and_then(|r| r.ok())?;
+    let mut set = Vec::new();
+    let mut host_pair = Vec::new();
+    let mut target_pair = Vec::new();
+    for (key, host_key) in [("GOOS", "GOHOSTOS"), ("GOARCH", "GOHOSTARCH")] {
+        let host = json.get(host_key).filter(|v| !v.is_empty())?;
+        let target = Some(side.value(key))
+            .filter(|v| !v.is_empty())
+            .or_else(|| json.get(key).map(String::as_str).filter(|v| !v.is_empty()))
+            .unwrap_or(host);
+        if target != host {
+            let origin = side
+                .get(key)
+                .map(|v| resolve::origin_words(ctx.snapshot, &side.label, key, &v.origin))
+                .unwrap_or_else(|| "the default".into());
+            set.push(format!("{key}={target}, {origin}"));
+        }
+        host_pair.push(host.clone());
+        target_pair.push(target.to_string());
+    }
+    if set.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "the go of {} builds for {} ({}), not for this machine's {}, and go install refuses to put a cross-compiled binary into GOBIN (\"go: cannot install cross-compiled binaries when GOBIN is set\"); unset {} there first",
+        side.label,
+        target_pair.join("/"),
+        set.join("; "),
+        host_pair.join("/"),
+        set.iter()
+            .filter_map(|s| s.split('=').next())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    ))
 }
 
 /// Where vscode-go's own "Install/Update Tools" puts a tool, which it then finds: the
@@ -400,7 +444,9 @@ fn old_go(
         let toolchain = crate::settings::gomod::toolchain_version_of_go_line(&go.value)
             .map(|v| v.toolchain_name())
             .unwrap_or_else(|| format!("go{}.{}.0", need.0, need.1));
-        let fix = rebuild_fix(ctx, side, tool, build, &go.value, need);
+        let need_version = crate::settings::gomod::toolchain_version_of_go_line(&go.value)
+            .or_else(|| parse_version(&format!("{}.{}.0", need.0, need.1)));
+        let fix = rebuild_fix(ctx, side, tool, build, need_version.as_ref());
         let command = match &fix {
             Some(Ok(fix)) => match &fix.action {
                 FixAction::InstallTool {
@@ -457,24 +503,21 @@ fn old_go(
     }
 }
 
-/// The fix that rebuilds a tool in place with a Go new enough for the go line `go_line`: the
-/// package and module version its build information names, into the directory it was found in.
-/// `None`: nothing says what to install (or `go install` would name the binary differently).
+/// The fix that rebuilds a tool in place with a Go at least `need`: the package and module
+/// version its build information names, into the directory it was found in. `None`: nothing
+/// says what to install (or `go install` would name the binary differently).
 fn rebuild_fix(
     ctx: &Ctx,
     side: &EffectiveSide,
     tool: &ToolFacts,
     build: &ToolBuild,
-    go_line: &str,
-    need: (u32, u32),
+    need: Option<&GoVersion>,
 ) -> Option<Result<Fix, String>> {
     let package = build.package.clone().or_else(|| build.module.clone())?;
     let version = match build.module_version.as_deref() {
         Some(v) if v.starts_with('v') => v.to_string(),
         _ => "latest".to_string(),
     };
-    let need_version = crate::settings::gomod::toolchain_version_of_go_line(go_line)
-        .or_else(|| parse_version(&format!("{}.{}.0", need.0, need.1)));
     let dir = tool.path.parent().filter(|d| d.is_absolute())?;
     let file_name = tool.path.file_name().and_then(|n| n.to_str())?;
     // `go install` names the binary after the package's last path element.
@@ -482,13 +525,7 @@ fn rebuild_fix(
         return None;
     }
     Some(install_fix(
-        ctx,
-        side,
-        &tool.name,
-        &package,
-        &version,
-        dir,
-        need_version.as_ref(),
+        ctx, side, &tool.name, &package, &version, dir, need,
     ))
 }
 
@@ -517,21 +554,48 @@ fn wrong_arch(
         build.goos.as_deref().unwrap_or("?"),
         build.goarch.as_deref().unwrap_or("?")
     );
-    let message = format!(
-        "{} of {} is built for {built_for}, but this machine is {host_os}/{host_arch}: it cannot run (or runs slowly under emulation). Reinstall it with this machine's go: `go install {}@{}`.",
+    // The same package and version, rebuilt by this side's go; a type checker with a Go that
+    // knows the modules' language, so the rebuild does not trade this finding for
+    // tool-built-with-old-go.
+    let need = TYPE_CHECKERS
+        .contains(&tool.name.as_str())
+        .then(|| newest_go_line(ctx))
+        .flatten();
+    let fix = rebuild_fix(ctx, side, tool, build, need.as_ref());
+    let command = match &fix {
+        Some(Ok(Fix {
+            action:
+                FixAction::InstallTool {
+                    package,
+                    version,
+                    gobin,
+                    gotoolchain,
+                    ..
+                },
+            ..
+        })) => crate::model::install_command_line(package, version, gobin, gotoolchain.as_deref()),
+        _ => format!(
+            "go install {}@{}",
+            build
+                .package
+                .as_deref()
+                .or(build.module.as_deref())
+                .unwrap_or(&tool.name),
+            build
+                .module_version
+                .as_deref()
+                .filter(|v| v.starts_with('v'))
+                .unwrap_or("latest"),
+        ),
+    };
+    let mut message = format!(
+        "{} of {} is built for {built_for}, but this machine is {host_os}/{host_arch}: it cannot run (or runs slowly under emulation). Reinstall it with this machine's go: `{command}`.",
         described(tool, build),
         side.label,
-        build
-            .package
-            .as_deref()
-            .or(build.module.as_deref())
-            .unwrap_or(&tool.name),
-        build
-            .module_version
-            .as_deref()
-            .filter(|v| v.starts_with('v'))
-            .unwrap_or("latest"),
     );
+    if let Some(Err(why)) = &fix {
+        message.push_str(&format!(" No reinstall is offered: {why}."));
+    }
     let mut f = finding("tool-wrong-arch", &tool.name, message);
     f.set_side(
         side.kind,
@@ -541,5 +605,8 @@ fn wrong_arch(
         ),
     );
     f.locations.extend(ctx.module_location());
+    if let Some(Ok(fix)) = fix {
+        f.fixes.push(fix);
+    }
     out.push(f);
 }
