@@ -14,7 +14,7 @@ use super::publish::diagnostics_by_file;
 use super::session::ClientCaps;
 use crate::facts::{probe_cache, CheckOptions, Overrides};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tower_lsp_server::lsp_types::Diagnostic;
 
 /// Diagnostics by file, as published.
@@ -44,9 +44,8 @@ pub(super) fn context(caps: &ClientCaps, o: &CheckOptions) -> String {
 /// entry keeps those): the probes' inputs (env files, `$GOROOT/go.env`, GOROOT candidates, the
 /// folder's go.mod and go.work even when absent), each settings file of each editor view, and
 /// every go.mod and go.work the walk found.
-pub(super) fn inputs(folder: &Path, checked: &Checked) -> Vec<PathBuf> {
-    let one: BTreeMap<PathBuf, Checked> = BTreeMap::from([(folder.to_path_buf(), checked.clone())]);
-    let mut out = super::watch::probe_inputs(&one);
+pub(super) fn inputs(checked: &Checked) -> Vec<PathBuf> {
+    let mut out = super::watch::probe_inputs([checked]);
     let snap = &checked.probed;
     for view in std::iter::once(snap).chain(snap.editor_views.iter()) {
         out.extend(view.settings.files.iter().map(|f| f.path.clone()));
@@ -61,16 +60,14 @@ pub(super) fn inputs(folder: &Path, checked: &Checked) -> Vec<PathBuf> {
     out
 }
 
-/// The answer to keep for `folder`: its diagnostics as a server with no open buffers publishes
+/// The answer to keep for a folder's check: its diagnostics as a server with no open buffers publishes
 /// them, with its inputs stamped now (right after the check read them).
 pub(super) fn of(
-    folder: &Path,
     checked: &Checked,
     caps: &ClientCaps,
     o: &CheckOptions,
 ) -> Option<probe_cache::Answer> {
-    let one: BTreeMap<PathBuf, Checked> = BTreeMap::from([(folder.to_path_buf(), checked.clone())]);
-    let published = diagnostics_by_file(&one, caps.enc, &Overrides::new(), &HashMap::new());
+    let published = diagnostics_by_file([checked], caps.enc, &Overrides::new(), &HashMap::new());
     let payload = match serde_json::to_value(&published) {
         Ok(v) => v,
         Err(e) => {
@@ -78,7 +75,7 @@ pub(super) fn of(
             return None;
         }
     };
-    let files = inputs(folder, checked)
+    let files = inputs(checked)
         .iter()
         .map(|p| probe_cache::stamp(p))
         .collect();

@@ -18,6 +18,7 @@ use tower_lsp_server::lsp_types::{
     ExecuteCommandParams, LSPAny, MessageType, NumberOrString, WorkDoneProgressCancelParams,
     WorkDoneProgressCreateParams,
 };
+use tower_lsp_server::{Cancellable, OngoingProgress, Unbounded};
 
 impl Backend {
     pub(super) async fn run_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
@@ -94,56 +95,45 @@ impl Backend {
     /// `goEnvDoctor.cleanCache` with `$/progress` (a client-created token when the client
     /// supports it) and cancellation.
     async fn clean_cache(&self, arg: LSPAny) -> std::result::Result<String, String> {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let token = NumberOrString::String(format!(
-            "goEnvDoctor.cleanCache/{}",
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let key = token_key(&token);
-        let cancel = self.services.progress.start(&key);
-        let created = self
-            .client
-            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                token: token.clone(),
-            })
-            .await
-            .is_ok();
-        let progress = if created {
-            Some(
-                self.client
-                    .progress(token, "go clean -cache")
-                    .with_message("go clean -cache -n")
-                    .with_cancel_button()
-                    .begin()
-                    .await,
+        let work = self
+            .begin_work(
+                "goEnvDoctor.cleanCache",
+                "go clean -cache".into(),
+                Some("go clean -cache -n"),
             )
-        } else {
-            None
-        };
-        let outcome = actions::clean_cache(self, arg, cancel, progress.as_ref()).await;
-        if let Some(p) = progress {
-            let end = match &outcome {
-                Ok(m) => m.clone(),
-                Err(e) => format!("failed: {e}"),
-            };
-            p.finish_with_message(end).await;
-        }
-        self.services.progress.finish(&key);
+            .await;
+        let outcome =
+            actions::clean_cache(self, arg, work.cancel.clone(), work.progress.as_ref()).await;
+        self.finish_work(work, &outcome).await;
         outcome
     }
-}
 
-impl Backend {
     /// `goEnvDoctor.installTool` with `$/progress` (a client-created token when the client
     /// supports it) and cancellation.
     async fn install_tool(&self, arg: LSPAny) -> std::result::Result<String, String> {
         // Refused before any progress is shown.
         let (snapshot, install) = actions::install_request(self, &arg)?;
+        let title = format!("go install {}", install.tool);
+        let work = self
+            .begin_work("goEnvDoctor.installTool", title, None)
+            .await;
+        let outcome = actions::install_tool(
+            snapshot,
+            install,
+            work.cancel.clone(),
+            work.progress.as_ref(),
+        )
+        .await;
+        self.finish_work(work, &outcome).await;
+        outcome
+    }
+
+    /// A cancellable piece of work under a fresh `$/progress` token (`<command>/<n>`): the
+    /// progress is shown only when the client created the token; cancel works either way.
+    async fn begin_work(&self, command: &str, title: String, message: Option<&str>) -> Work {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        let token = NumberOrString::String(format!(
-            "goEnvDoctor.installTool/{}",
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
+        let token =
+            NumberOrString::String(format!("{command}/{}", NEXT.fetch_add(1, Ordering::SeqCst)));
         let key = token_key(&token);
         let cancel = self.services.progress.start(&key);
         let created = self
@@ -153,29 +143,41 @@ impl Backend {
             })
             .await
             .is_ok();
-        let tool = install.tool.clone();
         let progress = if created {
-            Some(
-                self.client
-                    .progress(token, format!("go install {tool}"))
-                    .with_cancel_button()
-                    .begin()
-                    .await,
-            )
+            let builder = self.client.progress(token, title).with_cancel_button();
+            let builder = match message {
+                Some(m) => builder.with_message(m),
+                None => builder,
+            };
+            Some(builder.begin().await)
         } else {
             None
         };
-        let outcome = actions::install_tool(snapshot, install, cancel, progress.as_ref()).await;
-        if let Some(p) = progress {
-            let end = match &outcome {
+        Work {
+            key,
+            cancel,
+            progress,
+        }
+    }
+
+    /// Ends `work`'s progress with the outcome and forgets its cancel flag.
+    async fn finish_work(&self, work: Work, outcome: &std::result::Result<String, String>) {
+        if let Some(p) = work.progress {
+            let end = match outcome {
                 Ok(m) => m.clone(),
                 Err(e) => format!("failed: {e}"),
             };
             p.finish_with_message(end).await;
         }
-        self.services.progress.finish(&key);
-        outcome
+        self.services.progress.finish(&work.key);
     }
+}
+
+/// What [`Backend::begin_work`] started.
+struct Work {
+    key: String,
+    cancel: Cancel,
+    progress: Option<OngoingProgress<Unbounded, Cancellable>>,
 }
 
 /// Cancel flags of the server's `$/progress` work, by token.

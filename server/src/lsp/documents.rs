@@ -209,8 +209,12 @@ impl Backend {
             .iter()
             .map(|(p, d)| (p.clone(), d.version))
             .collect();
-        let diagnostics =
-            diagnostics_by_file(&state.results, state.caps.enc, &overrides, &versions);
+        let diagnostics = diagnostics_by_file(
+            state.results.values(),
+            state.caps.enc,
+            &overrides,
+            &versions,
+        );
         tracing::debug!(
             micros = started.elapsed().as_micros() as u64,
             processes = 0,
@@ -262,7 +266,7 @@ impl Backend {
                     .into_iter()
                     .map(|(f, probed, opts)| (f, Checked::new(probed, &opts, &overrides, true)))
                     .collect();
-                let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+                let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);
                 (results, diagnostics)
             })
             .await;

@@ -91,8 +91,8 @@ impl Backend {
 /// Every finding as a diagnostic on the file of its first location, files read from disk (the
 /// text the snapshot's byte spans refer to). Identical diagnostics from several folders (user
 /// settings) are kept once.
-pub(super) fn diagnostics_by_file(
-    results: &BTreeMap<PathBuf, Checked>,
+pub(super) fn diagnostics_by_file<'a>(
+    results: impl IntoIterator<Item = &'a Checked>,
     enc: Encoding,
     overrides: &Overrides,
     versions: &HashMap<PathBuf, i32>,
@@ -111,7 +111,7 @@ pub(super) fn diagnostics_by_file(
             .clone()
     };
     let mut out: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-    for checked in results.values() {
+    for checked in results {
         for finding in &checked.findings {
             let Some(first) = finding.locations.first() else {
                 tracing::debug!(code = finding.code, "finding without a location");

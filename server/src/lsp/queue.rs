@@ -202,7 +202,7 @@ impl Backend {
                         // What a restart may publish at once: only diagnostics of the files
                         // on disk (an unsaved buffer's are not what the next start reads).
                         if overrides.is_empty() {
-                            save.3 = super::answer::of(&o.folder, &checked, &caps, &o);
+                            save.3 = super::answer::of(&checked, &caps, &o);
                         }
                     }
                     // The shell is traced only for findings its lines would explain.
@@ -212,7 +212,7 @@ impl Backend {
                     (o.folder.clone(), checked)
                 })
                 .collect();
-            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+            let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);
             (results, diagnostics, to_save, to_attribute)
         });
         // Off the probes' critical path: they have started.
@@ -400,7 +400,7 @@ impl Backend {
                     (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))
                 })
                 .collect();
-            let diagnostics = diagnostics_by_file(&results, enc, &overrides, &versions);
+            let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);
             Some((results, diagnostics))
         });
         let (results, diagnostics) = match work.await {

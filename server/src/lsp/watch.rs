@@ -64,14 +64,14 @@ pub(crate) fn rc_paths(shell: &Path, home: &Path, zdotdir: Option<&Path>) -> Vec
 }
 
 /// Every file whose change calls for a re-probe, most important first.
-pub(crate) fn probe_inputs(results: &BTreeMap<PathBuf, Checked>) -> Vec<PathBuf> {
+pub(crate) fn probe_inputs<'a>(results: impl IntoIterator<Item = &'a Checked>) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut push = |p: PathBuf| {
         if p.is_absolute() && !out.contains(&p) {
             out.push(p);
         }
     };
-    for checked in results.values() {
+    for checked in results {
         for snap in [&checked.probed, &checked.snapshot] {
             for side in sides(snap) {
                 if let Some(f) = &side.env_file {
@@ -258,7 +258,7 @@ impl Backend {
     pub(super) fn update_watches(&self) {
         let inputs = {
             let state = self.state();
-            let mut inputs = probe_inputs(&state.results);
+            let mut inputs = probe_inputs(state.results.values());
             for rc in &state.starting_rc {
                 if !inputs.contains(rc) {
                     inputs.push(rc.clone());
