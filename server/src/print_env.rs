@@ -38,9 +38,11 @@ where
     out
 }
 
-/// Entry point of `__print-env MARK`: writes [`render`] of the whole process environment to
-/// stdout. Exit code 0 on success, 2 for an unusable mark, 1 when stdout cannot be written.
-pub fn run(mark: &str) -> ExitCode {
+/// Entry point of `__print-env MARK [REQUEST]`: writes [`render`] of the whole process
+/// environment to stdout; with a REQUEST, then runs the shell side's `go` and writes its
+/// answer ([`crate::facts::early_go`]). Exit code 0 on success, 2 for an unusable mark, 1 when
+/// stdout cannot be written. An unusable request only means no `go` runs here.
+pub fn run(mark: &str, request: Option<&str>) -> ExitCode {
     if mark.is_empty() || mark.contains(['{', '}']) || mark.chars().any(char::is_whitespace) {
         tracing::error!(
             mark,
@@ -51,13 +53,29 @@ pub fn run(mark: &str) -> ExitCode {
     let text = render(mark, std::env::vars_os());
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = %e, "__print-env: cannot write to stdout");
-            ExitCode::from(1)
-        }
+    if let Err(e) = lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        tracing::error!(error = %e, "__print-env: cannot write to stdout");
+        return ExitCode::from(1);
     }
+    let Some(request) = request.and_then(crate::facts::early_go::Request::decode) else {
+        return ExitCode::SUCCESS;
+    };
+    let Some(env) = std::env::vars_os()
+        .map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect::<Option<BTreeMap<String, String>>>()
+    else {
+        // `go` would see bytes the check cannot pass on: the check runs it itself.
+        return ExitCode::SUCCESS;
+    };
+    let answer = crate::facts::early_go::run_in_helper(&request, env)
+        .and_then(|early| crate::facts::early_go::render(&request.mark, &early));
+    if let Some(answer) = answer {
+        // Nothing to do if this fails: the check then runs `go` itself.
+        let _ = lock
+            .write_all(answer.as_bytes())
+            .and_then(|()| lock.flush());
+    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

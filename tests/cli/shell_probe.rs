@@ -14,7 +14,7 @@
 
 use crate::support;
 
-use go_env_doctor::facts::shell::{new_mark, probe, ProbeOptions, RESOLVING_FLAGS};
+use go_env_doctor::facts::shell::{new_mark, probe, ProbeOptions, Probed, RESOLVING_FLAGS};
 use go_env_doctor::model::{ProbeOutcome, ProbeReport};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -195,11 +195,13 @@ impl Fixture {
             cancel: Default::default(),
             started: None,
             trace_startup: false,
+            early_go: None,
         }
     }
 
     fn probe(&self, timeout: Duration) -> (ProbeReport, Option<BTreeMap<String, String>>) {
-        probe(&self.options(timeout))
+        let probed = probe(&self.options(timeout));
+        (probed.report, probed.env)
     }
 
     fn read(&self, name: &str) -> String {
@@ -582,7 +584,7 @@ fn helper_path_needing_quotes(sh: Sh) {
     fx.rc(&[sh.export("GOPROXY", "https://rc.example")]);
     let mut opts = fx.options(OK_TIMEOUT);
     opts.helper_exe = link;
-    let (report, env) = probe(&opts);
+    let Probed { report, env, .. } = probe(&opts);
     let env = expect_ok(sh, &report, env);
     assert_eq!(
         env.get("GOPROXY").map(String::as_str),
@@ -638,13 +640,15 @@ fn plain_options(shell: PathBuf, cwd: &Path) -> ProbeOptions {
         cancel: Default::default(),
         started: None,
         trace_startup: false,
+        early_go: None,
     }
 }
 
 #[test]
 fn missing_shell_is_spawn_failed() {
     let dir = TempDir::new().expect("tempdir");
-    let (report, env) = probe(&plain_options(dir.path().join("no-such-shell"), dir.path()));
+    let Probed { report, env, .. } =
+        probe(&plain_options(dir.path().join("no-such-shell"), dir.path()));
     assert!(
         matches!(report.outcome, ProbeOutcome::SpawnFailed { .. }),
         "{report:?}"
@@ -655,7 +659,7 @@ fn missing_shell_is_spawn_failed() {
 #[test]
 fn missing_folder_is_spawn_failed() {
     let dir = TempDir::new().expect("tempdir");
-    let (report, _) = probe(&plain_options(Sh::Bash.path(), &dir.path().join("gone")));
+    let Probed { report, .. } = probe(&plain_options(Sh::Bash.path(), &dir.path().join("gone")));
     match report.outcome {
         ProbeOutcome::SpawnFailed { error } => assert!(error.contains("gone"), "{error}"),
         other => panic!("{other:?}"),
@@ -670,7 +674,7 @@ fn shell_that_prints_nothing_is_no_markers() {
         "quietsh",
         "echo 'I ignore my arguments'; exit 0",
     );
-    let (report, env) = probe(&plain_options(shell, dir.path()));
+    let Probed { report, env, .. } = probe(&plain_options(shell, dir.path()));
     assert_eq!(report.outcome, ProbeOutcome::NoMarkers);
     assert!(env.is_none());
 }
@@ -679,7 +683,7 @@ fn shell_that_prints_nothing_is_no_markers() {
 fn shell_killed_by_a_signal_is_signalled() {
     let dir = TempDir::new().expect("tempdir");
     let shell = fake_shell(dir.path(), "killedsh", "kill -9 $$");
-    let (report, _) = probe(&plain_options(shell, dir.path()));
+    let Probed { report, .. } = probe(&plain_options(shell, dir.path()));
     assert_eq!(report.outcome, ProbeOutcome::Signalled { signal: 9 });
 }
 
@@ -688,7 +692,7 @@ fn non_zero_exit_after_printing_is_ok() {
     let dir = TempDir::new().expect("tempdir");
     // Runs the command it was given (the last argument), then fails.
     let shell = fake_shell(dir.path(), "failsh", "eval \"$4\"; exit 3");
-    let (report, env) = probe(&plain_options(shell, dir.path()));
+    let Probed { report, env, .. } = probe(&plain_options(shell, dir.path()));
     assert_eq!(report.outcome, ProbeOutcome::Ok, "{report:?}");
     assert!(env.is_some_and(|e| e.contains_key("PATH")));
 }
@@ -698,7 +702,7 @@ fn inherits_our_environment_when_no_base_env_is_given() {
     let dir = TempDir::new().expect("tempdir");
     // Not a real login shell (that would read this machine's own rc files): runs the command.
     let shell = fake_shell(dir.path(), "plainsh", "exec /bin/sh -c \"$4\"");
-    let (report, env) = probe(&plain_options(shell, dir.path()));
+    let Probed { report, env, .. } = probe(&plain_options(shell, dir.path()));
     assert_eq!(report.outcome, ProbeOutcome::Ok, "{report:?}");
     let env = env.expect("environment");
     assert_eq!(env.get("PATH").cloned(), std::env::var("PATH").ok());
@@ -778,13 +782,17 @@ fn bash_and_zsh_report_the_files_they_source() {
             sh.export("GED_RC", "1")
         )]);
         let mut opts = fx.options(OK_TIMEOUT);
-        let (plain_report, plain_env) = probe(&opts);
+        let Probed {
+            report: plain_report,
+            env: plain_env,
+            ..
+        } = probe(&opts);
         assert!(
             plain_report.startup_files.is_empty(),
             "untraced: {plain_report:?}"
         );
         opts.trace_startup = true;
-        let (report, env) = probe(&opts);
+        let Probed { report, env, .. } = probe(&opts);
         let env = expect_ok(sh, &report, env);
         for f in [&outer, &inner, &fx.home().join(sh.rc_file())] {
             assert!(

@@ -64,15 +64,14 @@ enum Command {
     Explain(ExplainArgs),
     /// Internal: print the environment between markers (run by the login shell probe).
     #[command(name = "__print-env", hide = true)]
-    PrintEnv { mark: String },
-    /// Internal: lead the login shell's session and end it when we die (see facts::guard).
-    #[command(name = "__probe-guard", hide = true)]
-    ProbeGuard {
-        #[arg(long)]
-        parent: u32,
-        #[arg(last = true, required = true)]
-        command: Vec<std::ffi::OsString>,
+    PrintEnv {
+        mark: String,
+        /// What the check asks the helper to run besides (hex; see facts::early_go).
+        request: Option<String>,
     },
+    /// Internal: what a login shell's guard becomes when the tool died (see facts::guard).
+    #[command(name = "__probe-guard-end", hide = true)]
+    ProbeGuardEnd { token: String },
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +171,11 @@ enum Format {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
+    // The login-shell probe starts us twice per shell (the guard, then the helper inside the
+    // shell), both on the path to the first diagnostics: they skip building the whole CLI.
+    if let Some(code) = run_internal(std::env::args_os().skip(1).collect()) {
+        return code;
+    }
     let code = run_command(Cli::parse());
     crate::facts::children::finish_sweeps();
     // A signal is ending us: its handler exits with 128 + the signal once the probes are dead;
@@ -182,11 +186,31 @@ pub fn main() -> ExitCode {
     code
 }
 
+/// The hidden subcommands in their one exact form (what the probe itself writes:
+/// `__print-env MARK [REQUEST]`, `__probe-guard-end TOKEN`); anything else is
+/// left to clap, which also parses them, with its usual messages.
+fn run_internal(args: Vec<std::ffi::OsString>) -> Option<ExitCode> {
+    let first = args.first()?.to_str()?;
+    match (first, args.len()) {
+        (crate::facts::shell::PRINT_ENV_SUBCOMMAND, 2 | 3) => {
+            let request = match args.get(2) {
+                Some(r) => Some(r.to_str()?),
+                None => None,
+            };
+            Some(crate::print_env::run(args[1].to_str()?, request))
+        }
+        (crate::facts::guard::END_SUBCOMMAND, 2) => {
+            Some(crate::facts::guard::end(args[1].to_str()?))
+        }
+        _ => None,
+    }
+}
+
 fn run_command(cli: Cli) -> ExitCode {
     match cli.command {
         // No logging: the login shell reads stdout; nothing else may reach it.
-        Command::PrintEnv { mark } => crate::print_env::run(&mark),
-        Command::ProbeGuard { parent, command } => crate::facts::guard::run(parent, &command),
+        Command::PrintEnv { mark, request } => crate::print_env::run(&mark, request.as_deref()),
+        Command::ProbeGuardEnd { token } => crate::facts::guard::end(&token),
         Command::Check(args) => {
             init_logging();
             crate::facts::children::end_with_signals();

@@ -188,6 +188,7 @@ fn shell_attribution(
             cancel: opts.cancel.clone(),
             started: None,
             trace_startup: false,
+            early_go: None,
         });
         tracing::debug!(shell = %shell_path.display(), millis = started.elapsed().as_millis() as u64, lines = trace.lines.len(), outcome = ?trace.outcome, "traced the login shell for attribution");
         if trace.outcome == ProbeOutcome::Cancelled {

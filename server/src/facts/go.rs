@@ -82,20 +82,55 @@ pub fn is_inside(path: &Path, folder: &Path) -> bool {
 
 /// `goX.Y.Z` binaries on PATH (for GOTOOLCHAIN=path), first occurrence wins.
 pub fn path_toolchains(dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
-    let mut out = BTreeMap::new();
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let bare = name.strip_suffix(".exe").unwrap_or(&name);
-            if is_toolchain_name(bare) && is_executable(&entry.path()) {
-                out.entry(bare.to_string()).or_insert_with(|| entry.path());
+    Toolchains::default().on_path(dirs)
+}
+
+/// The `goX.Y.Z` binaries of each PATH directory, listed once per check: both sides' PATHs
+/// usually share their largest directories (`/usr/bin` has thousands of entries), and the
+/// editor side lists them while the login shell runs, so the shell side finds them listed.
+#[derive(Default)]
+pub struct Toolchains(std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<(String, PathBuf)>>>);
+
+impl Toolchains {
+    /// [`path_toolchains`] of `dirs`, with directories listed earlier in this check reused.
+    pub fn on_path(&self, dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
+        let mut out = BTreeMap::new();
+        for dir in dirs {
+            let known = self
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(dir)
+                .cloned();
+            let found = known.unwrap_or_else(|| {
+                let found = list_toolchains(dir);
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir.clone(), found.clone());
+                found
+            });
+            for (name, path) in found {
+                out.entry(name).or_insert(path);
             }
         }
+        out
     }
-    out
+}
+
+fn list_toolchains(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let bare = name.strip_suffix(".exe").unwrap_or(&name);
+            (is_toolchain_name(bare) && is_executable(&entry.path()))
+                .then(|| (bare.to_string(), entry.path()))
+        })
+        .collect()
 }
 
 fn is_toolchain_name(name: &str) -> bool {
@@ -206,10 +241,7 @@ pub fn probe(
     cwd: &Path,
     env_file: Option<&EnvFile>,
 ) -> GoRun {
-    let in_env_file = env_file
-        .and_then(|f| f.get("GOFLAGS"))
-        .is_some_and(|e| !e.value.trim().is_empty());
-    let wants_version = env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || in_env_file;
+    let wants_version = wants_version(env, env_file);
     let key = RunKey::of(go, env, cwd, wants_version);
     let digest = (runs.persist || !runs.seeded.is_empty()).then(|| {
         let mut roots: Vec<PathBuf> = own_goroot(go).into_iter().collect();
@@ -230,7 +262,7 @@ pub fn probe(
         return super::probe_cache::decode_run(run, env);
     }
     let run = runs.get_or_run(key.clone(), || {
-        run_probe(go, env, cwd, wants_version, &runs.cancel)
+        run_probe(go, env, cwd, wants_version, &runs.cancel, GO_TIMEOUT)
     });
     if let (true, Some(digest)) = (runs.persist, digest) {
         // Runs a cancellation or a timeout cut short say nothing about `go`: never persisted.
@@ -251,22 +283,35 @@ pub fn probe(
     run
 }
 
-fn run_probe(
+/// Whether a side's probe also runs `go version`: only GOFLAGS (from the environment or the
+/// env file) makes it say something `go env` does not.
+pub fn wants_version(env: &BTreeMap<String, String>, env_file: Option<&EnvFile>) -> bool {
+    let in_env_file = env_file
+        .and_then(|f| f.get("GOFLAGS"))
+        .is_some_and(|e| !e.value.trim().is_empty());
+    env.get("GOFLAGS").is_some_and(|v| !v.trim().is_empty()) || in_env_file
+}
+
+/// What a side's probe runs: `go env -json` for [`env_keys`] (and `go version` when asked),
+/// with `GOTOOLCHAIN=local`. The login shell's helper runs exactly this too
+/// ([`super::early_go`]).
+pub(crate) fn run_probe(
     go: &Path,
     env: &BTreeMap<String, String>,
     cwd: &Path,
     wants_version: bool,
     cancel: &process::Cancel,
+    timeout: Duration,
 ) -> GoRun {
     let mut local = env.clone();
     local.insert("GOTOOLCHAIN".into(), "local".into());
     std::thread::scope(|s| {
         let ver = wants_version.then(|| {
-            s.spawn(|| process::run_cancellable(go, &["version"], &local, cwd, GO_TIMEOUT, cancel))
+            s.spawn(|| process::run_cancellable(go, &["version"], &local, cwd, timeout, cancel))
         });
         let mut args = vec!["env", "-json"];
         args.extend(env_keys());
-        let json = process::run_cancellable(go, &args, &local, cwd, GO_TIMEOUT, cancel);
+        let json = process::run_cancellable(go, &args, &local, cwd, timeout, cancel);
         let env_json = parse_env_json(json);
         let version = ver.map(|h| {
             h.join()
@@ -443,6 +488,28 @@ impl Runs {
     /// How many probes actually ran `go`.
     pub fn started(&self) -> usize {
         self.started.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A run of `go` made elsewhere with these inputs (the login shell's helper): a probe with
+    /// the same inputs takes it instead of starting `go`. Ignored when one already ran.
+    pub fn offer(
+        &self,
+        go: &Path,
+        env: &BTreeMap<String, String>,
+        cwd: &Path,
+        wants_version: bool,
+        run: GoRun,
+    ) {
+        let key = RunKey::of(go, env, cwd, wants_version);
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if slots.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        let slot = Slot {
+            run: std::sync::Mutex::new(Some(run)),
+            done: std::sync::Condvar::new(),
+        };
+        slots.push((key, std::sync::Arc::new(slot)));
     }
 
     fn get_or_run(&self, key: RunKey, run: impl FnOnce() -> GoRun) -> GoRun {

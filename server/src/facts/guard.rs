@@ -1,114 +1,158 @@
-//! The login shell's guard (`go-env-doctor __probe-guard --parent PID -- SHELL ARGS…`): a tiny
-//! process of our own that leads the probe's session, starts the shell in it and waits.
+//! The login shell's guard: a process of ours that leads the probe's session, starts the shell
+//! in it and waits.
 //!
 //! Why: when the tool itself is killed with SIGKILL (a client that kills its server, an OOM
 //! kill) nothing of ours runs to end the probe, and a slow rc file would keep the shell and
 //! whatever it started running for as long as it likes. The kernel tells the guard that its
-//! parent died (`PR_SET_PDEATHSIG`); the guard then kills everything carrying the probe's
-//! token and its own session. Otherwise it is transparent: the shell inherits the guard's
-//! stdio and environment, and the guard ends the way the shell ended (same exit code, or the
-//! same signal).
+//! parent died (`PR_SET_PDEATHSIG`); the guard then has every process carrying the probe's
+//! token killed, and its own process group. Otherwise it is transparent: the shell inherits
+//! the guard's stdio, and the guard ends the way the shell ended (same exit code, or the same
+//! signal), so the caller waits for the guard as if it were the shell.
+//!
+//! The guard is a fork of the tool that never executes another program while the shell runs:
+//! starting our own binary for it cost about 1.5 ms on every probe, on the path to the first
+//! diagnostics. Between `fork` and its end it only makes system calls that are safe in the
+//! child of a multi-threaded process (no allocation, no lock). When the tool dies it executes
+//! our binary as `__probe-guard-end TOKEN` ([`end`]), which can then read `/proc` freely.
 
-use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// The exit code that means "the shell could not be started"; stderr says why.
-pub const SPAWN_FAILED: u8 = 125;
-/// The prefix of that stderr line.
-pub const SPAWN_FAILED_PREFIX: &str = "__probe-guard: cannot start ";
+/// The hidden subcommand the guard becomes when the tool that started it died.
+pub const END_SUBCOMMAND: &str = "__probe-guard-end";
 
+/// Makes `cmd` start under a guard (Linux): the process `cmd.spawn()` creates becomes the guard
+/// — it must already have called `setsid` (an earlier `pre_exec`) — and a child of it executes
+/// the command. `helper_exe` and `token` are what the guard executes when the tool dies.
 #[cfg(target_os = "linux")]
-pub fn run(parent: u32, command: &[OsString]) -> ExitCode {
-    use std::os::unix::process::ExitStatusExt;
-    let Some((program, args)) = command.split_first() else {
-        eprintln!("__probe-guard: no command");
-        return ExitCode::from(2);
-    };
-    // SAFETY: plain-data signal set and this thread's mask; prctl only sets a flag of ours.
-    let set = unsafe {
+pub fn install(
+    cmd: &mut std::process::Command,
+    helper_exe: &std::path::Path,
+    token: &str,
+) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    let invalid = |_| std::io::Error::from(std::io::ErrorKind::InvalidInput);
+    let exe = CString::new(helper_exe.as_os_str().as_bytes()).map_err(invalid)?;
+    let sub = CString::new(END_SUBCOMMAND).map_err(invalid)?;
+    let token = CString::new(token).map_err(invalid)?;
+    // SAFETY: getpid cannot fail.
+    let parent = unsafe { libc::getpid() };
+    // SAFETY: the closure runs in the forked child; it only calls fork, and the guard below
+    // only async-signal-safe system calls on memory prepared before the fork.
+    unsafe {
+        cmd.pre_exec(move || {
+            let pid = libc::fork();
+            if pid == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if pid == 0 {
+                // The shell's process: std executes the command.
+                return Ok(());
+            }
+            guard(pid, parent, [&exe, &sub, &token])
+        });
+    }
+    Ok(())
+}
+
+/// The guard's life: wait for the shell and end like it; when the tool dies first, [`end`].
+///
+/// # Safety
+/// Only for the child of `fork` in [`install`]: it never returns.
+#[cfg(target_os = "linux")]
+unsafe fn guard(shell: libc::pid_t, parent: libc::pid_t, end_argv: [&std::ffi::CStr; 3]) -> ! {
+    // SAFETY: see the function's contract.
+    unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
         for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGCHLD] {
             libc::sigaddset(&mut set, sig);
         }
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-        set
-    };
-    // The parent may have died before the prctl: then nobody will signal us.
-    // SAFETY: getppid cannot fail.
-    if u32::try_from(unsafe { libc::getppid() }).ok() != Some(parent) {
-        end_everything();
-    }
-    // std resets the signal mask in the child, so the shell starts with default signals.
-    let mut child = match std::process::Command::new(program).args(args).spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{SPAWN_FAILED_PREFIX}{}: {e}", program.to_string_lossy());
-            return ExitCode::from(SPAWN_FAILED);
-        }
-    };
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            if let Some(code) = status.code() {
-                return ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1));
+        // Every descriptor but stdio: among them std's pipe that tells the tool whether the
+        // command was executed (the tool's `spawn` returns once the shell's copy closes).
+        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+            for fd in 3..4096 {
+                libc::close(fd);
             }
-            if let Some(sig) = status.signal() {
-                // End the way the shell ended, so the caller sees the same signal.
-                // SAFETY: restores the default action of `sig`, unblocks it and raises it.
-                unsafe {
+        }
+        // The tool may have died before the prctl: then nobody will signal us.
+        if libc::getppid() != parent {
+            exec_end(end_argv);
+        }
+        loop {
+            let mut status = 0;
+            if libc::waitpid(shell, &mut status, libc::WNOHANG) == shell {
+                if libc::WIFEXITED(status) {
+                    libc::_exit(libc::WEXITSTATUS(status));
+                }
+                if libc::WIFSIGNALED(status) {
+                    // End the way the shell ended, so the caller sees the same signal.
+                    let sig = libc::WTERMSIG(status);
                     libc::signal(sig, libc::SIG_DFL);
                     let mut one: libc::sigset_t = std::mem::zeroed();
                     libc::sigemptyset(&mut one);
                     libc::sigaddset(&mut one, sig);
-                    libc::pthread_sigmask(libc::SIG_UNBLOCK, &one, std::ptr::null_mut());
+                    libc::sigprocmask(libc::SIG_UNBLOCK, &one, std::ptr::null_mut());
                     libc::raise(sig);
+                    libc::_exit(128 + sig);
                 }
-                return ExitCode::from(u8::try_from(128 + sig).unwrap_or(1));
             }
-        }
-        let mut sig: libc::c_int = 0;
-        // SAFETY: `set` is initialised; sigwait stores the signal taken.
-        if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
-            continue;
-        }
-        if sig != libc::SIGCHLD {
-            // The tool that started us is gone (or asks us to stop): end the probe whole.
-            end_everything();
+            let mut sig: libc::c_int = 0;
+            if libc::sigwait(&set, &mut sig) != 0 {
+                continue;
+            }
+            if sig != libc::SIGCHLD {
+                // The tool that started us is gone (or asks us to stop): end the probe whole.
+                exec_end(end_argv);
+            }
         }
     }
 }
 
-/// Kills every process carrying the probe's token (some may have left the session), then the
-/// guard's own session — the guard included.
+/// Becomes `helper_exe __probe-guard-end TOKEN`; if that cannot be executed, kills at least
+/// the session's process group.
+///
+/// # Safety
+/// Only in the guard.
 #[cfg(target_os = "linux")]
-fn end_everything() -> ! {
-    if let Ok(token) = std::env::var(super::children::TOKEN_VAR) {
-        super::children::sweep(&token);
+unsafe fn exec_end(argv: [&std::ffi::CStr; 3]) -> ! {
+    // SAFETY: see the function's contract.
+    unsafe {
+        let ptrs = [
+            argv[0].as_ptr(),
+            argv[1].as_ptr(),
+            argv[2].as_ptr(),
+            std::ptr::null(),
+        ];
+        libc::execv(ptrs[0], ptrs.as_ptr());
+        libc::killpg(0, libc::SIGKILL);
+        libc::_exit(137)
     }
+}
+
+/// `__probe-guard-end TOKEN`: what the guard becomes when the tool died (same process, so
+/// still the leader of the probe's process group): kills every process carrying the probe's
+/// token (some may have left the session), then the group — itself included.
+#[cfg(target_os = "linux")]
+pub fn end(token: &str) -> ExitCode {
+    // SAFETY: getsid and getpid cannot fail for the calling process.
+    if unsafe { libc::getsid(0) != libc::getpid() } {
+        // Run by hand, not as a guard: the process group is someone else's (a terminal's).
+        eprintln!("{END_SUBCOMMAND}: only a probe's guard becomes this");
+        return ExitCode::from(2);
+    }
+    super::children::sweep(token);
     // SAFETY: signals our own process group (we lead it), which ends us too.
     unsafe {
         libc::killpg(0, libc::SIGKILL);
     }
-    std::process::exit(137)
+    ExitCode::from(137)
 }
 
-/// Elsewhere the guard only runs the shell (no parent-death signal to build on).
 #[cfg(not(target_os = "linux"))]
-pub fn run(_parent: u32, command: &[OsString]) -> ExitCode {
-    let Some((program, args)) = command.split_first() else {
-        return ExitCode::from(2);
-    };
-    match std::process::Command::new(program).args(args).status() {
-        Ok(status) => ExitCode::from(
-            status
-                .code()
-                .and_then(|c| u8::try_from(c).ok())
-                .unwrap_or(1),
-        ),
-        Err(e) => {
-            eprintln!("{SPAWN_FAILED_PREFIX}{}: {e}", program.to_string_lossy());
-            ExitCode::from(SPAWN_FAILED)
-        }
-    }
+pub fn end(_token: &str) -> ExitCode {
+    ExitCode::from(2)
 }

@@ -7,6 +7,7 @@
 pub mod attribution;
 pub mod children;
 pub mod deep;
+pub mod early_go;
 pub mod fs;
 pub mod go;
 pub mod guard;
@@ -58,6 +59,9 @@ pub struct CheckOptions {
     /// server's probe cache): its report and environment (none when it failed) are reused
     /// instead of running the shell again. `None`: the shell runs.
     pub shell_probe: Option<(ProbeReport, Option<BTreeMap<String, String>>)>,
+    /// This check's login-shell probe, started before the check with the same inputs (the
+    /// language server starts it at `initialize`): taken instead of starting the shell.
+    pub shell_prefetch: Option<shell::Prefetch>,
     /// The editor's own answer for its `go` and `gopls` configuration sections
     /// (`{"go": {…}, "gopls": {…}}`, as a language client forwards them): the effective values,
     /// applied over the files' (see [`apply_client_settings`]). `None`: the files alone.
@@ -102,6 +106,7 @@ impl CheckOptions {
             editor_name: "VS Code".into(),
             editor_kind: EditorKind::VsCode,
             shell_probe: None,
+            shell_prefetch: None,
             client_settings: None,
             cancel: process::Cancel::default(),
             compare_vscode: false,
@@ -132,12 +137,13 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
     let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
+    let toolchains = go::Toolchains::default();
     let t0 = std::time::Instant::now();
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
     let mut snap = std::thread::scope(|s| {
-        let shell_side = opts
-            .probe_shell
-            .then(|| s.spawn(|| shell_side(opts, &editor_env, os, &runs, started_tx)));
+        let shell_side = opts.probe_shell.then(|| {
+            s.spawn(|| shell_side(opts, &editor_env, os, (&runs, &toolchains), started_tx))
+        });
         if opts.probe_shell {
             // The login shell is the slowest probe: let it start on a free core before the
             // editor side reads files and starts its own `go` (on two cores this wait pays
@@ -190,7 +196,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             let runs = &runs;
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
-        snap.editor.path_toolchains = go::path_toolchains(&snap.editor.path_entries);
+        snap.editor.path_toolchains = toolchains.on_path(&snap.editor.path_entries);
         snap.editor.c_compilers = platform::c_compilers(&snap.editor);
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
@@ -241,6 +247,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
                         .as_ref()
                         .is_some_and(|p| p.outcome == ProbeOutcome::Ok);
                     snap.shell = Some(side);
+                    tracing::trace!(ms = ?t0.elapsed(), "collect: shell side returned");
                     if probed {
                         add_side_paths(&mut snap, SideKind::Shell);
                         add_effective_paths(&mut snap, SideKind::Shell);
@@ -284,6 +291,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         }
         tracing::trace!(ms = ?t0.elapsed(), "collect: GoLand view derived");
         tools::discover(&mut snap);
+        tracing::trace!(ms = ?t0.elapsed(), "collect: tools discovered");
         snap.platform = platform::host(&editor_env);
         platform::read_binaries(&mut snap);
         for view in &mut snap.editor_views {
@@ -516,14 +524,7 @@ fn base_side(
         .map(|p| go::split_path(p))
         .unwrap_or_default();
     let path_go = go::which("go", &path_entries).map(|p| go::inspect(&p, GoFoundBy::Path, folder));
-    // cmd/go reads HOME from this environment only: without one there is no default file
-    // (an explicit GOENV or XDG_CONFIG_HOME still counts).
-    let mut lookup_env = env.clone();
-    lookup_env.entry("HOME".into()).or_default();
-    // A relative name is relative to the directory `go` runs in, the folder.
-    let env_file = settings::paths::go_env_file(Path::new(""), &lookup_env, os)
-        .map(|p| folder.join(p))
-        .map(|p| read_env_file(&p));
+    let env_file = side_env_file(&env, folder, os);
     // `path_toolchains` is filled in while `go` runs: it reads every PATH directory.
     SideFacts {
         kind,
@@ -534,6 +535,22 @@ fn base_side(
         os_env: env,
         ..SideFacts::default()
     }
+}
+
+/// The go env file of a side whose environment is `env`, read.
+pub(crate) fn side_env_file(
+    env: &BTreeMap<String, String>,
+    folder: &Path,
+    os: Os,
+) -> Option<EnvFile> {
+    // cmd/go reads HOME from this environment only: without one there is no default file
+    // (an explicit GOENV or XDG_CONFIG_HOME still counts).
+    let mut lookup_env = env.clone();
+    lookup_env.entry("HOME".into()).or_default();
+    // A relative name is relative to the directory `go` runs in, the folder.
+    settings::paths::go_env_file(Path::new(""), &lookup_env, os)
+        .map(|p| folder.join(p))
+        .map(|p| read_env_file(&p))
 }
 
 /// vscode-go's last resorts when PATH has no `go`.
@@ -554,22 +571,37 @@ fn shell_side(
     opts: &CheckOptions,
     editor_env: &BTreeMap<String, String>,
     os: Os,
-    runs: &go::Runs,
+    (runs, toolchains): (&go::Runs, &go::Toolchains),
     started: std::sync::mpsc::SyncSender<()>,
 ) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
-    let (report, env) = match &opts.shell_probe {
-        Some((report, env)) => (report.clone(), env.clone()),
-        None => shell::probe(&shell::ProbeOptions {
-            shell: shell_path.clone(),
-            cwd: shell_probe_cwd(opts, editor_env),
-            timeout: opts.shell_timeout,
-            helper_exe: opts.helper_exe.clone(),
-            env: opts.editor_env.clone(),
-            cancel: opts.cancel.clone(),
-            started: Some(started.clone()),
-            trace_startup: opts.probe_cache,
-        }),
+    let (report, env, early_go) = match (&opts.shell_probe, &opts.shell_prefetch) {
+        (Some((report, env)), _) => (report.clone(), env.clone(), None),
+        (None, Some(prefetch)) => {
+            // Already running: nothing for the editor side to hold back for.
+            let _ = started.try_send(());
+            let probed = prefetch
+                .take(&opts.cancel)
+                .unwrap_or_else(|| shell::Probed {
+                    report: ProbeReport {
+                        shell: shell_path.clone(),
+                        millis: 0,
+                        outcome: ProbeOutcome::Cancelled,
+                        startup_files: Vec::new(),
+                    },
+                    env: None,
+                    early_go: None,
+                });
+            (probed.report, probed.env, probed.early_go)
+        }
+        (None, None) => {
+            let probed = shell::probe(&shell_probe_options(
+                opts,
+                editor_env,
+                Some(started.clone()),
+            ));
+            (probed.report, probed.env, probed.early_go)
+        }
     };
     // No shell started (a cached probe, or one that failed early): nothing to wait for.
     let _ = started.try_send(());
@@ -583,7 +615,9 @@ fn shell_side(
             ..SideFacts::default()
         };
     };
+    let t0 = std::time::Instant::now();
     let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
+    tracing::trace!(ms = ?t0.elapsed(), "shell side: base");
     side.probe = Some(report);
     side.go = side.path_go.clone();
     let refused = side.go.as_mut().and_then(|go| refuse_untrusted(go, opts));
@@ -599,16 +633,29 @@ fn shell_side(
     // start it first and read the rest while it runs.
     let binary = side.go.clone().filter(|_| refused.is_none());
     let (env, env_file) = (side.os_env.clone(), side.env_file.clone());
+    // The helper already ran this `go` when it chose the same one and the same runs.
+    if let (Some(early), Some(binary)) = (early_go, &binary) {
+        let wants_version = go::wants_version(&env, env_file.as_ref());
+        if early.go == binary.path && early.wants_version == wants_version {
+            tracing::debug!(go = %early.go.display(), "the login shell's helper ran the shell's go");
+            runs.offer(&early.go, &env, &opts.folder, wants_version, early.run);
+        } else {
+            tracing::debug!(helper = %early.go.display(), check = %binary.path.display(), "the helper ran another go than the check chose; running it again");
+        }
+    }
     std::thread::scope(|s| {
         let run = binary.map(|binary| {
             s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
         });
-        side.path_toolchains = go::path_toolchains(&side.path_entries);
+        tracing::trace!(ms = ?t0.elapsed(), "shell side: go started");
+        side.path_toolchains = toolchains.on_path(&side.path_entries);
+        tracing::trace!(ms = ?t0.elapsed(), "shell side: path toolchains");
         side.c_compilers = platform::c_compilers(&side);
         if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
             read_goroot_env(&mut side, &goroot);
         }
         read_goroot_env_candidates(&mut side);
+        tracing::trace!(ms = ?t0.elapsed(), "shell side: compilers, go.env");
         if let Some(handle) = run {
             match handle.join() {
                 Ok(run) => {
@@ -619,9 +666,29 @@ fn shell_side(
                 Err(_) => tracing::error!("the shell's go probe thread panicked"),
             }
         }
+        tracing::trace!(ms = ?t0.elapsed(), "shell side: go joined");
         platform::add_go_env_compilers(&mut side);
     });
     side
+}
+
+/// How the check runs its login shell (`started` is told when the shell exists).
+pub fn shell_probe_options(
+    opts: &CheckOptions,
+    editor_env: &BTreeMap<String, String>,
+    started: Option<std::sync::mpsc::SyncSender<()>>,
+) -> shell::ProbeOptions {
+    shell::ProbeOptions {
+        shell: shell::resolve_shell(opts.shell.as_deref(), editor_env),
+        cwd: shell_probe_cwd(opts, editor_env),
+        timeout: opts.shell_timeout,
+        helper_exe: opts.helper_exe.clone(),
+        env: opts.editor_env.clone(),
+        cancel: opts.cancel.clone(),
+        started,
+        trace_startup: opts.probe_cache,
+        early_go: Some((opts.folder.clone(), opts.trusted)),
+    }
 }
 
 /// Read `$GOROOT/go.env` of every GOROOT cmd/go might take it from: the env file's GOROOT and

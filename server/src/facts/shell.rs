@@ -26,6 +26,77 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+/// A login-shell probe started ahead of the check that takes it: the language server starts
+/// it at `initialize`, while the client still has to answer for its configuration, and the
+/// check takes it when its inputs turn out the same ([`Prefetch::take`]), else abandons it.
+#[derive(Clone)]
+pub struct Prefetch {
+    slot: Arc<(Mutex<Option<Probed>>, std::sync::Condvar)>,
+    cancel: super::process::Cancel,
+}
+
+impl std::fmt::Debug for Prefetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prefetch")
+    }
+}
+
+impl Prefetch {
+    /// Starts `opts` on a thread of its own (its `cancel` is replaced by the prefetch's).
+    pub fn start(mut opts: ProbeOptions) -> Prefetch {
+        let cancel = super::process::Cancel::default();
+        opts.cancel = cancel.clone();
+        let slot: Arc<(Mutex<Option<Probed>>, std::sync::Condvar)> = Arc::default();
+        let filled = Arc::clone(&slot);
+        let spawned = std::thread::Builder::new()
+            .name("shell-prefetch".into())
+            .spawn(move || {
+                let probed = probe(&opts);
+                *filled.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(probed);
+                filled.1.notify_all();
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot start a thread for the login shell");
+            *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Probed {
+                report: ProbeReport {
+                    shell: PathBuf::new(),
+                    millis: 0,
+                    outcome: ProbeOutcome::Cancelled,
+                    startup_files: Vec::new(),
+                },
+                env: None,
+                early_go: None,
+            });
+        }
+        Prefetch { slot, cancel }
+    }
+
+    /// The probe's result once it is done; `None` when `cancel` is set first (the shell is
+    /// then killed: a newer check probes afresh) or it was taken already.
+    pub fn take(&self, cancel: &super::process::Cancel) -> Option<Probed> {
+        let (lock, done) = &*self.slot;
+        let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(probed) = guard.take() {
+                return Some(probed);
+            }
+            if cancel.is_cancelled() {
+                self.abandon();
+                return None;
+            }
+            guard = done
+                .wait_timeout(guard, Duration::from_millis(20))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Nobody will take it: its shell is killed.
+    pub fn abandon(&self) {
+        self.cancel.cancel();
+    }
+}
+
 /// VS Code's default (`application.shellEnvironmentResolutionTimeout`, clamped 1–120 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -37,9 +108,6 @@ pub const RESOLVING_FLAGS: [&str; 2] = [
 
 /// The hidden subcommand of our binary that prints the environment between marks.
 pub const PRINT_ENV_SUBCOMMAND: &str = "__print-env";
-
-/// The hidden subcommand of our binary that leads the probe's session (see [`super::guard`]).
-pub const GUARD_SUBCOMMAND: &str = "__probe-guard";
 
 /// How much of the shell's stderr is kept for the logs.
 const STDERR_TAIL: usize = 2048;
@@ -146,6 +214,18 @@ pub struct ProbeOptions {
     /// `SOURCE_TRACE`), into [`ProbeReport::startup_files`]: the persistent probe cache
     /// ([`super::probe_cache`]) is keyed by them. Off, the shell runs exactly as before.
     pub trace_startup: bool,
+    /// Have the helper run the shell side's `go` as well ([`super::early_go`]), for this
+    /// folder and trust: `go` then starts as soon as the shell is ready, as in a terminal.
+    pub early_go: Option<(PathBuf, bool)>,
+}
+
+/// What a login-shell probe gave: how it went, the environment (when the marks were found) and
+/// the shell side's `go` run by the helper (when asked and it could).
+#[derive(Debug)]
+pub struct Probed {
+    pub report: ProbeReport,
+    pub env: Option<BTreeMap<String, String>>,
+    pub early_go: Option<super::early_go::EarlyGo>,
 }
 
 /// How a shell wants its command line (the flags VS Code's resolver passes each kind).
@@ -182,7 +262,13 @@ pub fn shell_kind(shell: &Path) -> ShellKind {
 
 /// The arguments after the shell's path: flags, then the one command string that runs
 /// `<helper_exe> __print-env <mark>`, quoted for that shell.
-pub fn shell_args(kind: ShellKind, helper_exe: &Path, mark: &str) -> Vec<OsString> {
+/// `request`: the helper's extra argument ([`super::early_go::Request::encode`], hex digits).
+pub fn shell_args(
+    kind: ShellKind,
+    helper_exe: &Path,
+    mark: &str,
+    request: Option<&str>,
+) -> Vec<OsString> {
     let flags: &[&str] = match kind {
         ShellKind::Posix | ShellKind::Fish => &["-i", "-l", "-c"],
         ShellKind::Csh => &["-i", "-c"],
@@ -190,11 +276,11 @@ pub fn shell_args(kind: ShellKind, helper_exe: &Path, mark: &str) -> Vec<OsStrin
         ShellKind::Nu => &["-l", "-i", "-c"],
     };
     let mut args: Vec<OsString> = flags.iter().map(OsString::from).collect();
-    args.push(command_line(kind, helper_exe, mark));
+    args.push(command_line(kind, helper_exe, mark, request));
     args
 }
 
-fn command_line(kind: ShellKind, helper_exe: &Path, mark: &str) -> OsString {
+fn command_line(kind: ShellKind, helper_exe: &Path, mark: &str, request: Option<&str>) -> OsString {
     let path = path_bytes(helper_exe);
     let mut cmd: Vec<u8> = Vec::with_capacity(path.len() + 48);
     match kind {
@@ -244,6 +330,11 @@ fn command_line(kind: ShellKind, helper_exe: &Path, mark: &str) -> OsString {
     cmd.extend_from_slice(PRINT_ENV_SUBCOMMAND.as_bytes());
     cmd.push(b' ');
     cmd.extend_from_slice(mark.as_bytes());
+    // Hex digits only: no shell quotes or expands them.
+    if let Some(request) = request.filter(|r| r.bytes().all(|b| b.is_ascii_hexdigit())) {
+        cmd.push(b' ');
+        cmd.extend_from_slice(request.as_bytes());
+    }
     bytes_to_os(cmd)
 }
 
@@ -353,14 +444,14 @@ pub fn extract_env(stdout: &[u8], mark: &str) -> Option<BTreeMap<String, String>
 /// non-zero or by a signal *after* printing (logged), and also with [`ProbeOutcome::TimedOut`]
 /// when the shell printed it and then hung (e.g. in a logout file) — the outcome stays TimedOut
 /// because that is what an editor with the same timeout sees.
-pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, String>>) {
+pub fn probe(opts: &ProbeOptions) -> Probed {
     let started = Instant::now();
     let outcome = if opts.cancel.is_cancelled() {
-        Traced(ProbeOutcome::Cancelled, None, Vec::new())
+        Traced(ProbeOutcome::Cancelled, None, Vec::new(), None)
     } else {
         imp::run(opts)
     };
-    let Traced(outcome, env, startup_files) = outcome;
+    let Traced(outcome, env, startup_files, early_go) = outcome;
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match &outcome {
         ProbeOutcome::Cancelled => {
@@ -379,11 +470,21 @@ pub fn probe(opts: &ProbeOptions) -> (ProbeReport, Option<BTreeMap<String, Strin
         outcome,
         startup_files,
     };
-    (report, env)
+    Probed {
+        report,
+        env,
+        early_go,
+    }
 }
 
-/// How one probe went: the outcome, the environment, the startup files the shell reported.
-struct Traced(ProbeOutcome, Option<BTreeMap<String, String>>, Vec<PathBuf>);
+/// How one probe went: the outcome, the environment, the startup files the shell reported,
+/// the helper's `go` run.
+struct Traced(
+    ProbeOutcome,
+    Option<BTreeMap<String, String>>,
+    Vec<PathBuf>,
+    Option<super::early_go::EarlyGo>,
+);
 
 /// Which startup-file trace a shell can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -464,7 +565,7 @@ fn bash_login_script(helper_exe: &Path, mark: &str) -> OsString {
 for __ged_f in \"$HOME/.bash_profile\" \"$HOME/.bash_login\" \"$HOME/.profile\"; do\n\
 if [ -r \"$__ged_f\" ]; then . \"$__ged_f\"; break; fi\ndone\nset +x\nunset __ged_f\n",
     );
-    let cmd = command_line(ShellKind::Posix, helper_exe, mark);
+    let cmd = command_line(ShellKind::Posix, helper_exe, mark, None);
     script.extend_from_slice(&path_bytes(Path::new(&cmd)));
     bytes_to_os(script)
 }
@@ -753,7 +854,7 @@ fn after_secs(timeout: Duration) -> u64 {
 mod imp {
     use super::*;
     use crate::facts::process::Waited;
-    use crate::facts::{children, guard};
+    use crate::facts::{children, early_go, guard};
     use std::io::{self, Read};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Child, Command, ExitStatus, Stdio};
@@ -772,7 +873,7 @@ mod imp {
             };
             Arc::new(Mutex::new(LineScan::new(parse, &opts.cwd)))
         });
-        let (outcome, env) = run_shell(opts, trace, scan.as_ref());
+        let (outcome, env, early_go) = run_shell(opts, trace, scan.as_ref());
         let files = scan
             .map(|s| {
                 let mut s = s.lock().unwrap_or_else(PoisonError::into_inner);
@@ -783,12 +884,12 @@ mod imp {
                 files
             })
             .unwrap_or_default();
-        Traced(outcome, env, files)
+        Traced(outcome, env, files, early_go)
     }
 
     pub(super) fn run_lines(opts: &ProbeOptions, mode: Trace) -> LineTrace {
         let scan: Scan = Arc::new(Mutex::new(LineScan::keeping(&opts.cwd)));
-        let (outcome, env) = run_shell(opts, Some(mode), Some(&scan));
+        let (outcome, env, _) = run_shell(opts, Some(mode), Some(&scan));
         let lines = std::mem::take(&mut scan.lock().unwrap_or_else(PoisonError::into_inner).kept);
         LineTrace {
             outcome,
@@ -834,20 +935,31 @@ mod imp {
         opts: &ProbeOptions,
         trace: Option<Trace>,
         scan: Option<&Scan>,
-    ) -> (ProbeOutcome, Option<BTreeMap<String, String>>) {
+    ) -> (
+        ProbeOutcome,
+        Option<BTreeMap<String, String>>,
+        Option<early_go::EarlyGo>,
+    ) {
         if !opts.cwd.is_dir() {
             let error = format!("the folder {} is not a directory", opts.cwd.display());
-            return (ProbeOutcome::SpawnFailed { error }, None);
+            return (ProbeOutcome::SpawnFailed { error }, None, None);
         }
         let mark = new_mark();
         let kind = shell_kind(&opts.shell);
-        // The shell runs under our guard, which ends the probe if we are killed outright.
-        let mut cmd = Command::new(&opts.helper_exe);
-        cmd.arg(GUARD_SUBCOMMAND)
-            .arg("--parent")
-            .arg(std::process::id().to_string())
-            .arg("--")
-            .arg(&opts.shell);
+        // What is ours in the environment the shell prints, removed from it (and from the
+        // environment of the helper's `go`).
+        let mut ours: Vec<String> = RESOLVING_FLAGS.iter().map(|f| f.to_string()).collect();
+        ours.push(children::TOKEN_VAR.to_string());
+        if matches!(trace, Some(Trace::Bash | Trace::BashLines)) {
+            ours.push(XTRACEFD_VAR.to_string());
+        }
+        if trace == Some(Trace::ZshLines) {
+            ours.push("PS4".to_string());
+        }
+        let request = opts.early_go.as_ref().map(|(folder, trusted)| {
+            early_go::Request::new(folder, *trusted, ours.clone(), opts.timeout)
+        });
+        let mut cmd = Command::new(&opts.shell);
         match trace {
             Some(Trace::Bash) => {
                 cmd.arg("-x");
@@ -864,7 +976,13 @@ mod imp {
             cmd.args(["--noprofile", "--norc", "-i", "-c"]);
             cmd.arg(bash_login_script(&opts.helper_exe, &mark));
         } else {
-            cmd.args(shell_args(kind, &opts.helper_exe, &mark));
+            let encoded = request.as_ref().map(early_go::Request::encode);
+            cmd.args(shell_args(
+                kind,
+                &opts.helper_exe,
+                &mark,
+                encoded.as_deref(),
+            ));
         }
         if let Some(env) = &opts.env {
             cmd.env_clear();
@@ -929,6 +1047,14 @@ mod imp {
                 Ok(())
             });
         }
+        // The shell runs under our guard, which ends the probe if we are killed outright; it
+        // forks after the `setsid` above (pre_exec closures run in order), so it leads the
+        // session.
+        #[cfg(target_os = "linux")]
+        if let Err(e) = guard::install(&mut cmd, &opts.helper_exe, &token) {
+            let error = format!("cannot guard the shell: {e}");
+            return (ProbeOutcome::SpawnFailed { error }, None, None);
+        }
         tracing::debug!(shell = %opts.shell.display(), ?kind, cwd = %opts.cwd.display(), "starting the login shell");
         let spawned = cmd.spawn();
         // Only the shell writes to the trace: the reader sees EOF when it (and what it
@@ -941,7 +1067,7 @@ mod imp {
             Ok(c) => c,
             Err(e) => {
                 let error = format!("cannot start {}: {e}", opts.shell.display());
-                return (ProbeOutcome::SpawnFailed { error }, None);
+                return (ProbeOutcome::SpawnFailed { error }, None, None);
             }
         };
         let Ok(pid) = libc::pid_t::try_from(child.id()) else {
@@ -949,7 +1075,7 @@ mod imp {
             let _ = child.kill();
             let _ = child.wait();
             let error = format!("unexpected pid {}", child.id());
-            return (ProbeOutcome::SpawnFailed { error }, None);
+            return (ProbeOutcome::SpawnFailed { error }, None, None);
         };
         children::register(child.id(), Some(&token));
 
@@ -1011,7 +1137,7 @@ mod imp {
             kill_session(pid);
             let _ = child.wait();
             let error = format!("cannot start the threads that watch the shell: {e}");
-            return (ProbeOutcome::SpawnFailed { error }, None);
+            return (ProbeOutcome::SpawnFailed { error }, None, None);
         }
 
         // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
@@ -1085,33 +1211,20 @@ mod imp {
         }
 
         let env = extract_env(&stdout, &mark).map(|mut env| {
-            for flag in RESOLVING_FLAGS {
-                env.remove(flag);
-            }
-            env.remove(children::TOKEN_VAR);
-            if matches!(trace, Some(Trace::Bash | Trace::BashLines)) {
-                env.remove(XTRACEFD_VAR);
-            }
-            if trace == Some(Trace::ZshLines) {
-                env.remove("PS4");
+            for name in &ours {
+                env.remove(name);
             }
             env
         });
+        let early = request
+            .as_ref()
+            .filter(|_| env.is_some() && !timed_out)
+            .and_then(|r| early_go::extract(&stdout, &r.mark));
         if cancelled {
-            return (ProbeOutcome::Cancelled, None);
-        }
-        // The guard could not start the shell: the same outcome as when we could not.
-        if status.and_then(|s| s.code()) == Some(i32::from(guard::SPAWN_FAILED)) {
-            let text = String::from_utf8_lossy(&stderr);
-            if let Some(line) = text.lines().find_map(|l| {
-                l.strip_prefix(guard::SPAWN_FAILED_PREFIX)
-                    .map(|rest| format!("cannot start {rest}"))
-            }) {
-                return (ProbeOutcome::SpawnFailed { error: line }, None);
-            }
+            return (ProbeOutcome::Cancelled, None, None);
         }
         let outcome = classify(timed_out, env.is_some(), status, opts.timeout);
-        (outcome, env)
+        (outcome, env, early)
     }
 
     fn classify(
@@ -1313,7 +1426,7 @@ mod imp {
 
     pub(super) fn run(_opts: &ProbeOptions) -> Traced {
         let error = "the login-shell probe is only supported on Unix".to_string();
-        Traced(ProbeOutcome::SpawnFailed { error }, None, Vec::new())
+        Traced(ProbeOutcome::SpawnFailed { error }, None, Vec::new(), None)
     }
 
     pub(super) fn run_lines(_opts: &ProbeOptions, _mode: Trace) -> LineTrace {
@@ -1412,7 +1525,7 @@ mod tests {
     }
 
     fn args(kind: ShellKind, exe: &str) -> Vec<String> {
-        shell_args(kind, Path::new(exe), "0123456789ab")
+        shell_args(kind, Path::new(exe), "0123456789ab", None)
             .into_iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect()

@@ -143,13 +143,54 @@ impl ShellCache {
 }
 
 /// The server's [`ShellCache`], shared by the checks (each takes the lock for one lookup or one
-/// insertion, never across a probe).
-#[derive(Debug, Default)]
-pub(crate) struct ShellProbes(std::sync::Mutex<ShellCache>);
+/// insertion, never across a probe), and the probes started ahead of their check.
+#[derive(Default)]
+pub(crate) struct ShellProbes(std::sync::Mutex<ShellCache>, std::sync::Mutex<Prefetched>);
+
+/// Login shells started at `initialize`, by folder: the inputs they were started with (the
+/// key, whether the startup files are traced, the trust the helper's `go` was gated by).
+type Prefetched = HashMap<PathBuf, (ShellKey, bool, bool, facts::shell::Prefetch)>;
 
 impl ShellProbes {
     fn cache(&self) -> std::sync::MutexGuard<'_, ShellCache> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn prefetched(&self) -> std::sync::MutexGuard<'_, Prefetched> {
+        self.1.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Start the login shell of `opts`'s folder now, for the check to come (see
+    /// [`facts::shell::Prefetch`]); nothing when this session has its probe already.
+    pub(crate) fn prefetch(&self, opts: &CheckOptions, key: ShellKey) {
+        if !opts.probe_shell || self.get(&key).is_some() {
+            return;
+        }
+        let editor_env = opts.editor_env.clone().unwrap_or_else(facts::process_env);
+        let probe = facts::shell_probe_options(opts, &editor_env, None);
+        let prefetch = facts::shell::Prefetch::start(probe);
+        let entry = (key, opts.probe_cache, opts.trusted, prefetch);
+        if let Some(old) = self.prefetched().insert(opts.folder.clone(), entry) {
+            old.3.abandon();
+        }
+    }
+
+    /// The prefetched probe of `opts`'s folder when it was started with these inputs; one
+    /// started with others is abandoned (its shell killed).
+    pub(crate) fn take_prefetched(
+        &self,
+        opts: &CheckOptions,
+        key: &ShellKey,
+    ) -> Option<facts::shell::Prefetch> {
+        let (k, traced, trusted, prefetch) = self.prefetched().remove(&opts.folder)?;
+        if k == *key && traced == opts.probe_cache && trusted == opts.trusted {
+            tracing::debug!(folder = %opts.folder.display(), "taking the login shell started at initialize");
+            Some(prefetch)
+        } else {
+            tracing::debug!(folder = %opts.folder.display(), "the login shell started at initialize had other inputs; starting another");
+            prefetch.abandon();
+            None
+        }
     }
 
     pub(crate) fn get(
@@ -169,6 +210,9 @@ impl ShellProbes {
 
     pub(crate) fn clear(&self) {
         self.cache().clear();
+        for (_, (_, _, _, prefetch)) in self.prefetched().drain() {
+            prefetch.abandon();
+        }
     }
 }
 

@@ -277,6 +277,7 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let enc = self.initialize_session(&params);
         self.apply_log_level();
+        self.prefetch_shells();
         Ok(server_capabilities(enc))
     }
 

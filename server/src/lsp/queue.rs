@@ -179,6 +179,9 @@ impl Backend {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
                     o.probe_cache = persist && !reused && o.probe_shell;
+                    if !reused && o.probe_shell {
+                        o.shell_prefetch = services.shell_probes.take_prefetched(&o, &key);
+                    }
                     o.attribution = false;
                     let (mut snap, runs) = facts::collect_recorded(&o);
                     let mut incomplete = false;

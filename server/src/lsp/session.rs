@@ -246,6 +246,30 @@ impl Backend {
         caps.enc
     }
 
+    /// Start each folder's login shell with what `initialize` said, before the client answers
+    /// for its configuration: the shell is the slowest probe, and the first check takes it
+    /// when the configuration did not change its inputs.
+    pub(super) fn prefetch_shells(&self) {
+        let opts: Vec<CheckOptions> = {
+            let state = self.state();
+            let persist =
+                self.services.probe_store.is_some() && state.config.probe_cache != Some(false);
+            state
+                .folders
+                .iter()
+                .map(|f| {
+                    let mut o = self.options(&state, f);
+                    o.probe_cache = persist && o.probe_shell;
+                    o
+                })
+                .collect()
+        };
+        for o in opts {
+            let key = super::cache::ShellKey::of(&o, self.services.shell_probes.zdotdir(&o.folder));
+            self.services.shell_probes.prefetch(&o, key);
+        }
+    }
+
     /// Apply the configuration's `logLevel` ([`Logging::apply`]).
     pub(super) fn apply_log_level(&self) {
         let wanted = self.state().config.log_level.clone();

@@ -353,11 +353,26 @@ fn sort_findings(findings: &mut [Finding]) {
 /// their message (its label). Fixes a view's settings file cannot hold (a VS Code-only key in
 /// GoLand's workspace.xml) are dropped. Sorted like [`check`].
 pub fn check_all(snapshot: &Snapshot) -> Vec<Finding> {
-    let mut out = check(snapshot);
+    // Each view is checked on its own (every fix simulated), independently of the others:
+    // side by side, as the first diagnostics wait for the slowest.
+    let (mut out, views) = std::thread::scope(|s| {
+        let views: Vec<_> = snapshot
+            .editor_views
+            .iter()
+            .map(|view| s.spawn(|| check(view)))
+            .collect();
+        let main = check(snapshot);
+        let views: Vec<Vec<Finding>> = views
+            .into_iter()
+            .zip(&snapshot.editor_views)
+            .map(|(h, view)| h.join().unwrap_or_else(|_| check(view)))
+            .collect();
+        (main, views)
+    });
     let main_label = snapshot.editor.label.as_str();
-    for view in &snapshot.editor_views {
+    for (view, found) in snapshot.editor_views.iter().zip(views) {
         let view_label = view.editor.label.as_str();
-        for mut f in check(view) {
+        for mut f in found {
             let repeated = f.editor.is_none()
                 && out
                     .iter()
