@@ -592,6 +592,57 @@ fn helper_path_needing_quotes(sh: Sh) {
     );
 }
 
+/// The helper the shell runs also runs the shell side's `go` (`facts::early_go`): the
+/// answer is the real Go's, for the `go` the rc file put first on PATH, run in the folder
+/// with the shell's environment — the same answer the check would get by running it itself.
+fn the_helper_runs_the_shells_go(sh: Sh) {
+    let fx = Fixture::new(sh);
+    let goroot = support::goroot("1.22.10");
+    fx.rc(&[
+        sh.prepend_path(&goroot.join("bin").display().to_string()),
+        sh.export("GOPROXY", "https://rc.example"),
+    ]);
+    let mut opts = fx.options(Duration::from_secs(30));
+    opts.early_go = Some((fx.folder.clone(), false));
+    let probed = probe(&opts);
+    let env = expect_ok(sh, &probed.report, probed.env.clone());
+    let early = probed
+        .early_go
+        .unwrap_or_else(|| panic!("{}: the helper ran no go", sh.name()));
+    assert_eq!(early.go, goroot.join("bin/go"), "{}", sh.name());
+    assert!(!early.wants_version, "no GOFLAGS: only go env");
+    let run = match early.run.env_json {
+        go_env_doctor::model::CommandResult::Ok { value, .. } => value,
+        other => panic!("{}: go env failed in the helper: {other:?}", sh.name()),
+    };
+    assert_eq!(run.get("GOVERSION").map(String::as_str), Some("go1.22.10"));
+    assert_eq!(
+        run.get("GOPROXY").map(String::as_str),
+        Some("https://rc.example")
+    );
+    assert_eq!(run.get("GOTOOLCHAIN").map(String::as_str), Some("local"));
+    // The same as running that go with the environment the shell printed, as the check would.
+    let mut check_env = env.clone();
+    check_env.insert("GOTOOLCHAIN".into(), "local".into());
+    let out = std::process::Command::new(goroot.join("bin/go"))
+        .args(["env", "GOPROXY", "GOPATH", "GOMODCACHE"])
+        .env_clear()
+        .envs(&check_env)
+        .current_dir(&fx.folder)
+        .output()
+        .expect("the real go runs");
+    let direct: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        direct,
+        ["GOPROXY", "GOPATH", "GOMODCACHE"].map(|k| run[k].clone()),
+        "{}: the helper's go saw another environment than the check's would",
+        sh.name()
+    );
+}
+
 macro_rules! per_shell {
     ($($module:ident => $sh:expr),* $(,)?) => {$(
         mod $module {
@@ -606,6 +657,7 @@ macro_rules! per_shell {
             #[test] fn cwd_is_the_folder() { super::cwd_is_the_folder($sh) }
             #[test] fn noisy_rc_does_not_deadlock() { super::noisy_rc_does_not_deadlock($sh) }
             #[test] fn helper_path_needing_quotes() { super::helper_path_needing_quotes($sh) }
+            #[test] fn the_helper_runs_the_shells_go() { super::the_helper_runs_the_shells_go($sh) }
         }
     )*};
 }
@@ -818,4 +870,43 @@ fn bash_and_zsh_report_the_files_they_source() {
             sh.name()
         );
     }
+}
+
+/// An rc file that puts a `go` of the untrusted workspace first on PATH: the helper does not
+/// run it (nor does the check); trusted, it does.
+#[test]
+fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
+    let fx = Fixture::new(Sh::Bash);
+    let bin = fx.folder.join("tools/bin");
+    std::fs::create_dir_all(&bin).expect("the workspace's bin");
+    let ran = fx.home().join("workspace-go-ran");
+    let go = bin.join("go");
+    write(
+        &go,
+        &format!("#!/bin/sh\necho ran >> '{}'\n", ran.display()),
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755))
+            .expect("an executable go");
+    }
+    // Quoted: the folder's name has a space.
+    fx.rc(&[format!("export PATH=\"{}:$PATH\"", bin.display())]);
+    let mut opts = fx.options(Duration::from_secs(30));
+    opts.early_go = Some((fx.folder.clone(), false));
+    let probed = probe(&opts);
+    assert_eq!(probed.report.outcome, ProbeOutcome::Ok);
+    let env = probed.env.expect("the environment");
+    assert!(
+        env["PATH"].starts_with(&bin.display().to_string()),
+        "the rc file did not put the workspace's go first: {}",
+        env["PATH"]
+    );
+    assert!(probed.early_go.is_none(), "{:?}", probed.early_go);
+    assert!(!ran.exists(), "the untrusted workspace's go ran");
+
+    opts.early_go = Some((fx.folder.clone(), true));
+    let probed = probe(&opts);
+    assert_eq!(probed.early_go.map(|e| e.go), Some(go));
+    assert!(ran.exists(), "trusted: the workspace's go runs");
 }

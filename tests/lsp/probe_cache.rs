@@ -40,15 +40,18 @@ fn slow_world() -> (Scenario, PathBuf, PathBuf, PathBuf) {
 }
 
 /// `.bashrc` sources `~/lib/extra.sh`, which sleeps [`SLOW_SHELL`] and counts its runs in the
-/// returned file.
+/// returned file — the probes' runs; the traced runs that learn the startup files for the
+/// cache (bash's xtrace, `$-` has `x`) are counted in [`traced_runs`].
 fn slow_shell(s: &Scenario) -> (PathBuf, PathBuf) {
     let runs = s.root.join("shell-runs");
+    let traced = s.root.join("traced-runs");
     let extra = s.home.join("lib/extra.sh");
     std::fs::create_dir_all(extra.parent().unwrap()).unwrap();
     std::fs::write(
         &extra,
         format!(
-            "echo run >> '{}'\nsleep {}\n",
+            "case $- in *x*) echo run >> '{}' ;; *) echo run >> '{}' ;; esac\nsleep {}\n",
+            traced.display(),
             runs.display(),
             SLOW_SHELL.as_secs()
         ),
@@ -56,6 +59,27 @@ fn slow_shell(s: &Scenario) -> (PathBuf, PathBuf) {
     .unwrap();
     append(s.home.join(".bashrc"), ". ~/lib/extra.sh\n");
     (runs, extra)
+}
+
+/// How often the slow shell ran traced (see [`slow_shell`]).
+fn traced_runs(s: &Scenario) -> usize {
+    shell_runs(&s.root.join("traced-runs"))
+}
+
+/// Shuts `lsp` down once it has written the cache: for bash that is after a second, traced
+/// run of the login shell that follows the first diagnostics.
+fn shutdown_once_cached(s: &Scenario, mut lsp: Lsp, old: Option<&[u8]>) {
+    let path = |s: &Scenario| cache_files(s).pop();
+    lsp.serve_until(
+        "the server never wrote its probe to the cache",
+        Duration::from_millis(50),
+        || {
+            path(s).is_some_and(|p| {
+                std::fs::read(p).is_ok_and(|b| Some(&b[..]) != old && b.len() > 100)
+            })
+        },
+    );
+    assert!(lsp.shutdown().success());
 }
 
 /// Starts a server, returns it with the time its first diagnostics for `env_file` took.
@@ -75,8 +99,18 @@ fn a_second_server_publishes_from_the_first_ones_probe_before_its_shell_is_done(
     let (s, env_file, runs, _) = slow_world();
     let (lsp, cold) = first_diagnostics(&s, &env_file, Stdio::inherit());
     assert!(cold >= SLOW_SHELL, "cold: {cold:?}");
-    assert!(lsp.shutdown().success());
+    // Published before the traced run that learns the startup files could have finished.
+    assert!(
+        cold < 2 * SLOW_SHELL,
+        "cold: {cold:?}: waited for the traced shell"
+    );
+    shutdown_once_cached(&s, lsp, None);
     assert_eq!(shell_runs(&runs), 1);
+    assert_eq!(
+        traced_runs(&s),
+        1,
+        "bash runs once more, traced, for the cache key"
+    );
     let files = cache_files(&s);
     assert_eq!(files.len(), 1, "{files:?}");
     #[cfg(unix)]
@@ -107,7 +141,7 @@ fn a_second_server_publishes_from_the_first_ones_probe_before_its_shell_is_done(
 fn an_edited_sourced_startup_file_is_never_served_from_the_cache() {
     let (s, env_file, runs, extra) = slow_world();
     let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
-    assert!(lsp.shutdown().success());
+    shutdown_once_cached(&s, lsp, None);
     assert_eq!(cache_files(&s).len(), 1);
 
     append(&extra, "export GED_EDITED=1\n");
@@ -127,7 +161,7 @@ fn a_corrupt_or_foreign_cache_file_is_ignored_with_a_log_line() {
     let (mut s, env_file, _, _) = slow_world();
     s.env.insert("RUST_LOG".into(), "go_env_doctor=info".into());
     let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
-    assert!(lsp.shutdown().success());
+    shutdown_once_cached(&s, lsp, None);
     let file = cache_files(&s).pop().unwrap();
     let good = std::fs::read(&file).unwrap();
 
@@ -142,7 +176,7 @@ fn a_corrupt_or_foreign_cache_file_is_ignored_with_a_log_line() {
         let log = s.root.join("server.log");
         let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
         let (lsp, took) = first_diagnostics(&s, &env_file, stderr);
-        assert!(lsp.shutdown().success());
+        shutdown_once_cached(&s, lsp, Some(bad));
         assert!(took >= SLOW_SHELL, "{took:?}");
         let text = std::fs::read_to_string(&log).unwrap();
         assert!(text.contains(logged), "no {logged:?} in the log:\n{text}");
@@ -173,7 +207,7 @@ fn the_cache_holds_no_secret() {
     );
     s.env.insert("DEPLOY_PASSWORD".into(), editor_token.into());
     let (lsp, _) = first_diagnostics(&s, &env_file, Stdio::inherit());
-    assert!(lsp.shutdown().success());
+    shutdown_once_cached(&s, lsp, None);
     let files = cache_files(&s);
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(&files[0]).unwrap();
@@ -213,7 +247,7 @@ fn a_restart_publishes_the_last_answer_until_a_file_it_read_changes() {
     let (mut lsp, _) = started(&s.root.join("cold.log"));
     let cold = first_publish(&mut lsp);
     assert!(has_code("goroot-mismatch")(&cold), "{cold:#?}");
-    assert!(lsp.shutdown().success());
+    shutdown_once_cached(&s, lsp, None);
 
     let log = s.root.join("warm.log");
     let (mut lsp, t0) = started(&log);

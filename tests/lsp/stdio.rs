@@ -695,6 +695,7 @@ fn settings_edits_are_rediagnosed_from_cached_probes_without_a_process() {
     // After attribution's traced shell (it runs once, after the first diagnostics).
     lsp.wait_for_related(&settings, "goroot-mismatch");
     let pid = lsp.child.id();
+    wait_probe_cached(&mut lsp, &s);
     let faults_before = reaped_children_faults(pid);
     let uri = file_uri(&settings);
 
@@ -944,6 +945,7 @@ fn clean_cache_quick_fix_on_a_foreign_cache_shows_its_size_then_empties_it() {
         "context": {"diagnostics": [diag]}
     });
     let pid = lsp.child.id();
+    wait_probe_cached(&mut lsp, &s);
     let before = reaped_children_faults(pid);
     let actions = lsp.request("textDocument/codeAction", params.clone());
     let faults = reaped_children_faults(pid);
@@ -1098,6 +1100,24 @@ pub(crate) fn append(path: impl AsRef<Path>, text: &str) {
     f.write_all(text.as_bytes()).unwrap();
 }
 
+/// Waits until the server wrote its probe to the persistent cache: what the first check
+/// started after its diagnostics (bash runs once more, traced, for the cache's key) is over,
+/// so that counting the server's processes from here counts only what comes next.
+pub(crate) fn wait_probe_cached(lsp: &mut Lsp, s: &Scenario) {
+    let probes = s.home.join(".cache/go-env-doctor/probes");
+    let cached = || {
+        std::fs::read_dir(&probes).is_ok_and(|d| {
+            d.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+    };
+    lsp.serve_until(
+        "the probe was never cached",
+        Duration::from_millis(20),
+        cached,
+    );
+}
+
 /// Lines in the file the login shell's `.bashrc` appends to on every run.
 pub(crate) fn shell_runs(path: &Path) -> usize {
     std::fs::read_to_string(path)
@@ -1113,7 +1133,15 @@ fn shell_probe_is_reused_until_an_rc_file_changes() {
     let (s, env_file) = Scenario::gocache_off();
     let runs = s.root.join("shell-runs");
     let bashrc = s.home.join(".bashrc");
-    append(&bashrc, &format!("echo run >> '{}'\n", runs.display()));
+    // The probes' runs: not the traced run that learns the startup files for the persistent
+    // cache after the first diagnostics (bash's xtrace: `$-` has `x`).
+    append(
+        &bashrc,
+        &format!(
+            "case $- in *x*) ;; *) echo run >> '{}' ;; esac\n",
+            runs.display()
+        ),
+    );
 
     let mut lsp = s.start();
     lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
@@ -1250,8 +1278,9 @@ fn a_failed_shell_probe_is_not_repeated_until_an_rc_file_changes() {
     let (s, env_file) = Scenario::gocache_off();
     let runs = s.root.join("shell-runs");
     let bashrc = s.home.join(".bashrc");
+    // Untraced runs only (see shell_probe_is_reused_until_an_rc_file_changes).
     let fixed = format!(
-        "echo run >> '{}'\n{}",
+        "case $- in *x*) ;; *) echo run >> '{}' ;; esac\n{}",
         runs.display(),
         std::fs::read_to_string(&bashrc).unwrap()
     );
@@ -2175,6 +2204,7 @@ fn a_nested_go_mod_created_edited_and_deleted_is_rediagnosed_without_a_process()
     let out = lsp.execute("goEnvDoctor.recheck", json!([]));
     assert!(out.is_null(), "{out:#}");
     let pid = lsp.child.id();
+    wait_probe_cached(&mut lsp, &s);
     let faults_before = reaped_children_faults(pid);
 
     let nested = s.folder.join("svc/a/go.mod");
@@ -2567,5 +2597,68 @@ fn related_information_points_at_the_startup_line_of_the_shells_go() {
     assert!(
         msg.contains("PATH lacks") && msg.contains("~/.bashrc:1 adds"),
         "{diag:#}"
+    );
+}
+
+/// The login shell starts when `initialize` arrives, before the client has answered for its
+/// configuration, and the first check takes it when the configuration left what the shell
+/// depends on unchanged. A configuration naming another shell gets that shell: the one started
+/// at `initialize` is killed, never used.
+#[test]
+fn the_login_shell_started_at_initialize_is_taken_only_with_the_same_inputs() {
+    let run = |config: Value| -> String {
+        let (mut s, env_file) = Scenario::gocache_off();
+        s.env
+            .insert("RUST_LOG".into(), "go_env_doctor=debug".into());
+        let log = s.root.join("server.log");
+        let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+        let mut lsp = Lsp::spawn_with_stderr(&s, stderr);
+        lsp.config_reply = Some(config);
+        lsp.initialize(&s, &["utf-16"]);
+        lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+        assert!(lsp.shutdown().success());
+        std::fs::read_to_string(&log).unwrap()
+    };
+    let bash = support::shell("bash").display().to_string();
+    let dash = support::shell("dash").display().to_string();
+
+    let same = run(json!({}));
+    let first_start = same
+        .find("starting the login shell")
+        .expect("no shell started");
+    let configured = same
+        .find("configuration config=")
+        .expect("no configuration");
+    assert!(
+        first_start < configured,
+        "the shell started only after the configuration:\n{same}"
+    );
+    assert!(
+        same.contains("taking the login shell started at initialize"),
+        "{same}"
+    );
+    assert!(!same.contains("had other inputs"), "{same}");
+
+    let other = run(json!({ "shell": dash }));
+    assert!(
+        other.contains("the login shell started at initialize had other inputs"),
+        "{other}"
+    );
+    let started: Vec<&str> = other
+        .lines()
+        .filter(|l| l.contains("starting the login shell"))
+        .collect();
+    assert!(
+        started
+            .first()
+            .is_some_and(|l| l.contains(&format!("shell={bash}")))
+            && started
+                .get(1)
+                .is_some_and(|l| l.contains(&format!("shell={dash}"))),
+        "the configured shell was not the one probed: {started:#?}"
+    );
+    assert!(
+        other.contains(&format!("shell environment resolved shell={dash}")),
+        "{other}"
     );
 }

@@ -346,6 +346,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         None => facts::collect(&opts),
         Some(store) => {
             opts.probe_cache = true;
+            opts.trace_startup = true;
             match store.load(&opts) {
                 Some(hit) => {
                     tracing::info!("using the cached probe (--cache)");

@@ -82,6 +82,10 @@ pub struct CheckOptions {
     /// (the cache's key) and the `go` runs are recorded for it. The language server sets it;
     /// `check --cache` on the command line.
     pub probe_cache: bool,
+    /// Have the login shell report its startup files while it runs (the persistent cache's
+    /// key): the command line does; the language server asks a second, traced shell after it
+    /// published instead ([`trace_startup_files`]), as tracing slows the shell down.
+    pub trace_startup: bool,
     /// `go` runs the persistent cache holds for this folder, by their inputs' digest: reused
     /// instead of running `go` (see [`go::Runs::seeded`]).
     pub go_runs: Vec<(String, go::GoRun)>,
@@ -112,6 +116,7 @@ impl CheckOptions {
             compare_vscode: false,
             deep: None,
             probe_cache: false,
+            trace_startup: false,
             go_runs: Vec::new(),
             attribution: true,
         }
@@ -196,26 +201,9 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             let runs = &runs;
             s.spawn(move || go::probe(runs, &binary, &run_env, &folder, env_file.as_ref()))
         });
-        snap.editor.path_toolchains = toolchains.on_path(&snap.editor.path_entries);
-        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
-        // The walk for go.mod/go.work files reads the tree while the probes run.
-        let filters = directory_filters(opts, &snap, &Overrides::new());
-        let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
-        let well_known = go::well_known_installs(&editor_env);
-        if let Some(handle) = editor_run {
-            match handle.join() {
-                Ok(run) => {
-                    snap.editor.go_env = Some(run.env_json);
-                    snap.editor.go_version = run.version;
-                    snap.editor.gotoolchain = Some(run.gotoolchain);
-                }
-                Err(_) => tracing::error!("the editor's go probe thread panicked"),
-            }
-        }
-        add_effective_paths(&mut snap, SideKind::Editor);
-        platform::add_go_env_compilers(&mut snap.editor);
         // An editor view runs its own `go` (VS Code's `go.goroot` seen from another client):
-        // start it now, in parallel with the login shell, rather than after it. The views are
+        // start it now, in parallel with the login shell, rather than after it — and before
+        // the rest of this side is read, so that it is done before the shell's own `go` runs. The views are
         // derived again below with the shell side in place; their `go` runs are single-flight
         // by their inputs, so that derivation takes this run's answer.
         if opts.probe_shell && shell_side.is_some() {
@@ -239,6 +227,25 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
             });
         }
 
+        snap.editor.path_toolchains = toolchains.on_path(&snap.editor.path_entries);
+        snap.editor.c_compilers = platform::c_compilers(&snap.editor);
+        // The walk for go.mod/go.work files reads the tree while the probes run.
+        let filters = directory_filters(opts, &snap, &Overrides::new());
+        let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
+        let well_known = go::well_known_installs(&editor_env);
+        if let Some(handle) = editor_run {
+            match handle.join() {
+                Ok(run) => {
+                    snap.editor.go_env = Some(run.env_json);
+                    snap.editor.go_version = run.version;
+                    snap.editor.gotoolchain = Some(run.gotoolchain);
+                }
+                Err(_) => tracing::error!("the editor's go probe thread panicked"),
+            }
+        }
+        tracing::trace!(ms = ?t0.elapsed(), "collect: editor side read");
+        add_effective_paths(&mut snap, SideKind::Editor);
+        platform::add_go_env_compilers(&mut snap.editor);
         if let Some(handle) = shell_side {
             match handle.join() {
                 Ok(side) => {
@@ -247,7 +254,6 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
                         .as_ref()
                         .is_some_and(|p| p.outcome == ProbeOutcome::Ok);
                     snap.shell = Some(side);
-                    tracing::trace!(ms = ?t0.elapsed(), "collect: shell side returned");
                     if probed {
                         add_side_paths(&mut snap, SideKind::Shell);
                         add_effective_paths(&mut snap, SideKind::Shell);
@@ -291,7 +297,6 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         }
         tracing::trace!(ms = ?t0.elapsed(), "collect: GoLand view derived");
         tools::discover(&mut snap);
-        tracing::trace!(ms = ?t0.elapsed(), "collect: tools discovered");
         snap.platform = platform::host(&editor_env);
         platform::read_binaries(&mut snap);
         for view in &mut snap.editor_views {
@@ -617,7 +622,6 @@ fn shell_side(
     };
     let t0 = std::time::Instant::now();
     let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
-    tracing::trace!(ms = ?t0.elapsed(), "shell side: base");
     side.probe = Some(report);
     side.go = side.path_go.clone();
     let refused = side.go.as_mut().and_then(|go| refuse_untrusted(go, opts));
@@ -647,15 +651,12 @@ fn shell_side(
         let run = binary.map(|binary| {
             s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
         });
-        tracing::trace!(ms = ?t0.elapsed(), "shell side: go started");
         side.path_toolchains = toolchains.on_path(&side.path_entries);
-        tracing::trace!(ms = ?t0.elapsed(), "shell side: path toolchains");
         side.c_compilers = platform::c_compilers(&side);
         if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
             read_goroot_env(&mut side, &goroot);
         }
         read_goroot_env_candidates(&mut side);
-        tracing::trace!(ms = ?t0.elapsed(), "shell side: compilers, go.env");
         if let Some(handle) = run {
             match handle.join() {
                 Ok(run) => {
@@ -666,7 +667,7 @@ fn shell_side(
                 Err(_) => tracing::error!("the shell's go probe thread panicked"),
             }
         }
-        tracing::trace!(ms = ?t0.elapsed(), "shell side: go joined");
+        tracing::trace!(ms = ?t0.elapsed(), "shell side read");
         platform::add_go_env_compilers(&mut side);
     });
     side
@@ -686,9 +687,44 @@ pub fn shell_probe_options(
         env: opts.editor_env.clone(),
         cancel: opts.cancel.clone(),
         started,
-        trace_startup: opts.probe_cache,
+        trace_startup: opts.trace_startup,
         early_go: Some((opts.folder.clone(), opts.trusted)),
     }
+}
+
+/// The startup files the login shell of `side` reads, from a second run of it with its
+/// startup traced (bash, zsh): what the persistent probe cache is keyed by. `None` when the
+/// shell cannot tell, the traced run failed, or it printed another environment than `side`'s
+/// (an rc file that differs from one run to the next must not be served from a cache).
+pub fn trace_startup_files(opts: &CheckOptions, side: &SideFacts) -> Option<Vec<PathBuf>> {
+    let report = side.probe.as_ref()?;
+    if !shell::traces_startup(&report.shell) {
+        return None;
+    }
+    let editor_env = opts.editor_env.clone().unwrap_or_else(process_env);
+    let mut probe = shell_probe_options(opts, &editor_env, None);
+    probe.shell = report.shell.clone();
+    probe.trace_startup = true;
+    probe.early_go = None;
+    let traced = shell::probe(&probe);
+    if traced.report.outcome != ProbeOutcome::Ok {
+        tracing::debug!(outcome = ?traced.report.outcome, "the traced login shell failed; not cached");
+        return None;
+    }
+    let env = traced.env?;
+    if env != side.os_env {
+        let differ: Vec<&String> = env
+            .keys()
+            .chain(side.os_env.keys())
+            .filter(|k| env.get(*k) != side.os_env.get(*k))
+            .collect();
+        tracing::info!(
+            ?differ,
+            "the login shell's environment differs from one run to the next; not cached"
+        );
+        return None;
+    }
+    Some(traced.report.startup_files)
 }
 
 /// Read `$GOROOT/go.env` of every GOROOT cmd/go might take it from: the env file's GOROOT and

@@ -520,6 +520,19 @@ pub struct LineTrace {
     pub lines: Vec<String>,
 }
 
+/// Whether a probe with [`ProbeOptions::trace_startup`] learns the shell's startup files
+/// (bash and zsh can tell).
+pub fn traces_startup(shell: &Path) -> bool {
+    trace_kind(shell).is_some()
+}
+
+/// Whether tracing this shell's startup files costs next to nothing: zsh's `SOURCE_TRACE`
+/// prints one line per file, where bash's xtrace prints every command its rc files run (12 %
+/// of a one-second profile), so bash is traced in a second run when it matters.
+pub fn traces_startup_cheaply(shell: &Path) -> bool {
+    trace_kind(shell) == Some(Trace::Zsh)
+}
+
 /// Whether [`trace_lines`] can report lines for this shell (bash and zsh can).
 pub fn traces_lines(shell: &Path) -> bool {
     matches!(trace_kind(shell), Some(Trace::Bash | Trace::Zsh))

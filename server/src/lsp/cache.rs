@@ -169,7 +169,7 @@ impl ShellProbes {
         let editor_env = opts.editor_env.clone().unwrap_or_else(facts::process_env);
         let probe = facts::shell_probe_options(opts, &editor_env, None);
         let prefetch = facts::shell::Prefetch::start(probe);
-        let entry = (key, opts.probe_cache, opts.trusted, prefetch);
+        let entry = (key, opts.trace_startup, opts.trusted, prefetch);
         if let Some(old) = self.prefetched().insert(opts.folder.clone(), entry) {
             old.3.abandon();
         }
@@ -183,7 +183,7 @@ impl ShellProbes {
         key: &ShellKey,
     ) -> Option<facts::shell::Prefetch> {
         let (k, traced, trusted, prefetch) = self.prefetched().remove(&opts.folder)?;
-        if k == *key && traced == opts.probe_cache && trusted == opts.trusted {
+        if k == *key && traced == opts.trace_startup && trusted == opts.trusted {
             tracing::debug!(folder = %opts.folder.display(), "taking the login shell started at initialize");
             Some(prefetch)
         } else {

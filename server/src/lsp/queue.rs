@@ -179,6 +179,7 @@ impl Backend {
                         tracing::debug!(folder = %o.folder.display(), "reusing the login shell's environment");
                     }
                     o.probe_cache = persist && !reused && o.probe_shell;
+                    o.trace_startup = super::session::traces_inline(&o);
                     if !reused && o.probe_shell {
                         o.shell_prefetch = services.shell_probes.take_prefetched(&o, &key);
                     }
@@ -274,7 +275,34 @@ impl Backend {
         });
         if let (Some(store), false) = (store, to_save.is_empty()) {
             let saved = tokio::task::spawn_blocking(move || {
-                for (o, shell, runs, answer) in to_save {
+                for (o, mut shell, runs, answer) in to_save {
+                    // The cache is keyed by the files the shell read: a second, traced run
+                    // learns them, after the first diagnostics (tracing slows the shell).
+                    if let Some(side) = shell
+                        .as_mut()
+                        .filter(|s| crate::goenv::resolve::probe_ok(s))
+                    {
+                        let traces = side
+                            .probe
+                            .as_ref()
+                            .is_some_and(|r| facts::shell::traces_startup(&r.shell));
+                        let untraced = side
+                            .probe
+                            .as_ref()
+                            .is_some_and(|r| r.startup_files.is_empty());
+                        if traces && untraced {
+                            // Known already when the cached probe's files are unchanged.
+                            let known = store.load(&o).map(|hit| hit.shell_probe.0.startup_files);
+                            let Some(files) =
+                                known.or_else(|| facts::trace_startup_files(&o, side))
+                            else {
+                                continue;
+                            };
+                            if let Some(report) = side.probe.as_mut() {
+                                report.startup_files = files;
+                            }
+                        }
+                    }
                     store.save_shell(&o, shell.as_ref(), runs, answer);
                 }
             });

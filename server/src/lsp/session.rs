@@ -198,6 +198,21 @@ pub(crate) struct State {
     pub folder_client_settings: HashMap<PathBuf, serde_json::Value>,
 }
 
+/// Whether a check's login shell reports its startup files as it runs (for the persistent
+/// cache): only where that is nearly free (zsh); bash is traced in a second run after the
+/// diagnostics are out (`queue`), so that its first diagnostics do not pay for xtrace.
+pub(super) fn traces_inline(o: &CheckOptions) -> bool {
+    let env = o
+        .editor_env
+        .clone()
+        .unwrap_or_else(crate::facts::process_env);
+    o.probe_cache
+        && crate::facts::shell::traces_startup_cheaply(&crate::facts::shell::resolve_shell(
+            o.shell.as_deref(),
+            &env,
+        ))
+}
+
 impl Backend {
     /// `initialize`: what the client can do, its folders, configuration and who it is, recorded
     /// once. Returns the position encoding agreed on.
@@ -260,6 +275,7 @@ impl Backend {
                 .map(|f| {
                     let mut o = self.options(&state, f);
                     o.probe_cache = persist && o.probe_shell;
+                    o.trace_startup = traces_inline(&o);
                     o
                 })
                 .collect()
