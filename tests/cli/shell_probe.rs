@@ -603,7 +603,11 @@ fn the_helper_runs_the_shells_go(sh: Sh) {
         sh.export("GOPROXY", "https://rc.example"),
     ]);
     let mut opts = fx.options(Duration::from_secs(30));
-    opts.early_go = Some((fx.folder.clone(), false));
+    opts.early_go = Some(go_env_doctor::facts::early_go::Ask {
+        folder: fx.folder.clone(),
+        trusted: false,
+        skip: Vec::new(),
+    });
     let probed = probe(&opts);
     let env = expect_ok(sh, &probed.report, probed.env.clone());
     let early = probed
@@ -893,7 +897,11 @@ fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
     // Quoted: the folder's name has a space.
     fx.rc(&[format!("export PATH=\"{}:$PATH\"", bin.display())]);
     let mut opts = fx.options(Duration::from_secs(30));
-    opts.early_go = Some((fx.folder.clone(), false));
+    opts.early_go = Some(go_env_doctor::facts::early_go::Ask {
+        folder: fx.folder.clone(),
+        trusted: false,
+        skip: Vec::new(),
+    });
     let probed = probe(&opts);
     assert_eq!(probed.report.outcome, ProbeOutcome::Ok);
     let env = probed.env.expect("the environment");
@@ -905,7 +913,11 @@ fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
     assert!(probed.early_go.is_none(), "{:?}", probed.early_go);
     assert!(!ran.exists(), "the untrusted workspace's go ran");
 
-    opts.early_go = Some((fx.folder.clone(), true));
+    opts.early_go = Some(go_env_doctor::facts::early_go::Ask {
+        folder: fx.folder.clone(),
+        trusted: true,
+        skip: Vec::new(),
+    });
     let probed = probe(&opts);
     assert_eq!(probed.early_go.map(|e| e.go), Some(go));
     assert!(ran.exists(), "trusted: the workspace's go runs");

@@ -18,7 +18,7 @@
 use super::go::{self, GoRun};
 use super::process;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Longest the helper lets `go` run before leaving it to the check.
@@ -41,6 +41,20 @@ pub struct Request {
     pub strip: Vec<String>,
     /// When the shell's timeout ends (milliseconds since the Unix epoch).
     pub deadline_ms: u64,
+    /// Runs the check makes anyway ([`Ask::skip`]).
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+/// What the check asks for, before the shell starts: the folder, its trust, and the runs the
+/// check makes anyway ([`super::go::run_digest`] of each): when the shell's `go` is one of
+/// them — the usual healthy case, where the editor runs the same `go` with the same settings
+/// — the helper leaves it to the check, which runs it once for both sides.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ask {
+    pub folder: PathBuf,
+    pub trusted: bool,
+    pub skip: Vec<String>,
 }
 
 /// The helper's answer: which `go` ran, whether `go version` ran too, and what they said.
@@ -53,14 +67,15 @@ pub struct EarlyGo {
 
 impl Request {
     /// The request for a shell started now with `timeout`.
-    pub fn new(folder: &Path, trusted: bool, strip: Vec<String>, timeout: Duration) -> Request {
+    pub fn new(ask: &Ask, strip: Vec<String>, timeout: Duration) -> Request {
         let deadline = SystemTime::now() + timeout;
         Request {
             mark: super::shell::new_mark(),
-            folder: folder.to_path_buf(),
-            trusted,
+            folder: ask.folder.clone(),
+            trusted: ask.trusted,
             strip,
             deadline_ms: millis_since_epoch(deadline),
+            skip: ask.skip.clone(),
         }
     }
 
@@ -109,6 +124,12 @@ pub fn run_in_helper(req: &Request, env: BTreeMap<String, String>) -> Option<Ear
     }
     let env_file = super::side_env_file(&env, &req.folder, crate::settings::paths::Os::current());
     let wants_version = go::wants_version(&env, env_file.as_ref());
+    if req
+        .skip
+        .contains(&go::run_digest(&path, &env, &req.folder, wants_version))
+    {
+        return None;
+    }
     let left = Duration::from_millis(
         req.deadline_ms
             .saturating_sub(millis_since_epoch(SystemTime::now())),
@@ -175,9 +196,13 @@ mod tests {
 
     #[test]
     fn a_request_survives_its_encoding_and_garbage_is_refused() {
+        let ask = Ask {
+            folder: PathBuf::from("/w/it's here"),
+            trusted: false,
+            skip: vec!["ab12".into()],
+        };
         let req = Request::new(
-            Path::new("/w/it's here"),
-            false,
+            &ask,
             vec!["GO_ENV_DOCTOR_RESOLVING_ENVIRONMENT".into()],
             Duration::from_secs(10),
         );
@@ -233,7 +258,11 @@ mod tests {
             ("HOME".to_string(), tmp.path().display().to_string()),
         ]
         .into();
-        let req = Request::new(&folder, false, Vec::new(), Duration::from_secs(10));
+        let ask = Ask {
+            folder: folder.clone(),
+            ..Ask::default()
+        };
+        let req = Request::new(&ask, Vec::new(), Duration::from_secs(10));
         assert_eq!(run_in_helper(&req, env.clone()), None);
         assert!(
             !ran.exists(),
@@ -243,15 +272,29 @@ mod tests {
             trusted: true,
             ..req
         };
-        let early = run_in_helper(&trusted, env).expect("a trusted folder's go runs");
+        let early = run_in_helper(&trusted, env.clone()).expect("a trusted folder's go runs");
         assert_eq!(early.go, go);
         assert!(ran.exists());
+        // A run the check makes anyway is left to it.
+        std::fs::remove_file(&ran).unwrap();
+        let digest = go::run_digest(&go, &env, &folder, false);
+        let skipping = Request {
+            skip: vec![digest],
+            ..trusted
+        };
+        assert_eq!(run_in_helper(&skipping, env), None);
+        assert!(!ran.exists(), "the helper ran a go the check runs anyway");
     }
 
     #[test]
     fn no_time_left_means_no_early_run() {
         let tmp = tempfile::tempdir().unwrap();
-        let req = Request::new(tmp.path(), true, Vec::new(), Duration::from_millis(500));
+        let ask = Ask {
+            folder: tmp.path().to_path_buf(),
+            trusted: true,
+            skip: Vec::new(),
+        };
+        let req = Request::new(&ask, Vec::new(), Duration::from_millis(500));
         let env: BTreeMap<String, String> =
             [("PATH".to_string(), "/usr/bin:/bin".to_string())].into();
         assert_eq!(run_in_helper(&req, env), None);

@@ -283,6 +283,18 @@ pub fn probe(
     run
 }
 
+/// The identity of a probe's inputs (the binary, the directory, the variables cmd/go reads),
+/// the same in every process: what the login shell's helper compares with the runs the check
+/// makes anyway ([`super::early_go::Ask::skip`]).
+pub fn run_digest(
+    go: &Path,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    wants_version: bool,
+) -> String {
+    RunKey::of(go, env, cwd, wants_version).digest(&[])
+}
+
 /// Whether a side's probe also runs `go version`: only GOFLAGS (from the environment or the
 /// env file) makes it say something `go env` does not.
 pub fn wants_version(env: &BTreeMap<String, String>, env_file: Option<&EnvFile>) -> bool {

@@ -688,8 +688,23 @@ pub fn shell_probe_options(
         cancel: opts.cancel.clone(),
         started,
         trace_startup: opts.trace_startup,
-        early_go: Some((opts.folder.clone(), opts.trusted)),
+        early_go: Some(early_go::Ask {
+            folder: opts.folder.clone(),
+            trusted: opts.trusted,
+            skip: editor_plain_run(opts, editor_env).into_iter().collect(),
+        }),
     }
+}
+
+/// The digest of the `go` run the editor side makes when its settings change nothing: the
+/// first `go` on the editor's PATH, with its environment. A shell that ends up with the same
+/// (the usual healthy case) leaves its `go` to the check, which runs it once for both sides.
+fn editor_plain_run(opts: &CheckOptions, editor_env: &BTreeMap<String, String>) -> Option<String> {
+    let dirs = editor_env.get("PATH").map(|p| go::split_path(p))?;
+    let go = go::which("go", &dirs).filter(|p| p.is_absolute())?;
+    let env_file = side_env_file(editor_env, &opts.folder, Os::current());
+    let wants_version = go::wants_version(editor_env, env_file.as_ref());
+    Some(go::run_digest(&go, editor_env, &opts.folder, wants_version))
 }
 
 /// The startup files the login shell of `side` reads, from a second run of it with its

@@ -216,7 +216,7 @@ pub struct ProbeOptions {
     pub trace_startup: bool,
     /// Have the helper run the shell side's `go` as well ([`super::early_go`]), for this
     /// folder and trust: `go` then starts as soon as the shell is ready, as in a terminal.
-    pub early_go: Option<(PathBuf, bool)>,
+    pub early_go: Option<super::early_go::Ask>,
 }
 
 /// What a login-shell probe gave: how it went, the environment (when the marks were found) and
@@ -969,9 +969,10 @@ mod imp {
         if trace == Some(Trace::ZshLines) {
             ours.push("PS4".to_string());
         }
-        let request = opts.early_go.as_ref().map(|(folder, trusted)| {
-            early_go::Request::new(folder, *trusted, ours.clone(), opts.timeout)
-        });
+        let request = opts
+            .early_go
+            .as_ref()
+            .map(|ask| early_go::Request::new(ask, ours.clone(), opts.timeout));
         let mut cmd = Command::new(&opts.shell);
         match trace {
             Some(Trace::Bash) => {
