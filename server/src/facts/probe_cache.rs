@@ -302,6 +302,14 @@ impl Store {
     }
 
     /// The entry for `opts` if every input is as it was when it was written.
+    /// Whether a cache file exists for `opts`'s inputs (not whether it is still valid).
+    pub fn has_entry(&self, opts: &CheckOptions) -> bool {
+        let editor_env = opts.editor_env.clone().unwrap_or_else(super::process_env);
+        self.dir
+            .join(Key::of(opts, &editor_env).file_name())
+            .is_file()
+    }
+
     pub fn load(&self, opts: &CheckOptions) -> Option<Cached> {
         let (entry, editor_env) = self.load_entry(opts)?;
         let env = entry.env.apply(&editor_env);

@@ -263,7 +263,9 @@ impl Backend {
 
     /// Start each folder's login shell with what `initialize` said, before the client answers
     /// for its configuration: the shell is the slowest probe, and the first check takes it
-    /// when the configuration did not change its inputs.
+    /// when the configuration did not change its inputs. Not when the persistent cache has an
+    /// entry for the folder: the first diagnostics then come from it, and a shell starting
+    /// meanwhile would only compete with them for the processor.
     pub(super) fn prefetch_shells(&self) {
         let opts: Vec<CheckOptions> = {
             let state = self.state();
@@ -281,6 +283,15 @@ impl Backend {
                 .collect()
         };
         for o in opts {
+            let cached = o.probe_cache
+                && self
+                    .services
+                    .probe_store
+                    .as_ref()
+                    .is_some_and(|store| store.has_entry(&o));
+            if cached {
+                continue;
+            }
             let key = super::cache::ShellKey::of(&o, self.services.shell_probes.zdotdir(&o.folder));
             self.services.shell_probes.prefetch(&o, key);
         }
