@@ -866,8 +866,10 @@ fn after_secs(timeout: Duration) -> u64 {
 #[cfg(unix)]
 mod imp {
     use super::*;
+    #[cfg(target_os = "linux")]
+    use crate::facts::guard;
     use crate::facts::process::Waited;
-    use crate::facts::{children, early_go, guard};
+    use crate::facts::{children, early_go};
     use std::io::{self, Read};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Child, Command, ExitStatus, Stdio};

@@ -222,29 +222,43 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     let raw = raw_findings(snapshot);
     let take_shell_env = editor_environment_fix(snapshot);
-    let mut out: Vec<Finding> = raw
-        .clone()
-        .into_iter()
+    // What each fix leaves, by its action: several findings often offer the same one (the
+    // editor taking the shell's environment is offered on every editor finding), and the
+    // snapshot it leaves is the same for all of them.
+    let mut simulated: Vec<(crate::model::FixAction, Vec<Finding>)> = Vec::new();
+    let candidates: Vec<(Finding, Vec<Fix>)> = raw
+        .iter()
         .filter(|f| !snapshot.disabled_checks.contains(&f.code))
-        .map(|mut f| {
+        .map(|f| {
+            let mut f = f.clone();
             let mut candidates = std::mem::take(&mut f.fixes);
             if f.editor.is_some() {
                 candidates.extend(take_shell_env.clone());
             }
-            let mut kept: Vec<Fix> = Vec::new();
-            for fix in candidates {
-                if kept.iter().any(|k| k.action == fix.action) || edits_unparseable(snapshot, &fix)
-                {
-                    continue;
-                }
-                if fix_works(snapshot, &raw, &f, &fix) {
-                    kept.push(fix);
-                }
-            }
-            f.fixes = kept;
-            f
+            (f, candidates)
         })
         .collect();
+    let mut out: Vec<Finding> = Vec::with_capacity(candidates.len());
+    for (mut f, fixes) in candidates {
+        let mut kept: Vec<Fix> = Vec::new();
+        for fix in fixes {
+            if kept.iter().any(|k| k.action == fix.action) || edits_unparseable(snapshot, &fix) {
+                continue;
+            }
+            let known = simulated.iter().position(|(a, _)| *a == fix.action);
+            let at = known.unwrap_or_else(|| {
+                let after = raw_findings(&simulate::apply(snapshot, &fix.action));
+                simulated.push((fix.action.clone(), after));
+                simulated.len() - 1
+            });
+            let after = &simulated[at].1;
+            if fix_leaves(&raw, &f, &fix, after) {
+                kept.push(fix);
+            }
+        }
+        f.fixes = kept;
+        out.push(f);
+    }
     attribution::annotate(snapshot, &mut out);
     sort_findings(&mut out);
     out
@@ -447,6 +461,11 @@ fn edits_unparseable(snapshot: &Snapshot, fix: &Fix) -> bool {
 /// no `go` at all: a fix that trades one error for another fixes nothing).
 pub fn fix_works(snapshot: &Snapshot, before: &[Finding], finding: &Finding, fix: &Fix) -> bool {
     let after = raw_findings(&simulate::apply(snapshot, &fix.action));
+    fix_leaves(before, finding, fix, &after)
+}
+
+/// [`fix_works`] with the findings the fix leaves (`after`) already known.
+fn fix_leaves(before: &[Finding], finding: &Finding, fix: &Fix, after: &[Finding]) -> bool {
     if after
         .iter()
         .any(|g| same_finding(finding, g) || same_problem_renamed(finding, g))
