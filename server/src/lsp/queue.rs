@@ -259,9 +259,13 @@ impl Backend {
                 Some(replace_published(&mut state, diagnostics))
             }
         };
-        self.update_watches();
+        let published = to_publish.is_some();
         if let Some(to_publish) = to_publish {
             self.publish(to_publish).await;
+        }
+        // After the diagnostics: the rc files were watched before the probe started.
+        self.update_watches();
+        if published {
             self.send_status().await;
         }
         if !to_attribute.is_empty() {
