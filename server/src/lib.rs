@@ -19,3 +19,5 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod settings;
+#[cfg(test)]
+mod test_support;

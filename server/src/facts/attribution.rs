@@ -943,12 +943,7 @@ pub fn read_envrc(p: &Path) -> Vec<ShellLine> {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::test_support::env;
 
     #[test]
     fn bash_and_zsh_trace_lines_split() {

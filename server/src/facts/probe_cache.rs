@@ -590,12 +590,7 @@ pub fn decode_run(run: &go::GoRun, env: &BTreeMap<String, String>) -> go::GoRun 
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::test_support::env;
 
     #[test]
     fn the_shell_env_is_a_difference_without_secrets() {

@@ -42,8 +42,9 @@ impl std::fmt::Debug for Prefetch {
 }
 
 impl Prefetch {
-    /// Starts `opts` on a thread of its own (its `cancel` is replaced by the prefetch's).
-    pub fn start(mut opts: ProbeOptions) -> Prefetch {
+    /// Starts `opts` on a thread of its own (its `cancel` is replaced by the prefetch's);
+    /// `None` when no thread can be started (the check then starts the shell itself).
+    pub fn start(mut opts: ProbeOptions) -> Option<Prefetch> {
         let cancel = super::process::Cancel::default();
         opts.cancel = cancel.clone();
         let slot: Arc<(Mutex<Option<Probed>>, std::sync::Condvar)> = Arc::default();
@@ -55,20 +56,13 @@ impl Prefetch {
                 *filled.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(probed);
                 filled.1.notify_all();
             });
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "cannot start a thread for the login shell");
-            *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Probed {
-                report: ProbeReport {
-                    shell: PathBuf::new(),
-                    millis: 0,
-                    outcome: ProbeOutcome::Cancelled,
-                    startup_files: Vec::new(),
-                },
-                env: None,
-                early_go: None,
-            });
+        match spawned {
+            Ok(_) => Some(Prefetch { slot, cancel }),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start a thread for the login shell");
+                None
+            }
         }
-        Prefetch { slot, cancel }
     }
 
     /// The probe's result once it is done; `None` when `cancel` is set first (the shell is
@@ -1459,12 +1453,7 @@ mod imp {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::test_support::env;
 
     #[test]
     fn explicit_shell_wins() {

@@ -401,17 +401,20 @@ impl Ctx<'_> {
 /// The snapshot of the folder a command names (`folder` argument), else the first.
 fn snapshot_for(backend: &Backend, arg: &serde_json::Value) -> Result<Snapshot, String> {
     let state = backend.state();
-    let folder = arg
+    checked_for(&state, arg).map(|c| c.snapshot.clone())
+}
+
+/// The check of the folder a command names (`folder` argument), else of the first folder.
+fn checked_for<'a>(
+    state: &'a super::State,
+    arg: &serde_json::Value,
+) -> Result<&'a super::documents::Checked, String> {
+    let named = arg
         .get("folder")
         .and_then(|f| f.as_str())
-        .map(PathBuf::from)
-        .filter(|f| state.results.contains_key(f))
-        .or_else(|| state.results.keys().next().cloned())
-        .ok_or("no workspace folder has been checked yet")?;
-    state
-        .results
-        .get(&folder)
-        .map(|c| c.snapshot.clone())
+        .and_then(|f| state.results.get(std::path::Path::new(f)));
+    named
+        .or_else(|| state.results.values().next())
         .ok_or_else(|| "no workspace folder has been checked yet".to_string())
 }
 
@@ -524,17 +527,7 @@ pub(super) fn install_request(
     let install = fixes::install::Install::from_action(&action)
         .ok_or("goEnvDoctor.installTool: not an install")?;
     let state = backend.state();
-    let folder = arg
-        .get("folder")
-        .and_then(|f| f.as_str())
-        .map(PathBuf::from)
-        .filter(|f| state.results.contains_key(f))
-        .or_else(|| state.results.keys().next().cloned())
-        .ok_or("no workspace folder has been checked yet")?;
-    let checked = state
-        .results
-        .get(&folder)
-        .ok_or("no workspace folder has been checked yet")?;
+    let checked = checked_for(&state, arg)?;
     let offered = checked
         .findings
         .iter()

@@ -168,7 +168,9 @@ impl ShellProbes {
         }
         let editor_env = opts.editor_env.clone().unwrap_or_else(facts::process_env);
         let probe = facts::shell_probe_options(opts, &editor_env, None);
-        let prefetch = facts::shell::Prefetch::start(probe);
+        let Some(prefetch) = facts::shell::Prefetch::start(probe) else {
+            return;
+        };
         let entry = (key, opts.trace_startup, opts.trusted, prefetch);
         if let Some(old) = self.prefetched().insert(opts.folder.clone(), entry) {
             old.3.abandon();

@@ -21,6 +21,26 @@ use tower_lsp_server::lsp_types::{
 use tower_lsp_server::{Cancellable, OngoingProgress, Unbounded};
 
 impl Backend {
+    /// The reply to a command that changed the machine (`cleanCache`, `installTool`): on success
+    /// its message, and a re-check; on failure the message shown to the user and an error.
+    async fn work_finished(
+        &self,
+        done: std::result::Result<String, String>,
+    ) -> Result<Option<LSPAny>> {
+        match done {
+            Ok(msg) => {
+                self.spawn_recheck(Duration::ZERO);
+                Ok(Some(LSPAny::String(msg)))
+            }
+            Err(msg) => {
+                self.client
+                    .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
+                    .await;
+                Err(Error::invalid_params(msg))
+            }
+        }
+    }
+
     pub(super) async fn run_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         let arg = params.arguments.first().cloned().unwrap_or_default();
         match params.command.as_str() {
@@ -34,30 +54,14 @@ impl Backend {
                 Ok(Some(self.report_structured()))
             }
             CMD_REPORT => Ok(Some(LSPAny::String(self.report_markdown()))),
-            CMD_CLEAN_CACHE => match self.clean_cache(arg).await {
-                Ok(msg) => {
-                    self.spawn_recheck(Duration::ZERO);
-                    Ok(Some(LSPAny::String(msg)))
-                }
-                Err(msg) => {
-                    self.client
-                        .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
-                        .await;
-                    Err(Error::invalid_params(msg))
-                }
-            },
-            CMD_INSTALL_TOOL => match self.install_tool(arg).await {
-                Ok(msg) => {
-                    self.spawn_recheck(Duration::ZERO);
-                    Ok(Some(LSPAny::String(msg)))
-                }
-                Err(msg) => {
-                    self.client
-                        .show_message(MessageType::ERROR, format!("go-env-doctor: {msg}"))
-                        .await;
-                    Err(Error::invalid_params(msg))
-                }
-            },
+            CMD_CLEAN_CACHE => {
+                let done = self.clean_cache(arg).await;
+                self.work_finished(done).await
+            }
+            CMD_INSTALL_TOOL => {
+                let done = self.install_tool(arg).await;
+                self.work_finished(done).await
+            }
             CMD_GO_ENV_WRITE | CMD_GO_ENV_UNSET | CMD_CREATE_DIRECTORY => {
                 let outcome = actions::execute(self, &params.command, arg).await;
                 match outcome {

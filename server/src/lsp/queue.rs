@@ -259,13 +259,10 @@ impl Backend {
                 Some(replace_published(&mut state, diagnostics))
             }
         };
-        let published = to_publish.is_some();
+        // Before the diagnostics: an edit the user makes once they are shown must be seen.
+        self.update_watches();
         if let Some(to_publish) = to_publish {
             self.publish(to_publish).await;
-        }
-        // After the diagnostics: the rc files were watched before the probe started.
-        self.update_watches();
-        if published {
             self.send_status().await;
         }
         if !to_attribute.is_empty() {
@@ -368,6 +365,21 @@ impl Backend {
         self.send_status().await;
     }
 
+    /// An answer from the probe cache for `generation` may no longer be published: the server
+    /// is shutting down, a newer check started or cancelled this one, or a document changed.
+    fn cached_answer_stale(
+        &self,
+        state: &super::State,
+        generation: u64,
+        superseded: &facts::process::Cancel,
+        epoch: u64,
+    ) -> bool {
+        state.shut_down
+            || self.queue.generation.load(Ordering::SeqCst) != generation
+            || superseded.is_cancelled()
+            || state.docs_epoch != epoch
+    }
+
     /// Whether this session has no probe of the folder's login shell for these inputs.
     fn fresh(&self, o: &CheckOptions, key: &cache::ShellKey) -> bool {
         o.probe_shell && self.services.shell_probes.get(key).is_none()
@@ -448,11 +460,7 @@ impl Backend {
         };
         let to_publish = {
             let mut state = self.state();
-            if state.shut_down
-                || self.queue.generation.load(Ordering::SeqCst) != generation
-                || superseded.is_cancelled()
-                || state.docs_epoch != epoch
-            {
+            if self.cached_answer_stale(&state, generation, superseded, epoch) {
                 tracing::debug!(
                     generation,
                     "dropping a superseded check from the probe cache"
@@ -510,11 +518,7 @@ impl Backend {
         };
         let to_publish = {
             let mut state = self.state();
-            if state.shut_down
-                || self.queue.generation.load(Ordering::SeqCst) != generation
-                || superseded.is_cancelled()
-                || state.docs_epoch != epoch
-            {
+            if self.cached_answer_stale(&state, generation, superseded, epoch) {
                 tracing::debug!(generation, "dropping a superseded cached answer");
                 return None;
             }

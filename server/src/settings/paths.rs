@@ -143,12 +143,7 @@ pub fn go_env_file(home: &Path, env: &BTreeMap<String, String>, os: Os) -> Optio
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::test_support::env;
 
     fn paths(v: Vec<(String, PathBuf)>) -> Vec<(String, String)> {
         v.into_iter()
