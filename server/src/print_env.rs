@@ -60,16 +60,16 @@ pub fn run(mark: &str, request: Option<&str>) -> ExitCode {
     let Some(request) = request.and_then(crate::facts::early_go::Request::decode) else {
         return ExitCode::SUCCESS;
     };
-    let Some(env) = std::env::vars_os()
+    // `go` would see bytes the check cannot pass on when a variable is not UTF-8: the check
+    // then runs it itself.
+    let env = std::env::vars_os()
         .map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect::<Option<BTreeMap<String, String>>>()
-    else {
-        // `go` would see bytes the check cannot pass on: the check runs it itself.
-        return ExitCode::SUCCESS;
+        .collect::<Option<BTreeMap<String, String>>>();
+    let answer = crate::facts::early_go::Answer {
+        early: env.and_then(|env| crate::facts::early_go::run_in_helper(&request, env)),
+        last: crate::facts::early_go::replaced_the_shell(),
     };
-    let answer = crate::facts::early_go::run_in_helper(&request, env)
-        .and_then(|early| crate::facts::early_go::render(&request.mark, &early));
-    if let Some(answer) = answer {
+    if let Some(answer) = crate::facts::early_go::render(&request.mark, &answer) {
         // Nothing to do if this fails: the check then runs `go` itself.
         let _ = lock
             .write_all(answer.as_bytes())

@@ -647,6 +647,75 @@ fn the_helper_runs_the_shells_go(sh: Sh) {
     );
 }
 
+/// The probe as the check makes it: the helper is asked to run the shell's `go` and so
+/// prints its last answer, which ends the wait when the shell ran it in its own process.
+fn probe_asking_for_go(fx: &Fixture, timeout: Duration) -> Probed {
+    let mut opts = fx.options(timeout);
+    opts.early_go = Some(go_env_doctor::facts::early_go::Ask {
+        folder: fx.folder.clone(),
+        trusted: false,
+        skip: Vec::new(),
+    });
+    probe(&opts)
+}
+
+/// Answered before the shell's exit was seen (bash, zsh and dash run the helper in their own
+/// process), what the rc file started is still ended: by the time the tool could exit.
+fn background_job_is_killed_after_the_helpers_answer(sh: Sh) {
+    let fx = Fixture::new(sh);
+    let hang = fx.script("bg", "sleep \"$1\"\n:\n");
+    fx.rc(&[
+        sh.pid_to(&fx.home().join("pid")),
+        format!("/bin/sh {} 300 &", hang.display()),
+        sh.export("GOPROXY", "https://rc.example"),
+    ]);
+    let probed = probe_asking_for_go(&fx, OK_TIMEOUT);
+    let env = expect_ok(sh, &probed.report, probed.env);
+    assert_eq!(
+        env.get("GOPROXY").map(String::as_str),
+        Some("https://rc.example")
+    );
+    // What `check` does before it exits.
+    go_env_doctor::facts::children::finish_sweeps();
+    let pgid = pid_from(&fx, "pid");
+    assert_nothing_left(sh, pgid, &fx.token);
+}
+
+/// The helper's answer does not end the wait while the shell still has something to run: a
+/// shell with an exit trap keeps its own process (the helper is its child), the trap runs and
+/// hangs, and the probe times out with the environment — as an editor with the same timeout
+/// sees it.
+fn an_exit_trap_that_hangs_still_times_out(sh: Sh) {
+    let fx = Fixture::new(sh);
+    let Some(trap) = sh.on_exit("sleep 30") else {
+        return; // tcsh has no exit hook to set
+    };
+    fx.rc(&[sh.export("GOPROXY", "https://rc.example"), trap]);
+    let timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let probed = probe_asking_for_go(&fx, timeout);
+    assert_eq!(
+        probed.report.outcome,
+        ProbeOutcome::TimedOut { after_secs: 2 },
+        "{}: {:?}",
+        sh.name(),
+        probed.report
+    );
+    assert!(
+        started.elapsed() >= timeout,
+        "{}: answered after {:?}",
+        sh.name(),
+        started.elapsed()
+    );
+    let env = probed
+        .env
+        .unwrap_or_else(|| panic!("{}: the environment printed before the trap", sh.name()));
+    assert_eq!(
+        env.get("GOPROXY").map(String::as_str),
+        Some("https://rc.example")
+    );
+}
+
 macro_rules! per_shell {
     ($($module:ident => $sh:expr),* $(,)?) => {$(
         mod $module {
@@ -662,6 +731,8 @@ macro_rules! per_shell {
             #[test] fn noisy_rc_does_not_deadlock() { super::noisy_rc_does_not_deadlock($sh) }
             #[test] fn helper_path_needing_quotes() { super::helper_path_needing_quotes($sh) }
             #[test] fn the_helper_runs_the_shells_go() { super::the_helper_runs_the_shells_go($sh) }
+            #[test] fn background_job_is_killed_after_the_helpers_answer() { super::background_job_is_killed_after_the_helpers_answer($sh) }
+            #[test] fn an_exit_trap_that_hangs_still_times_out() { super::an_exit_trap_that_hangs_still_times_out($sh) }
         }
     )*};
 }

@@ -33,23 +33,36 @@ pub fn unregister(pgid: u32) {
         .remove(&pgid);
 }
 
-/// Sweeps started after a probe, still running: the probe's caller need not wait for them
-/// (reading every process's environment costs about a millisecond, on the path to the shell's
-/// `go`), but the process must not exit before they are done ([`finish_sweeps`]).
+/// Work that ends a probe, still running: sweeps, and the end of a login shell whose answer
+/// was read before it exited. The probe's caller need not wait for them (reading every
+/// process's environment costs about a millisecond, on the path to the shell's `go`), but the
+/// process must not exit before they are done ([`finish_sweeps`]).
 static SWEEPS: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
 
 /// [`sweep`] on a thread of its own; [`finish_sweeps`] waits for it.
 pub fn sweep_in_background(token: String) {
-    let for_thread = token.clone();
+    in_background("probe-sweep", move || {
+        let swept = sweep(&token);
+        if swept > 0 {
+            tracing::debug!(
+                swept,
+                "killed processes the rc files started outside the shell's session"
+            );
+        }
+    });
+}
+
+/// Runs `work` on a thread named `name` that [`finish_sweeps`] waits for — or right here
+/// when no thread can be started (it must run either way: it ends processes).
+pub fn in_background<F: FnOnce() + Send + 'static>(name: &str, work: F) {
+    let slot = std::sync::Arc::new(Mutex::new(Some(work)));
+    let theirs = std::sync::Arc::clone(&slot);
     let spawned = std::thread::Builder::new()
-        .name("probe-sweep".into())
+        .name(name.into())
         .spawn(move || {
-            let swept = sweep(&for_thread);
-            if swept > 0 {
-                tracing::debug!(
-                    swept,
-                    "killed processes the rc files started outside the shell's session"
-                );
+            let work = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let Some(work) = work {
+                work();
             }
         });
     match spawned {
@@ -58,17 +71,27 @@ pub fn sweep_in_background(token: String) {
             sweeps.retain(|h| !h.is_finished());
             sweeps.push(handle);
         }
-        Err(_) => {
-            sweep(&token);
+        Err(e) => {
+            tracing::warn!(error = %e, name, "cannot start a thread; doing its work now");
+            let work = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let Some(work) = work {
+                work();
+            }
         }
     }
 }
 
-/// Waits for the sweeps still running: call before the process exits.
+/// Waits for the background work still running, including what it starts meanwhile: call
+/// before the process exits.
 pub fn finish_sweeps() {
-    let pending = std::mem::take(&mut *SWEEPS.lock().unwrap_or_else(PoisonError::into_inner));
-    for handle in pending {
-        let _ = handle.join();
+    loop {
+        let pending = std::mem::take(&mut *SWEEPS.lock().unwrap_or_else(PoisonError::into_inner));
+        if pending.is_empty() {
+            return;
+        }
+        for handle in pending {
+            let _ = handle.join();
+        }
     }
 }
 

@@ -159,14 +159,28 @@ pub fn run_in_helper(req: &Request, env: BTreeMap<String, String>) -> Option<Ear
     })
 }
 
+/// The helper's last word, printed whenever a request reached it: its `go` run if it made one,
+/// and whether it was the shell's own process.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Answer {
+    #[serde(default)]
+    pub early: Option<EarlyGo>,
+    /// The shell ran the helper in its own process (`exec`, as bash, zsh and dash do with the
+    /// last command of `-c`): once this answer is printed nothing of the shell is left to run
+    /// (no logout file, no exit trap, no later output), so the check need not wait for the
+    /// shell's exit to have everything it will ever print.
+    #[serde(default)]
+    pub last: bool,
+}
+
 /// `MARK{json}MARK` of the answer, as the helper prints it.
-pub fn render(mark: &str, early: &EarlyGo) -> Option<String> {
-    let json = serde_json::to_string(early).ok()?;
+pub fn render(mark: &str, answer: &Answer) -> Option<String> {
+    let json = serde_json::to_string(answer).ok()?;
     Some(format!("{mark}{json}{mark}"))
 }
 
 /// The helper's answer in the shell's stdout, if it printed one.
-pub fn extract(stdout: &[u8], mark: &str) -> Option<EarlyGo> {
+pub fn extract(stdout: &[u8], mark: &str) -> Option<Answer> {
     let m = mark.as_bytes();
     if m.is_empty() {
         return None;
@@ -175,6 +189,25 @@ pub fn extract(stdout: &[u8], mark: &str) -> Option<EarlyGo> {
     let start = open + m.len();
     let close = find(stdout, m, start)?;
     serde_json::from_slice(stdout.get(start..close)?).ok()
+}
+
+/// Whether the helper, running now, is the login shell's own process (see [`Answer::last`]).
+/// The probe's guard leads the shell's session and the shell is its only child (Linux);
+/// elsewhere the shell leads the session itself.
+#[cfg(unix)]
+pub fn replaced_the_shell() -> bool {
+    // SAFETY: getsid(0), getppid and getpid only read this process's ids.
+    let (sid, parent, me) = unsafe { (libc::getsid(0), libc::getppid(), libc::getpid()) };
+    if cfg!(target_os = "linux") {
+        sid == parent
+    } else {
+        sid == me
+    }
+}
+
+#[cfg(not(unix))]
+pub fn replaced_the_shell() -> bool {
+    false
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -231,9 +264,13 @@ mod tests {
                 },
             },
         };
-        let block = render("abc123", &early).unwrap();
+        let answer = Answer {
+            early: Some(early),
+            last: true,
+        };
+        let block = render("abc123", &answer).unwrap();
         let out = format!("banner\nenvMARK{{}}envMARK{block}trailing");
-        assert_eq!(extract(out.as_bytes(), "abc123"), Some(early));
+        assert_eq!(extract(out.as_bytes(), "abc123"), Some(answer));
         assert_eq!(extract(b"abc123{\"go\":abc123", "abc123"), None);
         assert_eq!(extract(b"nothing here", "abc123"), None);
     }

@@ -264,6 +264,22 @@ impl Bounded {
         }
     }
 
+    /// A copy of the bytes kept (at most `max`, the newest for a tail) and how many were
+    /// dropped, leaving `self` as it is.
+    pub(super) fn peek(&self) -> (Vec<u8>, u64) {
+        let cut = if self.tail {
+            self.bytes.len().saturating_sub(self.max)
+        } else {
+            0
+        };
+        (self.bytes[cut..].to_vec(), self.dropped + cut as u64)
+    }
+
+    /// Whether the bytes kept end with `suffix`.
+    pub(super) fn ends_with(&self, suffix: &[u8]) -> bool {
+        self.bytes.ends_with(suffix)
+    }
+
     /// The bytes kept and how many were dropped, emptying `self`.
     pub(super) fn take(&mut self) -> (Vec<u8>, u64) {
         self.trim();

@@ -853,6 +853,11 @@ fn take(t: &Tail) -> (Vec<u8>, u64) {
     t.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
 
+/// A copy of what was kept so far (the readers go on).
+fn peek(t: &Tail) -> (Vec<u8>, u64) {
+    t.lock().unwrap_or_else(PoisonError::into_inner).peek()
+}
+
 fn after_secs(timeout: Duration) -> u64 {
     timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0)
 }
@@ -1092,6 +1097,14 @@ mod imp {
         let out = tail(STDOUT_CAP);
         let err = tail(STDERR_TAIL);
         let (done_tx, done_rx) = mpsc::channel::<()>();
+        let (ended_tx, ended_rx) = mpsc::channel::<Ended>();
+        // The helper's last answer says whether it ran in the shell's own process; then the
+        // output is complete the moment it is printed. Not when a trace is read: its readers
+        // must first see the end of it.
+        let watch = request
+            .as_ref()
+            .filter(|_| trace.is_none())
+            .map(|r| (r.mark.clone(), ended_tx.clone()));
         let mut readers = 0;
         let mut setup_error = None;
         if let Some(pipe) = child.stdout.take() {
@@ -1100,6 +1113,7 @@ mod imp {
                 pipe,
                 Some(Arc::clone(&out)),
                 None,
+                watch,
                 done_tx.clone(),
             ) {
                 Ok(()) => readers += 1,
@@ -1115,6 +1129,7 @@ mod imp {
                 pipe,
                 Some(Arc::clone(&err)),
                 zsh_scan,
+                None,
                 done_tx.clone(),
             ) {
                 Ok(()) => readers += 1,
@@ -1128,6 +1143,7 @@ mod imp {
                 pipe,
                 None,
                 Some(Arc::clone(scan)),
+                None,
                 done_tx.clone(),
             ) {
                 Ok(()) => readers += 1,
@@ -1135,73 +1151,84 @@ mod imp {
             }
         }
         drop(done_tx);
-        let (exit_tx, exit_rx) = mpsc::channel::<()>();
-        let waiter = match spawn_waiter(pid, exit_tx) {
+        let waiter = match spawn_waiter(pid, ended_tx) {
             Ok(w) => Some(w),
             Err(e) => {
                 setup_error = Some(e);
                 None
             }
         };
+        let shell = Running {
+            child,
+            pid,
+            token,
+            waiter,
+            ended: ended_rx,
+            done: done_rx,
+            readers,
+            err: Arc::clone(&err),
+        };
         if let Some(e) = setup_error {
-            kill_session(pid);
-            let _ = child.wait();
+            shell.end(true);
             let error = format!("cannot start the threads that watch the shell: {e}");
             return (ProbeOutcome::SpawnFailed { error }, None, None);
         }
 
         // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
         // exists — and its id cannot be reused — while we kill what the rc files left behind.
-        let mut cancelled = false;
-        let timed_out =
-            match crate::facts::process::recv_or_cancel(&exit_rx, opts.timeout, &opts.cancel) {
-                Waited::Got(()) => false,
-                Waited::TimedOut => true,
-                Waited::Cancelled => {
-                    tracing::debug!(pid, "cancelled; killing the shell's session");
-                    cancelled = true;
-                    // Killed like a timeout: reap with the same grace.
-                    true
-                }
-                Waited::Disconnected => {
-                    tracing::warn!(pid, "waitid failed; killing the shell's process group");
-                    false
-                }
-            };
-        kill_session(pid);
-        // What left the session is found by its token, off the path to the shell's `go`.
-        children::sweep_in_background(token.clone());
-        children::unregister(child.id());
-        let status = if timed_out {
-            match exit_rx.recv_timeout(KILL_GRACE) {
-                Ok(()) | Err(RecvTimeoutError::Disconnected) => reap(&mut child),
-                Err(RecvTimeoutError::Timeout) => {
-                    tracing::warn!(pid, "the shell did not die within {KILL_GRACE:?} of SIGKILL; reaping it in the background");
-                    detach_reaper(child);
-                    None
-                }
-            }
-        } else {
-            reap(&mut child)
-        };
-        if let (Some(w), Some(_)) = (waiter, status) {
-            // The child is reaped and the waiter has returned (or fails with ECHILD at once).
-            let _ = w.join();
-        }
-
-        let deadline = Instant::now() + READER_GRACE;
-        let mut finished = 0;
-        while finished < readers {
+        let deadline = Instant::now() + opts.timeout;
+        let waited = loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match done_rx.recv_timeout(left) {
-                Ok(()) => finished += 1,
-                Err(_) => {
-                    tracing::warn!(pid, "a process that left the shell's session still holds its output pipe; reading what arrived");
-                    break;
+            match crate::facts::process::recv_or_cancel(&shell.ended, left, &opts.cancel) {
+                Waited::Got(Ended::Answered) => {
+                    let (stdout, _) = peek(&out);
+                    let env = extract_env(&stdout, &mark);
+                    let answer = request
+                        .as_ref()
+                        .and_then(|r| early_go::extract(&stdout, &r.mark));
+                    if let (Some(mut env), Some(answer)) = (env, answer) {
+                        if answer.last {
+                            for name in &ours {
+                                env.remove(name);
+                            }
+                            // The shell's own process is printing its last words: what is
+                            // left (its exit, the session's leftovers) ends off the check's
+                            // path, before the tool exits.
+                            tracing::debug!(pid, "the helper answered in the shell's own process; not waiting for its exit");
+                            let cancel = opts.cancel.clone();
+                            children::in_background("shell-probe-end", move || {
+                                shell.end_after_answer(deadline, &cancel);
+                            });
+                            return (ProbeOutcome::Ok, Some(env), answer.early);
+                        }
+                    }
                 }
+                other => break other,
             }
-        }
+        };
+        let mut cancelled = false;
+        let timed_out = match waited {
+            Waited::Got(_) => false,
+            Waited::TimedOut => true,
+            Waited::Cancelled => {
+                tracing::debug!(pid, "cancelled; killing the shell's session");
+                cancelled = true;
+                // Killed like a timeout: reap with the same grace.
+                true
+            }
+            Waited::Disconnected => {
+                tracing::warn!(pid, "waitid failed; killing the shell's process group");
+                false
+            }
+        };
+        let status = shell.end(timed_out);
         let (stdout, dropped) = take(&out);
+        if dropped > 0 {
+            tracing::debug!(
+                dropped,
+                "the shell printed more than {STDOUT_CAP} bytes; kept the tail"
+            );
+        }
         let (stderr, _) = take(&err);
         if trace == Some(Trace::ZshLines) {
             // zsh's line trace is on stderr: every command of the startup files, with values
@@ -1210,14 +1237,8 @@ mod imp {
                 bytes = stderr.len(),
                 "shell stderr (a line trace, not logged)"
             );
-        } else if !stderr.is_empty() {
-            tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(&stderr)), "shell stderr (tail)");
-        }
-        if dropped > 0 {
-            tracing::debug!(
-                dropped,
-                "the shell printed more than {STDOUT_CAP} bytes; kept the tail"
-            );
+        } else {
+            log_stderr(&stderr);
         }
 
         let env = extract_env(&stdout, &mark).map(|mut env| {
@@ -1229,12 +1250,109 @@ mod imp {
         let early = request
             .as_ref()
             .filter(|_| env.is_some() && !timed_out)
-            .and_then(|r| early_go::extract(&stdout, &r.mark));
+            .and_then(|r| early_go::extract(&stdout, &r.mark))
+            .and_then(|answer| answer.early);
         if cancelled {
             return (ProbeOutcome::Cancelled, None, None);
         }
         let outcome = classify(timed_out, env.is_some(), status, opts.timeout);
         (outcome, env, early)
+    }
+
+    /// What ended the wait for the shell.
+    enum Ended {
+        /// The shell (the guard, on Linux) exited; not reaped yet.
+        Exited,
+        /// The helper's answer arrived on stdout, ending as the output does.
+        Answered,
+    }
+
+    /// A login shell that was started: what ends it.
+    struct Running {
+        child: Child,
+        pid: libc::pid_t,
+        token: String,
+        waiter: Option<thread::JoinHandle<()>>,
+        ended: mpsc::Receiver<Ended>,
+        done: mpsc::Receiver<()>,
+        readers: usize,
+        err: Tail,
+    }
+
+    impl Running {
+        /// Kills what is left of the session and reaps the shell (`timed_out`: it has not
+        /// exited, and gets [`KILL_GRACE`] to die), then gives the readers [`READER_GRACE`] to
+        /// reach the end of the pipes. The shell's exit status, when it was reaped.
+        fn end(mut self, timed_out: bool) -> Option<ExitStatus> {
+            let pid = self.pid;
+            kill_session(pid);
+            // What left the session is found by its token, off the path to the shell's `go`.
+            children::sweep_in_background(self.token.clone());
+            children::unregister(self.child.id());
+            let status = if timed_out {
+                if exited_within(&self.ended, KILL_GRACE) {
+                    reap(&mut self.child)
+                } else {
+                    tracing::warn!(pid, "the shell did not die within {KILL_GRACE:?} of SIGKILL; reaping it in the background");
+                    detach_reaper(self.child);
+                    None
+                }
+            } else {
+                reap(&mut self.child)
+            };
+            if let (Some(w), Some(_)) = (self.waiter, status) {
+                // The child is reaped and the waiter has returned (or fails with ECHILD at once).
+                let _ = w.join();
+            }
+            let deadline = Instant::now() + READER_GRACE;
+            let mut finished = 0;
+            while finished < self.readers {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.done.recv_timeout(left) {
+                    Ok(()) => finished += 1,
+                    Err(_) => {
+                        tracing::warn!(pid, "a process that left the shell's session still holds its output pipe; reading what arrived");
+                        break;
+                    }
+                }
+            }
+            status
+        }
+
+        /// [`Running::end`] once the helper's last answer was read: the shell's process is
+        /// about to exit; it is killed if it has not by `deadline` (or when `cancel` is set).
+        fn end_after_answer(self, deadline: Instant, cancel: &crate::facts::process::Cancel) {
+            let timed_out = loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match crate::facts::process::recv_or_cancel(&self.ended, left, cancel) {
+                    Waited::Got(Ended::Answered) => continue,
+                    Waited::Got(Ended::Exited) | Waited::Disconnected => break false,
+                    Waited::TimedOut | Waited::Cancelled => break true,
+                }
+            };
+            let err = Arc::clone(&self.err);
+            self.end(timed_out);
+            log_stderr(&take(&err).0);
+        }
+    }
+
+    /// Whether the shell exits within `grace` (waiting on the waiter's channel).
+    fn exited_within(ended: &mpsc::Receiver<Ended>, grace: Duration) -> bool {
+        let deadline = Instant::now() + grace;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match ended.recv_timeout(left) {
+                Ok(Ended::Answered) => continue,
+                Ok(Ended::Exited) | Err(RecvTimeoutError::Disconnected) => return true,
+                Err(RecvTimeoutError::Timeout) => return false,
+            }
+        }
+    }
+
+    fn log_stderr(stderr: &[u8]) {
+        if !stderr.is_empty() {
+            tracing::debug!(stderr = %crate::redact::redact(&String::from_utf8_lossy(stderr)), "shell stderr (tail)");
+        }
     }
 
     fn classify(
@@ -1287,11 +1405,14 @@ mod imp {
     }
 
     /// Drains `pipe` into `sink` (the bytes kept) and `scan` (startup files named in it).
+    /// `answer`: the helper's answer mark, and whom to tell when the kept output ends with it
+    /// (the helper writes its answer last, in one piece).
     fn spawn_reader<R: Read + Send + 'static>(
         name: &str,
         mut pipe: R,
         sink: Option<Tail>,
         scan: Option<Scan>,
+        answer: Option<(String, Sender<Ended>)>,
         done: Sender<()>,
     ) -> io::Result<()> {
         thread::Builder::new().name(name.into()).spawn(move || {
@@ -1301,9 +1422,13 @@ mod imp {
                     Ok(0) => break,
                     Ok(n) => {
                         if let Some(sink) = &sink {
-                            sink.lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .push(&chunk[..n]);
+                            let mut kept = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                            kept.push(&chunk[..n]);
+                            if let Some((mark, tell)) = &answer {
+                                if kept.ends_with(mark.as_bytes()) {
+                                    let _ = tell.send(Ended::Answered);
+                                }
+                            }
                         }
                         if let Some(scan) = &scan {
                             scan.lock()
@@ -1324,7 +1449,7 @@ mod imp {
     }
 
     /// Signals once the child has exited, leaving it a zombie (not reaped).
-    fn spawn_waiter(pid: libc::pid_t, exited: Sender<()>) -> io::Result<thread::JoinHandle<()>> {
+    fn spawn_waiter(pid: libc::pid_t, exited: Sender<Ended>) -> io::Result<thread::JoinHandle<()>> {
         let id = libc::id_t::try_from(pid).map_err(io::Error::other)?;
         thread::Builder::new()
             .name("shell-probe-waiter".into())
@@ -1336,7 +1461,7 @@ mod imp {
                     libc::waitid(libc::P_PID, id, &mut info, libc::WEXITED | libc::WNOWAIT)
                 };
                 if rc == 0 {
-                    let _ = exited.send(());
+                    let _ = exited.send(Ended::Exited);
                     return;
                 }
                 let e = io::Error::last_os_error();
