@@ -186,6 +186,13 @@ pub fn main() -> ExitCode {
     code
 }
 
+/// Whether `first` (the first argument) names one of the login shell's helpers, which run
+/// inside the probe ([`run_internal`]).
+pub fn is_helper(first: &[u8]) -> bool {
+    first == crate::facts::shell::PRINT_ENV_SUBCOMMAND.as_bytes()
+        || first == crate::facts::guard::END_SUBCOMMAND.as_bytes()
+}
+
 /// The hidden subcommands in their one exact form (what the probe itself writes:
 /// `__print-env MARK [REQUEST]`, `__probe-guard-end TOKEN`); anything else is
 /// left to clap, which also parses them, with its usual messages.
