@@ -237,22 +237,22 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         None
     };
     let known = |k: &str| is_go_var(k) || go_env_json.is_some_and(|m| m.contains_key(k));
-    let mut keys: BTreeSet<String> = KEYS.iter().map(|k| k.to_string()).collect();
+    // Borrowed: a side is resolved many times per check (each fix is simulated).
+    let mut keys: BTreeSet<&str> = KEYS.iter().copied().collect();
     if let Some(m) = go_env_json {
-        keys.extend(m.keys().cloned());
+        keys.extend(m.keys().map(String::as_str));
     }
     if let Some(f) = env_file {
         keys.extend(
             f.entries
                 .iter()
-                .map(|e| &e.key)
-                .filter(|k| known(k))
-                .cloned(),
+                .map(|e| e.key.as_str())
+                .filter(|k| known(k)),
         );
     }
-    keys.extend(overlay.keys().filter(|k| known(k)).cloned());
-    keys.extend(gopls.keys().filter(|k| known(k)).cloned());
-    keys.extend(facts.os_env.keys().filter(|k| known(k)).cloned());
+    keys.extend(overlay.keys().map(String::as_str).filter(|k| known(k)));
+    keys.extend(gopls.keys().map(String::as_str).filter(|k| known(k)));
+    keys.extend(facts.os_env.keys().map(String::as_str).filter(|k| known(k)));
 
     let mut ctx = DefaultCtx {
         process_env: &process_env,
@@ -265,16 +265,10 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     };
 
     // GOPATH before GOMODCACHE, GOPRIVATE before GONOPROXY/GONOSUMDB (defaults derive).
-    let mut order: Vec<String> = ["GOROOT", "GOPATH", "GOPRIVATE"]
-        .iter()
-        .map(|k| k.to_string())
-        .collect();
-    let rest: Vec<String> = keys
-        .iter()
-        .filter(|k| !order.contains(k))
-        .cloned()
-        .collect();
-    order.extend(rest);
+    const FIRST: [&str; 3] = ["GOROOT", "GOPATH", "GOPRIVATE"];
+    let order = FIRST
+        .into_iter()
+        .chain(keys.iter().copied().filter(|k| !FIRST.contains(k)));
 
     let user_index = env_file.map(EnvFile::index).unwrap_or_default();
     let goroot_index = goroot_env
@@ -284,10 +278,10 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
     let mut env = BTreeMap::new();
     let mut layers = BTreeMap::new();
     for key in order {
-        let read = how_read(&key);
+        let read = how_read(key);
         let mut ls: Vec<EnvValue> = Vec::new();
         if read != Read::Computed {
-            if let Some((v, c)) = gopls.get(&key) {
+            if let Some((v, c)) = gopls.get(key) {
                 if !v.is_empty() {
                     ls.push(EnvValue {
                         value: v.clone(),
@@ -297,8 +291,8 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             }
             // Below a non-empty gopls value, the overlay value is what removing that member
             // reveals; an empty gopls value (`KEY=`) hides it, as it hides the OS variable.
-            let gopls_empty = gopls.get(&key).is_some_and(|(v, _)| v.is_empty());
-            if let Some((v, c)) = overlay.get(&key).filter(|_| !gopls_empty) {
+            let gopls_empty = gopls.get(key).is_some_and(|(v, _)| v.is_empty());
+            if let Some((v, c)) = overlay.get(key).filter(|_| !gopls_empty) {
                 if !v.is_empty() {
                     ls.push(EnvValue {
                         value: v.clone(),
@@ -307,8 +301,8 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
                 }
             }
             // The OS layer: an overlay value (even empty) replaces the OS variable.
-            if !overlay.contains_key(&key) && !gopls.contains_key(&key) {
-                if let Some(v) = os_env.get(&key).filter(|v| !v.is_empty()) {
+            if !overlay.contains_key(key) && !gopls.contains_key(key) {
+                if let Some(v) = os_env.get(key).filter(|v| !v.is_empty()) {
                     ls.push(EnvValue {
                         value: v.clone(),
                         origin: Origin::OsEnv,
@@ -317,7 +311,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
             }
         }
         if read == Read::Layered {
-            if let (Some(f), Some(e)) = (env_file, user_index.get(key.as_str())) {
+            if let (Some(f), Some(e)) = (env_file, user_index.get(key)) {
                 ls.push(EnvValue {
                     // cmd/go cleans a GOROOT it takes from the env file (findGOROOT).
                     value: if key == "GOROOT" && !e.value.is_empty() {
@@ -332,9 +326,9 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
                 });
             }
             // go.env never sets GOROOT: cmd/go overwrites it with the root it found.
-            let in_user_file = user_index.contains_key(key.as_str());
+            let in_user_file = user_index.contains_key(key);
             if !in_user_file && key != "GOROOT" {
-                if let (Some((_, gf)), Some(e)) = (&goroot_env, goroot_index.get(key.as_str())) {
+                if let (Some((_, gf)), Some(e)) = (&goroot_env, goroot_index.get(key)) {
                     ls.push(EnvValue {
                         value: e.value.clone(),
                         origin: Origin::GorootGoEnv {
@@ -345,7 +339,7 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
                 }
             }
         }
-        let default = ctx.default_value(&key);
+        let default = ctx.default_value(key);
         // The first layer is what cmd/go's Getenv returns: an empty line in a file stops the
         // search (it hides go.env) but then counts as unset, so a non-empty default applies.
         // CGO_ENABLED is only honoured as exactly `0` or `1`.
@@ -368,9 +362,12 @@ fn resolve_side(snapshot: &Snapshot, facts: &SideFacts, is_editor: bool) -> Effe
         }
         ls.push(default);
         let winner = ls[0].clone();
-        ctx.resolved.insert(key.clone(), winner.clone());
-        env.insert(key.clone(), winner);
-        layers.insert(key, ls);
+        if FIRST.contains(&key) {
+            // What later defaults derive from (GOMODCACHE, GONOPROXY, GONOSUMDB).
+            ctx.resolved.insert(key.to_string(), winner.clone());
+        }
+        env.insert(key.to_string(), winner);
+        layers.insert(key.to_string(), ls);
     }
 
     EffectiveSide {
@@ -488,7 +485,8 @@ const KNOWN_VARS: &[&str] = &[
 /// Go's own variables (GOPROXY, GO111MODULE, CGO_ENABLED…), not every name that happens to
 /// start with GO (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*).
 fn is_go_var(k: &str) -> bool {
-    KNOWN_VARS.contains(&k)
+    // Sorted (a test says so): every variable of a side's environment is looked up here.
+    KNOWN_VARS.binary_search(&k).is_ok()
 }
 
 /// Where cmd/go takes a key from.
@@ -1390,5 +1388,17 @@ pub fn side_facts(snapshot: &Snapshot, kind: SideKind) -> Option<&SideFacts> {
     match kind {
         SideKind::Editor => Some(&snapshot.editor),
         SideKind::Shell => snapshot.shell.as_ref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_known_variables_are_sorted_for_their_binary_search() {
+        assert!(KNOWN_VARS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_go_var("GOPROXY") && is_go_var("AR") && is_go_var("GOWORK"));
+        assert!(!is_go_var("GOPROXY ") && !is_go_var("PATH"));
     }
 }

@@ -180,7 +180,7 @@ fn go_can_run(ctx: &Ctx, side: &EffectiveSide) -> bool {
 
 /// The side whose environment `go env -w/-u` runs with: the shell, else the editor.
 fn env_writer<'a>(ctx: &'a Ctx) -> Option<&'a EffectiveSide> {
-    ctx.shell.as_ref().or(ctx.editor.as_ref())
+    ctx.shell.as_deref().or(ctx.editor.as_ref())
 }
 
 /// Fixes that take an env-file GOROOT line away: `go env -u GOROOT` when the writing side's

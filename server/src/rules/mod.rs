@@ -30,16 +30,26 @@ use resolve::EffectiveSide;
 pub struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
     pub editor: Option<EffectiveSide>,
-    pub shell: Option<EffectiveSide>,
+    /// Borrowed when a fix's simulation left the shell side as it was ([`check`]).
+    pub shell: Option<std::borrow::Cow<'a, EffectiveSide>>,
     workspace: std::cell::OnceCell<workspace::Index<'a>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(snapshot: &'a Snapshot) -> Self {
+        let shell = resolve::effective(snapshot, crate::model::SideKind::Shell);
+        Ctx::with_shell(snapshot, shell.map(std::borrow::Cow::Owned))
+    }
+
+    /// With the shell side already resolved (from an identical one).
+    fn with_shell(
+        snapshot: &'a Snapshot,
+        shell: Option<std::borrow::Cow<'a, EffectiveSide>>,
+    ) -> Self {
         Ctx {
             snapshot,
             editor: resolve::effective(snapshot, crate::model::SideKind::Editor),
-            shell: resolve::effective(snapshot, crate::model::SideKind::Shell),
+            shell,
             workspace: std::cell::OnceCell::new(),
         }
     }
@@ -52,14 +62,14 @@ impl<'a> Ctx<'a> {
 
     /// Both sides that exist, editor first.
     pub fn sides(&self) -> impl Iterator<Item = &EffectiveSide> {
-        self.editor.iter().chain(self.shell.iter())
+        self.editor.iter().chain(self.shell.as_deref())
     }
 
     /// The side of a kind.
     pub fn side(&self, kind: crate::model::SideKind) -> Option<&EffectiveSide> {
         match kind {
             crate::model::SideKind::Editor => self.editor.as_ref(),
-            crate::model::SideKind::Shell => self.shell.as_ref(),
+            crate::model::SideKind::Shell => self.shell.as_deref(),
         }
     }
 
@@ -197,22 +207,25 @@ pub fn severity(code: &str) -> Severity {
 /// Every finding of every area with its *candidate* fixes (unverified), unsorted. This is
 /// what fix simulation re-runs: it never simulates, so it cannot recurse.
 pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
-    let ctx = Ctx::new(snapshot);
+    findings_of(&Ctx::new(snapshot))
+}
+
+fn findings_of(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    out.extend(inputs::findings(&ctx));
-    out.extend(goroot::findings(&ctx));
-    out.extend(toolchain::findings(&ctx));
-    out.extend(workspace::findings(&ctx));
-    out.extend(cache::findings(&ctx));
-    out.extend(modules::findings(&ctx));
-    out.extend(tools::findings(&ctx));
-    out.extend(paths::findings(&ctx));
-    out.extend(envdiff::findings(&ctx));
-    out.extend(platform::findings(&ctx));
-    out.extend(tinygo::findings(&ctx));
-    out.extend(deep::findings(&ctx));
-    out.extend(attribution::findings(&ctx));
-    let failures = inputs::go_failures(&ctx, &out);
+    out.extend(inputs::findings(ctx));
+    out.extend(goroot::findings(ctx));
+    out.extend(toolchain::findings(ctx));
+    out.extend(workspace::findings(ctx));
+    out.extend(cache::findings(ctx));
+    out.extend(modules::findings(ctx));
+    out.extend(tools::findings(ctx));
+    out.extend(paths::findings(ctx));
+    out.extend(envdiff::findings(ctx));
+    out.extend(platform::findings(ctx));
+    out.extend(tinygo::findings(ctx));
+    out.extend(deep::findings(ctx));
+    out.extend(attribution::findings(ctx));
+    let failures = inputs::go_failures(ctx, &out);
     out.extend(failures);
     out
 }
@@ -220,7 +233,14 @@ pub fn raw_findings(snapshot: &Snapshot) -> Vec<Finding> {
 /// Every finding for the snapshot, fixes verified and ordered best first, disabled codes
 /// dropped, sorted by severity (errors first) then catalogue order.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
-    let raw = raw_findings(snapshot);
+    use std::borrow::Cow;
+    // Most fixes edit the editor's settings: the shell side they leave is this one, resolved
+    // once rather than again for every simulation.
+    let shell = resolve::effective(snapshot, crate::model::SideKind::Shell);
+    let raw = findings_of(&Ctx::with_shell(
+        snapshot,
+        shell.as_ref().map(Cow::Borrowed),
+    ));
     let take_shell_env = editor_environment_fix(snapshot);
     // What each fix leaves, by its action: several findings often offer the same one (the
     // editor taking the shell's environment is offered on every editor finding), and the
@@ -247,7 +267,12 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
             }
             let known = simulated.iter().position(|(a, _)| *a == fix.action);
             let at = known.unwrap_or_else(|| {
-                let after = raw_findings(&simulate::apply(snapshot, &fix.action));
+                let fixed = simulate::apply(snapshot, &fix.action);
+                let after = if shell_unchanged(snapshot, &fixed) {
+                    findings_of(&Ctx::with_shell(&fixed, shell.as_ref().map(Cow::Borrowed)))
+                } else {
+                    raw_findings(&fixed)
+                };
                 simulated.push((fix.action.clone(), after));
                 simulated.len() - 1
             });
@@ -262,6 +287,14 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     attribution::annotate(snapshot, &mut out);
     sort_findings(&mut out);
     out
+}
+
+/// Whether `after` resolves to the same shell side as `before`: that side reads only its own
+/// facts and, to compare paths, the path facts and the file system's case rule.
+fn shell_unchanged(before: &Snapshot, after: &Snapshot) -> bool {
+    after.shell == before.shell
+        && after.paths == before.paths
+        && after.case_insensitive_fs == before.case_insensitive_fs
 }
 
 /// The variables that decide which Go an editor runs and how, as the login shell sets them.
