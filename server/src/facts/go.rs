@@ -457,7 +457,13 @@ pub struct Runs {
     persist: bool,
     /// (digest, run, the environment variables it depended on) of each run made.
     recorded: std::sync::Mutex<Vec<RecordedRun>>,
+    /// [`well_known_installs`] by environment: an editor view is derived twice in a check
+    /// (before the login shell is back, to start its `go`, and after), looking in the same
+    /// places both times.
+    installs: std::sync::Mutex<Vec<WellKnown>>,
 }
+
+type WellKnown = (BTreeMap<String, String>, Vec<(PathBuf, &'static str)>);
 
 /// A `go` run for the persistent cache: its inputs' digest, what it said, and the variables
 /// of its environment it depended on (to tell a secret that came from them).
@@ -487,6 +493,28 @@ impl Runs {
             persist,
             ..Runs::default()
         }
+    }
+
+    /// [`well_known_installs`] of `env`, looked for once per check.
+    pub fn well_known_installs(
+        &self,
+        env: &BTreeMap<String, String>,
+    ) -> Vec<(PathBuf, &'static str)> {
+        let known = self
+            .installs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(e, _)| e == env)
+            .map(|(_, found)| found.clone());
+        known.unwrap_or_else(|| {
+            let found = well_known_installs(env);
+            self.installs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((env.clone(), found.clone()));
+            found
+        })
     }
 
     /// The runs made so far that the persistent cache may keep.

@@ -232,7 +232,7 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         // The walk for go.mod/go.work files reads the tree while the probes run.
         let filters = directory_filters(opts, &snap, &Overrides::new());
         let walk = s.spawn(move || walk_folder(&opts.folder, &filters));
-        let well_known = go::well_known_installs(&editor_env);
+        let well_known = runs.well_known_installs(&editor_env);
         if let Some(handle) = editor_run {
             match handle.join() {
                 Ok(run) => {
@@ -464,7 +464,7 @@ pub fn derive_view(
         run_editor_go(&mut v, opts, runs);
     }
     add_effective_paths(&mut v, SideKind::Editor);
-    let well_known = go::well_known_installs(&editor_run_env(&v));
+    let well_known = runs.well_known_installs(&editor_run_env(&v));
     add_installs(&mut v, well_known);
     v
 }

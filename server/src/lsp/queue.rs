@@ -163,6 +163,9 @@ impl Backend {
         };
         let services = self.services.clone();
         let persist = store.is_some();
+        // One folder: its inputs are watched while its rules run (the update before the
+        // publish then finds nothing to do); with several, each check replaces the whole set.
+        let watcher = (opts.len() == 1).then(|| self.clone());
         let work = tokio::task::spawn_blocking(move || {
             // Written to the persistent cache once published: off the first diagnostics' path.
             let mut to_save = Vec::new();
@@ -200,7 +203,22 @@ impl Backend {
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
                     let rules_started = std::time::Instant::now();
+                    let watching = watcher.as_ref().and_then(|this| {
+                        let inputs = super::watch::snapshot_inputs([&snap]);
+                        let this = this.clone();
+                        let runtime = tokio::runtime::Handle::current();
+                        std::thread::Builder::new()
+                            .name("watch-update".into())
+                            .spawn(move || {
+                                let _inside = runtime.enter();
+                                this.watch_inputs(inputs);
+                            })
+                            .ok()
+                    });
                     let checked = Checked::new(snap, &o, &overrides, reread);
+                    if let Some(watching) = watching {
+                        let _ = watching.join();
+                    }
                     tracing::trace!(ms = ?rules_started.elapsed(), "rules and fix simulation");
                     if let Some(save) = to_save.last_mut().filter(|s| s.0.folder == o.folder) {
                         // What a restart may publish at once: only diagnostics of the files

@@ -65,14 +65,23 @@ pub(crate) fn rc_paths(shell: &Path, home: &Path, zdotdir: Option<&Path>) -> Vec
 
 /// Every file whose change calls for a re-probe, most important first.
 pub(crate) fn probe_inputs<'a>(results: impl IntoIterator<Item = &'a Checked>) -> Vec<PathBuf> {
+    snapshot_inputs(
+        results
+            .into_iter()
+            .flat_map(|checked| [&checked.probed, &checked.snapshot]),
+    )
+}
+
+/// [`probe_inputs`] of snapshots.
+pub(crate) fn snapshot_inputs<'a>(snaps: impl IntoIterator<Item = &'a Snapshot>) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut push = |p: PathBuf| {
         if p.is_absolute() && !out.contains(&p) {
             out.push(p);
         }
     };
-    for checked in results {
-        for snap in [&checked.probed, &checked.snapshot] {
+    {
+        for snap in snaps {
             for side in sides(snap) {
                 if let Some(f) = &side.env_file {
                     push(f.path.clone());
@@ -258,14 +267,21 @@ impl Backend {
     pub(super) fn update_watches(&self) {
         let inputs = {
             let state = self.state();
-            let mut inputs = probe_inputs(state.results.values());
+            probe_inputs(state.results.values())
+        };
+        self.watch_inputs(inputs);
+    }
+
+    /// Watch `inputs` (and the login shells' rc files) instead of what was watched.
+    pub(super) fn watch_inputs(&self, mut inputs: Vec<PathBuf>) {
+        {
+            let state = self.state();
             for rc in &state.starting_rc {
                 if !inputs.contains(rc) {
                     inputs.push(rc.clone());
                 }
             }
-            inputs
-        };
+        }
         let targets = targets(&inputs);
         let registration = {
             let mut state = self.state();
