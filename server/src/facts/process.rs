@@ -98,7 +98,7 @@ pub fn run_cancellable(
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let mut child = match cmd.spawn() {
+    let child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             return CommandResult::Failed {
@@ -110,31 +110,10 @@ pub fn run_cancellable(
     };
     let pid = child.id();
     super::children::register(pid, None);
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let (tx, rx) = mpsc::channel();
-    // Drain both pipes on their own threads so a chatty child never blocks on a full pipe, and
-    // keep only bounded amounts: a `go` printing gigabytes must not make us hold them.
-    let err_thread = std::thread::spawn(move || {
-        let mut tail = Bounded::keep_tail(MAX_STDERR);
-        if let Some(s) = stderr.as_mut() {
-            tail.drain(s);
-        }
-        tail
-    });
-    std::thread::spawn(move || {
-        let mut out = Bounded::keep_head(MAX_STDOUT);
-        if let Some(s) = stdout.as_mut() {
-            out.drain(s);
-        }
-        let status = child.wait();
-        let _ = tx.send((status, out));
-    });
-    let waited = recv_or_cancel(&rx, timeout, cancel);
+    let waited = wait_for_output(child, timeout, cancel);
     super::children::unregister(pid);
     match waited {
-        Waited::Got((status, out)) => {
-            let err = err_thread.join().unwrap_or_else(|_| Bounded::keep_tail(0));
+        Waited::Got((status, out, err)) => {
             let millis = elapsed_ms(start);
             let mut stderr = String::from_utf8_lossy(&err.bytes).trim().to_string();
             if err.dropped > 0 {
@@ -189,6 +168,157 @@ pub fn run_cancellable(
                 after_millis: elapsed_ms(start),
             }
         }
+    }
+}
+
+/// The exit status and the bounded stdout and stderr of `child`, once it has exited and both
+/// pipes are closed; killed by the caller on timeout or cancellation.
+fn wait_for_output(
+    mut child: std::process::Child,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Waited<(std::io::Result<std::process::ExitStatus>, Bounded, Bounded)> {
+    #[cfg(target_os = "linux")]
+    if let Some(exited) = pidfd(child.id()) {
+        let waited = poll_output(&mut child, exited, timeout, cancel);
+        if !matches!(waited, Waited::Got(_)) {
+            // The caller kills it: reaped once it is dead.
+            std::thread::spawn(move || child.wait());
+        }
+        return waited;
+    }
+    drain_on_threads(child, timeout, cancel)
+}
+
+/// A descriptor that becomes readable when `pid` exits (Linux 5.3 and later).
+#[cfg(target_os = "linux")]
+fn pidfd(pid: u32) -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let pid = libc::pid_t::try_from(pid).ok()?;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    let fd = libc::c_int::try_from(fd).ok().filter(|fd| *fd >= 0)?;
+    // SAFETY: the kernel just returned this descriptor, owned by nothing else.
+    Some(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Both pipes and the exit, waited for in this thread with poll(2): a `go` run costs no
+/// threads (two per run, and their wake-ups, on the path to the first diagnostics otherwise).
+#[cfg(target_os = "linux")]
+fn poll_output(
+    child: &mut std::process::Child,
+    exited: std::os::fd::OwnedFd,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Waited<(std::io::Result<std::process::ExitStatus>, Bounded, Bounded)> {
+    use std::os::fd::{AsRawFd, OwnedFd};
+    let deadline = Instant::now() + timeout;
+    let mut sinks = [
+        Bounded::keep_head(MAX_STDOUT),
+        Bounded::keep_tail(MAX_STDERR),
+    ];
+    let mut pipes: [Option<OwnedFd>; 2] = [
+        child.stdout.take().map(OwnedFd::from),
+        child.stderr.take().map(OwnedFd::from),
+    ];
+    let mut gone = false;
+    let mut chunk = vec![0u8; 16 << 10];
+    while !gone || pipes.iter().any(Option::is_some) {
+        if cancel.is_cancelled() {
+            return Waited::Cancelled;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Waited::TimedOut;
+        }
+        let mut fds: Vec<libc::pollfd> = pipes
+            .iter()
+            .flatten()
+            .map(|p| p.as_raw_fd())
+            .chain((!gone).then(|| exited.as_raw_fd()))
+            .map(|fd| libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        let wait_ms = left.min(CANCEL_POLL).as_millis().max(1);
+        let wait_ms = libc::c_int::try_from(wait_ms).unwrap_or(libc::c_int::MAX);
+        let count = libc::nfds_t::try_from(fds.len()).unwrap_or(0);
+        // SAFETY: `fds` is a valid array of `count` pollfd structs for the call's duration.
+        let rc = unsafe { libc::poll(fds.as_mut_ptr(), count, wait_ms) };
+        if rc < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Waited::Disconnected;
+        }
+        for ready in fds.iter().filter(|f| f.revents != 0) {
+            if ready.fd == exited.as_raw_fd() {
+                gone = true;
+                continue;
+            }
+            let Some(i) = pipes
+                .iter()
+                .position(|p| p.as_ref().is_some_and(|p| p.as_raw_fd() == ready.fd))
+            else {
+                continue;
+            };
+            // SAFETY: reading into `chunk`, valid for its length, from a descriptor we own;
+            // poll said it is readable (data, or the end of the pipe), so this does not block.
+            let n = unsafe { libc::read(ready.fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+            match usize::try_from(n) {
+                Ok(0) => pipes[i] = None,
+                Ok(n) => sinks[i].push(&chunk[..n]),
+                Err(_) => {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() != std::io::ErrorKind::Interrupted {
+                        pipes[i] = None;
+                    }
+                }
+            }
+        }
+    }
+    let [out, err] = sinks;
+    let mut err = err;
+    err.trim();
+    Waited::Got((child.wait(), out, err))
+}
+
+/// Both pipes drained on threads of their own, the exit waited for on one of them.
+fn drain_on_threads(
+    mut child: std::process::Child,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Waited<(std::io::Result<std::process::ExitStatus>, Bounded, Bounded)> {
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let (tx, rx) = mpsc::channel();
+    // Drain both pipes on their own threads so a chatty child never blocks on a full pipe, and
+    // keep only bounded amounts: a `go` printing gigabytes must not make us hold them.
+    let err_thread = std::thread::spawn(move || {
+        let mut tail = Bounded::keep_tail(MAX_STDERR);
+        if let Some(s) = stderr.as_mut() {
+            tail.drain(s);
+        }
+        tail
+    });
+    std::thread::spawn(move || {
+        let mut out = Bounded::keep_head(MAX_STDOUT);
+        if let Some(s) = stdout.as_mut() {
+            out.drain(s);
+        }
+        let status = child.wait();
+        let _ = tx.send((status, out));
+    });
+    match recv_or_cancel(&rx, timeout, cancel) {
+        Waited::Got((status, out)) => {
+            let err = err_thread.join().unwrap_or_else(|_| Bounded::keep_tail(0));
+            Waited::Got((status, out, err))
+        }
+        Waited::Cancelled => Waited::Cancelled,
+        Waited::TimedOut => Waited::TimedOut,
+        Waited::Disconnected => Waited::Disconnected,
     }
 }
 
