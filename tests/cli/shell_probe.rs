@@ -196,6 +196,7 @@ impl Fixture {
             started: None,
             trace_startup: false,
             early_go: None,
+            env_printed: None,
         }
     }
 
@@ -768,6 +769,7 @@ fn plain_options(shell: PathBuf, cwd: &Path) -> ProbeOptions {
         started: None,
         trace_startup: false,
         early_go: None,
+        env_printed: None,
     }
 }
 

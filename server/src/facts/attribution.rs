@@ -189,6 +189,7 @@ fn shell_attribution(
             started: None,
             trace_startup: false,
             early_go: None,
+            env_printed: None,
         });
         tracing::debug!(shell = %shell_path.display(), millis = started.elapsed().as_millis() as u64, lines = trace.lines.len(), outcome = ?trace.outcome, "traced the login shell for attribution");
         if trace.outcome == ProbeOutcome::Cancelled {

@@ -580,11 +580,21 @@ fn shell_side(
     started: std::sync::mpsc::SyncSender<()>,
 ) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
-    let (report, env, early_go) = match (&opts.shell_probe, &opts.shell_prefetch) {
-        (Some((report, env)), _) => (report.clone(), env.clone(), None),
+    // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
+    let label = "your shell".to_string();
+    let (report, env, early_go, read_early) = match (&opts.shell_probe, &opts.shell_prefetch) {
+        (Some((report, env)), _) => (report.clone(), env.clone(), None, None),
         (None, Some(prefetch)) => {
             // Already running: nothing for the editor side to hold back for.
             let _ = started.try_send(());
+            // The helper prints the environment before it runs `go`: the rest of the side is
+            // read while that `go` runs, off the path to the first diagnostics.
+            let read_early = prefetch.take_env(&opts.cancel).map(|env| {
+                tracing::trace!("the shell printed its environment");
+                let mut side = base_side(SideKind::Shell, label.clone(), env, &opts.folder, os);
+                read_side_files(&mut side, toolchains);
+                side
+            });
             let probed = prefetch
                 .take(&opts.cancel)
                 .unwrap_or_else(|| shell::Probed {
@@ -597,7 +607,7 @@ fn shell_side(
                     env: None,
                     early_go: None,
                 });
-            (probed.report, probed.env, probed.early_go)
+            (probed.report, probed.env, probed.early_go, read_early)
         }
         (None, None) => {
             let probed = shell::probe(&shell_probe_options(
@@ -605,13 +615,11 @@ fn shell_side(
                 editor_env,
                 Some(started.clone()),
             ));
-            (probed.report, probed.env, probed.early_go)
+            (probed.report, probed.env, probed.early_go, None)
         }
     };
     // No shell started (a cached probe, or one that failed early): nothing to wait for.
     let _ = started.try_send(());
-    // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
-    let label = "your shell".to_string();
     let Some(env) = env else {
         return SideFacts {
             kind: SideKind::Shell,
@@ -621,7 +629,13 @@ fn shell_side(
         };
     };
     let t0 = std::time::Instant::now();
-    let mut side = base_side(SideKind::Shell, label, env, &opts.folder, os);
+    // What was read early stands only if the shell's final word is the environment it was
+    // read from (the helper prints it once; anything else is read again).
+    let read_early = read_early.filter(|side| side.os_env == env);
+    let files_read = read_early.is_some();
+    tracing::trace!(files_read, "shell side: files read while its go ran");
+    let mut side =
+        read_early.unwrap_or_else(|| base_side(SideKind::Shell, label, env, &opts.folder, os));
     side.probe = Some(report);
     side.go = side.path_go.clone();
     let refused = side.go.as_mut().and_then(|go| refuse_untrusted(go, opts));
@@ -651,12 +665,9 @@ fn shell_side(
         let run = binary.map(|binary| {
             s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
         });
-        side.path_toolchains = toolchains.on_path(&side.path_entries);
-        side.c_compilers = platform::c_compilers(&side);
-        if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
-            read_goroot_env(&mut side, &goroot);
+        if !files_read {
+            read_side_files(&mut side, toolchains);
         }
-        read_goroot_env_candidates(&mut side);
         if let Some(handle) = run {
             match handle.join() {
                 Ok(run) => {
@@ -671,6 +682,17 @@ fn shell_side(
         platform::add_go_env_compilers(&mut side);
     });
     side
+}
+
+/// What a shell side reads besides its `go` run: the toolchains and C compilers on its PATH,
+/// the `go.env` of the GOROOTs it names.
+fn read_side_files(side: &mut SideFacts, toolchains: &go::Toolchains) {
+    side.path_toolchains = toolchains.on_path(&side.path_entries);
+    side.c_compilers = platform::c_compilers(side);
+    if let Some(goroot) = side.os_env.get("GOROOT").filter(|g| !g.is_empty()).cloned() {
+        read_goroot_env(side, &goroot);
+    }
+    read_goroot_env_candidates(side);
 }
 
 /// How the check runs its login shell (`started` is told when the shell exists).
@@ -693,6 +715,7 @@ pub fn shell_probe_options(
             trusted: opts.trusted,
             skip: editor_plain_run(opts, editor_env).into_iter().collect(),
         }),
+        env_printed: None,
     }
 }
 

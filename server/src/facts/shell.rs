@@ -23,6 +23,7 @@ use crate::model::{ProbeOutcome, ProbeReport};
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,12 @@ use std::time::{Duration, Instant};
 pub struct Prefetch {
     slot: Arc<(Mutex<Option<Probed>>, std::sync::Condvar)>,
     cancel: super::process::Cancel,
+    /// The environment, as soon as it was printed ([`ProbeOptions::env_printed`]).
+    printed: Arc<Mutex<Option<Receiver<Env>>>>,
 }
+
+/// A process environment, by name.
+type Env = BTreeMap<String, String>;
 
 impl std::fmt::Debug for Prefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,6 +53,8 @@ impl Prefetch {
     pub fn start(mut opts: ProbeOptions) -> Option<Prefetch> {
         let cancel = super::process::Cancel::default();
         opts.cancel = cancel.clone();
+        let (printed_tx, printed) = std::sync::mpsc::sync_channel(1);
+        opts.env_printed = Some(printed_tx);
         let slot: Arc<(Mutex<Option<Probed>>, std::sync::Condvar)> = Arc::default();
         let filled = Arc::clone(&slot);
         let spawned = std::thread::Builder::new()
@@ -57,7 +65,11 @@ impl Prefetch {
                 filled.1.notify_all();
             });
         match spawned {
-            Ok(_) => Some(Prefetch { slot, cancel }),
+            Ok(_) => Some(Prefetch {
+                slot,
+                cancel,
+                printed: Arc::new(Mutex::new(Some(printed))),
+            }),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot start a thread for the login shell");
                 None
@@ -82,6 +94,27 @@ impl Prefetch {
                 .wait_timeout(guard, Duration::from_millis(20))
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
+        }
+    }
+
+    /// The environment the shell printed, as soon as it did while its helper's `go` still runs;
+    /// `None` when the probe ended first (or gave none that way), when `cancel` is set, or for
+    /// a second caller. [`Prefetch::take`] has the whole result, the same environment included.
+    pub fn take_env(&self, cancel: &super::process::Cancel) -> Option<BTreeMap<String, String>> {
+        let printed = self
+            .printed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()?;
+        loop {
+            match printed.recv_timeout(Duration::from_millis(20)) {
+                Ok(env) => return Some(env),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if cancel.is_cancelled() => {
+                    return None
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            }
         }
     }
 
@@ -211,6 +244,10 @@ pub struct ProbeOptions {
     /// Have the helper run the shell side's `go` as well ([`super::early_go`]), for this
     /// folder and trust: `go` then starts as soon as the shell is ready, as in a terminal.
     pub early_go: Option<super::early_go::Ask>,
+    /// Told the environment the moment the helper has printed it, while the helper's `go`
+    /// still runs: the check reads the rest of the shell side meanwhile. Only when the helper
+    /// was asked for `go` and no trace is read.
+    pub env_printed: Option<std::sync::mpsc::SyncSender<BTreeMap<String, String>>>,
 }
 
 /// What a login-shell probe gave: how it went, the environment (when the marks were found) and
@@ -1101,10 +1138,11 @@ mod imp {
         // The helper's last answer says whether it ran in the shell's own process; then the
         // output is complete the moment it is printed. Not when a trace is read: its readers
         // must first see the end of it.
-        let watch = request
-            .as_ref()
-            .filter(|_| trace.is_none())
-            .map(|r| (r.mark.clone(), ended_tx.clone()));
+        let watch = request.as_ref().filter(|_| trace.is_none()).map(|r| Watch {
+            answer: r.mark.clone(),
+            env: opts.env_printed.as_ref().map(|_| mark.clone()),
+            tell: ended_tx.clone(),
+        });
         let mut readers = 0;
         let mut setup_error = None;
         if let Some(pipe) = child.stdout.take() {
@@ -1177,9 +1215,21 @@ mod imp {
         // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
         // exists — and its id cannot be reused — while we kill what the rc files left behind.
         let deadline = Instant::now() + opts.timeout;
+        let mut env_told = false;
         let waited = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match crate::facts::process::recv_or_cancel(&shell.ended, left, &opts.cancel) {
+                Waited::Got(Ended::EnvPrinted) => {
+                    let Some(tell) = opts.env_printed.as_ref().filter(|_| !env_told) else {
+                        continue;
+                    };
+                    if let Some(mut env) = extract_env(&peek(&out).0, &mark) {
+                        for name in &ours {
+                            env.remove(name);
+                        }
+                        env_told = tell.try_send(env).is_ok();
+                    }
+                }
                 Waited::Got(Ended::Answered) => {
                     let (stdout, _) = peek(&out);
                     let env = extract_env(&stdout, &mark);
@@ -1265,6 +1315,8 @@ mod imp {
         Exited,
         /// The helper's answer arrived on stdout, ending as the output does.
         Answered,
+        /// The helper's environment block arrived on stdout, ending as the output does.
+        EnvPrinted,
     }
 
     /// A login shell that was started: what ends it.
@@ -1325,7 +1377,7 @@ mod imp {
             let timed_out = loop {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match crate::facts::process::recv_or_cancel(&self.ended, left, cancel) {
-                    Waited::Got(Ended::Answered) => continue,
+                    Waited::Got(Ended::Answered | Ended::EnvPrinted) => continue,
                     Waited::Got(Ended::Exited) | Waited::Disconnected => break false,
                     Waited::TimedOut | Waited::Cancelled => break true,
                 }
@@ -1342,7 +1394,7 @@ mod imp {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match ended.recv_timeout(left) {
-                Ok(Ended::Answered) => continue,
+                Ok(Ended::Answered | Ended::EnvPrinted) => continue,
                 Ok(Ended::Exited) | Err(RecvTimeoutError::Disconnected) => return true,
                 Err(RecvTimeoutError::Timeout) => return false,
             }
@@ -1404,15 +1456,24 @@ mod imp {
         }
     }
 
-    /// Drains `pipe` into `sink` (the bytes kept) and `scan` (startup files named in it).
-    /// `answer`: the helper's answer mark, and whom to tell when the kept output ends with it
-    /// (the helper writes its answer last, in one piece).
+    /// What the stdout reader tells the probe when the kept output ends with a mark (the helper
+    /// writes each block in one piece).
+    struct Watch {
+        /// The answer's mark: the helper's last words.
+        answer: String,
+        /// The environment's mark, when someone waits for the environment alone.
+        env: Option<String>,
+        tell: Sender<Ended>,
+    }
+
+    /// Drains `pipe` into `sink` (the bytes kept) and `scan` (startup files named in it),
+    /// telling `watch` about the helper's blocks.
     fn spawn_reader<R: Read + Send + 'static>(
         name: &str,
         mut pipe: R,
         sink: Option<Tail>,
         scan: Option<Scan>,
-        answer: Option<(String, Sender<Ended>)>,
+        watch: Option<Watch>,
         done: Sender<()>,
     ) -> io::Result<()> {
         thread::Builder::new().name(name.into()).spawn(move || {
@@ -1424,9 +1485,15 @@ mod imp {
                         if let Some(sink) = &sink {
                             let mut kept = sink.lock().unwrap_or_else(PoisonError::into_inner);
                             kept.push(&chunk[..n]);
-                            if let Some((mark, tell)) = &answer {
-                                if kept.ends_with(mark.as_bytes()) {
-                                    let _ = tell.send(Ended::Answered);
+                            if let Some(w) = &watch {
+                                if kept.ends_with(w.answer.as_bytes()) {
+                                    let _ = w.tell.send(Ended::Answered);
+                                } else if w
+                                    .env
+                                    .as_ref()
+                                    .is_some_and(|m| kept.ends_with(m.as_bytes()))
+                                {
+                                    let _ = w.tell.send(Ended::EnvPrinted);
                                 }
                             }
                         }
