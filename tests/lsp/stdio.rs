@@ -2662,3 +2662,34 @@ fn the_login_shell_started_at_initialize_is_taken_only_with_the_same_inputs() {
         "{other}"
     );
 }
+
+/// The server's allocator is told not to ask for transparent huge pages (zeroing a 2 MiB page
+/// on each first touch slowed its start), and the process-wide THP switch the allocator flips
+/// for that is put back: the shells and `go` the server starts inherit the switch as the
+/// server found it. Read from the running server's `/proc` files.
+#[test]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn the_server_asks_for_no_huge_pages_and_leaves_the_thp_switch_as_it_found_it() {
+    let thp_enabled = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("THP_enabled:").map(|v| v.trim().to_string()))
+    };
+    let (s, env_file) = Scenario::gocache_off();
+    let mut lsp = s.start();
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    let pid = lsp.child.id().to_string();
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap();
+    let advised: Vec<&str> = smaps
+        .lines()
+        .filter(|l| l.starts_with("VmFlags:") && l.split_whitespace().any(|f| f == "hg"))
+        .collect();
+    assert!(
+        advised.is_empty(),
+        "mappings advised MADV_HUGEPAGE: {advised:?}"
+    );
+    let ours = thp_enabled("self");
+    assert!(ours.is_some(), "this kernel shows no THP_enabled line");
+    assert_eq!(thp_enabled(&pid), ours, "the server's THP switch changed");
+}
