@@ -86,32 +86,29 @@ pub fn path_toolchains(dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
 }
 
 /// The `goX.Y.Z` binaries of each PATH directory, listed once per check: both sides' PATHs
-/// usually share their largest directories (`/usr/bin` has thousands of entries), and the
-/// editor side lists them while the login shell runs, so the shell side finds them listed.
+/// usually share their largest directories (`/usr/bin` has thousands of entries), and the two
+/// sides read them at the same time (the shell side while its helper's `go` runs): a directory
+/// one side is listing is waited for by the other, not listed twice.
 #[derive(Default)]
-pub struct Toolchains(std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<(String, PathBuf)>>>);
+pub struct Toolchains(std::sync::Mutex<std::collections::HashMap<PathBuf, Listing>>);
+
+/// One directory's toolchains, listed by whichever side asks first.
+type Listing = std::sync::Arc<std::sync::OnceLock<Vec<(String, PathBuf)>>>;
 
 impl Toolchains {
     /// [`path_toolchains`] of `dirs`, with directories listed earlier in this check reused.
     pub fn on_path(&self, dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
         let mut out = BTreeMap::new();
         for dir in dirs {
-            let known = self
-                .0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(dir)
-                .cloned();
-            let found = known.unwrap_or_else(|| {
-                let found = list_toolchains(dir);
+            let listing = std::sync::Arc::clone(
                 self.0
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(dir.clone(), found.clone());
-                found
-            });
-            for (name, path) in found {
-                out.entry(name).or_insert(path);
+                    .entry(dir.clone())
+                    .or_default(),
+            );
+            for (name, path) in listing.get_or_init(|| list_toolchains(dir)) {
+                out.entry(name.clone()).or_insert_with(|| path.clone());
             }
         }
         out
@@ -125,7 +122,12 @@ fn list_toolchains(dir: &Path) -> Vec<(String, PathBuf)> {
     entries
         .flatten()
         .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let file_name = entry.file_name();
+            // Most names are not `go1…`: looked at as bytes, without a String for each.
+            if !file_name.as_encoded_bytes().starts_with(b"go1") {
+                return None;
+            }
+            let name = file_name.to_string_lossy();
             let bare = name.strip_suffix(".exe").unwrap_or(&name);
             (is_toolchain_name(bare) && is_executable(&entry.path()))
                 .then(|| (bare.to_string(), entry.path()))
