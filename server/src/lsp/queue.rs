@@ -244,6 +244,12 @@ impl Backend {
         let work = work.await;
         let (results, diagnostics, to_save, to_attribute) = match work {
             Ok(r) => r,
+            // A blocking task is cancelled only by a runtime shutting down before it started
+            // (an exit right after a change): nothing went wrong.
+            Err(e) if e.is_cancelled() => {
+                tracing::debug!("the check did not start: the server is shutting down");
+                return;
+            }
             Err(e) => {
                 tracing::error!("the check failed: {e}");
                 return;
@@ -471,6 +477,12 @@ impl Backend {
         let (results, diagnostics) = match work.await {
             Ok(Some(r)) => r,
             Ok(None) => return None,
+            Err(e) if e.is_cancelled() => {
+                tracing::debug!(
+                    "the check from the probe cache did not start: the server is shutting down"
+                );
+                return None;
+            }
             Err(e) => {
                 tracing::error!("the check from the probe cache failed: {e}");
                 return None;
