@@ -90,13 +90,34 @@ pub fn path_toolchains(dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
 /// sides read them at the same time (the shell side while its helper's `go` runs): a directory
 /// one side is listing is waited for by the other, not listed twice.
 #[derive(Default)]
-pub struct Toolchains(std::sync::Mutex<std::collections::HashMap<PathBuf, Listing>>);
+pub struct Toolchains(std::sync::Mutex<std::collections::HashMap<DirKey, Listing>>);
 
-/// One directory's toolchains, listed by whichever side asks first.
-type Listing = std::sync::Arc<std::sync::OnceLock<Vec<(String, PathBuf)>>>;
+/// One directory's toolchains (name, file name), listed by whichever side asks first.
+type Listing = std::sync::Arc<std::sync::OnceLock<Vec<(String, std::ffi::OsString)>>>;
+
+/// A PATH directory as the file system knows it: on merged-/usr systems (Debian, Ubuntu,
+/// Fedora, Arch) `/bin` is `/usr/bin`, and the default PATHs name both.
+#[derive(PartialEq, Eq, Hash)]
+enum DirKey {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl DirKey {
+    fn of(dir: &Path) -> DirKey {
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(dir) {
+            use std::os::unix::fs::MetadataExt;
+            return DirKey::Inode(meta.dev(), meta.ino());
+        }
+        DirKey::Path(dir.to_path_buf())
+    }
+}
 
 impl Toolchains {
     /// [`path_toolchains`] of `dirs`, with directories listed earlier in this check reused.
+    /// Each binary is named under the PATH entry it was found through, as `exec` finds it.
     pub fn on_path(&self, dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
         let mut out = BTreeMap::new();
         for dir in dirs {
@@ -104,18 +125,19 @@ impl Toolchains {
                 self.0
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .entry(dir.clone())
+                    .entry(DirKey::of(dir))
                     .or_default(),
             );
-            for (name, path) in listing.get_or_init(|| list_toolchains(dir)) {
-                out.entry(name.clone()).or_insert_with(|| path.clone());
+            for (name, file_name) in listing.get_or_init(|| list_toolchains(dir)) {
+                out.entry(name.clone())
+                    .or_insert_with(|| dir.join(file_name));
             }
         }
         out
     }
 }
 
-fn list_toolchains(dir: &Path) -> Vec<(String, PathBuf)> {
+fn list_toolchains(dir: &Path) -> Vec<(String, std::ffi::OsString)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -128,9 +150,8 @@ fn list_toolchains(dir: &Path) -> Vec<(String, PathBuf)> {
                 return None;
             }
             let name = file_name.to_string_lossy();
-            let bare = name.strip_suffix(".exe").unwrap_or(&name);
-            (is_toolchain_name(bare) && is_executable(&entry.path()))
-                .then(|| (bare.to_string(), entry.path()))
+            let bare = name.strip_suffix(".exe").unwrap_or(&name).to_string();
+            (is_toolchain_name(&bare) && is_executable(&entry.path())).then_some((bare, file_name))
         })
         .collect()
 }
@@ -664,6 +685,43 @@ mod tests {
         assert!(!is_toolchain_name("go"));
         assert!(!is_toolchain_name("gofmt"));
         assert!(!is_toolchain_name("go1.2-x"));
+    }
+
+    /// `/bin` → `/usr/bin` on merged-/usr systems: the directory is listed once, and each
+    /// toolchain is named under the PATH entry that comes first, as `exec` finds it.
+    #[test]
+    #[cfg(unix)]
+    fn a_directory_on_path_under_two_names_is_listed_once_and_named_as_found() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let real = tmp.path().join("usr-bin");
+        let alias = tmp.path().join("bin");
+        std::fs::create_dir(&real).expect("dir");
+        std::os::unix::fs::symlink(&real, &alias).expect("symlink");
+        let go = real.join("go1.22.0");
+        std::fs::write(&go, "#!/bin/sh\n").expect("write");
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::write(real.join("gofmt"), "").expect("write");
+
+        let toolchains = Toolchains::default();
+        let found = toolchains.on_path(&[alias.clone(), real.clone()]);
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            vec![("go1.22.0".to_string(), alias.join("go1.22.0"))]
+        );
+        // Listed already (under the other name): a new binary is not seen, the PATH order is.
+        std::fs::write(real.join("go1.23.0"), "").expect("write");
+        std::fs::set_permissions(
+            real.join("go1.23.0"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .expect("chmod");
+        let found = toolchains.on_path(&[real.clone(), alias.clone()]);
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            vec![("go1.22.0".to_string(), real.join("go1.22.0"))]
+        );
+        assert_eq!(toolchains.0.lock().map(|m| m.len()).unwrap_or(0), 1);
     }
 
     #[test]
