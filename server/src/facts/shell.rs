@@ -100,7 +100,7 @@ impl Prefetch {
     /// The environment the shell printed, as soon as it did while its helper's `go` still runs;
     /// `None` when the probe ended first (or gave none that way), when `cancel` is set, or for
     /// a second caller. [`Prefetch::take`] has the whole result, the same environment included.
-    pub fn take_env(&self, cancel: &super::process::Cancel) -> Option<BTreeMap<String, String>> {
+    pub fn take_env(&self, cancel: &super::process::Cancel) -> Option<Env> {
         let printed = self
             .printed
             .lock()
@@ -247,7 +247,7 @@ pub struct ProbeOptions {
     /// Told the environment the moment the helper has printed it, while the helper's `go`
     /// still runs: the check reads the rest of the shell side meanwhile. Only when the helper
     /// was asked for `go` and no trace is read.
-    pub env_printed: Option<std::sync::mpsc::SyncSender<BTreeMap<String, String>>>,
+    pub env_printed: Option<std::sync::mpsc::SyncSender<Env>>,
 }
 
 /// What a login-shell probe gave: how it went, the environment (when the marks were found) and
@@ -1215,6 +1215,15 @@ mod imp {
         // Wait for the exit without reaping (waitid WNOWAIT), so that the process group still
         // exists — and its id cannot be reused — while we kill what the rc files left behind.
         let deadline = Instant::now() + opts.timeout;
+        // The environment the helper printed, without the variables the probe itself set.
+        let shell_env = |stdout: &[u8]| {
+            extract_env(stdout, &mark).map(|mut env| {
+                for name in &ours {
+                    env.remove(name);
+                }
+                env
+            })
+        };
         let mut env_told = false;
         let waited = loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -1223,24 +1232,18 @@ mod imp {
                     let Some(tell) = opts.env_printed.as_ref().filter(|_| !env_told) else {
                         continue;
                     };
-                    if let Some(mut env) = extract_env(&peek(&out).0, &mark) {
-                        for name in &ours {
-                            env.remove(name);
-                        }
+                    if let Some(env) = shell_env(&peek(&out).0) {
                         env_told = tell.try_send(env).is_ok();
                     }
                 }
                 Waited::Got(Ended::Answered) => {
                     let (stdout, _) = peek(&out);
-                    let env = extract_env(&stdout, &mark);
+                    let env = shell_env(&stdout);
                     let answer = request
                         .as_ref()
                         .and_then(|r| early_go::extract(&stdout, &r.mark));
-                    if let (Some(mut env), Some(answer)) = (env, answer) {
+                    if let (Some(env), Some(answer)) = (env, answer) {
                         if answer.last {
-                            for name in &ours {
-                                env.remove(name);
-                            }
                             // The shell's own process is printing its last words: what is
                             // left (its exit, the session's leftovers) ends off the check's
                             // path, before the tool exits.
@@ -1291,12 +1294,7 @@ mod imp {
             log_stderr(&stderr);
         }
 
-        let env = extract_env(&stdout, &mark).map(|mut env| {
-            for name in &ours {
-                env.remove(name);
-            }
-            env
-        });
+        let env = shell_env(&stdout);
         let early = request
             .as_ref()
             .filter(|_| env.is_some() && !timed_out)

@@ -80,46 +80,44 @@ pub(crate) fn snapshot_inputs<'a>(snaps: impl IntoIterator<Item = &'a Snapshot>)
             out.push(p);
         }
     };
-    {
-        for snap in snaps {
-            for side in sides(snap) {
-                if let Some(f) = &side.env_file {
-                    push(f.path.clone());
-                }
-                for f in side.goroot_env_files.values() {
-                    push(f.path.clone());
-                }
+    for snap in snaps {
+        for side in sides(snap) {
+            if let Some(f) = &side.env_file {
+                push(f.path.clone());
             }
-            // GOROOT candidates (the settings', each side's): the path and each symlink hop.
-            for facts in snap.paths.values() {
-                if facts.goroot_layout.is_none() && facts.symlink_chain.is_empty() {
-                    continue;
-                }
-                if facts.goroot_layout.is_some() {
-                    push(facts.path.clone());
-                }
-                for hop in &facts.symlink_chain {
-                    push(hop.link.clone());
-                }
+            for f in side.goroot_env_files.values() {
+                push(f.path.clone());
             }
-            push(snap.folder.join("go.mod"));
-            push(snap.folder.join("go.work"));
-            if let Some(shell) = &snap.shell {
-                let home = shell
-                    .os_env
-                    .get("HOME")
-                    .filter(|h| !h.is_empty())
-                    .map(PathBuf::from)
-                    .or_else(|| snap.home.clone());
-                let zdotdir = shell
-                    .os_env
-                    .get("ZDOTDIR")
-                    .filter(|z| !z.is_empty())
-                    .map(PathBuf::from);
-                if let (Some(probe), Some(home)) = (&shell.probe, home) {
-                    for rc in rc_paths(&probe.shell, &home, zdotdir.as_deref()) {
-                        push(rc);
-                    }
+        }
+        // GOROOT candidates (the settings', each side's): the path and each symlink hop.
+        for facts in snap.paths.values() {
+            if facts.goroot_layout.is_none() && facts.symlink_chain.is_empty() {
+                continue;
+            }
+            if facts.goroot_layout.is_some() {
+                push(facts.path.clone());
+            }
+            for hop in &facts.symlink_chain {
+                push(hop.link.clone());
+            }
+        }
+        push(snap.folder.join("go.mod"));
+        push(snap.folder.join("go.work"));
+        if let Some(shell) = &snap.shell {
+            let home = shell
+                .os_env
+                .get("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| snap.home.clone());
+            let zdotdir = shell
+                .os_env
+                .get("ZDOTDIR")
+                .filter(|z| !z.is_empty())
+                .map(PathBuf::from);
+            if let (Some(probe), Some(home)) = (&shell.probe, home) {
+                for rc in rc_paths(&probe.shell, &home, zdotdir.as_deref()) {
+                    push(rc);
                 }
             }
         }
