@@ -72,7 +72,10 @@ def main():
     print(f"{'build':<40} {'cold':>9} {'cache off':>10} {'cold/slower':>12} {'cold/off':>9}"
           f" {'server CPU':>11}")
     for b in BUILDS:
-        name = os.path.relpath(b) if len(os.path.relpath(b)) <= 40 else "…" + b[-39:]
+        # A revision's build is named by the revision.
+        parent = os.path.dirname(b)
+        name = (os.path.basename(parent) if os.path.basename(os.path.dirname(parent))
+                == "bench-builds" else os.path.relpath(b))
         print(f"{name:<40} {med(cold[b]):7.2f}ms {med(off[b]):8.2f}ms {med(cold[b]) / slower:12.3f}"
               f" {med(cold[b]) / med(off[b]):9.3f} {statistics.median(cpu[b]):9.2f}ms")
 
