@@ -32,6 +32,10 @@ for build in "$@"; do
     (cd "$src" && cargo build --release -p go-env-doctor --target-dir "$TARGET_DIR/bench-builds/target" >&2)
     mkdir -p "$(dirname "$out")"
     cp "$TARGET_DIR/bench-builds/target/release/go-env-doctor" "$out"
+    # The login shell's helper, where the revision has one (the server runs it from its side).
+    if [ -x "$TARGET_DIR/bench-builds/target/release/go-env-doctor-helper" ]; then
+      cp "$TARGET_DIR/bench-builds/target/release/go-env-doctor-helper" "$(dirname "$out")/"
+    fi
     git worktree remove --force "$src"
   fi
   builds+=("$out")

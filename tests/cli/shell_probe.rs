@@ -576,12 +576,35 @@ fn noisy_rc_does_not_deadlock(sh: Sh) {
 }
 
 /// The helper path is quoted for each shell: spaces, a single quote, `!` (csh history), `$`.
+/// No `go-env-doctor-helper` beside the binary: the binary itself prints the environment.
 fn helper_path_needing_quotes(sh: Sh) {
     let fx = Fixture::new(sh);
     let dir = fx.home().join("it's a \"weird\" $dir!");
     std::fs::create_dir_all(&dir).expect("weird dir");
     let link = dir.join("go env doctor");
     std::os::unix::fs::symlink(support::bin(), &link).expect("symlink to the binary");
+    fx.rc(&[sh.export("GOPROXY", "https://rc.example")]);
+    let mut opts = fx.options(OK_TIMEOUT);
+    opts.helper_exe = link.clone();
+    let Probed { report, env, .. } = probe(&opts);
+    let env = expect_ok(sh, &report, env);
+    assert_eq!(
+        env.get("GOPROXY").map(String::as_str),
+        Some("https://rc.example")
+    );
+    assert_ran(sh, &env, &link);
+}
+
+/// With `go-env-doctor-helper` installed beside the binary, that small helper is what the
+/// shell runs (its path quoted like the binary's).
+fn the_helper_beside_the_binary_is_run(sh: Sh) {
+    let fx = Fixture::new(sh);
+    let dir = fx.home().join("it's a \"weird\" $dir!");
+    std::fs::create_dir_all(&dir).expect("weird dir");
+    let link = dir.join("go env doctor");
+    std::os::unix::fs::symlink(support::bin(), &link).expect("symlink to the binary");
+    let helper = dir.join("go-env-doctor-helper");
+    std::os::unix::fs::symlink(support::helper_bin(), &helper).expect("symlink to the helper");
     fx.rc(&[sh.export("GOPROXY", "https://rc.example")]);
     let mut opts = fx.options(OK_TIMEOUT);
     opts.helper_exe = link;
@@ -591,6 +614,20 @@ fn helper_path_needing_quotes(sh: Sh) {
         env.get("GOPROXY").map(String::as_str),
         Some("https://rc.example")
     );
+    assert_ran(sh, &env, &helper);
+}
+
+/// bash and zsh put the path of the program they run in its `$_`: which binary printed the
+/// environment (the other shells do not say).
+fn assert_ran(sh: Sh, env: &BTreeMap<String, String>, program: &Path) {
+    if matches!(sh, Sh::Bash | Sh::Zsh) {
+        assert_eq!(
+            env.get("_").map(String::as_str),
+            Some(program.to_str().expect("a UTF-8 test path")),
+            "{}: the program that printed the environment",
+            sh.name()
+        );
+    }
 }
 
 /// The helper the shell runs also runs the shell side's `go` (`facts::early_go`): the
@@ -731,6 +768,7 @@ macro_rules! per_shell {
             #[test] fn cwd_is_the_folder() { super::cwd_is_the_folder($sh) }
             #[test] fn noisy_rc_does_not_deadlock() { super::noisy_rc_does_not_deadlock($sh) }
             #[test] fn helper_path_needing_quotes() { super::helper_path_needing_quotes($sh) }
+            #[test] fn the_helper_beside_the_binary_is_run() { super::the_helper_beside_the_binary_is_run($sh) }
             #[test] fn the_helper_runs_the_shells_go() { super::the_helper_runs_the_shells_go($sh) }
             #[test] fn background_job_is_killed_after_the_helpers_answer() { super::background_job_is_killed_after_the_helpers_answer($sh) }
             #[test] fn an_exit_trap_that_hangs_still_times_out() { super::an_exit_trap_that_hangs_still_times_out($sh) }

