@@ -7,15 +7,8 @@
 #   bash bench/builds.sh f7c4cd6 HEAD            # RUNS=31 rounds
 #   RUNS=41 bash bench/builds.sh ./old-binary target/release/go-env-doctor
 set -euo pipefail
-cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bash bench/builds.sh BUILD... (a binary or a git revision)" >&2; exit 2; }
-export GO_ENV_DOCTOR_TOOLS="${GO_ENV_DOCTOR_TOOLS:-$HOME/.cache/go-env-doctor/tools}"
-bash tests/provision.sh
-tools="$GO_ENV_DOCTOR_TOOLS/tools.env"
-GOROOT_122=$(sed -n 's/^GO_1_22_10=//p' "$tools")
-GOROOT_121=$(sed -n 's/^GO_1_21_13=//p' "$tools")
-BASH_BIN=$(sed -n 's/^SHELL_BASH=//p' "$tools")
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+. "$(dirname "$0")/common.sh"
 builds=()
 for build in "$@"; do
   if [ -f "$build" ] && [ -x "$build" ]; then
@@ -29,12 +22,15 @@ for build in "$@"; do
     echo "[bench/builds] building $rev" >&2
     rm -rf "$src"
     git worktree add --detach --force "$src" "$rev" >&2
+    built="$TARGET_DIR/bench-builds/target/release"
+    # Another revision's helper must not stand beside this one's binary.
+    rm -f "$built/go-env-doctor-helper"
     (cd "$src" && cargo build --release -p go-env-doctor --target-dir "$TARGET_DIR/bench-builds/target" >&2)
     mkdir -p "$(dirname "$out")"
-    cp "$TARGET_DIR/bench-builds/target/release/go-env-doctor" "$out"
+    cp "$built/go-env-doctor" "$out"
     # The login shell's helper, where the revision has one (the server runs it from its side).
-    if [ -x "$TARGET_DIR/bench-builds/target/release/go-env-doctor-helper" ]; then
-      cp "$TARGET_DIR/bench-builds/target/release/go-env-doctor-helper" "$(dirname "$out")/"
+    if [ -x "$built/go-env-doctor-helper" ]; then
+      cp "$built/go-env-doctor-helper" "$(dirname "$out")/"
     fi
     git worktree remove --force "$src"
   fi

@@ -8,20 +8,12 @@
 #   bash bench/probe_cache.sh              # RUNS=7 per world
 #   RUNS=15 PROFILE_SECONDS=1.5 bash bench/probe_cache.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export GO_ENV_DOCTOR_TOOLS="${GO_ENV_DOCTOR_TOOLS:-$HOME/.cache/go-env-doctor/tools}"
-bash tests/provision.sh
-tools="$GO_ENV_DOCTOR_TOOLS/tools.env"
-GOROOT_122=$(sed -n 's/^GO_1_22_10=//p' "$tools")
-GOROOT_121=$(sed -n 's/^GO_1_21_13=//p' "$tools")
-BASH_BIN=$(sed -n 's/^SHELL_BASH=//p' "$tools")
+. "$(dirname "$0")/common.sh"
 [ -d /usr/share/bash-completion/completions ] || {
   echo "[bench/probe_cache] installing bash-completion (the heavy profile sources its files)" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bash-completion >/dev/null
 }
-echo "[bench/probe_cache] cargo build --release" >&2
-cargo build --release -p go-env-doctor >&2
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-exec python3 bench/probe_cache.py "$TARGET_DIR/release/go-env-doctor" "$GOROOT_122" "$GOROOT_121" "$BASH_BIN"
+release_build probe_cache
+exec python3 bench/probe_cache.py "$BIN" "$GOROOT_122" "$GOROOT_121" "$BASH_BIN"

@@ -38,6 +38,24 @@ where
     out
 }
 
+/// `__print-env MARK [REQUEST]` in its one exact form, as the probe writes it (`args` from the
+/// subcommand on): its exit code, or `None` for any other command line. Both the tool and the
+/// `go-env-doctor-helper` binary read their command line with it.
+pub fn run_args(args: &[std::ffi::OsString]) -> Option<ExitCode> {
+    let [sub, mark, rest @ ..] = args else {
+        return None;
+    };
+    if sub.to_str()? != crate::facts::shell::PRINT_ENV_SUBCOMMAND {
+        return None;
+    }
+    let request = match rest {
+        [] => None,
+        [request] => Some(request.to_str()?),
+        _ => return None,
+    };
+    Some(run(mark.to_str()?, request))
+}
+
 /// Entry point of `__print-env MARK [REQUEST]`: writes [`render`] of the whole process
 /// environment to stdout; with a REQUEST, then runs the shell side's `go` and writes its
 /// answer ([`crate::facts::early_go`]). Exit code 0 on success, 2 for an unusable mark, 1 when

@@ -578,33 +578,31 @@ fn noisy_rc_does_not_deadlock(sh: Sh) {
 /// The helper path is quoted for each shell: spaces, a single quote, `!` (csh history), `$`.
 /// No `go-env-doctor-helper` beside the binary: the binary itself prints the environment.
 fn helper_path_needing_quotes(sh: Sh) {
-    let fx = Fixture::new(sh);
-    let dir = fx.home().join("it's a \"weird\" $dir!");
-    std::fs::create_dir_all(&dir).expect("weird dir");
-    let link = dir.join("go env doctor");
-    std::os::unix::fs::symlink(support::bin(), &link).expect("symlink to the binary");
-    fx.rc(&[sh.export("GOPROXY", "https://rc.example")]);
-    let mut opts = fx.options(OK_TIMEOUT);
-    opts.helper_exe = link.clone();
-    let Probed { report, env, .. } = probe(&opts);
-    let env = expect_ok(sh, &report, env);
-    assert_eq!(
-        env.get("GOPROXY").map(String::as_str),
-        Some("https://rc.example")
-    );
-    assert_ran(sh, &env, &link);
+    probe_from_a_dir_needing_quotes(sh, false);
 }
 
 /// With `go-env-doctor-helper` installed beside the binary, that small helper is what the
 /// shell runs (its path quoted like the binary's).
 fn the_helper_beside_the_binary_is_run(sh: Sh) {
+    probe_from_a_dir_needing_quotes(sh, true);
+}
+
+/// The binary (and with `helper`, the helper beside it) linked into a directory whose name
+/// needs quoting in every shell; the probe must get the rc file's environment, printed by the
+/// helper when there is one, else by the binary.
+fn probe_from_a_dir_needing_quotes(sh: Sh, helper: bool) {
     let fx = Fixture::new(sh);
     let dir = fx.home().join("it's a \"weird\" $dir!");
     std::fs::create_dir_all(&dir).expect("weird dir");
     let link = dir.join("go env doctor");
     std::os::unix::fs::symlink(support::bin(), &link).expect("symlink to the binary");
-    let helper = dir.join("go-env-doctor-helper");
-    std::os::unix::fs::symlink(support::helper_bin(), &helper).expect("symlink to the helper");
+    let printer = if helper {
+        let path = dir.join("go-env-doctor-helper");
+        std::os::unix::fs::symlink(support::helper_bin(), &path).expect("symlink to the helper");
+        path
+    } else {
+        link.clone()
+    };
     fx.rc(&[sh.export("GOPROXY", "https://rc.example")]);
     let mut opts = fx.options(OK_TIMEOUT);
     opts.helper_exe = link;
@@ -614,7 +612,7 @@ fn the_helper_beside_the_binary_is_run(sh: Sh) {
         env.get("GOPROXY").map(String::as_str),
         Some("https://rc.example")
     );
-    assert_ran(sh, &env, &helper);
+    assert_ran(sh, &env, &printer);
 }
 
 /// bash and zsh put the path of the program they run in its `$_`: which binary printed the
@@ -1032,4 +1030,42 @@ fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
     let probed = probe(&opts);
     assert_eq!(probed.early_go.map(|e| e.go), Some(go));
     assert!(ran.exists(), "trusted: the workspace's go runs");
+}
+
+/// The tool and `go-env-doctor-helper` print the same environment block for `__print-env`,
+/// and the helper refuses any other command line with its usage (exit 2) rather than guess.
+#[test]
+fn the_helper_and_the_tool_print_the_same_environment() {
+    let run = |program: PathBuf, args: &[&str]| {
+        std::process::Command::new(&program)
+            .args(args)
+            .env_clear()
+            .env("GOPROXY", "https://x.example")
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", program.display()))
+    };
+    let tool = run(support::bin(), &["__print-env", "mk1"]);
+    let helper = run(support::helper_bin(), &["__print-env", "mk1"]);
+    assert!(tool.status.success() && helper.status.success());
+    let text = String::from_utf8_lossy(&helper.stdout).into_owned();
+    assert!(
+        text.starts_with("mk1{") && text.contains(r#""GOPROXY":"https://x.example""#),
+        "{text}"
+    );
+    assert_eq!(tool.stdout, helper.stdout);
+
+    for args in [
+        &["check"][..],
+        &["__print-env"],
+        &["__print-env", "m", "r", "extra"],
+    ] {
+        let out = run(support::helper_bin(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("usage: go-env-doctor-helper"),
+            "{args:?}"
+        );
+    }
 }

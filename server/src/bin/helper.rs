@@ -12,21 +12,8 @@ use go_env_doctor::facts::shell::PRINT_ENV_SUBCOMMAND;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = match std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect::<Result<_, _>>()
-    {
-        Ok(args) => args,
-        Err(_) => return usage(),
-    };
-    match args.as_slice() {
-        [sub, mark] if sub == PRINT_ENV_SUBCOMMAND => go_env_doctor::print_env::run(mark, None),
-        [sub, mark, request] if sub == PRINT_ENV_SUBCOMMAND => {
-            go_env_doctor::print_env::run(mark, Some(request))
-        }
-        _ => usage(),
-    }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    go_env_doctor::print_env::run_args(&args).unwrap_or_else(usage)
 }
 
 fn usage() -> ExitCode {

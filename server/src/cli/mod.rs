@@ -197,15 +197,11 @@ pub fn is_helper(first: &[u8]) -> bool {
 /// `__print-env MARK [REQUEST]`, `__probe-guard-end TOKEN`); anything else is
 /// left to clap, which also parses them, with its usual messages.
 fn run_internal(args: Vec<std::ffi::OsString>) -> Option<ExitCode> {
+    if let Some(code) = crate::print_env::run_args(&args) {
+        return Some(code);
+    }
     let first = args.first()?.to_str()?;
     match (first, args.len()) {
-        (crate::facts::shell::PRINT_ENV_SUBCOMMAND, 2 | 3) => {
-            let request = match args.get(2) {
-                Some(r) => Some(r.to_str()?),
-                None => None,
-            };
-            Some(crate::print_env::run(args[1].to_str()?, request))
-        }
         (crate::facts::guard::END_SUBCOMMAND, 2) => {
             Some(crate::facts::guard::end(args[1].to_str()?))
         }
