@@ -2622,13 +2622,18 @@ fn the_login_shell_started_at_initialize_is_taken_only_with_the_same_inputs() {
     let bash = support::shell("bash").display().to_string();
     let dash = support::shell("dash").display().to_string();
 
+    // Threads write their log lines in whatever order they reach stderr, so the order that
+    // counts is the one of the timestamps the lines carry (RFC 3339, which sorts as text).
+    let logged_at = |log: &str, what: &str| -> String {
+        let line = log
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what:?} in the log:\n{log}"));
+        line.split_whitespace().next().unwrap_or("").to_string()
+    };
     let same = run(json!({}));
-    let first_start = same
-        .find("starting the login shell")
-        .expect("no shell started");
-    let configured = same
-        .find("configuration config=")
-        .expect("no configuration");
+    let first_start = logged_at(&same, "starting the login shell");
+    let configured = logged_at(&same, "configuration config=");
     assert!(
         first_start < configured,
         "the shell started only after the configuration:\n{same}"
@@ -2644,10 +2649,11 @@ fn the_login_shell_started_at_initialize_is_taken_only_with_the_same_inputs() {
         other.contains("the login shell started at initialize had other inputs"),
         "{other}"
     );
-    let started: Vec<&str> = other
+    let mut started: Vec<&str> = other
         .lines()
         .filter(|l| l.contains("starting the login shell"))
         .collect();
+    started.sort_by_key(|l| l.split_whitespace().next().unwrap_or(""));
     assert!(
         started
             .first()
