@@ -33,6 +33,9 @@ pub struct Ctx<'a> {
     /// Borrowed when a fix's simulation left the shell side as it was ([`check`]).
     pub shell: Option<std::borrow::Cow<'a, EffectiveSide>>,
     workspace: std::cell::OnceCell<workspace::Index<'a>>,
+    /// The index of the pass a simulated fix started from, when the fix left what it reads
+    /// unchanged (most fixes edit an editor setting): built once per check, not once per fix.
+    shared_workspace: Option<&'a workspace::Index<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -51,11 +54,15 @@ impl<'a> Ctx<'a> {
             editor: resolve::effective(snapshot, crate::model::SideKind::Editor),
             shell,
             workspace: std::cell::OnceCell::new(),
+            shared_workspace: None,
         }
     }
 
     /// Which go.work decides for each module on each side (computed on first use).
     pub fn workspace(&self) -> &workspace::Index<'a> {
+        if let Some(ix) = self.shared_workspace {
+            return ix;
+        }
         self.workspace
             .get_or_init(|| workspace::Index::new(self.snapshot, self.sides()))
     }
@@ -237,10 +244,8 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     // Most fixes edit the editor's settings: the shell side they leave is this one, resolved
     // once rather than again for every simulation.
     let shell = resolve::effective(snapshot, crate::model::SideKind::Shell);
-    let raw = findings_of(&Ctx::with_shell(
-        snapshot,
-        shell.as_ref().map(Cow::Borrowed),
-    ));
+    let base = Ctx::with_shell(snapshot, shell.as_ref().map(Cow::Borrowed));
+    let raw = findings_of(&base);
     let take_shell_env = editor_environment_fix(snapshot);
     // What each fix leaves, by its action: several findings often offer the same one (the
     // editor taking the shell's environment is offered on every editor finding), and the
@@ -268,11 +273,15 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
             let known = simulated.iter().position(|(a, _)| *a == fix.action);
             let at = known.unwrap_or_else(|| {
                 let fixed = simulate::apply(snapshot, &fix.action);
-                let after = if shell_unchanged(snapshot, &fixed) {
-                    findings_of(&Ctx::with_shell(&fixed, shell.as_ref().map(Cow::Borrowed)))
+                let mut ctx = if shell_unchanged(snapshot, &fixed) {
+                    Ctx::with_shell(&fixed, shell.as_ref().map(Cow::Borrowed))
                 } else {
-                    raw_findings(&fixed)
+                    Ctx::new(&fixed)
                 };
+                if workspace::same_inputs(&base, &ctx) {
+                    ctx.shared_workspace = Some(base.workspace());
+                }
+                let after = findings_of(&ctx);
                 simulated.push((fix.action.clone(), after));
                 simulated.len() - 1
             });

@@ -293,11 +293,21 @@ enum Outcome {
 
 /// Whether `side` would still fail with "requires go >= …" once module file `m` asks for `go`.
 pub(super) fn too_old_for(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts, go: &str) -> bool {
-    let mut raised = m.clone();
-    match &mut raised.go {
-        Some(l) => l.value = go.to_string(),
-        None => return false,
-    }
+    // Only the file's name and its go and toolchain lines decide: a go.work's thousand `use`
+    // lines are not copied.
+    let Some(mut go_line) = m.go.clone() else {
+        return false;
+    };
+    go_line.value = go.to_string();
+    let raised = GoModFacts {
+        path: m.path.clone(),
+        go: Some(go_line),
+        toolchain: m.toolchain.clone(),
+        module: None,
+        error: None,
+        error_line: None,
+        uses: Vec::new(),
+    };
     matches!(select(ctx, side, &raised), Some(Outcome::TooOld { .. }))
 }
 

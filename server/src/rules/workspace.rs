@@ -46,17 +46,60 @@ pub fn configured_gowork(side: &EffectiveSide) -> Option<&EnvValue> {
         .filter(|v| !matches!(v.origin, Origin::Default) && !v.value.is_empty())
 }
 
+/// Whether `b` would build the same [`Index`] as `a`: the same folder, go.mod and go.work
+/// files, and on each side the same kind of Go command and the same GOWORK setting.
+pub(super) fn same_inputs(a: &Ctx, b: &Ctx) -> bool {
+    let (s, t) = (a.snapshot, b.snapshot);
+    let sides = |c: &Ctx| -> Vec<(SideKind, bool, Option<String>)> {
+        c.sides()
+            .map(|side| {
+                (
+                    side.kind,
+                    runs_cmd_go(side),
+                    configured_gowork(side).map(|v| v.value.clone()),
+                )
+            })
+            .collect()
+    };
+    let modules = |s: &Snapshot| s.workspace.modules.len();
+    s.folder == t.folder
+        && s.go_mod == t.go_mod
+        && s.go_work == t.go_work
+        && modules(s) == modules(t)
+        && s.workspace
+            .modules
+            .iter()
+            .zip(&t.workspace.modules)
+            .all(|(x, y)| std::sync::Arc::ptr_eq(x, y) || x == y)
+        && s.workspace.works == t.workspace.works
+        && sides(a) == sides(b)
+}
+
+/// cmd/go itself (a terminal, a login shell) rather than an editor's gopls.
+fn runs_cmd_go(side: &EffectiveSide) -> bool {
+    side.kind == SideKind::Shell || crate::model::is_process_side(&side.label)
+}
+
+/// A lexically clean path's bytes: what the index hashes and compares. `Path`'s own `Hash` and
+/// `Eq` go component by component, which a thousand-module check would pay thousands of times
+/// per pass (and once per simulated fix); the walk and `use_dir` give clean paths, so their
+/// bytes decide equality (as in `is_under`).
+fn key(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
 /// Which go.work decides for each module in scope on each side, computed once per check: a
 /// monorepo has a thousand modules and a go.work that uses them all, and several rules ask.
 pub struct Index<'a> {
     /// Modules in scope (under the folder, or governing it) with their directories.
     modules: Vec<(&'a GoModFacts, &'a Path)>,
     works: Vec<&'a GoModFacts>,
-    /// The directory of each `use` line of each of `works`, in file order, and as a set.
+    /// The directory of each `use` line of each of `works`, in file order.
     use_dirs: Vec<Vec<PathBuf>>,
-    used: Vec<HashSet<PathBuf>>,
-    /// Every module read (in scope or not) by its directory.
-    by_dir: HashMap<&'a Path, &'a GoModFacts>,
+    /// Whether each of `works` uses each of `modules` (by position in both).
+    used: Vec<Vec<bool>>,
+    /// Every module read (in scope or not) by its directory's [`key`].
+    by_dir: HashMap<&'a [u8], &'a GoModFacts>,
     sides: Vec<SideIndex>,
     /// `modules[0]` is the go.mod governing the folder.
     governing: bool,
@@ -84,7 +127,10 @@ impl<'a> Index<'a> {
             .collect();
         let used = use_dirs
             .iter()
-            .map(|dirs| dirs.iter().cloned().collect())
+            .map(|dirs| {
+                let dirs: HashSet<&[u8]> = dirs.iter().map(|d| key(d)).collect();
+                modules.iter().map(|(_, d)| dirs.contains(key(d))).collect()
+            })
             .collect();
         let depth: Vec<usize> = works.iter().map(|w| w.path.components().count()).collect();
         let sides = sides
@@ -100,8 +146,7 @@ impl<'a> Index<'a> {
                 };
                 SideIndex {
                     kind: side.kind,
-                    cmd_go: side.kind == SideKind::Shell
-                        || crate::model::is_process_side(&side.label),
+                    cmd_go: runs_cmd_go(side),
                     module_work: modules.iter().map(|(_, d)| active(d)).collect(),
                     folder_work: active(&s.folder),
                 }
@@ -109,7 +154,7 @@ impl<'a> Index<'a> {
             .collect();
         let by_dir = s
             .all_modules()
-            .filter_map(|m| Some((m.path.parent()?, m)))
+            .filter_map(|m| Some((key(m.path.parent()?), m)))
             .collect();
         Index {
             modules,
@@ -143,9 +188,18 @@ impl<'a> Index<'a> {
         self.sides.iter().find(|x| x.kind == side.kind)
     }
 
-    /// Whether the `wi`th go.work uses `dir`.
-    fn uses(&self, wi: usize, dir: &Path) -> bool {
-        self.used.get(wi).is_some_and(|u| u.contains(dir))
+    /// Whether the `wi`th go.work uses the `mi`th module in scope.
+    fn uses(&self, wi: usize, mi: usize) -> bool {
+        self.used
+            .get(wi)
+            .and_then(|u| u.get(mi))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The module read in `dir`, if any.
+    fn module_in(&self, dir: &Path) -> Option<&'a GoModFacts> {
+        self.by_dir.get(key(dir)).copied()
     }
 
     /// The file whose `go`/`toolchain` lines decide which Go runs for each module on `side`:
@@ -155,16 +209,16 @@ impl<'a> Index<'a> {
             return Vec::new();
         };
         let mut out: Vec<&GoModFacts> = Vec::new();
-        let mut seen: HashSet<&Path> = HashSet::new();
-        for ((m, dir), wi) in self.modules.iter().zip(&x.module_work) {
+        let mut seen: HashSet<&[u8]> = HashSet::new();
+        for (mi, (m, wi)) in self.modules.iter().zip(&x.module_work).enumerate() {
             // cmd/go stays in workspace mode for a module its go.work does not use (and then
             // refuses it); gopls loads such a module with GOWORK=off, so an editor reads its
             // go.mod.
             let file = match wi {
-                Some(wi) if x.cmd_go || self.uses(*wi, dir) => self.works[*wi],
-                _ => *m,
+                Some(wi) if x.cmd_go || self.uses(*wi, mi) => self.works[*wi],
+                _ => m.0,
             };
-            if seen.insert(file.path.as_path()) {
+            if seen.insert(key(&file.path)) {
                 out.push(file);
             }
         }
@@ -302,7 +356,7 @@ fn dead_uses(
 ) {
     let Some(base) = w.path.parent() else { return };
     for (u, dir) in w.uses.iter().zip(dirs) {
-        if ix.by_dir.contains_key(dir.as_path()) {
+        if ix.module_in(dir).is_some() {
             continue;
         }
         let target = dir
@@ -361,15 +415,15 @@ fn go_too_low(
         return;
     };
     let mut above: Vec<(&GoModFacts, crate::settings::gomod::GoVersion)> = Vec::new();
-    let mut seen: HashSet<&Path> = HashSet::new();
+    let mut seen: HashSet<&[u8]> = HashSet::new();
     for dir in dirs {
-        let Some(m) = ix.by_dir.get(dir.as_path()).copied() else {
+        let Some(m) = ix.module_in(dir) else {
             continue;
         };
         let Some(mv) = m.go.as_ref().and_then(|l| parse_version(&l.value)) else {
             continue;
         };
-        if mv > work_v && seen.insert(m.path.as_path()) {
+        if mv > work_v && seen.insert(key(&m.path)) {
             above.push((m, mv));
         }
     }
@@ -411,8 +465,16 @@ fn go_too_low(
             }
         ));
     }
-    let mut raised = (*w).clone();
-    raised.go = raised.go.or_else(|| top.go.clone());
+    // The go.work's name and lines, not its thousand `use` lines: what too_old_for reads.
+    let raised = GoModFacts {
+        path: w.path.clone(),
+        module: None,
+        go: w.go.clone().or_else(|| top.go.clone()),
+        toolchain: w.toolchain.clone(),
+        error: None,
+        error_line: None,
+        uses: Vec::new(),
+    };
     let stuck: Vec<&EffectiveSide> = sides
         .iter()
         .copied()
@@ -459,13 +521,13 @@ fn not_used(ctx: &Ctx, ix: &Index, out: &mut Vec<Finding>) {
     let s = ctx.snapshot;
     // go.work → (modules, sides).
     let mut groups: Vec<(&GoModFacts, Vec<&GoModFacts>, Vec<&EffectiveSide>)> = Vec::new();
-    let mut listed: HashSet<(usize, &Path)> = HashSet::new();
+    let mut listed: HashSet<(usize, &[u8])> = HashSet::new();
     for side in ctx.sides() {
         let Some(x) = ix.side(side) else { continue };
-        for ((m, dir), wi) in ix.modules.iter().zip(&x.module_work) {
+        for (mi, ((m, _), wi)) in ix.modules.iter().zip(&x.module_work).enumerate() {
             let Some(wi) = *wi else { continue };
             let w = ix.works[wi];
-            if w.error.is_some() || ix.uses(wi, dir) {
+            if w.error.is_some() || ix.uses(wi, mi) {
                 continue;
             }
             // A go.work a side names by GOWORK for a module outside its tree is the user's
@@ -477,7 +539,7 @@ fn not_used(ctx: &Ctx, ix: &Index, out: &mut Vec<Finding>) {
                     groups.len() - 1
                 }
             };
-            if listed.insert((g, m.path.as_path())) {
+            if listed.insert((g, key(&m.path))) {
                 groups[g].1.push(m);
             }
             if !groups[g].2.iter().any(|x| x.kind == side.kind) {
