@@ -16,20 +16,68 @@ use std::sync::{Mutex, PoisonError};
 /// Carries a fresh random token into the login shell's environment; removed from the result.
 pub const TOKEN_VAR: &str = "GO_ENV_DOCTOR_PROBE_TOKEN";
 
-/// What is running now: a process group id and, for a login shell, its token.
-static LIVE: Mutex<BTreeMap<u32, Option<String>>> = Mutex::new(BTreeMap::new());
+/// What is running now: a process group id and, for a login shell, its token; and whether
+/// [`kill_all`] has run (then nothing more may start).
+static LIVE: Mutex<Registry> = Mutex::new(Registry {
+    groups: BTreeMap::new(),
+    closed: false,
+});
 
-/// Records a running process group (its leader's pid); `token` for a login shell.
-pub fn register(pgid: u32, token: Option<&str>) {
+struct Registry {
+    groups: BTreeMap<u32, Option<String>>,
+    closed: bool,
+}
+
+impl Registry {
+    fn register(&mut self, pgid: u32, token: Option<&str>) -> bool {
+        if self.closed {
+            return false;
+        }
+        self.groups.insert(pgid, token.map(str::to_string));
+        true
+    }
+
+    /// Everything registered, and no more from now on.
+    fn close(&mut self) -> Vec<(u32, Option<String>)> {
+        self.closed = true;
+        std::mem::take(&mut self.groups).into_iter().collect()
+    }
+}
+
+/// Records a running process group (its leader's pid); `token` for a login shell. `false`
+/// once [`kill_all`] has ended everything: a check still running when the tool stops can
+/// start a process after that sweep, and nothing would end it; the caller ends it itself
+/// ([`end_refused`]).
+#[must_use = "a refused process must be ended by its caller"]
+pub fn register(pgid: u32, token: Option<&str>) -> bool {
     LIVE.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(pgid, token.map(str::to_string));
+        .register(pgid, token)
+}
+
+/// Whether [`kill_all`] has run: the tool is stopping, no process may start.
+pub fn closed() -> bool {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner).closed
+}
+
+/// Ends a process group that [`register`] refused (and, for a login shell, whatever carries
+/// its token).
+pub fn end_refused(pgid: u32, token: Option<&str>) {
+    tracing::debug!(
+        pgid,
+        "the tool is stopping: ending a process that started too late"
+    );
+    kill_group(pgid);
+    if let Some(token) = token {
+        sweep(token);
+    }
 }
 
 /// The group ended normally (its leftovers already handled by its owner).
 pub fn unregister(pgid: u32) {
     LIVE.lock()
         .unwrap_or_else(PoisonError::into_inner)
+        .groups
         .remove(&pgid);
 }
 
@@ -97,12 +145,10 @@ pub fn finish_sweeps() {
 
 /// Ends everything still running: each registered group and session is killed, and every
 /// process carrying a registered token. Called when the tool stops before its checks are
-/// done (a signal to `check`, the language server's exit). Returns how many were signalled.
+/// done (a signal to `check`, the language server's exit); from then on [`register`] refuses
+/// (a check thread may still be about to start something). Returns how many were signalled.
 pub fn kill_all() -> usize {
-    let live: Vec<(u32, Option<String>)> =
-        std::mem::take(&mut *LIVE.lock().unwrap_or_else(PoisonError::into_inner))
-            .into_iter()
-            .collect();
+    let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner).close();
     let mut killed = 0;
     for (pgid, token) in live {
         killed += kill_group(pgid);
@@ -281,5 +327,50 @@ mod tests {
         }
         assert!(!daemons.iter().any(|&p| alive(p)), "the daemon was killed");
         assert!(carriers(needle.as_bytes()).is_empty());
+    }
+
+    /// What runs when the tool stops is ended, and what a check thread starts afterwards is
+    /// refused (a local registry: closing the process-wide one would stop every other test).
+    #[test]
+    fn after_closing_the_registry_refuses_what_starts_late() {
+        let mut registry = Registry {
+            groups: BTreeMap::new(),
+            closed: false,
+        };
+        assert!(registry.register(10, None));
+        assert!(registry.register(11, Some("tok")));
+        let ended = registry.close();
+        assert_eq!(ended, vec![(10, None), (11, Some("tok".to_string()))]);
+        assert!(!registry.register(12, None), "a late start is refused");
+        assert!(registry.close().is_empty(), "and never recorded");
+    }
+
+    #[test]
+    fn a_refused_process_is_ended_with_its_group_and_token() {
+        use std::os::unix::process::CommandExt;
+        let token = format!("refused{}", std::process::id());
+        // A group leader and a child of it in the same group, as a probe's `go` or shell.
+        let mut leader = Command::new("sh")
+            .args(["-c", "sleep 300 & wait"])
+            .env(TOKEN_VAR, &token)
+            .process_group(0)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("sh runs");
+        let pid = leader.id();
+        let needle = format!("{TOKEN_VAR}={token}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while carriers(needle.as_bytes()).len() < 2 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let started = carriers(needle.as_bytes());
+        assert_eq!(started.len(), 2, "sh and its sleep");
+        end_refused(pid, Some(&token));
+        let _ = leader.wait();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while started.iter().any(|&p| alive(p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!started.iter().any(|&p| alive(p)), "both were ended");
     }
 }

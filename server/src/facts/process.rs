@@ -58,6 +58,9 @@ pub fn recv_or_cancel<T>(rx: &mpsc::Receiver<T>, timeout: Duration, cancel: &Can
 /// Why a cancelled command has no result.
 pub const CANCELLED: &str = "cancelled: a newer check superseded this one";
 
+/// `NotRun` reason of a process that would have started while the tool was stopping.
+pub const STOPPING: &str = "not run: go-env-doctor is stopping";
+
 /// Run `program args…` in `cwd` with exactly `env`, stdin closed, and return its stdout.
 /// Non-zero exit → `Failed` with the (trimmed) stderr.
 pub fn run(
@@ -82,6 +85,11 @@ pub fn run_cancellable(
     if cancel.is_cancelled() {
         return CommandResult::NotRun {
             reason: CANCELLED.into(),
+        };
+    }
+    if super::children::closed() {
+        return CommandResult::NotRun {
+            reason: STOPPING.into(),
         };
     }
     let start = Instant::now();
@@ -109,7 +117,14 @@ pub fn run_cancellable(
         }
     };
     let pid = child.id();
-    super::children::register(pid, None);
+    if !super::children::register(pid, None) {
+        super::children::end_refused(pid, None);
+        let mut child = child;
+        let _ = child.wait();
+        return CommandResult::NotRun {
+            reason: STOPPING.to_string(),
+        };
+    }
     let waited = wait_for_output(child, timeout, cancel);
     super::children::unregister(pid);
     match waited {

@@ -1123,6 +1123,10 @@ mod imp {
             let error = format!("cannot guard the shell: {e}");
             return (ProbeOutcome::SpawnFailed { error }, None, None);
         }
+        if children::closed() {
+            tracing::debug!("the tool is stopping: no login shell started");
+            return (ProbeOutcome::Cancelled, None, None);
+        }
         tracing::debug!(shell = %opts.shell.display(), ?kind, cwd = %opts.cwd.display(), helper = %print_env.display(), "starting the login shell");
         let spawned = cmd.spawn();
         // Only the shell writes to the trace: the reader sees EOF when it (and what it
@@ -1145,7 +1149,11 @@ mod imp {
             let error = format!("unexpected pid {}", child.id());
             return (ProbeOutcome::SpawnFailed { error }, None, None);
         };
-        children::register(child.id(), Some(&token));
+        if !children::register(child.id(), Some(&token)) {
+            children::end_refused(child.id(), Some(&token));
+            let _ = child.wait();
+            return (ProbeOutcome::Cancelled, None, None);
+        }
 
         let out = tail(STDOUT_CAP);
         let err = tail(STDERR_TAIL);
