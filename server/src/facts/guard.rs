@@ -56,6 +56,10 @@ pub fn install(
     Ok(())
 }
 
+/// The guard's parent-death signal: its own, so that it is told apart from a request to stop.
+#[cfg(target_os = "linux")]
+const PARENT_GONE: libc::c_int = libc::SIGUSR2;
+
 /// The guard's life: wait for the shell and end like it; when the tool dies first, [`end`].
 ///
 /// # Safety
@@ -66,11 +70,17 @@ unsafe fn guard(shell: libc::pid_t, parent: libc::pid_t, end_argv: [&std::ffi::C
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGCHLD] {
+        for sig in [
+            libc::SIGTERM,
+            libc::SIGINT,
+            libc::SIGHUP,
+            libc::SIGCHLD,
+            PARENT_GONE,
+        ] {
             libc::sigaddset(&mut set, sig);
         }
         libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+        libc::prctl(libc::PR_SET_PDEATHSIG, PARENT_GONE);
         // Every descriptor but stdio: among them std's pipe that tells the tool whether the
         // command was executed (the tool's `spawn` returns once the shell's copy closes).
         if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
@@ -102,6 +112,15 @@ unsafe fn guard(shell: libc::pid_t, parent: libc::pid_t, end_argv: [&std::ffi::C
             }
             let mut sig: libc::c_int = 0;
             if libc::sigwait(&set, &mut sig) != 0 {
+                continue;
+            }
+            // The kernel sends the parent-death signal when the *thread* that forked us ends
+            // and we are handed to another thread of the tool: only a new parent process
+            // means the tool is gone. (Thread pools end threads all the time; taking each
+            // for the tool's death started `__probe-guard-end` and a /proc sweep on every
+            // probe, right when the check needed the CPU, and would kill a shell still
+            // running.)
+            if sig == PARENT_GONE && libc::getppid() == parent {
                 continue;
             }
             if sig != libc::SIGCHLD {
@@ -155,4 +174,49 @@ pub fn end(token: &str) -> ExitCode {
 #[cfg(not(target_os = "linux"))]
 pub fn end(_token: &str) -> ExitCode {
     ExitCode::from(2)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+
+    /// Thread pools end threads while the tool lives on: the thread that started a probe
+    /// ending must not end the probe. (The guard's end here cannot be executed, so a guard
+    /// that took the thread's end for the tool's death would kill the group at once.)
+    #[test]
+    fn the_guard_outlives_the_thread_that_started_it() {
+        let child = std::thread::spawn(|| {
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", "sleep 0.3; echo done"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped());
+            // SAFETY: setsid is async-signal-safe.
+            unsafe {
+                cmd.pre_exec(|| {
+                    if libc::setsid() == -1 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+            install(
+                &mut cmd,
+                std::path::Path::new("/nonexistent/guard-end"),
+                "t",
+            )
+            .expect("guard installed");
+            cmd.spawn().expect("sh starts")
+        })
+        .join()
+        .expect("the starting thread ends");
+        let out = child.wait_with_output().expect("waited");
+        assert!(
+            out.status.success(),
+            "the probe was ended: {:?}",
+            out.status
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "done");
+    }
 }
