@@ -67,10 +67,13 @@ pub fn end_refused(pgid: u32, token: Option<&str>) {
         pgid,
         "the tool is stopping: ending a process that started too late"
     );
-    kill_group(pgid);
-    if let Some(token) = token {
-        sweep(token);
-    }
+    end_group(pgid, token);
+}
+
+/// Kills process group `pgid` and, for a login shell, whatever carries its `token`. Returns
+/// how many were signalled.
+fn end_group(pgid: u32, token: Option<&str>) -> usize {
+    kill_group(pgid) + token.map_or(0, sweep)
 }
 
 /// The group ended normally (its leftovers already handled by its owner).
@@ -151,10 +154,7 @@ pub fn kill_all() -> usize {
     let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner).close();
     let mut killed = 0;
     for (pgid, token) in live {
-        killed += kill_group(pgid);
-        if let Some(token) = token {
-            killed += sweep(&token);
-        }
+        killed += end_group(pgid, token.as_deref());
     }
     finish_sweeps();
     killed

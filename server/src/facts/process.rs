@@ -106,7 +106,7 @@ pub fn run_cancellable(
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let child = match cmd.spawn() {
+    let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             return CommandResult::Failed {
@@ -119,7 +119,6 @@ pub fn run_cancellable(
     let pid = child.id();
     if !super::children::register(pid, None) {
         super::children::end_refused(pid, None);
-        let mut child = child;
         let _ = child.wait();
         return CommandResult::NotRun {
             reason: STOPPING.to_string(),

@@ -291,17 +291,23 @@ enum Outcome {
     },
 }
 
-/// Whether `side` would still fail with "requires go >= …" once module file `m` asks for `go`.
-pub(super) fn too_old_for(ctx: &Ctx, side: &EffectiveSide, m: &GoModFacts, go: &str) -> bool {
+/// Whether `side` would still fail with "requires go >= …" once module file `m` asks for `go`
+/// on its go line (`line`: that line, or where it would be written).
+pub(super) fn too_old_for(
+    ctx: &Ctx,
+    side: &EffectiveSide,
+    m: &GoModFacts,
+    line: &crate::model::Line<String>,
+    go: &str,
+) -> bool {
     // Only the file's name and its go and toolchain lines decide: a go.work's thousand `use`
     // lines are not copied.
-    let Some(mut go_line) = m.go.clone() else {
-        return false;
-    };
-    go_line.value = go.to_string();
     let raised = GoModFacts {
         path: m.path.clone(),
-        go: Some(go_line),
+        go: Some(crate::model::Line {
+            value: go.to_string(),
+            ..line.clone()
+        }),
         toolchain: m.toolchain.clone(),
         module: None,
         error: None,

@@ -465,20 +465,14 @@ fn go_too_low(
             }
         ));
     }
-    // The go.work's name and lines, not its thousand `use` lines: what too_old_for reads.
-    let raised = GoModFacts {
-        path: w.path.clone(),
-        module: None,
-        go: w.go.clone().or_else(|| top.go.clone()),
-        toolchain: w.toolchain.clone(),
-        error: None,
-        error_line: None,
-        uses: Vec::new(),
-    };
+    // A go.work without a go line gets one where the top module's is (only its place differs).
+    let go_line = w.go.as_ref().or(top.go.as_ref());
     let stuck: Vec<&EffectiveSide> = sides
         .iter()
         .copied()
-        .filter(|side| super::toolchain::too_old_for(ctx, side, &raised, &required))
+        .filter(|side| {
+            go_line.is_some_and(|l| super::toolchain::too_old_for(ctx, side, w, l, &required))
+        })
         .collect();
     if let Some(first) = stuck.first() {
         message.push_str(&format!(
