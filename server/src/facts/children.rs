@@ -11,7 +11,8 @@
 //!   (Linux; elsewhere only the session is killed).
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Carries a fresh random token into the login shell's environment; removed from the result.
 pub const TOKEN_VAR: &str = "GO_ENV_DOCTOR_PROBE_TOKEN";
@@ -84,6 +85,51 @@ pub fn unregister(pgid: u32) {
         .remove(&pgid);
 }
 
+/// How many callers want the cores for themselves right now ([`hold_cores`]).
+static HOLDS: Mutex<usize> = Mutex::new(0);
+static RELEASED: Condvar = Condvar::new();
+
+/// While held, the end of a login shell whose answer was read ([`wait_for_cores`]) waits:
+/// the language server holds it from a check's start until its diagnostics are written. On
+/// two cores, ending the shell's session, sweeping `/proc` for its token and reaping it ran
+/// beside the rules and the publish they delay; the leftovers they end live a few
+/// milliseconds longer instead. Dropping the hold releases it.
+#[must_use = "the hold ends when it is dropped"]
+pub struct CoresHeld(());
+
+/// Takes a [`CoresHeld`].
+pub fn hold_cores() -> CoresHeld {
+    *HOLDS.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+    CoresHeld(())
+}
+
+impl Drop for CoresHeld {
+    fn drop(&mut self) {
+        let mut holds = HOLDS.lock().unwrap_or_else(PoisonError::into_inner);
+        *holds = holds.saturating_sub(1);
+        if *holds == 0 {
+            RELEASED.notify_all();
+        }
+    }
+}
+
+/// Waits until nothing holds the cores ([`hold_cores`]), or `at_most` (so that a long check
+/// cannot keep a probe's leftovers alive for long), or at once when the tool is stopping.
+pub fn wait_for_cores(at_most: Duration) {
+    let deadline = Instant::now() + at_most;
+    let mut holds = HOLDS.lock().unwrap_or_else(PoisonError::into_inner);
+    while *holds > 0 && !closed() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        holds = RELEASED
+            .wait_timeout(holds, left.min(Duration::from_millis(50)))
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
+    }
+}
+
 /// Work that ends a probe, still running: sweeps, and the end of a login shell whose answer
 /// was read before it exited. The probe's caller need not wait for them (reading every
 /// process's environment costs about a millisecond, on the path to the shell's `go`), but the
@@ -152,6 +198,8 @@ pub fn finish_sweeps() {
 /// (a check thread may still be about to start something). Returns how many were signalled.
 pub fn kill_all() -> usize {
     let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner).close();
+    // A probe's end waiting for the cores goes on at once (see wait_for_cores).
+    RELEASED.notify_all();
     let mut killed = 0;
     for (pgid, token) in live {
         killed += end_group(pgid, token.as_deref());
@@ -283,6 +331,32 @@ mod tests {
     use super::*;
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_probes_end_waits_for_the_cores_and_no_longer_than_it_may() {
+        let held = hold_cores();
+        let waiter = std::thread::spawn(|| {
+            let t = Instant::now();
+            wait_for_cores(Duration::from_secs(10));
+            t.elapsed()
+        });
+        std::thread::sleep(Duration::from_millis(150));
+        drop(held);
+        let waited = waiter.join().expect("the waiter ends");
+        assert!(
+            waited >= Duration::from_millis(140) && waited < Duration::from_secs(5),
+            "waited {waited:?}: until the hold was dropped"
+        );
+
+        let _held = hold_cores();
+        let t = Instant::now();
+        wait_for_cores(Duration::from_millis(100));
+        let waited = t.elapsed();
+        assert!(
+            waited >= Duration::from_millis(100) && waited < Duration::from_secs(5),
+            "waited {waited:?}: the bound, not the hold"
+        );
+    }
 
     fn alive(pid: i32) -> bool {
         // A zombie still has a /proc entry; its state is Z.

@@ -661,26 +661,31 @@ fn shell_side(
             tracing::debug!(helper = %early.go.display(), check = %binary.path.display(), "the helper ran another go than the check chose; running it again");
         }
     }
-    std::thread::scope(|s| {
-        let run = binary.map(|binary| {
-            s.spawn(move || go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref()))
-        });
-        if !files_read {
+    let probe =
+        |binary: GoBinary| go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref());
+    let run = if files_read {
+        // Nothing left to read meanwhile (and the helper's run is usually taken as it is).
+        binary.map(probe)
+    } else {
+        std::thread::scope(|s| {
+            let run = binary.map(|binary| s.spawn(move || probe(binary)));
             read_side_files(&mut side, toolchains);
-        }
-        if let Some(handle) = run {
-            match handle.join() {
-                Ok(run) => {
-                    side.go_env = Some(run.env_json);
-                    side.go_version = run.version;
-                    side.gotoolchain = Some(run.gotoolchain);
+            run.and_then(|handle| match handle.join() {
+                Ok(run) => Some(run),
+                Err(_) => {
+                    tracing::error!("the shell's go probe thread panicked");
+                    None
                 }
-                Err(_) => tracing::error!("the shell's go probe thread panicked"),
-            }
-        }
-        tracing::trace!(ms = ?t0.elapsed(), "shell side read");
-        platform::add_go_env_compilers(&mut side);
-    });
+            })
+        })
+    };
+    if let Some(run) = run {
+        side.go_env = Some(run.env_json);
+        side.go_version = run.version;
+        side.gotoolchain = Some(run.gotoolchain);
+    }
+    tracing::trace!(ms = ?t0.elapsed(), "shell side read");
+    platform::add_go_env_compilers(&mut side);
     side
 }
 

@@ -162,6 +162,11 @@ const STDOUT_CAP: usize = 8 << 20;
 /// escaped the session (a daemon started by an rc file that kept our pipe) makes this expire.
 #[cfg(unix)]
 const READER_GRACE: Duration = Duration::from_millis(500);
+/// How long the end of a login shell whose answer was read waits for the check to publish
+/// (facts::children::wait_for_cores): a slow check still gets its leftovers ended soon.
+#[cfg(unix)]
+const CORES_AT_MOST: Duration = Duration::from_millis(200);
+
 /// After SIGKILL on timeout, how long to wait for the shell to die before giving up on reaping
 /// it synchronously (a process stuck in uninterruptible IO).
 #[cfg(unix)]
@@ -1404,6 +1409,9 @@ mod imp {
                     Waited::TimedOut | Waited::Cancelled => break true,
                 }
             };
+            // The check that read the answer is still deriving its diagnostics: what is left
+            // of the session can wait for them.
+            children::wait_for_cores(CORES_AT_MOST);
             let err = Arc::clone(&self.err);
             self.end(timed_out);
             log_stderr(&take(&err).0);

@@ -18,6 +18,10 @@ use tower_lsp_server::lsp_types::Diagnostic;
 /// Re-check after this long without further changes.
 pub(super) const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// How long a check waits for its diagnostics to be written before it goes on with what
+/// follows them (a client that stopped reading must not hold that up).
+const WRITE_AT_MOST: Duration = Duration::from_millis(100);
+
 /// The scheduler's handles, shared by every clone of the [`Backend`].
 #[derive(Clone)]
 pub(crate) struct Queue {
@@ -150,6 +154,9 @@ impl Backend {
             state.starting_rc = starting_rc;
             changed
         };
+        // Until this check's diagnostics are written, a login shell that has answered is ended
+        // later (its leftovers live a few milliseconds longer; the publish does not wait).
+        let cores = facts::children::hold_cores();
         let started = std::time::Instant::now();
         let superseded = cancel.clone();
         // Folders this session has not probed yet: the persistent cache may answer for them at
@@ -286,9 +293,14 @@ impl Backend {
         // Before the diagnostics: an edit the user makes once they are shown must be seen.
         self.update_watches();
         if let Some(to_publish) = to_publish {
+            let written = super::transport::published_written() + to_publish.len() as u64;
             self.publish(to_publish).await;
+            // What follows starts processes and ends others: not while the diagnostics are
+            // still on their way out (a fork stalls every thread of ours for its duration).
+            super::transport::published_reached(written, WRITE_AT_MOST).await;
             self.send_status().await;
         }
+        drop(cores);
         if !to_attribute.is_empty() {
             let this = self.clone();
             tokio::spawn(async move { this.attribute_later(generation, to_attribute).await });

@@ -22,7 +22,7 @@ use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
     DuplexStream,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// Largest message body accepted (64 MiB). What this server is sent is small: requests, and
@@ -275,6 +275,36 @@ fn note_shutdown_answer(body: &[u8], seen: &Seen) {
     }
 }
 
+/// How many `textDocument/publishDiagnostics` notifications this process has written to its
+/// clients (flushed): work that would compete with getting diagnostics out waits for it
+/// ([`published_reached`]).
+static PUBLISHED: std::sync::LazyLock<watch::Sender<u64>> =
+    std::sync::LazyLock::new(|| watch::Sender::new(0));
+
+/// The count of [`PUBLISHED`] now.
+pub fn published_written() -> u64 {
+    *PUBLISHED.borrow()
+}
+
+/// Waits until [`PUBLISHED`] reaches `count`, or for `at_most` (a client that does not read).
+pub async fn published_reached(count: u64, at_most: std::time::Duration) {
+    let mut written = PUBLISHED.subscribe();
+    let _ = tokio::time::timeout(at_most, written.wait_for(|n| *n >= count)).await;
+}
+
+/// Whether a frame is a publishDiagnostics notification. tower-lsp writes `jsonrpc` and
+/// `method` first; looking only there keeps a large frame cheap, and a diagnostic's own text
+/// (which can quote anything) out of it.
+fn is_publish(frame: &[u8]) -> bool {
+    const METHOD: &[u8] = b"\"method\":\"textDocument/publishDiagnostics\"";
+    let body = frame
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(frame, |end| &frame[end + 4..]);
+    let head = &body[..body.len().min(128)];
+    head.windows(METHOD.len()).any(|w| w == METHOD)
+}
+
 /// The only writer of stdout: one whole frame at a time.
 async fn write_frames<O: AsyncWrite + Unpin>(mut output: O, mut queued: mpsc::Receiver<Vec<u8>>) {
     while let Some(frame) = queued.recv().await {
@@ -285,6 +315,9 @@ async fn write_frames<O: AsyncWrite + Unpin>(mut output: O, mut queued: mpsc::Re
         if let Err(e) = written {
             tracing::warn!("cannot write to the client: {e}");
             return;
+        }
+        if is_publish(&frame) {
+            PUBLISHED.send_modify(|n| *n += 1);
         }
     }
 }
@@ -559,6 +592,20 @@ mod tests {
         let text = String::from_utf8_lossy(&frame);
         let json = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
         serde_json::from_str(json).unwrap_or_default()
+    }
+
+    #[test]
+    fn publishes_are_told_by_their_method_not_by_what_a_diagnostic_says() {
+        let frame = |body: &str| [header(body.len()), body.as_bytes().to_vec()].concat();
+        assert!(is_publish(&frame(
+            r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{}}"#
+        )));
+        assert!(!is_publish(&frame(
+            r#"{"jsonrpc":"2.0","result":{"text":"\"method\":\"textDocument/publishDiagnostics\""},"id":1}"#
+        )));
+        assert!(!is_publish(&frame(
+            r#"{"jsonrpc":"2.0","method":"window/logMessage","params":{}}"#
+        )));
     }
 
     #[test]
