@@ -290,4 +290,7 @@ fn a_restart_publishes_the_last_answer_until_a_file_it_read_changes() {
         text.contains("a file the cached answer read changed"),
         "{text}"
     );
+    // The entry the answer came with still serves its probes: a check with them published
+    // before the slow login shell was back.
+    assert!(text.contains("published from the probe cache"), "{text}");
 }

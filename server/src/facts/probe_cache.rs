@@ -289,6 +289,42 @@ pub struct Cached {
     pub go_runs: Vec<(String, go::GoRun)>,
 }
 
+/// A valid entry ([`Store::lookup`]).
+#[derive(Debug)]
+pub struct Hit {
+    entry: Entry,
+    editor_env: BTreeMap<String, String>,
+}
+
+impl Hit {
+    /// The published answer in `context`, when every file the answer's check read is as it
+    /// was; taken out of the hit (its probes stay).
+    pub fn take_answer(&mut self, context: &str) -> Option<serde_json::Value> {
+        let Some(answer) = self.entry.answer.take() else {
+            tracing::debug!("the cached probe has no answer");
+            return None;
+        };
+        if answer.context != context {
+            tracing::debug!("the cached answer is for another client or configuration");
+            return None;
+        }
+        if let Some(changed) = answer.files.iter().find(|f| stamp(&f.path) != **f) {
+            tracing::debug!(file = %changed.path.display(), "a file the cached answer read changed");
+            return None;
+        }
+        Some(answer.payload)
+    }
+
+    /// The probes, ready for [`CheckOptions`].
+    pub fn into_probes(self) -> Cached {
+        let env = self.entry.env.apply(&self.editor_env);
+        Cached {
+            shell_probe: (self.entry.report, Some(env)),
+            go_runs: self.entry.go_runs,
+        }
+    }
+}
+
 /// The cache in `dir`.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -311,31 +347,20 @@ impl Store {
     }
 
     pub fn load(&self, opts: &CheckOptions) -> Option<Cached> {
-        let (entry, editor_env) = self.load_entry(opts)?;
-        let env = entry.env.apply(&editor_env);
-        Some(Cached {
-            shell_probe: (entry.report, Some(env)),
-            go_runs: entry.go_runs,
-        })
+        self.lookup(opts).map(Hit::into_probes)
     }
 
     /// The published answer for `opts` in `context`, when the probe's inputs and every file the
     /// answer's check read are as they were.
     pub fn load_answer(&self, opts: &CheckOptions, context: &str) -> Option<serde_json::Value> {
-        let (entry, _) = self.load_entry(opts)?;
-        let Some(answer) = entry.answer else {
-            tracing::debug!("the cached probe has no answer");
-            return None;
-        };
-        if answer.context != context {
-            tracing::debug!("the cached answer is for another client or configuration");
-            return None;
-        }
-        if let Some(changed) = answer.files.iter().find(|f| stamp(&f.path) != **f) {
-            tracing::debug!(file = %changed.path.display(), "a file the cached answer read changed");
-            return None;
-        }
-        Some(answer.payload)
+        self.lookup(opts)?.take_answer(context)
+    }
+
+    /// The entry for `opts` when its probe's inputs are as they were: read once for both what
+    /// it keeps (the answer, then the probes when the answer no longer applies).
+    pub fn lookup(&self, opts: &CheckOptions) -> Option<Hit> {
+        let (entry, editor_env) = self.load_entry(opts)?;
+        Some(Hit { entry, editor_env })
     }
 
     fn load_entry(&self, opts: &CheckOptions) -> Option<(Entry, BTreeMap<String, String>)> {

@@ -422,8 +422,10 @@ impl Backend {
     }
 
     /// Publish from the persistent probe cache, when it has every folder this session has not
-    /// probed yet (a folder it misses would show without its shell side). Returns what was
-    /// published, for the fresh probe to compare with; `None` when nothing was.
+    /// probed yet (a folder it misses would show without its shell side): the answer the last
+    /// start published when nothing it read has changed, else a check with the cached probes.
+    /// Each folder's cache entry is read once, for both. Returns what was published, for the
+    /// fresh probe to compare with; `None` when nothing was.
     async fn publish_cached(
         &self,
         store: &facts::probe_cache::Store,
@@ -443,30 +445,36 @@ impl Backend {
             (state.caps, overrides(&state), versions)
         };
         let enc = caps.enc;
-        // Nothing open yet (a restart): what the last start published, if nothing it read
-        // has changed — no settings to read, no rules to run.
-        if overrides.is_empty() && versions.is_empty() {
-            if let Some(answer) = self
-                .publish_answer(store, opts, keys, caps, generation, superseded, epoch)
-                .await
-            {
-                return Some(answer);
-            }
-        }
         let mut opts = opts.to_vec();
         for (o, key) in opts.iter_mut().zip(keys) {
             o.shell_probe = self.services.shell_probes.get(key);
         }
+        // Nothing open yet (a restart) and no folder probed this session: what the last start
+        // published stands if nothing it read has changed — no settings to read, no rules to run.
+        let answer_may_apply = overrides.is_empty()
+            && versions.is_empty()
+            && opts
+                .iter()
+                .all(|o| o.probe_shell && o.shell_probe.is_none());
         let store = store.clone();
         let cancel = superseded.clone();
         let work = tokio::task::spawn_blocking(move || {
-            for o in &mut opts {
-                if o.shell_probe.is_some() || !o.probe_shell {
-                    continue;
+            let mut hits = Vec::with_capacity(opts.len());
+            for o in &opts {
+                let wanted = o.probe_shell && o.shell_probe.is_none();
+                hits.push(if wanted { Some(store.lookup(o)?) } else { None });
+            }
+            if answer_may_apply {
+                if let Some(answer) = kept_answer(&mut hits, &opts, &caps) {
+                    return Some(Cached::Answer(answer));
                 }
-                let hit = store.load(o)?;
-                o.shell_probe = Some(hit.shell_probe);
-                o.go_runs = hit.go_runs;
+            }
+            for (o, hit) in opts.iter_mut().zip(hits) {
+                if let Some(hit) = hit {
+                    let probes = hit.into_probes();
+                    o.shell_probe = Some(probes.shell_probe);
+                    o.go_runs = probes.go_runs;
+                }
             }
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
@@ -484,10 +492,10 @@ impl Backend {
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);
-            Some((results, diagnostics))
+            Some(Cached::Checked(results, diagnostics))
         });
-        let (results, diagnostics) = match work.await {
-            Ok(Some(r)) => r,
+        let cached = match work.await {
+            Ok(Some(c)) => c,
             Ok(None) => return None,
             Err(e) if e.is_cancelled() => {
                 tracing::debug!(
@@ -500,7 +508,7 @@ impl Backend {
                 return None;
             }
         };
-        let to_publish = {
+        let (to_publish, diagnostics, checked) = {
             let mut state = self.state();
             if self.cached_answer_stale(&state, generation, superseded, epoch) {
                 tracing::debug!(
@@ -509,68 +517,28 @@ impl Backend {
                 );
                 return None;
             }
-            state.results = results;
-            state.results_epoch += 1;
-            replace_published(&mut state, diagnostics.clone())
-        };
-        tracing::info!(generation, "published from the probe cache; probing afresh");
-        self.publish(to_publish).await;
-        self.send_status().await;
-        Some(diagnostics)
-    }
-
-    /// Publish the answers the persistent cache keeps for every folder (all of them fresh to
-    /// this session and all hits, or nothing). Returns what was published.
-    #[allow(clippy::too_many_arguments)]
-    async fn publish_answer(
-        &self,
-        store: &facts::probe_cache::Store,
-        opts: &[CheckOptions],
-        keys: &[cache::ShellKey],
-        caps: super::session::ClientCaps,
-        generation: u64,
-        superseded: &facts::process::Cancel,
-        epoch: u64,
-    ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
-        if !opts.iter().zip(keys).all(|(o, k)| self.fresh(o, k)) {
-            return None;
-        }
-        let store = store.clone();
-        let opts = opts.to_vec();
-        let found = tokio::task::spawn_blocking(move || {
-            let mut all: super::answer::Published = BTreeMap::new();
-            for o in &opts {
-                let payload = store.load_answer(o, &super::answer::context(&caps, o))?;
-                for (file, mut diags) in super::answer::decode(payload)? {
-                    let list = all.entry(file).or_default();
-                    diags.retain(|d| !list.contains(d));
-                    list.extend(diags);
+            match cached {
+                Cached::Answer(diagnostics) => {
+                    tracing::info!(
+                        generation,
+                        "published the cached answer (nothing it read changed); probing afresh"
+                    );
+                    let to_publish = replace_published(&mut state, diagnostics.clone());
+                    (to_publish, diagnostics, false)
+                }
+                Cached::Checked(results, diagnostics) => {
+                    tracing::info!(generation, "published from the probe cache; probing afresh");
+                    state.results = results;
+                    state.results_epoch += 1;
+                    let to_publish = replace_published(&mut state, diagnostics.clone());
+                    (to_publish, diagnostics, true)
                 }
             }
-            Some(all)
-        })
-        .await;
-        let diagnostics = match found {
-            Ok(Some(d)) => d,
-            Ok(None) => return None,
-            Err(e) => {
-                tracing::error!("reading the cached answer failed: {e}");
-                return None;
-            }
         };
-        let to_publish = {
-            let mut state = self.state();
-            if self.cached_answer_stale(&state, generation, superseded, epoch) {
-                tracing::debug!(generation, "dropping a superseded cached answer");
-                return None;
-            }
-            replace_published(&mut state, diagnostics.clone())
-        };
-        tracing::info!(
-            generation,
-            "published the cached answer (nothing it read changed); probing afresh"
-        );
         self.publish(to_publish).await;
+        if checked {
+            self.send_status().await;
+        }
         Some(diagnostics)
     }
 
@@ -580,4 +548,36 @@ impl Backend {
         let this = self.clone();
         tokio::spawn(async move { this.recheck(delay).await });
     }
+}
+
+/// What the probe cache let a server publish before its fresh probe.
+enum Cached {
+    /// The answer the last start published (nothing it read changed).
+    Answer(BTreeMap<PathBuf, Vec<Diagnostic>>),
+    /// A check with the cached probes.
+    Checked(
+        BTreeMap<PathBuf, Checked>,
+        BTreeMap<PathBuf, Vec<Diagnostic>>,
+    ),
+}
+
+/// Every folder's kept answer merged, when each has one that applies; the answers are taken
+/// out of the hits (their probes stay for a check).
+fn kept_answer(
+    hits: &mut [Option<facts::probe_cache::Hit>],
+    opts: &[CheckOptions],
+    caps: &super::session::ClientCaps,
+) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
+    let mut all: super::answer::Published = BTreeMap::new();
+    for (o, hit) in opts.iter().zip(hits.iter_mut()) {
+        let payload = hit
+            .as_mut()?
+            .take_answer(&super::answer::context(caps, o))?;
+        for (file, mut diags) in super::answer::decode(payload)? {
+            let list = all.entry(file).or_default();
+            diags.retain(|d| !list.contains(d));
+            list.extend(diags);
+        }
+    }
+    Some(all)
 }
