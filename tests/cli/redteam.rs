@@ -68,6 +68,7 @@ fn red_team() {
         case!("orphans", client_exits_mid_check),
         case!("orphans", client_closes_stdin_mid_check),
         case!("orphans", server_killed_with_sigkill_mid_check),
+        case!("orphans", a_running_server_ends_them_after_its_diagnostics),
         case!(
             "secrets",
             proxy_passwords_with_url_delimiters_in_every_format
@@ -645,6 +646,34 @@ fn client_exits_mid_check() -> Outcome {
 
 fn client_closes_stdin_mid_check() -> Outcome {
     server_mid_check(|c| c.close_stdin())
+}
+
+/// A server that stays up ends what the rc file left behind too: the end of a login shell that
+/// has answered waits for the check's diagnostics to be written, then runs.
+fn a_running_server_ends_them_after_its_diagnostics() -> Outcome {
+    let w = world();
+    let s = unique_sleep();
+    w.profile(&format!(
+        "sleep {s}1 &\nsetsid -f sleep {s}2 </dev/null >/dev/null 2>&1\n"
+    ));
+    let mut client = Client::start(
+        &[support::bin().display().to_string(), "serve".into()],
+        w.env(),
+        &w.ws,
+        Stdio::null(),
+    );
+    client.initialize_folder(&w.ws, "ws", json!({}), json!({"trusted": false}));
+    client.wait_until("the first diagnostics", |c| {
+        c.count("textDocument/publishDiagnostics") > 0
+    });
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !survivors(&format!("sleep {s}")).is_empty() && Instant::now() < deadline {
+        client.pump(Duration::from_millis(20));
+    }
+    let left = none_left(&format!("sleep {s}"));
+    let _ = client.child.kill();
+    let _ = client.child.wait();
+    left
 }
 
 /// Nothing of the server runs after SIGKILL: the login shell's guard notices its parent died
