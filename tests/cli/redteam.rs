@@ -605,12 +605,10 @@ fn sigterm_during_the_shell_probe() -> Outcome {
     signal_during_probe(libc::SIGTERM, 143)
 }
 
-fn server_mid_check(end: fn(&mut Client)) -> Outcome {
+/// A language server on a world whose login profile is `profile`, initialized (untrusted).
+fn server_with_profile(profile: &str) -> (World, Client) {
     let w = world();
-    let s = unique_sleep();
-    w.profile(&format!(
-        "setsid -f sleep {s}7 </dev/null >/dev/null 2>&1\nsleep {s}6\n"
-    ));
+    w.profile(profile);
     let mut client = Client::start(
         &[support::bin().display().to_string(), "serve".into()],
         w.env(),
@@ -618,6 +616,14 @@ fn server_mid_check(end: fn(&mut Client)) -> Outcome {
         Stdio::null(),
     );
     client.initialize_folder(&w.ws, "ws", json!({}), json!({"trusted": false}));
+    (w, client)
+}
+
+fn server_mid_check(end: fn(&mut Client)) -> Outcome {
+    let s = unique_sleep();
+    let (_w, mut client) = server_with_profile(&format!(
+        "setsid -f sleep {s}7 </dev/null >/dev/null 2>&1\nsleep {s}6\n"
+    ));
     let deadline = Instant::now() + Duration::from_secs(10);
     while survivors(&format!("sleep {s}6")).is_empty() {
         if Instant::now() > deadline {
@@ -651,18 +657,10 @@ fn client_closes_stdin_mid_check() -> Outcome {
 /// A server that stays up ends what the rc file left behind too: the end of a login shell that
 /// has answered waits for the check's diagnostics to be written, then runs.
 fn a_running_server_ends_them_after_its_diagnostics() -> Outcome {
-    let w = world();
     let s = unique_sleep();
-    w.profile(&format!(
+    let (_w, mut client) = server_with_profile(&format!(
         "sleep {s}1 &\nsetsid -f sleep {s}2 </dev/null >/dev/null 2>&1\n"
     ));
-    let mut client = Client::start(
-        &[support::bin().display().to_string(), "serve".into()],
-        w.env(),
-        &w.ws,
-        Stdio::null(),
-    );
-    client.initialize_folder(&w.ws, "ws", json!({}), json!({"trusted": false}));
     client.wait_until("the first diagnostics", |c| {
         c.count("textDocument/publishDiagnostics") > 0
     });
