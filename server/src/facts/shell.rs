@@ -162,6 +162,7 @@ const STDOUT_CAP: usize = 8 << 20;
 /// escaped the session (a daemon started by an rc file that kept our pipe) makes this expire.
 #[cfg(unix)]
 const READER_GRACE: Duration = Duration::from_millis(500);
+
 /// How long the end of a login shell whose answer was read waits for the check to publish
 /// (facts::children::wait_for_cores): a slow check still gets its leftovers ended soon.
 #[cfg(unix)]
