@@ -123,6 +123,8 @@ pub fn wait_for_cores(at_most: Duration) {
         if left.is_zero() {
             return;
         }
+        // kill_all notifies without this lock, so a wake-up can come between the check above
+        // and the wait: waking now and then bounds what that costs.
         holds = RELEASED
             .wait_timeout(holds, left.min(Duration::from_millis(50)))
             .unwrap_or_else(PoisonError::into_inner)

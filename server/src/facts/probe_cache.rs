@@ -350,12 +350,6 @@ impl Store {
         self.lookup(opts).map(Hit::into_probes)
     }
 
-    /// The published answer for `opts` in `context`, when the probe's inputs and every file the
-    /// answer's check read are as they were.
-    pub fn load_answer(&self, opts: &CheckOptions, context: &str) -> Option<serde_json::Value> {
-        self.lookup(opts)?.take_answer(context)
-    }
-
     /// The entry for `opts` when its probe's inputs are as they were: read once for both what
     /// it keeps (the answer, then the probes when the answer no longer applies).
     pub fn lookup(&self, opts: &CheckOptions) -> Option<Hit> {

@@ -1410,9 +1410,12 @@ mod imp {
                     Waited::TimedOut | Waited::Cancelled => break true,
                 }
             };
-            // The check that read the answer is still deriving its diagnostics: what is left
-            // of the session can wait for them.
-            children::wait_for_cores(CORES_AT_MOST);
+            // The shell has exited: the check that read its answer is still deriving its
+            // diagnostics, and what is left of the session can wait for them. A shell still
+            // running (cut short, or past its deadline) is ended now: it uses the cores itself.
+            if !timed_out {
+                children::wait_for_cores(CORES_AT_MOST);
+            }
             let err = Arc::clone(&self.err);
             self.end(timed_out);
             log_stderr(&take(&err).0);
