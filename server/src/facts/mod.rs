@@ -876,16 +876,44 @@ fn forget_changed_env(
 /// them with the settings: like [`refresh_settings`], **no process runs**.
 pub fn refresh_workspace(snap: &mut Snapshot, opts: &CheckOptions, overrides: &Overrides) {
     discover_workspace(snap, opts, overrides, None);
-    let (go_mod, go_work, ws) = (
-        snap.go_mod.clone(),
-        snap.go_work.clone(),
-        snap.workspace.clone(),
-    );
+    share_workspace_with_views(snap);
+}
+
+/// The folder's go.mod/go.work facts into each of its editor views: a view is the same folder
+/// seen through another editor's settings, so it has the same module files.
+fn share_workspace_with_views(snap: &mut Snapshot) {
     for view in &mut snap.editor_views {
-        view.go_mod = go_mod.clone();
-        view.go_work = go_work.clone();
-        view.workspace = ws.clone();
+        view.go_mod = snap.go_mod.clone();
+        view.go_work = snap.go_work.clone();
+        view.workspace = snap.workspace.clone();
     }
+}
+
+/// Replace each module file of `s` that `fresh` has a new reading of; whether a go.work was
+/// among them (its `use` lines then need resolving again).
+fn replace_module_files(
+    s: &mut Snapshot,
+    mut fresh: impl FnMut(&Path) -> Option<crate::model::GoModFacts>,
+) -> bool {
+    let mut works_changed = false;
+    let files = s
+        .go_mod
+        .iter_mut()
+        .chain(s.go_work.iter_mut())
+        .chain(s.workspace.works.iter_mut());
+    for m in files {
+        if let Some(new) = fresh(&m.path) {
+            works_changed |= m.path.extension().is_some_and(|e| e == "work");
+            *m = new;
+        }
+    }
+    // Shared with the probed snapshot: replaced, never copied.
+    for m in &mut s.workspace.modules {
+        if let Some(new) = fresh(&m.path) {
+            *m = std::sync::Arc::new(new);
+        }
+    }
+    works_changed
 }
 
 /// The keystroke path for module files: those whose text the editor holds are parsed from
@@ -894,26 +922,12 @@ pub fn refresh_workspace(snap: &mut Snapshot, opts: &CheckOptions, overrides: &O
 /// monorepo's thousand go.mod files cost nothing per keystroke; a go.work `use` not seen
 /// before, or a go.work a setting now names as GOWORK, is looked up.
 fn overlay_module_buffers(snap: &mut Snapshot, overrides: &Overrides) {
-    let mut works_changed = false;
-    if !overrides.is_empty() {
-        let files = snap
-            .go_mod
-            .iter_mut()
-            .chain(snap.go_work.iter_mut())
-            .chain(snap.workspace.works.iter_mut());
-        for m in files {
-            if let Some(text) = overrides.get(&m.path) {
-                *m = settings::gomod::parse(&m.path, text);
-                works_changed |= m.path.extension().is_some_and(|e| e == "work");
-            }
-        }
-        // Shared with the probed snapshot: replaced, never copied.
-        for m in &mut snap.workspace.modules {
-            if let Some(text) = overrides.get(&m.path) {
-                *m = std::sync::Arc::new(settings::gomod::parse(&m.path, text));
-            }
-        }
-    }
+    let mut works_changed = !overrides.is_empty()
+        && replace_module_files(snap, |path| {
+            overrides
+                .get(path)
+                .map(|text| settings::gomod::parse(path, text))
+        });
     for extra in side_gowork_files(snap) {
         if !snap.all_works().any(|w| w.path == extra) {
             let found = workspace::read(
@@ -933,47 +947,22 @@ fn overlay_module_buffers(snap: &mut Snapshot, overrides: &Overrides) {
 /// Re-read these go.mod/go.work files from disk into `snap` and its views (saved, or changed
 /// on disk): the files the snapshot already knows; others need a walk.
 pub fn reread_module_files(snap: &mut Snapshot, paths: &[PathBuf]) {
-    let none = Overrides::new();
-    let mut works_changed = false;
-    let mut apply = |s: &mut Snapshot| {
-        let files = s
-            .go_mod
-            .iter_mut()
-            .chain(s.go_work.iter_mut())
-            .chain(s.workspace.works.iter_mut());
-        for m in files {
-            if paths.contains(&m.path) {
-                if let Some(fresh) = workspace::read_one(&m.path) {
-                    works_changed |= m.path.extension().is_some_and(|e| e == "work");
-                    *m = fresh;
-                }
-            }
-        }
-        for m in &mut s.workspace.modules {
-            if paths.contains(&m.path) {
-                if let Some(fresh) = workspace::read_one(&m.path) {
-                    *m = std::sync::Arc::new(fresh);
-                }
-            }
-        }
+    let fresh = |path: &Path| {
+        paths
+            .iter()
+            .any(|p| p == path)
+            .then(|| workspace::read_one(path))
+            .flatten()
     };
-    apply(snap);
+    let mut works_changed = replace_module_files(snap, fresh);
     for view in &mut snap.editor_views {
-        apply(view);
+        works_changed |= replace_module_files(view, fresh);
     }
     if works_changed {
         snap.workspace.use_dirs.clear();
+        let none = Overrides::new();
         workspace::resolve_uses(&snap.go_mod, &snap.go_work, &mut snap.workspace, &none);
-        let (ws, gm, gw) = (
-            snap.workspace.clone(),
-            snap.go_mod.clone(),
-            snap.go_work.clone(),
-        );
-        for view in &mut snap.editor_views {
-            view.workspace = ws.clone();
-            view.go_mod = gm.clone();
-            view.go_work = gw.clone();
-        }
+        share_workspace_with_views(snap);
     }
 }
 
@@ -982,11 +971,7 @@ pub fn take_workspace(snap: &mut Snapshot, from: &Snapshot) {
     snap.go_mod = from.go_mod.clone();
     snap.go_work = from.go_work.clone();
     snap.workspace = from.workspace.clone();
-    for view in &mut snap.editor_views {
-        view.go_mod = from.go_mod.clone();
-        view.go_work = from.go_work.clone();
-        view.workspace = from.workspace.clone();
-    }
+    share_workspace_with_views(snap);
 }
 
 /// Every go.mod / go.work of the folder into `snap` ([`workspace`]): walked afresh, or, with
