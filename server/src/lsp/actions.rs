@@ -401,7 +401,7 @@ impl Ctx<'_> {
 /// The snapshot of the folder a command names (`folder` argument), else the first.
 fn snapshot_for(backend: &Backend, arg: &serde_json::Value) -> Result<Snapshot, String> {
     let state = backend.state();
-    checked_for(&state, arg).map(|c| c.snapshot.clone())
+    checked_for(&state, arg).map(|c| Snapshot::clone(&c.snapshot))
 }
 
 /// The check of the folder a command names (`folder` argument), else of the first folder.

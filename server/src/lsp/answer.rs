@@ -46,7 +46,7 @@ pub(super) fn context(caps: &ClientCaps, o: &CheckOptions) -> String {
 /// every go.mod and go.work the walk found.
 pub(super) fn inputs(checked: &Checked) -> Vec<PathBuf> {
     let mut out = super::watch::probe_inputs([checked]);
-    let snap = &checked.probed;
+    let snap: &crate::model::Snapshot = &checked.probed;
     for view in std::iter::once(snap).chain(snap.editor_views.iter()) {
         out.extend(view.settings.files.iter().map(|f| f.path.clone()));
     }

@@ -13,6 +13,7 @@ use crate::model::{Finding, SideKind, Snapshot};
 use crate::rules;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tower_lsp_server::lsp_types::{
     Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
@@ -24,9 +25,10 @@ use tower_lsp_server::lsp_types::{
 pub(crate) struct Checked {
     /// The snapshot as the probes left it (settings read from disk): the base every
     /// settings-only re-check starts from.
-    pub probed: Snapshot,
-    /// `probed` with the settings as they are now (open buffers' text included).
-    pub snapshot: Snapshot,
+    pub probed: Arc<Snapshot>,
+    /// `probed` with the settings as they are now (open buffers' text included); the same
+    /// snapshot as `probed` when nothing was re-read (no copy is made).
+    pub snapshot: Arc<Snapshot>,
     pub findings: Vec<Finding>,
 }
 
@@ -34,15 +36,18 @@ impl Checked {
     /// Rules run on `probed` with the settings re-read (`reread`, no process) with the open
     /// buffers' text.
     pub(super) fn new(
-        probed: Snapshot,
+        probed: Arc<Snapshot>,
         opts: &CheckOptions,
         overrides: &Overrides,
         reread: bool,
     ) -> Checked {
-        let mut snapshot = probed.clone();
-        if reread {
+        let snapshot = if reread {
+            let mut snapshot = Snapshot::clone(&probed);
             facts::refresh_settings(&mut snapshot, opts, overrides);
-        }
+            Arc::new(snapshot)
+        } else {
+            Arc::clone(&probed)
+        };
         // Every editor view (VS Code; GoLand when the folder has .idea/workspace.xml).
         let findings = rules::check_all(&snapshot);
         Checked {
@@ -201,7 +206,7 @@ impl Backend {
         for folder in folders {
             let opts = self.options(state, &folder);
             if let Some(checked) = state.results.get_mut(&folder) {
-                *checked = Checked::new(checked.probed.clone(), &opts, &overrides, true);
+                *checked = Checked::new(Arc::clone(&checked.probed), &opts, &overrides, true);
             }
         }
         let versions: HashMap<PathBuf, i32> = state
@@ -232,7 +237,7 @@ impl Backend {
     /// and the result is stored only if no check or re-walk replaced the results meanwhile (that
     /// one publishes its own).
     async fn refresh(&self, reprobe_if_stale: bool) {
-        type Job = (PathBuf, Snapshot, CheckOptions);
+        type Job = (PathBuf, Arc<Snapshot>, CheckOptions);
         // A buffer edited while the rules ran (any buffer: some clients sync every file) means
         // the result is already old: compute again from the new text, a few times at most.
         for attempt in 0..4 {
@@ -312,7 +317,13 @@ impl Backend {
             state
                 .results
                 .iter()
-                .map(|(f, c)| (f.clone(), c.probed.clone(), self.options(&state, f)))
+                .map(|(f, c)| {
+                    (
+                        f.clone(),
+                        Snapshot::clone(&c.probed),
+                        self.options(&state, f),
+                    )
+                })
                 .collect()
         };
         let walked = tokio::task::spawn_blocking(move || {
@@ -329,7 +340,7 @@ impl Backend {
                 let mut state = self.state();
                 for (folder, snap) in walked {
                     if let Some(c) = state.results.get_mut(&folder) {
-                        facts::take_workspace(&mut c.probed, &snap);
+                        facts::take_workspace(Arc::make_mut(&mut c.probed), &snap);
                     }
                     state.results_epoch += 1;
                 }
@@ -350,7 +361,7 @@ impl Backend {
                 let jobs: Vec<(PathBuf, Snapshot)> = state
                     .results
                     .iter()
-                    .map(|(f, c)| (f.clone(), c.probed.clone()))
+                    .map(|(f, c)| (f.clone(), Snapshot::clone(&c.probed)))
                     .collect();
                 (jobs, state.results_epoch)
             };
@@ -374,7 +385,7 @@ impl Backend {
             }
             for (folder, snap) in reread {
                 if let Some(c) = state.results.get_mut(&folder) {
-                    facts::take_workspace(&mut c.probed, &snap);
+                    facts::take_workspace(Arc::make_mut(&mut c.probed), &snap);
                 }
             }
             state.results_epoch += 1;

@@ -25,7 +25,7 @@ pub(super) fn hover(backend: &Backend, params: &HoverParams) -> Option<Hover> {
     };
     let line = pos.position.line + 1;
     let folder = Backend::folder_of(&state, &path)?;
-    let snapshot = &state.results.get(&folder)?.snapshot;
+    let snapshot: &crate::model::Snapshot = &state.results.get(&folder)?.snapshot;
 
     // A settings member on this line (key or value): VS Code's settings, or another editor's
     // (an attribute of GoLand's `.idea/workspace.xml`), shown with that editor's side.

@@ -222,7 +222,7 @@ impl Backend {
                             })
                             .ok()
                     });
-                    let checked = Checked::new(snap, &o, &overrides, reread);
+                    let checked = Checked::new(std::sync::Arc::new(snap), &o, &overrides, reread);
                     if let Some(watching) = watching {
                         let _ = watching.join();
                     }
@@ -360,7 +360,7 @@ impl Backend {
             if state.shut_down || self.queue.generation.load(Ordering::SeqCst) != generation {
                 return;
             }
-            let work: Vec<(CheckOptions, crate::model::Snapshot)> = pending
+            let work: Vec<(CheckOptions, std::sync::Arc<crate::model::Snapshot>)> = pending
                 .into_iter()
                 .filter_map(|o| {
                     let snap = state.results.get(&o.folder)?.probed.clone();
@@ -391,7 +391,10 @@ impl Backend {
             }
             for (folder, attribution) in found {
                 if let Some(checked) = state.results.get_mut(&folder) {
-                    facts::attribution::attach(&mut checked.probed, attribution);
+                    facts::attribution::attach(
+                        std::sync::Arc::make_mut(&mut checked.probed),
+                        attribution,
+                    );
                 }
             }
             self.refresh_locked(&mut state)
@@ -488,7 +491,10 @@ impl Backend {
                         facts::attribution::attach(&mut snap, found);
                     }
                     let reread = !overrides.is_empty();
-                    (o.folder.clone(), Checked::new(snap, &o, &overrides, reread))
+                    (
+                        o.folder.clone(),
+                        Checked::new(std::sync::Arc::new(snap), &o, &overrides, reread),
+                    )
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);

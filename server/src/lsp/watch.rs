@@ -68,7 +68,7 @@ pub(crate) fn probe_inputs<'a>(results: impl IntoIterator<Item = &'a Checked>) -
     snapshot_inputs(
         results
             .into_iter()
-            .flat_map(|checked| [&checked.probed, &checked.snapshot]),
+            .flat_map(|checked| [&*checked.probed, &*checked.snapshot]),
     )
 }
 
