@@ -13,10 +13,13 @@ For each world, RUNS rounds, each interleaving (so machine noise hits all alike)
 Worlds: "heavy" (a ~/.bashrc sourcing real bash-completion files until the login shell takes
 about PROFILE_SECONDS) and "empty" (the profile only puts Go on PATH). Ratios use medians.
 Targets: heavy warm <= 0.05 x shell probe, heavy cold <= 1.10 x shell probe; empty cold <=
-1.15 x the slower baseline, empty warm <= 0.5 x.
+1.15 x the slower baseline, empty warm <= 0.5 x. The verdict reads the ratio of the medians;
+next to it, a 90% interval from resampling the rounds (the same rounds for numerator and
+baseline, as they ran interleaved): how far this machine's noise could move that ratio.
 """
 import glob
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -98,18 +101,35 @@ def measure(kind):
             f.write(text)
         probes_only.append(first_diagnostics(env, ws, user))
     shutil.rmtree(root, ignore_errors=True)
-    med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
-    return (med(base_go), med(base_shell), med(off), med(cold), med(warm),
-            med(probes_only))
+    return base_go, base_shell, off, cold, warm, probes_only
+
+
+def med(xs):
+    return statistics.median(xs) * 1000
+
+
+def interval(num, *baselines, draws=2000):
+    """90% bootstrap interval of median(num) / max(median(b) for b in baselines), resampling
+    whole rounds (index i of every list ran in the same round)."""
+    n = len(num)
+    rng = random.Random(15)
+    ratios = []
+    for _ in range(draws):
+        pick = [rng.randrange(n) for _ in range(n)]
+        at = lambda xs: [xs[i] for i in pick]  # noqa: E731
+        ratios.append(statistics.median(at(num)) / max(statistics.median(at(b)) for b in baselines))
+    ratios.sort()
+    return ratios[int(0.05 * draws)], ratios[int(0.95 * draws) - 1]
 
 
 def main():
     ok = True
     print(f"{'world':<7} {'go env -json':>13} {'bash -ilc go env':>17} {'cache off':>10} "
           f"{'cold':>9} {'warm':>9} {'probes only':>12}")
-    rows = {}
+    rows, rounds = {}, {}
     for kind in ("heavy", "empty"):
-        rows[kind] = measure(kind)
+        rounds[kind] = measure(kind)
+        rows[kind] = tuple(med(xs) for xs in rounds[kind])
         g, sh, o, c, w, p = rows[kind]
         print(f"{kind:<7} {g:>11.1f}ms {sh:>15.1f}ms {o:>8.1f}ms {c:>7.1f}ms {w:>7.1f}ms "
               f"{p:>10.1f}ms")
@@ -120,20 +140,22 @@ def main():
         print(f"  {kind + ' probes only / cache off':<30} {p / o:6.3f} (no target: the answer "
               "did not apply)")
     g, sh, o, c, w, p = rows["heavy"]
+    hg, hsh, _, hc, hw, _ = rounds["heavy"]
     checks = [
-        ("heavy warm / shell probe", w / sh, 0.05),
-        ("heavy cold / shell probe", c / sh, 1.10),
+        ("heavy warm / shell probe", w / sh, 0.05, interval(hw, hsh)),
+        ("heavy cold / shell probe", c / sh, 1.10, interval(hc, hsh)),
     ]
     g, sh, o, c, w, p = rows["empty"]
+    eg, esh, _, ec, ew, _ = rounds["empty"]
     slower = max(g, sh)
     checks += [
-        ("empty cold / slower baseline", c / slower, 1.15),
-        ("empty warm / slower baseline", w / slower, 0.5),
+        ("empty cold / slower baseline", c / slower, 1.15, interval(ec, eg, esh)),
+        ("empty warm / slower baseline", w / slower, 0.5, interval(ew, eg, esh)),
     ]
-    for label, ratio, target in checks:
+    for label, ratio, target, (lo, hi) in checks:
         verdict = "OK" if ratio <= target else "OVER TARGET"
         ok = ok and ratio <= target
-        print(f"  {label:<30} {ratio:6.3f} (target <= {target}) {verdict}")
+        print(f"  {label:<30} {ratio:6.3f} (90% {lo:.3f}-{hi:.3f}; target <= {target}) {verdict}")
     print()
     print("bench: all ratios within target" if ok else "bench: a ratio exceeds the target")
 
