@@ -109,6 +109,30 @@ fn targets() -> [(&'static str, &'static str, ExeFormat); 4] {
     ]
 }
 
+/// An ELF's build information from the parts `elf_buildinfo_parts` fetches, set in a zeroed
+/// buffer of the file's size: the whole answer, from a small part of the file (64-bit and
+/// 32-bit ELFs alike).
+fn sparse_parts_are_enough(bytes: &[u8], whole: &BuildInfo, what: &str) {
+    let mut fetched = 0usize;
+    let parts = buildinfo::elf_buildinfo_parts(|off, n| {
+        let start = usize::try_from(off).ok()?;
+        fetched += n;
+        bytes.get(start..start.checked_add(n)?).map(<[u8]>::to_vec)
+    })
+    .unwrap_or_else(|| panic!("{what}: no .go.buildinfo section found"));
+    assert!(
+        fetched * 20 < bytes.len(),
+        "{what}: fetched {fetched} of {} bytes",
+        bytes.len()
+    );
+    let mut sparse = vec![0u8; bytes.len()];
+    for (off, part) in parts {
+        let start = usize::try_from(off).unwrap();
+        sparse[start..start + part.len()].copy_from_slice(&part);
+    }
+    assert_eq!(&buildinfo::read(&sparse).unwrap(), whole, "{what}");
+}
+
 fn agrees_with_go_version_m(version: &str) {
     let dir = tempfile::Builder::new()
         .prefix("gedtools-")
@@ -151,6 +175,9 @@ fn agrees_with_go_version_m(version: &str) {
             "go{version} {goos}/{goarch}: the sparse read differs"
         );
         assert_eq!(got.module_path.as_deref(), Some("example.com/hello"));
+        if format == ExeFormat::Elf {
+            sparse_parts_are_enough(&bytes, &got, &format!("go{version} {goos}/{goarch}"));
+        }
         if goos.is_empty() {
             truncations_are_errors(&bytes);
         }

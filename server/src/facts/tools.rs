@@ -91,8 +91,8 @@ pub fn read(path: &Path) -> Result<ToolBuild, String> {
     })
 }
 
-/// [`read`]'s sparse path; `None` when the file is not a 64-bit little-endian ELF with a
-/// `.go.buildinfo` section inside the file.
+/// [`read`]'s sparse path; `None` when the file is not an ELF with a `.go.buildinfo` section
+/// inside the file ([`buildinfo::elf_buildinfo_parts`]), or holds the older pointer format.
 fn read_elf_sparse(path: &Path) -> Option<Result<buildinfo::BuildInfo, buildinfo::Error>> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).ok()?;
@@ -101,7 +101,7 @@ fn read_elf_sparse(path: &Path) -> Option<Result<buildinfo::BuildInfo, buildinfo
         return None;
     }
     let len = usize::try_from(meta.len()).ok()?;
-    let mut at = |off: u64, n: usize| -> Option<Vec<u8>> {
+    let parts = buildinfo::elf_buildinfo_parts(|off, n| {
         let end = off.checked_add(u64::try_from(n).ok()?)?;
         if end > meta.len() {
             return None;
@@ -110,47 +110,9 @@ fn read_elf_sparse(path: &Path) -> Option<Result<buildinfo::BuildInfo, buildinfo
         let mut b = vec![0u8; n];
         f.read_exact(&mut b).ok()?;
         Some(b)
-    };
-    let header = at(0, 64)?;
-    if header[..4] != *b"\x7fELF" || header[4] != 2 || header[5] != 1 {
-        return None;
-    }
-    let u16_at = |b: &[u8], o: usize| Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?));
-    let u32_at = |b: &[u8], o: usize| Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?));
-    let u64_at = |b: &[u8], o: usize| Some(u64::from_le_bytes(b.get(o..o + 8)?.try_into().ok()?));
-    let shoff = u64_at(&header, 0x28)?;
-    let shentsize = usize::from(u16_at(&header, 0x3a)?);
-    let shnum = usize::from(u16_at(&header, 0x3c)?);
-    let shstrndx = usize::from(u16_at(&header, 0x3e)?);
-    if shentsize < 64 || shnum == 0 || shstrndx >= shnum {
-        return None;
-    }
-    let table = at(shoff, shentsize.checked_mul(shnum)?)?;
-    let section = |i: usize| -> Option<(u32, u64, u64)> {
-        let e = table.get(i * shentsize..(i + 1) * shentsize)?;
-        Some((u32_at(e, 0)?, u64_at(e, 0x18)?, u64_at(e, 0x20)?))
-    };
-    let (_, names_off, names_size) = section(shstrndx)?;
-    let names = at(names_off, usize::try_from(names_size).ok()?.min(1 << 20))?;
-    let mut regions = vec![
-        (0u64, header.clone()),
-        (shoff, table.clone()),
-        (names_off, names.clone()),
-    ];
-    let blob = (0..shnum).find_map(|i| {
-        let (name, off, size) = section(i)?;
-        let start = usize::try_from(name).ok()?;
-        let rest = names.get(start..)?;
-        let end = rest.iter().position(|&c| c == 0)?;
-        (&rest[..end] == b".go.buildinfo").then_some((off, size))
     })?;
-    let (blob_off, blob_size) = blob;
-    regions.push((
-        blob_off,
-        at(blob_off, usize::try_from(blob_size).ok()?.min(1 << 20))?,
-    ));
     let mut sparse = ZeroPages::new(len)?;
-    for (off, bytes) in regions {
+    for (off, bytes) in parts {
         let start = usize::try_from(off).ok()?;
         sparse
             .bytes_mut()

@@ -219,7 +219,24 @@ struct Exe {
     goarch: Option<&'static str>,
 }
 
-fn elf(data: &[u8]) -> Result<Exe, Error> {
+/// The ELF header fields the reader uses.
+struct ElfHeader {
+    /// 64-bit (ELFCLASS64) rather than 32-bit.
+    wide: bool,
+    /// Big-endian (ELFDATA2MSB).
+    big: bool,
+    machine: u16,
+    osabi: u8,
+    phoff: u64,
+    phentsize: u16,
+    phnum: u16,
+    shoff: u64,
+    shentsize: u16,
+    shnum: u16,
+    shstrndx: u16,
+}
+
+fn elf_header(data: &[u8]) -> Result<ElfHeader, Error> {
     let class = *data
         .get(4)
         .ok_or(Error::Malformed("ELF header truncated"))?;
@@ -237,8 +254,6 @@ fn elf(data: &[u8]) -> Result<Exe, Error> {
         _ => return Err(Error::Malformed("unknown ELF data encoding")),
     };
     let r = Reader { data, big };
-    let machine = r.u16(18)?;
-    let osabi = data.get(7).copied().unwrap_or(0);
     // Field offsets of the ELF header (32-bit / 64-bit).
     let (phoff, phentsize, phnum, shoff, shentsize, shnum, shstrndx) = if wide {
         (
@@ -261,7 +276,96 @@ fn elf(data: &[u8]) -> Result<Exe, Error> {
             r.u16(0x32)?,
         )
     };
+    Ok(ElfHeader {
+        wide,
+        big,
+        machine: r.u16(18)?,
+        osabi: data.get(7).copied().unwrap_or(0),
+        phoff,
+        phentsize,
+        phnum,
+        shoff,
+        shentsize,
+        shnum,
+        shstrndx,
+    })
+}
 
+/// ELF section type of a section that takes no room in the file (`.bss`).
+const SHT_NOBITS: u32 = 8;
+
+/// One section header at `at` of `r`: (name's offset in the section names, type, address, file
+/// offset, size).
+fn elf_section(r: Reader, at: usize, wide: bool) -> Result<(u32, u32, u64, u64, u64), Error> {
+    Ok(if wide {
+        (
+            r.u32(at)?,
+            r.u32(at + 4)?,
+            r.u64(at + 0x10)?,
+            r.u64(at + 0x18)?,
+            r.u64(at + 0x20)?,
+        )
+    } else {
+        (
+            r.u32(at)?,
+            r.u32(at + 4)?,
+            u64::from(r.u32(at + 0xC)?),
+            u64::from(r.u32(at + 0x10)?),
+            u64::from(r.u32(at + 0x14)?),
+        )
+    })
+}
+
+/// Most bytes of section names, and of a `.go.buildinfo` section, [`elf_buildinfo_parts`]
+/// fetches (real ones are a few hundred bytes and 32 KiB at most).
+const MAX_PART: usize = 1 << 20;
+
+/// The parts of an ELF file that [`read`] looks at when the build information is in a
+/// `.go.buildinfo` section — the header, the section table, the section names and that section
+/// — as `(offset, bytes)`, each fetched with `fetch(offset, len)`. Put at their offsets in an
+/// otherwise zeroed buffer the size of the file, they are all [`read`] needs: a caller can skip
+/// the rest of a 40 MB binary. `None` when a fetch fails, the file is no ELF, or it has no such
+/// section.
+pub fn elf_buildinfo_parts(
+    mut fetch: impl FnMut(u64, usize) -> Option<Vec<u8>>,
+) -> Option<Vec<(u64, Vec<u8>)>> {
+    // The 64-bit header's size; a 32-bit one (52 bytes) is followed by more of the file.
+    let header = fetch(0, 64)?;
+    if !header.starts_with(b"\x7fELF") {
+        return None;
+    }
+    let h = elf_header(&header).ok()?;
+    let entry = usize::from(h.shentsize);
+    let table = fetch(h.shoff, entry.checked_mul(usize::from(h.shnum))?)?;
+    let r = Reader {
+        data: &table,
+        big: h.big,
+    };
+    let section = |i: usize| elf_section(r, i.checked_mul(entry)?, h.wide).ok();
+    let (_, _, _, names_off, names_size) = section(usize::from(h.shstrndx))?;
+    let names = fetch(names_off, usize::try_from(names_size).ok()?.min(MAX_PART))?;
+    let (blob_off, blob_size) =
+        (0..usize::from(h.shnum))
+            .filter_map(section)
+            .find_map(|(name, typ, _, off, size)| {
+                let named = c_string(&names, usize::try_from(name).ok()?)? == b".go.buildinfo";
+                (named && typ != SHT_NOBITS).then_some((off, size))
+            })?;
+    let blob = fetch(blob_off, usize::try_from(blob_size).ok()?.min(MAX_PART))?;
+    Some(vec![
+        (0, header),
+        (h.shoff, table),
+        (names_off, names),
+        (blob_off, blob),
+    ])
+}
+
+fn elf(data: &[u8]) -> Result<Exe, Error> {
+    let h = elf_header(data)?;
+    let (wide, big, machine, osabi) = (h.wide, h.big, h.machine, h.osabi);
+    let (phoff, phentsize, phnum) = (h.phoff, h.phentsize, h.phnum);
+    let (shoff, shentsize, shnum, shstrndx) = (h.shoff, h.shentsize, h.shnum, h.shstrndx);
+    let r = Reader { data, big };
     // Program headers: PT_LOAD segments are the loaded regions; the first writable,
     // non-executable one is where the data starts.
     const PT_LOAD: u32 = 1;
@@ -304,29 +408,11 @@ fn elf(data: &[u8]) -> Result<Exe, Error> {
     }
 
     // Section headers: `.go.buildinfo` holds exactly the blob when present.
-    const SHT_NOBITS: u32 = 8;
     let mut sections = Vec::new();
     let shoff = to_usize(shoff)?;
     for i in 0..count(u64::from(shnum))? {
         let at = add(shoff, mul(i, usize::from(shentsize))?)?;
-        let (name, typ, addr, off, size) = if wide {
-            (
-                r.u32(at)?,
-                r.u32(at + 4)?,
-                r.u64(at + 0x10)?,
-                r.u64(at + 0x18)?,
-                r.u64(at + 0x20)?,
-            )
-        } else {
-            (
-                r.u32(at)?,
-                r.u32(at + 4)?,
-                u64::from(r.u32(at + 0xC)?),
-                u64::from(r.u32(at + 0x10)?),
-                u64::from(r.u32(at + 0x14)?),
-            )
-        };
-        sections.push((name, typ, addr, off, size));
+        sections.push(elf_section(r, at, wide)?);
     }
     let mut search = None;
     if let Some(&(_, _, _, strtab_off, strtab_size)) = sections.get(usize::from(shstrndx)) {
