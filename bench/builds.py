@@ -4,10 +4,14 @@
 off, in bench/lsp.py's empty world (the profile only puts Go on PATH, the workspace pins another
 Go for VS Code), and the server's own CPU time by that publish (the `schedstat` of its threads
 still alive then). RUNS rounds; each round runs the baselines, then every build in turn, the
-order reversed every other round. Medians.
+order reversed every other round. Medians. Each build after the first is also compared with the
+first: the difference of their cold medians, with a 90% interval from resampling whole rounds
+(both builds ran in each round), so that a change smaller than this machine's noise reads as
+such.
 """
 import glob
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -44,6 +48,18 @@ def first_diagnostics(binary, env, ws, user):
         s.close()
 
 
+def difference_interval(a, b, draws=2000):
+    """90% bootstrap interval of median(b) - median(a), in ms; a[i] and b[i] ran in round i."""
+    rng = random.Random(31)
+    n = len(a)
+    diffs = []
+    for _ in range(draws):
+        pick = [rng.randrange(n) for _ in range(n)]
+        diffs.append(statistics.median([b[i] for i in pick]) - statistics.median([a[i] for i in pick]))
+    diffs.sort()
+    return diffs[int(0.05 * draws)] * 1000, diffs[int(0.95 * draws) - 1] * 1000
+
+
 def main():
     root, ws, _settings, user, env = lsp.world()
     env = dict(env)
@@ -71,13 +87,20 @@ def main():
           f" ({RUNS} rounds)")
     print(f"{'build':<40} {'cold':>9} {'cache off':>10} {'cold/slower':>12} {'cold/off':>9}"
           f" {'server CPU':>11}")
+    names = {}
     for b in BUILDS:
         # A revision's build is named by the revision.
         parent = os.path.dirname(b)
-        name = (os.path.basename(parent) if os.path.basename(os.path.dirname(parent))
-                == "bench-builds" else os.path.relpath(b))
-        print(f"{name:<40} {med(cold[b]):7.2f}ms {med(off[b]):8.2f}ms {med(cold[b]) / slower:12.3f}"
-              f" {med(cold[b]) / med(off[b]):9.3f} {statistics.median(cpu[b]):9.2f}ms")
+        names[b] = (os.path.basename(parent) if os.path.basename(os.path.dirname(parent))
+                    == "bench-builds" else os.path.relpath(b))
+        print(f"{names[b]:<40} {med(cold[b]):7.2f}ms {med(off[b]):8.2f}ms"
+              f" {med(cold[b]) / slower:12.3f} {med(cold[b]) / med(off[b]):9.3f}"
+              f" {statistics.median(cpu[b]):9.2f}ms")
+    first = BUILDS[0]
+    for b in BUILDS[1:]:
+        lo, hi = difference_interval(cold[first], cold[b])
+        print(f"cold, {names[b]} - {names[first]}: {med(cold[b]) - med(cold[first]):+.2f} ms"
+              f" (90% {lo:+.2f} to {hi:+.2f} ms)")
 
 
 if __name__ == "__main__":
