@@ -312,23 +312,19 @@ impl Backend {
     /// Walk every folder again for go.mod/go.work files (one was created or deleted), off the
     /// message loop and without the state lock, then re-diagnose: no process runs.
     async fn rewalk(&self) {
-        let jobs: Vec<(PathBuf, Snapshot, CheckOptions)> = {
+        let jobs: Vec<(PathBuf, Arc<Snapshot>, CheckOptions)> = {
             let state = self.state();
             state
                 .results
                 .iter()
-                .map(|(f, c)| {
-                    (
-                        f.clone(),
-                        Snapshot::clone(&c.probed),
-                        self.options(&state, f),
-                    )
-                })
+                .map(|(f, c)| (f.clone(), Arc::clone(&c.probed), self.options(&state, f)))
                 .collect()
         };
+        // Copied off the state lock, in the blocking task: keystrokes wait for neither.
         let walked = tokio::task::spawn_blocking(move || {
             jobs.into_iter()
-                .map(|(folder, mut snap, opts)| {
+                .map(|(folder, probed, opts)| {
+                    let mut snap = Snapshot::clone(&probed);
                     facts::refresh_workspace(&mut snap, &opts, &Overrides::new());
                     (folder, snap)
                 })
@@ -358,17 +354,19 @@ impl Backend {
         for _attempt in 0..3 {
             let (jobs, epoch) = {
                 let state = self.state();
-                let jobs: Vec<(PathBuf, Snapshot)> = state
+                let jobs: Vec<(PathBuf, Arc<Snapshot>)> = state
                     .results
                     .iter()
-                    .map(|(f, c)| (f.clone(), Snapshot::clone(&c.probed)))
+                    .map(|(f, c)| (f.clone(), Arc::clone(&c.probed)))
                     .collect();
                 (jobs, state.results_epoch)
             };
             let paths = paths.clone();
             let reread = tokio::task::spawn_blocking(move || {
                 jobs.into_iter()
-                    .map(|(folder, mut snap)| {
+                    .map(|(folder, probed)| {
+                        // Copied here, off the state lock.
+                        let mut snap = Snapshot::clone(&probed);
                         facts::reread_module_files(&mut snap, &paths);
                         (folder, snap)
                     })
