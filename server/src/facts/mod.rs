@@ -945,25 +945,22 @@ fn overlay_module_buffers(snap: &mut Snapshot, overrides: &Overrides) {
 }
 
 /// Re-read these go.mod/go.work files from disk into `snap` and its views (saved, or changed
-/// on disk): the files the snapshot already knows; others need a walk.
+/// on disk): the files the snapshot already knows; others need a walk. Each is read once: the
+/// views have the folder's module files.
 pub fn reread_module_files(snap: &mut Snapshot, paths: &[PathBuf]) {
-    let fresh = |path: &Path| {
+    let works_changed = replace_module_files(snap, |path| {
         paths
             .iter()
             .any(|p| p == path)
             .then(|| workspace::read_one(path))
             .flatten()
-    };
-    let mut works_changed = replace_module_files(snap, fresh);
-    for view in &mut snap.editor_views {
-        works_changed |= replace_module_files(view, fresh);
-    }
+    });
     if works_changed {
         snap.workspace.use_dirs.clear();
         let none = Overrides::new();
         workspace::resolve_uses(&snap.go_mod, &snap.go_work, &mut snap.workspace, &none);
-        share_workspace_with_views(snap);
     }
+    share_workspace_with_views(snap);
 }
 
 /// `from`'s go.mod/go.work facts (a fresh walk) into `snap` and its editor views.
