@@ -606,6 +606,15 @@ mod tests {
         assert!(!is_publish(&frame(
             r#"{"jsonrpc":"2.0","method":"window/logMessage","params":{}}"#
         )));
+        // As tower-lsp writes one: the method must come within the head looked at, or every
+        // check would wait out its bound before what it defers.
+        let params =
+            json!({"uri": "file:///w/go.mod", "diagnostics": [{"message": "x".repeat(500)}]});
+        let real = Request::build("textDocument/publishDiagnostics")
+            .params(params)
+            .finish();
+        let body = serde_json::to_string(&real).unwrap_or_default();
+        assert!(is_publish(&frame(&body)), "{body}");
     }
 
     #[test]
