@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const VERSIONS: [&str; 3] = ["1.21.13", "1.22.10", "1.25.5"];
+pub(crate) const VERSIONS: [&str; 3] = ["1.21.13", "1.22.10", "1.25.5"];
 
 /// A small deterministic generator (xorshift64*), so a failing case is reproducible by seed.
 struct Rng(u64);
@@ -52,13 +52,13 @@ impl Rng {
 }
 
 /// One generated configuration.
-struct Case {
-    seed: u64,
-    version: &'static str,
+pub(crate) struct Case {
+    pub(crate) seed: u64,
+    pub(crate) version: &'static str,
     base: PathBuf,
-    folder: PathBuf,
+    pub(crate) folder: PathBuf,
     /// The OS environment the editor (the tool) and `go` start with.
-    env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
     /// The private GOROOT, when the case has one.
     farm: Option<PathBuf>,
     /// Files written: path → bytes (for the failure report).
@@ -255,7 +255,7 @@ fn write(case: &mut Case, path: &Path, text: &str) {
     case.files.push((path.to_path_buf(), text.to_string()));
 }
 
-fn generate(seed: u64, root: &Path) -> Case {
+pub(crate) fn generate(seed: u64, root: &Path) -> Case {
     let mut rng = Rng::new(seed);
     let version = VERSIONS[(seed % 3) as usize];
     let real = support::goroot(version);

@@ -23,6 +23,7 @@ mod check;
 mod deep;
 mod diff_cmdgo;
 mod fix;
+mod go_predict;
 mod go_runs;
 mod gotoolchain_layers;
 mod hardening;

@@ -10,6 +10,7 @@ pub mod deep;
 pub mod early_go;
 pub mod fs;
 pub mod go;
+pub mod go_predict;
 pub mod guard;
 pub mod platform;
 pub mod probe_cache;
@@ -543,11 +544,7 @@ fn base_side(
 }
 
 /// The go env file of a side whose environment is `env`, read.
-pub(crate) fn side_env_file(
-    env: &BTreeMap<String, String>,
-    folder: &Path,
-    os: Os,
-) -> Option<EnvFile> {
+pub fn side_env_file(env: &BTreeMap<String, String>, folder: &Path, os: Os) -> Option<EnvFile> {
     // cmd/go reads HOME from this environment only: without one there is no default file
     // (an explicit GOENV or XDG_CONFIG_HOME still counts).
     let mut lookup_env = env.clone();

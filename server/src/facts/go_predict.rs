@@ -1,0 +1,295 @@
+//! What a side's `go env -json` ([`super::go::run_probe`]) will answer, worked out before
+//! `go` has answered — for the common case only, and never trusted on its own.
+//!
+//! Why: on a first start the login shell's `go` is the last process a check waits for, and
+//! everything after its answer (the editor views, the tools, the rules with every fix
+//! simulated) used to wait with it. When this model can say what `go` will print, a check
+//! runs all of that while `go` still runs, and keeps the result only if `go`'s real answer is
+//! exactly the predicted one ([`same_answer`]); otherwise it starts over from the real answer,
+//! so a wrong prediction costs time, never a wrong diagnostic.
+//!
+//! The model follows cmd/go's reading of its settings (a non-empty OS variable, else the user
+//! go env file, else `$GOROOT/go.env`, else the built-in default) and declines — `None` — for
+//! anything it does not model: a GOROOT, GOFLAGS, GOOS or compiler chosen anywhere, a GOENV,
+//! a telemetry mode file, a go.mod in the system temp root or a GOPATH root, another host than
+//! linux/amd64, a Go older than 1.21. `tests/cli/go_predict.rs` compares it with real `go`.
+
+use super::go::{GoRun, GOTOOLCHAIN_FROM_LAYERS};
+use crate::goenv::resolve::{default_gocache, go_clean};
+use crate::model::{CommandResult, EnvFile, GoBinary};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Settings whose value `go env` prints as it reads it (OS env, env file, `$GOROOT/go.env`):
+/// the rest of the `GO*`/`CGO_*` family changes answers this model does not follow.
+const AS_READ: &[&str] = &[
+    "GOPROXY",
+    "GOSUMDB",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOVCS",
+    "GOPATH",
+    "GOMODCACHE",
+    "GOCACHE",
+    "GOBIN",
+];
+
+/// Variables of the `GO` family that only the Go runtime reads (each `go` process's own
+/// behaviour), or that the probe sets itself (GOTOOLCHAIN=local): no effect on the answer.
+const NOT_READ_BY_GO_ENV: &[&str] = &[
+    "GOGC",
+    "GOMAXPROCS",
+    "GOMEMLIMIT",
+    "GOTRACEBACK",
+    "GODEBUG",
+    "GOTOOLCHAIN",
+];
+
+/// Compiler and tool settings outside the `GO` family that `go env` reports or reads.
+const TOOLS: &[&str] = &["CC", "CXX", "AR", "FC", "GCCGO", "PKG_CONFIG"];
+
+/// The answer [`super::go::run_probe`] will get from `binary` run with `env` in `cwd`, its
+/// user env file being `env_file` (as facts read it); `None` where this model cannot say.
+pub fn predict(
+    binary: &GoBinary,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    env_file: Option<&EnvFile>,
+) -> Option<GoRun> {
+    if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
+        return None;
+    }
+    let minor = binary.static_version.as_deref().and_then(go_minor)?;
+    if minor < 21 {
+        return None;
+    }
+    let goroot = binary.own_goroot.clone()?;
+    let goroot_env = super::read_env_file(&Path::new(&goroot).join("go.env"));
+    if goroot_env.error.is_some() || env_file.is_some_and(|f| f.error.is_some()) {
+        return None;
+    }
+    let env_file = env_file.filter(|f| f.exists);
+    let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty());
+    let family = |k: &str| k.starts_with("GO") || k.starts_with("CGO_");
+    let declined = |k: &str| {
+        (family(k) && !AS_READ.contains(&k) && !NOT_READ_BY_GO_ENV.contains(&k))
+            || TOOLS.contains(&k)
+    };
+    if env.keys().any(|k| set(k) && declined(k)) {
+        return None;
+    }
+    let files = env_file.into_iter().chain(std::iter::once(&goroot_env));
+    if files.flat_map(|f| &f.entries).any(|e| declined(&e.key)) {
+        return None;
+    }
+    // cmd/go's Getenv: a non-empty OS variable, else the user file's last line for the key,
+    // else `$GOROOT/go.env`'s first (a key read once is never read again there). An empty
+    // value found that way still hides the layers below it, but counts as unset: the
+    // built-in default applies ([`crate::goenv::resolve`] models the same layers).
+    let read = |k: &str, default: &dyn Fn() -> String| -> String {
+        let layered = match env.get(k).filter(|v| !v.is_empty()) {
+            Some(v) => Some(v.clone()),
+            None => match env_file.and_then(|f| f.get(k)) {
+                Some(e) => Some(e.value.clone()),
+                None => goroot_env
+                    .entries
+                    .iter()
+                    .find(|e| e.key == k)
+                    .map(|e| e.value.clone()),
+            },
+        };
+        layered.filter(|v| !v.is_empty()).unwrap_or_else(default)
+    };
+    let none = || String::new();
+    let home = env.get("HOME").filter(|h| h.starts_with('/'))?;
+    let config_dir = match env.get("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(x) if x.starts_with('/') => x.clone(),
+        Some(_) => return None,
+        None => format!("{}/.config", home.trim_end_matches('/')),
+    };
+    if env
+        .get("XDG_CACHE_HOME")
+        .is_some_and(|x| !x.is_empty() && !x.starts_with('/'))
+    {
+        return None;
+    }
+
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        out.insert(k.to_string(), v);
+    };
+    for k in [
+        "GOPROXY",
+        "GOSUMDB",
+        "GOPRIVATE",
+        "GOINSECURE",
+        "GOVCS",
+        "GOBIN",
+    ] {
+        put(k, read(k, &none));
+    }
+    let private = read("GOPRIVATE", &none);
+    for k in ["GONOPROXY", "GONOSUMDB"] {
+        put(k, read(k, &|| private.clone()));
+    }
+    let gopath = read("GOPATH", &|| {
+        let p = go_clean(&format!("{home}/go"));
+        if go_clean(&goroot) == p {
+            String::new()
+        } else {
+            p
+        }
+    });
+    let modcache = read(
+        "GOMODCACHE",
+        &|| match gopath.split(':').next().unwrap_or_default() {
+            "" => String::new(),
+            first => go_clean(&format!("{first}/pkg/mod")),
+        },
+    );
+    let lookup = |k: &str| env.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let default_cache = default_gocache("linux", &lookup).filter(|c| !c.is_empty())?;
+    let gocache = read("GOCACHE", &|| default_cache.clone());
+    // cmd/go refuses a relative one (`go env` then says `off` for GOCACHE): not modelled.
+    let absolute = |v: &str| v.is_empty() || v.split(':').all(|p| p.starts_with('/'));
+    if ![&gopath, &modcache, &gocache].iter().all(|v| absolute(v)) {
+        return None;
+    }
+    put("GOPATH", gopath.clone());
+    put("GOMODCACHE", modcache);
+    put("GOCACHE", gocache);
+    put("GOENV", format!("{config_dir}/go/env"));
+    put("GOROOT", goroot.clone());
+    put(
+        "GOTOOLDIR",
+        format!("{}/pkg/tool/linux_amd64", goroot.trim_end_matches('/')),
+    );
+    put("GOVERSION", binary.static_version.clone()?);
+    put("GOTOOLCHAIN", "local".into());
+    for (k, v) in [
+        ("GOHOSTOS", "linux"),
+        ("GOOS", "linux"),
+        ("GOHOSTARCH", "amd64"),
+        ("GOARCH", "amd64"),
+        ("GOAMD64", "v1"),
+        ("CC", "gcc"),
+        ("CXX", "g++"),
+        ("AR", "ar"),
+    ] {
+        put(k, v.into());
+    }
+    for k in [
+        "GOFLAGS",
+        "GOEXE",
+        "GO111MODULE",
+        "GOTMPDIR",
+        "GOEXPERIMENT",
+        "GOARM64",
+        "GOARM",
+        "GO386",
+    ] {
+        put(k, String::new());
+    }
+    // Settings that came with later releases; `go env` prints unknown names empty.
+    let since = |m: u32, v: &str| {
+        if minor >= m {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
+    put("GOFIPS140", since(24, "off"));
+    put("GOAUTH", since(24, "netrc"));
+    if minor >= 23 {
+        // `go telemetry on|off` writes the mode there; without it the mode is "local".
+        if Path::new(&config_dir).join("go/telemetry/mode").exists() {
+            return None;
+        }
+        put("GOTELEMETRY", "local".into());
+    } else {
+        put("GOTELEMETRY", String::new());
+    }
+    // Go 1.20+: cgo is off by default when the default C compiler is not on PATH.
+    let path = env.get("PATH").map(String::as_str).unwrap_or_default();
+    if path.split(':').any(|d| !d.starts_with('/')) {
+        return None;
+    }
+    let cc_found = path
+        .split(':')
+        .any(|d| super::go::is_executable(&Path::new(d).join("gcc")));
+    put("CGO_ENABLED", if cc_found { "1" } else { "0" }.into());
+
+    let wd = working_directory(env, cwd)?;
+    if wd.starts_with(&goroot) {
+        return None;
+    }
+    let gomod = match find_upward(&wd, "go.mod") {
+        Some(m) => {
+            let dir = m.parent()?;
+            let temp = std::env::temp_dir();
+            let gopath_root = gopath.split(':').any(|g| Path::new(g) == dir);
+            if dir == temp || dir == Path::new("/tmp") || gopath_root {
+                return None;
+            }
+            m.to_string_lossy().into_owned()
+        }
+        None => "/dev/null".into(),
+    };
+    put("GOMOD", gomod);
+    let gowork = find_upward(&wd, "go.work").map(|w| w.to_string_lossy().into_owned());
+    put("GOWORK", gowork.unwrap_or_default());
+
+    Some(GoRun {
+        env_json: CommandResult::Ok {
+            value: out,
+            millis: 0,
+        },
+        version: None,
+        gotoolchain: CommandResult::NotRun {
+            reason: GOTOOLCHAIN_FROM_LAYERS.into(),
+        },
+    })
+}
+
+/// Whether `real` is the answer `predicted` said, up to how long `go` took.
+pub fn same_answer(predicted: &GoRun, real: &GoRun) -> bool {
+    let values = |r: &GoRun| match &r.env_json {
+        CommandResult::Ok { value, .. } => Some(value.clone()),
+        _ => None,
+    };
+    values(predicted).is_some()
+        && values(predicted) == values(real)
+        && predicted.version == real.version
+        && predicted.gotoolchain == real.gotoolchain
+}
+
+/// `go1.22.10` → 22.
+fn go_minor(version: &str) -> Option<u32> {
+    let rest = version.strip_prefix("go1.")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// cmd/go's working directory as `os.Getwd` reports it: `$PWD` when it names the same
+/// directory, else the directory with its symbolic links resolved.
+fn working_directory(env: &BTreeMap<String, String>, cwd: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let here = std::fs::metadata(cwd).ok()?;
+    if let Some(pwd) = env.get("PWD").filter(|p| p.starts_with('/')) {
+        if let Ok(m) = std::fs::metadata(pwd) {
+            if m.dev() == here.dev() && m.ino() == here.ino() {
+                return Some(PathBuf::from(go_clean(pwd)));
+            }
+        }
+    }
+    std::fs::canonicalize(cwd).ok()
+}
+
+/// The first `name` that is a file (not a directory), from `dir` up to the root.
+fn find_upward(dir: &Path, name: &str) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(name))
+        .find(|f| std::fs::metadata(f).is_ok_and(|m| !m.is_dir()))
+}
