@@ -341,6 +341,9 @@ pub struct EnvFileEntry {
     pub line: u32,
 }
 
+/// Above this, the login shell is "slow" (VS Code waits for it at startup too).
+pub const SLOW_PROBE_MILLIS: u64 = 3_000;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ProbeReport {
     pub shell: PathBuf,

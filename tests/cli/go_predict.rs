@@ -103,7 +103,8 @@ const SETUPS: &[Setup] = &[
         path_tail: "/usr/bin:/bin",
     },
     Setup {
-        name: "GOPATH, GOBIN and XDG directories in the environment",
+        name:
+            "GOPATH, GOBIN, XDG directories and variables cmd/go does not know in the environment",
         files: module,
         env: &[
             ("GOPATH", "{root}/gopath"),
@@ -112,6 +113,8 @@ const SETUPS: &[Setup] = &[
             ("XDG_CONFIG_HOME", "{root}/xdg-config"),
             ("GOPROXY", "direct"),
             ("GOMAXPROCS", "2"),
+            ("GOOGLE_APPLICATION_CREDENTIALS", "{root}/key.json"),
+            ("GO_ENV_DOCTOR_PROBE_CACHE", "off"),
         ],
         path_tail: "/usr/bin:/bin",
     },
@@ -153,6 +156,12 @@ const SETUPS: &[Setup] = &[
         env: &[("PWD", "{root}/link")],
         path_tail: "/usr/bin:/bin",
     },
+    Setup {
+        name: "GOROOT set to the binary's own root (vscode-go does so for go.goroot)",
+        files: module,
+        env: &[("GOROOT", "{goroot}/")],
+        path_tail: "/usr/bin:/bin",
+    },
 ];
 
 #[test]
@@ -165,7 +174,10 @@ fn predictions_are_what_real_go_answers_in_common_setups() {
             std::fs::create_dir_all(root.join("home")).unwrap();
             std::fs::create_dir_all(root.join("empty-bin")).unwrap();
             let cwd = (setup.files)(&root);
-            let fill = |v: &str| v.replace("{root}", &root.display().to_string());
+            let fill = |v: &str| {
+                v.replace("{root}", &root.display().to_string())
+                    .replace("{goroot}", &support::goroot(version).display().to_string())
+            };
             let mut env: BTreeMap<String, String> = setup
                 .env
                 .iter()
@@ -225,5 +237,54 @@ fn predictions_never_differ_from_real_go_on_random_configurations() {
     assert!(
         predicted_n > 0,
         "no random configuration was predicted: the test would check nothing"
+    );
+}
+
+/// A GOROOT whose VERSION file names another release than its `go` binary was built as (the
+/// skew `goroot` findings report): the model does not guess which one `go env` will print.
+#[test]
+fn a_goroot_whose_version_file_is_not_its_binarys_is_not_predicted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let real = support::goroot("1.22.10");
+    let farm = root.join("goroot");
+    std::fs::create_dir_all(farm.join("bin")).unwrap();
+    for entry in std::fs::read_dir(&real).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name != "bin" && name != "VERSION" {
+            std::os::unix::fs::symlink(entry.path(), farm.join(&name)).unwrap();
+        }
+    }
+    if std::fs::hard_link(real.join("bin/go"), farm.join("bin/go")).is_err() {
+        std::fs::copy(real.join("bin/go"), farm.join("bin/go")).unwrap();
+    }
+    std::fs::write(
+        farm.join("VERSION"),
+        "go1.22.99\ntime 2026-01-01T00:00:00Z\n",
+    )
+    .unwrap();
+    let ws = module(&root);
+    std::fs::create_dir_all(root.join("home")).unwrap();
+    let env = BTreeMap::from([
+        ("HOME".to_string(), root.join("home").display().to_string()),
+        (
+            "PATH".to_string(),
+            format!("{}/bin:/usr/bin:/bin", farm.display()),
+        ),
+    ]);
+    let (predicted, real_run) = both(&env, &ws);
+    let version = match &real_run.env_json {
+        CommandResult::Ok { value, .. } => value.get("GOVERSION").cloned(),
+        _ => None,
+    };
+    assert_eq!(
+        version.as_deref(),
+        Some("go1.22.10"),
+        "go reports its own build"
+    );
+    assert!(
+        predicted.is_none(),
+        "predicted despite the skew: {predicted:?}"
     );
 }

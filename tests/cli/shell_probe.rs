@@ -643,6 +643,7 @@ fn the_helper_runs_the_shells_go(sh: Sh) {
         folder: fx.folder.clone(),
         trusted: false,
         skip: Vec::new(),
+        yield_if_predicted: false,
     });
     let probed = probe(&opts);
     let env = expect_ok(sh, &probed.report, probed.env.clone());
@@ -691,6 +692,7 @@ fn probe_asking_for_go(fx: &Fixture, timeout: Duration) -> Probed {
         folder: fx.folder.clone(),
         trusted: false,
         skip: Vec::new(),
+        yield_if_predicted: false,
     });
     probe(&opts)
 }
@@ -1010,6 +1012,7 @@ fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
         folder: fx.folder.clone(),
         trusted: false,
         skip: Vec::new(),
+        yield_if_predicted: false,
     });
     let probed = probe(&opts);
     assert_eq!(probed.report.outcome, ProbeOutcome::Ok);
@@ -1026,6 +1029,7 @@ fn the_helper_never_runs_a_go_of_an_untrusted_workspace() {
         folder: fx.folder.clone(),
         trusted: true,
         skip: Vec::new(),
+        yield_if_predicted: false,
     });
     let probed = probe(&opts);
     assert_eq!(probed.early_go.map(|e| e.go), Some(go));

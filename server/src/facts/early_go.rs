@@ -44,6 +44,9 @@ pub struct Request {
     /// Runs the check makes anyway ([`Ask::skip`]).
     #[serde(default)]
     pub skip: Vec<String>,
+    /// [`Ask::yield_if_predicted`].
+    #[serde(default)]
+    pub yield_if_predicted: bool,
 }
 
 /// What the check asks for, before the shell starts: the folder, its trust, and the runs the
@@ -55,6 +58,10 @@ pub struct Ask {
     pub folder: PathBuf,
     pub trusted: bool,
     pub skip: Vec<String>,
+    /// The check goes on with what `go` will most likely answer ([`super::go_predict`]) when
+    /// that can be told: `go` then runs at a lower priority, so that it does not take the
+    /// processor from that work (its answer only confirms it).
+    pub yield_if_predicted: bool,
 }
 
 /// The helper's answer: which `go` ran, whether `go version` ran too, and what they said.
@@ -76,6 +83,7 @@ impl Request {
             strip,
             deadline_ms: millis_since_epoch(deadline),
             skip: ask.skip.clone(),
+            yield_if_predicted: ask.yield_if_predicted,
         }
     }
 
@@ -138,6 +146,12 @@ pub fn run_in_helper(req: &Request, env: BTreeMap<String, String>) -> Option<Ear
     let timeout = left.min(BUDGET);
     if timeout < Duration::from_millis(100) {
         return None;
+    }
+    if req.yield_if_predicted
+        && super::go_predict::predict(&binary, &env, &req.folder, env_file.as_ref()).is_some()
+    {
+        // This process only waits for `go` from here on.
+        process::lower_this_threads_priority();
     }
     let run = go::run_probe(
         &path,
@@ -230,6 +244,7 @@ mod tests {
             folder: PathBuf::from("/w/it's here"),
             trusted: false,
             skip: vec!["ab12".into()],
+            yield_if_predicted: false,
         };
         let req = Request::new(
             &ask,
@@ -314,6 +329,7 @@ mod tests {
         let digest = go::run_digest(&go, &env, &folder, false);
         let skipping = Request {
             skip: vec![digest],
+            yield_if_predicted: false,
             ..trusted
         };
         assert_eq!(run_in_helper(&skipping, env), None);
@@ -327,6 +343,7 @@ mod tests {
             folder: tmp.path().to_path_buf(),
             trusted: true,
             skip: Vec::new(),
+            yield_if_predicted: false,
         };
         let req = Request::new(&ask, Vec::new(), Duration::from_millis(500));
         let env: BTreeMap<String, String> =

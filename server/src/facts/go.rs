@@ -284,8 +284,21 @@ pub fn probe(
         tracing::debug!(go = %go.display(), "reusing a persisted go probe with the same inputs");
         return super::probe_cache::decode_run(run, env);
     }
+    if let Some(run) = runs.predicted(&key, go, env, cwd, env_file) {
+        return run;
+    }
     let run = runs.get_or_run(key.clone(), || {
-        run_probe(go, env, cwd, wants_version, &runs.cancel, GO_TIMEOUT)
+        let run = || run_probe(go, env, cwd, wants_version, &runs.cancel, GO_TIMEOUT);
+        let predicted = || {
+            let binary = inspect(go, GoFoundBy::Path, cwd);
+            super::go_predict::predict(&binary, env, cwd, env_file).is_some()
+        };
+        if runs.yielding && predicted() {
+            if let Some(done) = process::yielding(run) {
+                return done;
+            }
+        }
+        run()
     });
     if let (true, Some(digest)) = (runs.persist, digest) {
         // Runs a cancellation or a timeout cut short say nothing about `go`: never persisted.
@@ -471,7 +484,8 @@ fn go_getwd(pwd: Option<&str>, cwd: &Path) -> PathBuf {
 /// running probe's waits for it instead of starting `go` again.
 #[derive(Default)]
 pub struct Runs {
-    slots: std::sync::Mutex<Vec<(RunKey, std::sync::Arc<Slot>)>>,
+    /// Shared with the [`Runs::ahead`] of these runs.
+    slots: std::sync::Arc<std::sync::Mutex<Slots>>,
     started: std::sync::atomic::AtomicUsize,
     cancel: process::Cancel,
     /// Runs of an earlier process, by the digest of their inputs (the persistent cache).
@@ -484,9 +498,16 @@ pub struct Runs {
     /// (before the login shell is back, to start its `go`, and after), looking in the same
     /// places both times.
     installs: std::sync::Mutex<Vec<WellKnown>>,
+    /// Set in [`Runs::ahead`]: the predictions given for runs still going, to be confirmed.
+    ahead: Option<std::sync::Mutex<Vec<(RunKey, GoRun)>>>,
+    /// [`Runs::yield_if_predicted`].
+    yielding: bool,
 }
 
 type WellKnown = (BTreeMap<String, String>, Vec<(PathBuf, &'static str)>);
+
+/// Each run by its inputs.
+type Slots = Vec<(RunKey, std::sync::Arc<Slot>)>;
 
 /// A `go` run for the persistent cache: its inputs' digest, what it said, and the variables
 /// of its environment it depended on (to tell a secret that came from them).
@@ -496,6 +517,19 @@ pub type RecordedRun = (String, GoRun, BTreeMap<String, String>);
 struct Slot {
     run: std::sync::Mutex<Option<GoRun>>,
     done: std::sync::Condvar,
+}
+
+impl Slot {
+    /// The run's answer, once there is one.
+    fn wait(&self) -> GoRun {
+        let mut guard = self.run.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(r) = guard.as_ref() {
+                return r.clone();
+            }
+            guard = self.done.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 impl Runs {
@@ -516,6 +550,74 @@ impl Runs {
             persist,
             ..Runs::default()
         }
+    }
+
+    /// A check that goes on with predicted answers ([`Runs::ahead`]): a run whose answer can
+    /// be predicted is started at a lower priority (it only confirms the prediction).
+    pub fn yield_if_predicted(&mut self) {
+        self.yielding = true;
+    }
+
+    /// The same runs, for a check that goes on before they end: a probe whose run is still
+    /// going gets what `go` will most likely answer ([`super::go_predict`]) instead of
+    /// waiting, when that can be told; [`Runs::confirm_ahead`] then says whether every answer
+    /// given was right. Runs not started yet are made as usual.
+    pub fn ahead(&self) -> Runs {
+        Runs {
+            slots: std::sync::Arc::clone(&self.slots),
+            cancel: self.cancel.clone(),
+            seeded: self.seeded.clone(),
+            ahead: Some(std::sync::Mutex::default()),
+            ..Runs::default()
+        }
+    }
+
+    /// Whether each prediction [`Runs::ahead`] gave is what its `go` answered (waiting for
+    /// the runs still going). Plain runs: `true`.
+    pub fn confirm_ahead(&self) -> bool {
+        let Some(given) = &self.ahead else {
+            return true;
+        };
+        let given = std::mem::take(&mut *given.lock().unwrap_or_else(|e| e.into_inner()));
+        given.iter().all(|(key, predicted)| {
+            let slot = self
+                .slots
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, slot)| slot.clone());
+            slot.is_some_and(|slot| super::go_predict::same_answer(predicted, &slot.wait()))
+        })
+    }
+
+    /// Ahead of a run with these inputs that is still going: what it will most likely say.
+    fn predicted(
+        &self,
+        key: &RunKey,
+        go: &Path,
+        env: &BTreeMap<String, String>,
+        cwd: &Path,
+        env_file: Option<&EnvFile>,
+    ) -> Option<GoRun> {
+        let given = self.ahead.as_ref()?;
+        let going = self
+            .slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(k, slot)| k == key && slot.run.lock().is_ok_and(|r| r.is_none()));
+        if !going {
+            return None;
+        }
+        let binary = inspect(go, GoFoundBy::Path, cwd);
+        let run = super::go_predict::predict(&binary, env, cwd, env_file)?;
+        tracing::debug!(go = %go.display(), "going on with what a running go will most likely answer");
+        given
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key.clone(), run.clone()));
+        Some(run)
     }
 
     /// [`well_known_installs`] of `env`, looked for once per check.
@@ -609,13 +711,7 @@ impl Runs {
             return result;
         }
         tracing::debug!("reusing a go probe with the same inputs");
-        let mut guard = slot.run.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(r) = guard.as_ref() {
-                return r.clone();
-            }
-            guard = slot.done.wait(guard).unwrap_or_else(|e| e.into_inner());
-        }
+        slot.wait()
     }
 }
 

@@ -10,12 +10,12 @@
 //!
 //! The model follows cmd/go's reading of its settings (a non-empty OS variable, else the user
 //! go env file, else `$GOROOT/go.env`, else the built-in default) and declines — `None` — for
-//! anything it does not model: a GOROOT, GOFLAGS, GOOS or compiler chosen anywhere, a GOENV,
+//! anything it does not model: GOFLAGS, GOOS or a compiler chosen anywhere, a GOENV,
 //! a telemetry mode file, a go.mod in the system temp root or a GOPATH root, another host than
-//! linux/amd64, a Go older than 1.21. `tests/cli/go_predict.rs` compares it with real `go`.
+//! linux/amd64, a Go older than 1.21, a binary whose version is not its GOROOT's. `tests/cli/go_predict.rs` compares it with real `go`.
 
 use super::go::{GoRun, GOTOOLCHAIN_FROM_LAYERS};
-use crate::goenv::resolve::{default_gocache, go_clean};
+use crate::goenv::resolve::{default_gocache, go_clean, is_go_var};
 use crate::model::{CommandResult, EnvFile, GoBinary};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,9 +47,6 @@ const NOT_READ_BY_GO_ENV: &[&str] = &[
     "GOTOOLCHAIN",
 ];
 
-/// Compiler and tool settings outside the `GO` family that `go env` reports or reads.
-const TOOLS: &[&str] = &["CC", "CXX", "AR", "FC", "GCCGO", "PKG_CONFIG"];
-
 /// The answer [`super::go::run_probe`] will get from `binary` run with `env` in `cwd`, its
 /// user env file being `env_file` (as facts read it); `None` where this model cannot say.
 pub fn predict(
@@ -61,21 +58,52 @@ pub fn predict(
     if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
         return None;
     }
-    let minor = binary.static_version.as_deref().and_then(go_minor)?;
-    if minor < 21 {
+    // GOVERSION is the binary's own version, from its build information; a GOROOT whose
+    // VERSION file says otherwise is a skew the rules report, not something to guess around.
+    let build = super::tools::read(&binary.path).ok()?;
+    let version = build.go_version;
+    let native = build.goarch.as_deref() == Some("amd64")
+        && build.goos.as_deref().is_none_or(|os| os == "linux");
+    if !native || binary.static_version.as_deref() != Some(version.as_str()) {
         return None;
     }
-    let goroot = binary.own_goroot.clone()?;
-    let goroot_env = super::read_env_file(&Path::new(&goroot).join("go.env"));
-    if goroot_env.error.is_some() || env_file.is_some_and(|f| f.error.is_some()) {
+    let minor = go_minor(&version)?;
+    if minor < 21 || version.contains(char::is_whitespace) {
+        return None;
+    }
+    if env_file.is_some_and(|f| f.error.is_some()) {
         return None;
     }
     let env_file = env_file.filter(|f| f.exists);
+    // cmd/go's findGOROOT: a GOROOT set in the environment (vscode-go sets it for
+    // `go.goroot`; `go env` shows it as set) or the env file (cleaned), else the binary's own
+    // root. `shown` is what `go env` prints, `goroot` the directory.
+    let from_env = env.get("GOROOT").filter(|v| !v.is_empty()).cloned();
+    let from_file = env_file
+        .and_then(|f| f.get("GOROOT"))
+        .map(|e| e.value.clone())
+        .filter(|v| !v.is_empty())
+        .map(|v| go_clean(&v));
+    let (goroot, shown) = match from_env.or(from_file) {
+        Some(r) if r.starts_with('/') && Path::new(&r).join("pkg/tool").is_dir() => {
+            (go_clean(&r), r)
+        }
+        Some(_) => return None,
+        None => {
+            let own = binary.own_goroot.clone()?;
+            (own.clone(), own)
+        }
+    };
+    let goroot_env = super::read_env_file(&Path::new(&goroot).join("go.env"));
+    if goroot_env.error.is_some() || goroot_env.get("GOROOT").is_some() {
+        return None;
+    }
     let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty());
-    let family = |k: &str| k.starts_with("GO") || k.starts_with("CGO_");
+    // Names cmd/go does not know (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*)
+    // change nothing; a known one this model does not follow ends the prediction.
     let declined = |k: &str| {
-        (family(k) && !AS_READ.contains(&k) && !NOT_READ_BY_GO_ENV.contains(&k))
-            || TOOLS.contains(&k)
+        let modelled = AS_READ.contains(&k) || NOT_READ_BY_GO_ENV.contains(&k) || k == "GOROOT";
+        is_go_var(k) && !modelled
     };
     if env.keys().any(|k| set(k) && declined(k)) {
         return None;
@@ -161,12 +189,12 @@ pub fn predict(
     put("GOMODCACHE", modcache);
     put("GOCACHE", gocache);
     put("GOENV", format!("{config_dir}/go/env"));
-    put("GOROOT", goroot.clone());
+    put("GOROOT", shown);
     put(
         "GOTOOLDIR",
         format!("{}/pkg/tool/linux_amd64", goroot.trim_end_matches('/')),
     );
-    put("GOVERSION", binary.static_version.clone()?);
+    put("GOVERSION", version);
     put("GOTOOLCHAIN", "local".into());
     for (k, v) in [
         ("GOHOSTOS", "linux"),
@@ -228,9 +256,12 @@ pub fn predict(
     let gomod = match find_upward(&wd, "go.mod") {
         Some(m) => {
             let dir = m.parent()?;
-            let temp = std::env::temp_dir();
+            // cmd/go ignores a go.mod in the system temp root (`go` sees TMPDIR from `env`)
+            // and one in a GOPATH root.
+            let temp = env.get("TMPDIR").filter(|t| !t.is_empty());
+            let temp_root = temp.is_some_and(|t| Path::new(&go_clean(t)) == dir);
             let gopath_root = gopath.split(':').any(|g| Path::new(g) == dir);
-            if dir == temp || dir == Path::new("/tmp") || gopath_root {
+            if temp_root || dir == Path::new("/tmp") || gopath_root {
                 return None;
             }
             m.to_string_lossy().into_owned()

@@ -133,6 +133,37 @@ pub fn collect(opts: &CheckOptions) -> Snapshot {
 /// [`collect`], with the `go` runs it made for the persistent cache (when
 /// [`CheckOptions::probe_cache`] is set; see [`probe_cache::Store::save`]).
 pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>) {
+    let (collected, runs) = collect_speculating::<()>(opts, None);
+    match collected {
+        Collected::Plain(snap) => (*snap, runs),
+        // Nothing was asked to run ahead.
+        Collected::Confirmed { .. } => unreachable!("no speculation without a consumer"),
+    }
+}
+
+/// What [`collect_speculating`] gives back.
+pub enum Collected<R> {
+    /// The snapshot, for the caller to analyse.
+    Plain(Box<Snapshot>),
+    /// The consumer already ran on a snapshot built from the predicted answer of the login
+    /// shell's `go` ([`go_predict`]), and the real answer turned out the same: its result
+    /// stands. `shell` is the real shell side, to put in place of the predicted one in what
+    /// the result keeps (they differ only in how long the shell and `go` took).
+    Confirmed { result: R, shell: Box<SideFacts> },
+}
+
+/// [`collect_recorded`] that may run `speculate` — the caller's analysis of the snapshot — while
+/// the login shell's `go` still runs, on a snapshot built from what that `go` will answer
+/// ([`go_predict::predict`]). Its result is returned only when the real answer is exactly the
+/// predicted one; otherwise the snapshot is completed from the real answer as always and
+/// `speculate`'s result is dropped. Only for the language server's first check of a folder
+/// (a prefetched shell; no attribution or deep run inside `collect`).
+pub fn collect_speculating<R>(
+    opts: &CheckOptions,
+    speculate: Option<&dyn Fn(Snapshot) -> R>,
+) -> (Collected<R>, Vec<go::RecordedRun>) {
+    let speculate = speculate
+        .filter(|_| !opts.attribution && opts.deep.is_none() && opts.shell_prefetch.is_some());
     let editor_env: BTreeMap<String, String> = opts.editor_env.clone().unwrap_or_else(process_env);
     let home = editor_env
         .get("HOME")
@@ -142,13 +173,21 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
 
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
-    let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
+    let mut runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
+    if speculate.is_some() {
+        runs.yield_if_predicted();
+    }
     let toolchains = go::Toolchains::default();
     let t0 = std::time::Instant::now();
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
-    let mut snap = std::thread::scope(|s| {
+    let (predicted_tx, predicted_rx) = std::sync::mpsc::sync_channel(1);
+    let predicted_tx = speculate.is_some().then_some(predicted_tx);
+    let (collected, mut snap) = std::thread::scope(|s| {
         let shell_side = opts.probe_shell.then(|| {
-            s.spawn(|| shell_side(opts, &editor_env, os, (&runs, &toolchains), started_tx))
+            s.spawn(|| {
+                let channels = (started_tx, predicted_tx);
+                shell_side(opts, &editor_env, os, (&runs, &toolchains), channels)
+            })
         });
         if opts.probe_shell {
             // The login shell is the slowest probe: let it start on a free core before the
@@ -247,65 +286,69 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
         tracing::trace!(ms = ?t0.elapsed(), "collect: editor side read");
         add_effective_paths(&mut snap, SideKind::Editor);
         platform::add_go_env_compilers(&mut snap.editor);
-        if let Some(handle) = shell_side {
-            match handle.join() {
-                Ok(side) => {
-                    let probed = side
-                        .probe
-                        .as_ref()
-                        .is_some_and(|p| p.outcome == ProbeOutcome::Ok);
-                    snap.shell = Some(side);
-                    if probed {
-                        add_side_paths(&mut snap, SideKind::Shell);
-                        add_effective_paths(&mut snap, SideKind::Shell);
-                    }
-                }
-                Err(_) => tracing::error!("the shell probe thread panicked"),
-            }
-        }
-        tracing::trace!(ms = ?t0.elapsed(), "collect: shell joined");
-        add_installs(&mut snap, well_known);
         let layout = walk.join().ok();
-        tracing::trace!(ms = ?t0.elapsed(), "collect: installs added, walk joined");
-        discover_workspace(&mut snap, opts, &Overrides::new(), layout);
-        tracing::trace!(ms = ?t0.elapsed(), "collect: workspace discovered");
-        if let Some((settings, project)) = vscode_view_settings(
-            opts,
-            &subst,
-            home.as_deref(),
-            &editor_env,
-            os,
-            &Overrides::new(),
-        ) {
-            let no_settings =
-                settings.values.is_empty() && settings.files.iter().all(|f| f.error.is_none());
-            let view = derive_view(&snap, settings, EditorKind::VsCode, opts, &runs);
-            // Without project settings, VS Code's view only matters where it differs.
-            let same_go = view.editor.go.as_ref().map(|g| &g.path)
-                == snap.editor.go.as_ref().map(|g| &g.path);
-            if project || !(no_settings && same_go) {
-                snap.editor_views.push(view);
+        // Everything after the shell side is known; run twice when a prediction failed.
+        let complete = |snap: &mut Snapshot, shell: Option<SideFacts>, runs: &go::Runs| {
+            if let Some(side) = shell {
+                let probed = side
+                    .probe
+                    .as_ref()
+                    .is_some_and(|p| p.outcome == ProbeOutcome::Ok);
+                snap.shell = Some(side);
+                if probed {
+                    add_side_paths(snap, SideKind::Shell);
+                    add_effective_paths(snap, SideKind::Shell);
+                }
             }
+            add_installs(snap, well_known.clone());
+            discover_workspace(snap, opts, &Overrides::new(), layout.clone());
+            tracing::trace!(ms = ?t0.elapsed(), "collect: workspace discovered");
+            add_views(snap, opts, &subst, home.as_deref(), &editor_env, os, runs);
+            tracing::trace!(ms = ?t0.elapsed(), "collect: views derived");
+            tools::discover(snap);
+            snap.platform = platform::host(&editor_env);
+            platform::read_binaries(snap);
+            for view in &mut snap.editor_views {
+                view.platform = snap.platform.clone();
+            }
+            tracing::trace!(ms = ?t0.elapsed(), "collect: done");
+        };
+        let Some(handle) = shell_side else {
+            complete(&mut snap, None, &runs);
+            return (None, snap);
+        };
+        // The predicted shell side, when the shell side's thread could predict its `go`.
+        let speculated = speculate.and_then(|speculate| {
+            let predicted = predicted_rx.recv().ok()?;
+            tracing::trace!(ms = ?t0.elapsed(), "collect: the shell side predicted");
+            // The editor views' own `go` runs may still be going too.
+            let runs_ahead = runs.ahead();
+            let mut ahead = snap.clone();
+            complete(&mut ahead, Some(predicted.clone()), &runs_ahead);
+            Some((predicted, speculate(ahead), runs_ahead))
+        });
+        let real = match handle.join() {
+            Ok(side) => Some(side),
+            Err(_) => {
+                tracing::error!("the shell probe thread panicked");
+                None
+            }
+        };
+        tracing::trace!(ms = ?t0.elapsed(), "collect: shell joined");
+        if let (Some((predicted, result, runs_ahead)), Some(real)) = (speculated, &real) {
+            if shell_confirms(&predicted, real) && runs_ahead.confirm_ahead() {
+                tracing::debug!("the shell's go answered as predicted: the check ran ahead of it");
+                let shell = Box::new(real.clone());
+                return (Some(Collected::Confirmed { result, shell }), snap);
+            }
+            tracing::debug!("the shell's go answered otherwise than predicted: checking again");
         }
-        tracing::trace!(ms = ?t0.elapsed(), "collect: workspace discovered, VS Code view derived");
-        let idea = idea_workspace_file(&opts.folder);
-        // Anything there counts (a FIFO, a directory): reading it reports what is wrong. A
-        // misc.xml naming a Go SDK is GoLand's project too.
-        let settings = read_idea_settings(&idea, &opts.folder, home.as_deref(), &Overrides::new());
-        if idea.exists() || settings.files.len() > 1 {
-            let view = derive_view(&snap, settings, EditorKind::JetBrains, opts, &runs);
-            snap.editor_views.push(view);
-        }
-        tracing::trace!(ms = ?t0.elapsed(), "collect: GoLand view derived");
-        tools::discover(&mut snap);
-        snap.platform = platform::host(&editor_env);
-        platform::read_binaries(&mut snap);
-        for view in &mut snap.editor_views {
-            view.platform = snap.platform.clone();
-        }
-        tracing::trace!(ms = ?t0.elapsed(), "collect: done");
-        snap
+        complete(&mut snap, real, &runs);
+        (None, snap)
     });
+    if let Some(collected) = collected {
+        return (collected, runs.recorded());
+    }
     if opts.attribution && attribution::needed(&snap) {
         let found = attribution::collect(&snap, opts);
         attribution::attach(&mut snap, found);
@@ -314,7 +357,73 @@ pub fn collect_recorded(opts: &CheckOptions) -> (Snapshot, Vec<go::RecordedRun>)
     if let Some(mode) = opts.deep {
         deep::run_all(&mut snap, opts, mode);
     }
-    (snap, runs.recorded())
+    (Collected::Plain(Box::new(snap)), runs.recorded())
+}
+
+/// Whether the real shell side is the predicted one: the same in everything but how long the
+/// shell and its `go` took (the rules read the shell's time only against a threshold, on
+/// which both must agree).
+fn shell_confirms(predicted: &SideFacts, real: &SideFacts) -> bool {
+    let slow = |s: &SideFacts| {
+        s.probe
+            .as_ref()
+            .is_some_and(|p| p.millis > crate::model::SLOW_PROBE_MILLIS)
+    };
+    let untimed = |s: &SideFacts| {
+        let mut s = s.clone();
+        if let Some(p) = &mut s.probe {
+            p.millis = 0;
+        }
+        if let Some(CommandResult::Ok { millis, .. }) = &mut s.go_env {
+            *millis = 0;
+        }
+        s
+    };
+    slow(predicted) == slow(real) && untimed(predicted) == untimed(real)
+}
+
+/// Put the real shell side of a confirmed prediction ([`Collected::Confirmed`]) in place of
+/// the predicted one, in `snap` and in each of its editor views (derived with it).
+pub fn adopt_shell(snap: &mut Snapshot, shell: &SideFacts) {
+    snap.shell = Some(shell.clone());
+    for view in &mut snap.editor_views {
+        if view.shell.is_some() {
+            view.shell = Some(shell.clone());
+        }
+    }
+}
+
+/// The editor views of `snap` (VS Code's, GoLand's), derived with both sides in place.
+fn add_views(
+    snap: &mut Snapshot,
+    opts: &CheckOptions,
+    subst: &settings::jsonc::Substitution,
+    home: Option<&Path>,
+    editor_env: &BTreeMap<String, String>,
+    os: Os,
+    runs: &go::Runs,
+) {
+    if let Some((settings, project)) =
+        vscode_view_settings(opts, subst, home, editor_env, os, &Overrides::new())
+    {
+        let no_settings =
+            settings.values.is_empty() && settings.files.iter().all(|f| f.error.is_none());
+        let view = derive_view(snap, settings, EditorKind::VsCode, opts, runs);
+        // Without project settings, VS Code's view only matters where it differs.
+        let same_go =
+            view.editor.go.as_ref().map(|g| &g.path) == snap.editor.go.as_ref().map(|g| &g.path);
+        if project || !(no_settings && same_go) {
+            snap.editor_views.push(view);
+        }
+    }
+    let idea = idea_workspace_file(&opts.folder);
+    // Anything there counts (a FIFO, a directory): reading it reports what is wrong. A
+    // misc.xml naming a Go SDK is GoLand's project too.
+    let settings = read_idea_settings(&idea, &opts.folder, home, &Overrides::new());
+    if idea.exists() || settings.files.len() > 1 {
+        let view = derive_view(snap, settings, EditorKind::JetBrains, opts, runs);
+        snap.editor_views.push(view);
+    }
 }
 
 /// Names the VS Code user settings file to read instead of the OS's standard one (tests, and
@@ -574,7 +683,10 @@ fn shell_side(
     editor_env: &BTreeMap<String, String>,
     os: Os,
     (runs, toolchains): (&go::Runs, &go::Toolchains),
-    started: std::sync::mpsc::SyncSender<()>,
+    (started, predicted): (
+        std::sync::mpsc::SyncSender<()>,
+        Option<std::sync::mpsc::SyncSender<SideFacts>>,
+    ),
 ) -> SideFacts {
     let shell_path = shell::resolve_shell(opts.shell.as_deref(), editor_env);
     // Messages say "your shell"; reports show which shell next to it (ProbeReport.shell).
@@ -592,6 +704,22 @@ fn shell_side(
                 read_side_files(&mut side, toolchains);
                 side
             });
+            // While that `go` runs, the check can go on with what it will most likely say.
+            if let (Some(tx), Some(side)) = (predicted, &read_early) {
+                let report = ProbeReport {
+                    shell: shell_path.clone(),
+                    millis: 0,
+                    outcome: ProbeOutcome::Ok,
+                    startup_files: Vec::new(),
+                };
+                let predict = |binary: &GoBinary, side: &SideFacts| {
+                    go_predict::predict(binary, &side.os_env, &opts.folder, side.env_file.as_ref())
+                };
+                if let (mut side, true) = finish_shell_side(side.clone(), report, opts, predict) {
+                    platform::add_go_env_compilers(&mut side);
+                    let _ = tx.send(side);
+                }
+            }
             let probed = prefetch
                 .take(&opts.cancel)
                 .unwrap_or_else(|| shell::Probed {
@@ -631,8 +759,65 @@ fn shell_side(
     let read_early = read_early.filter(|side| side.os_env == env);
     let files_read = read_early.is_some();
     tracing::trace!(files_read, "shell side: files read while its go ran");
-    let mut side =
+    let side =
         read_early.unwrap_or_else(|| base_side(SideKind::Shell, label, env, &opts.folder, os));
+    let (env, env_file) = (side.os_env.clone(), side.env_file.clone());
+    let run = |binary: &GoBinary, _: &SideFacts| {
+        // The helper already ran this `go` when it chose the same one and the same runs.
+        if let Some(early) = &early_go {
+            let wants_version = go::wants_version(&env, env_file.as_ref());
+            if early.go == binary.path && early.wants_version == wants_version {
+                tracing::debug!(go = %early.go.display(), "the login shell's helper ran the shell's go");
+                runs.offer(
+                    &early.go,
+                    &env,
+                    &opts.folder,
+                    wants_version,
+                    early.run.clone(),
+                );
+            } else {
+                tracing::debug!(helper = %early.go.display(), check = %binary.path.display(), "the helper ran another go than the check chose; running it again");
+            }
+        }
+        go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref())
+    };
+    let mut side = if files_read {
+        // Nothing left to read meanwhile (and the helper's run is usually taken as it is).
+        finish_shell_side(side, report, opts, |b, s| Some(run(b, s))).0
+    } else {
+        // The shell's `go` is on the critical path (it can only start once the shell is done):
+        // read the rest while it runs.
+        let mut files = side.clone();
+        std::thread::scope(|s| {
+            let reading = s.spawn(|| {
+                read_side_files(&mut files, toolchains);
+                files
+            });
+            let (mut side, _) = finish_shell_side(side, report, opts, |b, s| Some(run(b, s)));
+            match reading.join() {
+                Ok(files) => {
+                    side.path_toolchains = files.path_toolchains;
+                    side.c_compilers = files.c_compilers;
+                    side.goroot_env_files = files.goroot_env_files;
+                }
+                Err(_) => tracing::error!("the shell side's file reading panicked"),
+            }
+            side
+        })
+    };
+    platform::add_go_env_compilers(&mut side);
+    tracing::trace!(ms = ?t0.elapsed(), "shell side read");
+    side
+}
+
+/// The shell side with its probe's report and its `go`'s answer, as `run` gives it; `false`
+/// when `go` was to run and `run` had no answer (the side then has none either).
+fn finish_shell_side(
+    mut side: SideFacts,
+    report: ProbeReport,
+    opts: &CheckOptions,
+    run: impl FnOnce(&GoBinary, &SideFacts) -> Option<go::GoRun>,
+) -> (SideFacts, bool) {
     side.probe = Some(report);
     side.go = side.path_go.clone();
     let refused = side.go.as_mut().and_then(|go| refuse_untrusted(go, opts));
@@ -644,46 +829,18 @@ fn shell_side(
             reason: reason.clone(),
         });
     }
-    // The shell's `go` is on the critical path (it can only start once the shell is done):
-    // start it first and read the rest while it runs.
-    let binary = side.go.clone().filter(|_| refused.is_none());
-    let (env, env_file) = (side.os_env.clone(), side.env_file.clone());
-    // The helper already ran this `go` when it chose the same one and the same runs.
-    if let (Some(early), Some(binary)) = (early_go, &binary) {
-        let wants_version = go::wants_version(&env, env_file.as_ref());
-        if early.go == binary.path && early.wants_version == wants_version {
-            tracing::debug!(go = %early.go.display(), "the login shell's helper ran the shell's go");
-            runs.offer(&early.go, &env, &opts.folder, wants_version, early.run);
-        } else {
-            tracing::debug!(helper = %early.go.display(), check = %binary.path.display(), "the helper ran another go than the check chose; running it again");
+    let mut answered = true;
+    if let Some(binary) = side.go.clone().filter(|_| refused.is_none()) {
+        match run(&binary, &side) {
+            Some(run) => {
+                side.go_env = Some(run.env_json);
+                side.go_version = run.version;
+                side.gotoolchain = Some(run.gotoolchain);
+            }
+            None => answered = false,
         }
     }
-    let probe =
-        |binary: GoBinary| go::probe(runs, &binary.path, &env, &opts.folder, env_file.as_ref());
-    let run = if files_read {
-        // Nothing left to read meanwhile (and the helper's run is usually taken as it is).
-        binary.map(probe)
-    } else {
-        std::thread::scope(|s| {
-            let run = binary.map(|binary| s.spawn(move || probe(binary)));
-            read_side_files(&mut side, toolchains);
-            run.and_then(|handle| match handle.join() {
-                Ok(run) => Some(run),
-                Err(_) => {
-                    tracing::error!("the shell's go probe thread panicked");
-                    None
-                }
-            })
-        })
-    };
-    if let Some(run) = run {
-        side.go_env = Some(run.env_json);
-        side.go_version = run.version;
-        side.gotoolchain = Some(run.gotoolchain);
-    }
-    tracing::trace!(ms = ?t0.elapsed(), "shell side read");
-    platform::add_go_env_compilers(&mut side);
-    side
+    (side, answered)
 }
 
 /// What a shell side reads besides its `go` run: the toolchains and C compilers on its PATH,
@@ -716,6 +873,7 @@ pub fn shell_probe_options(
             folder: opts.folder.clone(),
             trusted: opts.trusted,
             skip: editor_plain_run(opts, editor_env).into_iter().collect(),
+            yield_if_predicted: false,
         }),
         env_printed: None,
     }

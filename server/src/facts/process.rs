@@ -74,6 +74,39 @@ pub fn run(
 }
 
 /// [`run`], killing the process group when `cancel` is set (then `NotRun` with [`CANCELLED`]).
+/// Lower the scheduling priority of the calling thread, and so of the processes it starts
+/// from now on (they inherit it), to let other work of the check run first on a busy machine.
+/// It cannot be raised again without privileges. Linux only (elsewhere a priority is the whole
+/// process's): nothing happens on other systems.
+pub fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: setpriority only changes the calling thread's nice value (on Linux
+        // PRIO_PROCESS with `who` 0 names the calling thread); no memory is touched.
+        let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, YIELDING_NICE) };
+        if done != 0 {
+            tracing::debug!(error = %std::io::Error::last_os_error(), "could not lower a thread's priority");
+        }
+    }
+}
+
+/// The nice value of work that yields the processor to the rest of a check.
+#[cfg(target_os = "linux")]
+const YIELDING_NICE: libc::c_int = 10;
+
+/// `f` on a thread of its own at [`lower_this_threads_priority`]: a process it starts yields the
+/// processor to the rest of the check.
+pub fn yielding<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            lower_this_threads_priority();
+            f()
+        })
+        .join()
+        .ok()
+    })
+}
+
 pub fn run_cancellable(
     program: &Path,
     args: &[&str],

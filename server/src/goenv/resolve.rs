@@ -484,7 +484,7 @@ const KNOWN_VARS: &[&str] = &[
 
 /// Go's own variables (GOPROXY, GO111MODULE, CGO_ENABLED…), not every name that happens to
 /// start with GO (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*).
-fn is_go_var(k: &str) -> bool {
+pub fn is_go_var(k: &str) -> bool {
     // Sorted (a test says so): every variable of a side's environment is looked up here.
     KNOWN_VARS.binary_search(&k).is_ok()
 }

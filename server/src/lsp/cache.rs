@@ -167,7 +167,12 @@ impl ShellProbes {
             return;
         }
         let editor_env = opts.editor_env.clone().unwrap_or_else(facts::process_env);
-        let probe = facts::shell_probe_options(opts, &editor_env, None);
+        let mut probe = facts::shell_probe_options(opts, &editor_env, None);
+        // The check that takes it goes on with the shell's `go` answer predicted, when it can
+        // (`facts::collect_speculating`): that `go` only confirms it.
+        if let Some(ask) = &mut probe.early_go {
+            ask.yield_if_predicted = true;
+        }
         let Some(prefetch) = facts::shell::Prefetch::start(probe) else {
             return;
         };

@@ -33,6 +33,24 @@ pub(crate) struct Checked {
 }
 
 impl Checked {
+    /// The real shell side of a check that ran ahead of the shell's `go`
+    /// ([`facts::Collected::Confirmed`]): it differs from the predicted one only in timings,
+    /// which the findings do not depend on; what is kept (hovers, later re-checks, the probe
+    /// cache) must still be the real thing.
+    pub(super) fn adopt_shell(&mut self, shell: &crate::model::SideFacts) {
+        let shared = Arc::ptr_eq(&self.probed, &self.snapshot);
+        if shared {
+            // One owner, so that the change is made in place rather than on a copy.
+            self.snapshot = Arc::default();
+        }
+        facts::adopt_shell(Arc::make_mut(&mut self.probed), shell);
+        if shared {
+            self.snapshot = Arc::clone(&self.probed);
+        } else {
+            facts::adopt_shell(Arc::make_mut(&mut self.snapshot), shell);
+        }
+    }
+
     /// Rules run on `probed` with the settings re-read (`reread`, no process) with the open
     /// buffers' text.
     pub(super) fn new(

@@ -173,6 +173,13 @@ impl Backend {
         // One folder: its inputs are watched while its rules run (the update before the
         // publish then finds nothing to do); with several, each check replaces the whole set.
         let watcher = (opts.len() == 1).then(|| self.clone());
+        // One folder with nothing published from the cache: its first analysis is published
+        // the moment it exists — when facts ran it ahead of the login shell's `go`, before
+        // that `go` has answered; the real answer follows and is published if it differs.
+        let (early_tx, mut early_rx) = tokio::sync::oneshot::channel::<Early>();
+        let early_tx = std::sync::Mutex::new(
+            (opts.len() == 1 && first_published.is_none()).then_some(early_tx),
+        );
         let work = tokio::task::spawn_blocking(move || {
             // Written to the persistent cache once published: off the first diagnostics' path.
             let mut to_save = Vec::new();
@@ -194,39 +201,57 @@ impl Backend {
                         o.shell_prefetch = services.shell_probes.take_prefetched(&o, &key);
                     }
                     o.attribution = false;
-                    let (mut snap, runs) = facts::collect_recorded(&o);
-                    let mut incomplete = false;
-                    if facts::attribution::needed(&snap) {
-                        let (found, complete) = facts::attribution::collect_cheap(&snap, &o);
-                        facts::attribution::attach(&mut snap, found);
-                        incomplete = !complete;
-                    }
-                    if !reused && !cancel.is_cancelled() {
-                        services.shell_probes.put(&o, key, &snap);
-                        if o.probe_cache {
-                            to_save.push((o.clone(), snap.shell.clone(), runs, None));
-                        }
-                    }
                     // Just read from disk: only unsaved buffers can make a difference.
                     let reread = !overrides.is_empty();
-                    let rules_started = std::time::Instant::now();
-                    let watching = watcher.as_ref().and_then(|this| {
-                        let inputs = super::watch::snapshot_inputs([&snap]);
-                        let this = this.clone();
-                        let runtime = tokio::runtime::Handle::current();
-                        std::thread::Builder::new()
-                            .name("watch-update".into())
-                            .spawn(move || {
-                                let _inside = runtime.enter();
-                                this.watch_inputs(inputs);
-                            })
-                            .ok()
-                    });
-                    let checked = Checked::new(std::sync::Arc::new(snap), &o, &overrides, reread);
-                    if let Some(watching) = watching {
-                        let _ = watching.join();
+                    // What the check makes of the folder's snapshot; facts may run it ahead of
+                    // the login shell's `go`, on what that `go` is about to answer.
+                    let analyse = |mut snap: crate::model::Snapshot| {
+                        let mut incomplete = false;
+                        if facts::attribution::needed(&snap) {
+                            let (found, complete) = facts::attribution::collect_cheap(&snap, &o);
+                            facts::attribution::attach(&mut snap, found);
+                            incomplete = !complete;
+                        }
+                        let rules_started = std::time::Instant::now();
+                        let watching = watcher.as_ref().and_then(|this| {
+                            let inputs = super::watch::snapshot_inputs([&snap]);
+                            let this = this.clone();
+                            let runtime = tokio::runtime::Handle::current();
+                            std::thread::Builder::new()
+                                .name("watch-update".into())
+                                .spawn(move || {
+                                    let _inside = runtime.enter();
+                                    this.watch_inputs(inputs);
+                                })
+                                .ok()
+                        });
+                        let checked = Checked::new(std::sync::Arc::new(snap), &o, &overrides, reread);
+                        if let Some(watching) = watching {
+                            let _ = watching.join();
+                        }
+                        tracing::trace!(ms = ?rules_started.elapsed(), "rules and fix simulation");
+                        let early = early_tx.lock().ok().and_then(|mut tx| tx.take());
+                        if let Some(tx) = early {
+                            let diagnostics =
+                                diagnostics_by_file([&checked], enc, &overrides, &versions);
+                            let _ = tx.send((checked.clone(), diagnostics));
+                        }
+                        (checked, incomplete)
+                    };
+                    let (collected, runs) = facts::collect_speculating(&o, Some(&analyse));
+                    let (checked, incomplete) = match collected {
+                        facts::Collected::Plain(snap) => analyse(*snap),
+                        facts::Collected::Confirmed { result: (mut checked, incomplete), shell } => {
+                            checked.adopt_shell(&shell);
+                            (checked, incomplete)
+                        }
+                    };
+                    if !reused && !cancel.is_cancelled() {
+                        services.shell_probes.put(&o, key, &checked.probed);
+                        if o.probe_cache {
+                            to_save.push((o.clone(), checked.probed.shell.clone(), runs, None));
+                        }
                     }
-                    tracing::trace!(ms = ?rules_started.elapsed(), "rules and fix simulation");
                     if let Some(save) = to_save.last_mut().filter(|s| s.0.folder == o.folder) {
                         // What a restart may publish at once: only diagnostics of the files
                         // on disk (an unsaved buffer's are not what the next start reads).
@@ -248,7 +273,18 @@ impl Backend {
         if watch_rc {
             self.update_watches();
         }
-        let work = work.await;
+        let mut work = work;
+        let mut first_published = first_published;
+        let work = tokio::select! {
+            biased;
+            early = &mut early_rx => {
+                if let Ok(early) = early {
+                    first_published = self.publish_early(early, generation, &superseded, epoch).await;
+                }
+                work.await
+            }
+            done = &mut work => done,
+        };
         let (results, diagnostics, to_save, to_attribute) = match work {
             Ok(r) => r,
             // A blocking task is cancelled only by a runtime shutting down before it started
@@ -419,6 +455,33 @@ impl Backend {
             || state.docs_epoch != epoch
     }
 
+    /// Publish a check's first analysis ahead of its end (see the `early_tx` of a check);
+    /// what was published, for the end of the check to compare with.
+    async fn publish_early(
+        &self,
+        (checked, diagnostics): Early,
+        generation: u64,
+        superseded: &facts::process::Cancel,
+        epoch: u64,
+    ) -> Option<BTreeMap<PathBuf, Vec<Diagnostic>>> {
+        let to_publish = {
+            let mut state = self.state();
+            if self.cached_answer_stale(&state, generation, superseded, epoch) {
+                return None;
+            }
+            state.results = BTreeMap::from([(checked.probed.folder.clone(), checked)]);
+            state.results_epoch += 1;
+            replace_published(&mut state, diagnostics.clone())
+        };
+        tracing::debug!(
+            generation,
+            "published the first analysis; the check goes on"
+        );
+        self.publish(to_publish).await;
+        self.send_status().await;
+        Some(diagnostics)
+    }
+
     /// Whether this session has no probe of the folder's login shell for these inputs.
     fn fresh(&self, o: &CheckOptions, key: &cache::ShellKey) -> bool {
         o.probe_shell && self.services.shell_probes.get(key).is_none()
@@ -555,6 +618,9 @@ impl Backend {
         tokio::spawn(async move { this.recheck(delay).await });
     }
 }
+
+/// A folder's first analysis and its diagnostics, published before its check ends.
+type Early = (Checked, BTreeMap<PathBuf, Vec<Diagnostic>>);
 
 /// What the probe cache let a server publish before its fresh probe.
 enum Cached {

@@ -7,8 +7,7 @@ use crate::model::{
     CommandResult, Finding, GoModFacts, Location, ProbeOutcome, Severity, SideKind, SideValue,
 };
 
-/// Above this, the login shell is "slow" (VS Code waits for it at startup too).
-pub const SLOW_PROBE_MILLIS: u64 = 3_000;
+pub use crate::model::SLOW_PROBE_MILLIS;
 
 pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
