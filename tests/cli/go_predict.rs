@@ -94,9 +94,9 @@ const SETUPS: &[Setup] = &[
         path_tail: "/usr/bin:/bin",
     },
     Setup {
-        name: "an emptied GOPROXY in the go env file, GONOSUMDB of its own",
+        name: "an emptied GOPROXY, GOCACHE=off and a GONOSUMDB of its own in the go env file",
         files: |root| {
-            user_env_file(root, "GOPROXY=\nGONOSUMDB=example.com\n");
+            user_env_file(root, "GOPROXY=\nGONOSUMDB=example.com\nGOCACHE=off\n");
             module(root)
         },
         env: &[],

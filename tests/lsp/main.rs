@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ahead;
 mod idea;
 mod in_process;
 mod probe_cache;

@@ -47,6 +47,12 @@ const NOT_READ_BY_GO_ENV: &[&str] = &[
     "GOTOOLCHAIN",
 ];
 
+/// For tests only: `KEY=VALUE` in this variable of the process that predicts makes every
+/// prediction say VALUE for KEY — a model that is wrong, on demand, so that the correction of
+/// a wrong prediction can be tested end to end with real shells and real `go` (the model is
+/// right on every setup the tests can build).
+pub const MISPREDICT_FOR_TESTS: &str = "GO_ENV_DOCTOR_TEST_MISPREDICT";
+
 /// The answer [`super::go::run_probe`] will get from `binary` run with `env` in `cwd`, its
 /// user env file being `env_file` (as facts read it); `None` where this model cannot say.
 pub fn predict(
@@ -181,8 +187,11 @@ pub fn predict(
     let default_cache = default_gocache("linux", &lookup).filter(|c| !c.is_empty())?;
     let gocache = read("GOCACHE", &|| default_cache.clone());
     // cmd/go refuses a relative one (`go env` then says `off` for GOCACHE): not modelled.
+    // GOCACHE=off itself is shown as it is.
     let absolute = |v: &str| v.is_empty() || v.split(':').all(|p| p.starts_with('/'));
-    if ![&gopath, &modcache, &gocache].iter().all(|v| absolute(v)) {
+    if ![&gopath, &modcache].iter().all(|v| absolute(v))
+        || !(gocache == "off" || absolute(&gocache))
+    {
         return None;
     }
     put("GOPATH", gopath.clone());
@@ -272,6 +281,12 @@ pub fn predict(
     let gowork = find_upward(&wd, "go.work").map(|w| w.to_string_lossy().into_owned());
     put("GOWORK", gowork.unwrap_or_default());
 
+    if let Some((k, v)) = std::env::var(MISPREDICT_FOR_TESTS).ok().and_then(|kv| {
+        kv.split_once('=')
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    }) {
+        out.insert(k, v);
+    }
     Some(GoRun {
         env_json: CommandResult::Ok {
             value: out,

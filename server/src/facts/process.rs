@@ -486,6 +486,33 @@ fn kill_group(_pid: u32) {}
 mod tests {
     use super::*;
 
+    /// A program started by [`yielding`] work runs at a lower priority (its nice value, field
+    /// 19 of /proc/PID/stat, as `awk` reads its own); the caller's thread keeps its own.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_program_started_by_yielding_work_runs_at_a_lower_priority() {
+        let env: BTreeMap<String, String> =
+            [("PATH".to_string(), "/usr/bin:/bin".to_string())].into();
+        let nice = || {
+            run(
+                Path::new("/bin/sh"),
+                &["-c", "awk '{print $19}' /proc/self/stat"],
+                &env,
+                Path::new("/"),
+                Duration::from_secs(10),
+            )
+        };
+        let niced = |r: CommandResult<String>| match r {
+            CommandResult::Ok { value, .. } => value.trim().parse::<i32>().ok(),
+            _ => None,
+        };
+        let before = niced(nice()).expect("the nice value of a plain run");
+        let lowered = niced(yielding(nice).expect("the yielding thread ran")).expect("its value");
+        let after = niced(nice()).expect("the nice value of a plain run, afterwards");
+        assert_eq!(lowered, (before + YIELDING_NICE).min(19));
+        assert_eq!(after, before, "the caller's own thread was lowered too");
+    }
+
     #[test]
     fn a_hanging_program_is_killed_at_the_deadline() {
         let env: BTreeMap<String, String> =

@@ -320,7 +320,7 @@ impl Backend {
                 // Buffers changed while the probes ran: re-derive from them.
                 Some(self.refresh_locked(&mut state))
             } else if first_published.as_ref() == Some(&diagnostics) {
-                tracing::debug!(generation, "the fresh probe agrees with the cached one");
+                tracing::debug!(generation, "the check agrees with what was published first (from the probe cache or ahead of the shell's go)");
                 None
             } else {
                 Some(replace_published(&mut state, diagnostics))
