@@ -486,14 +486,15 @@ fn go_getwd(pwd: Option<&str>, cwd: &Path) -> PathBuf {
 pub struct Runs {
     /// Shared with the [`Runs::ahead`] of these runs.
     slots: std::sync::Arc<std::sync::Mutex<Slots>>,
-    started: std::sync::atomic::AtomicUsize,
+    /// Shared with the [`Runs::ahead`] of these runs, as the two that follow.
+    started: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     cancel: process::Cancel,
     /// Runs of an earlier process, by the digest of their inputs (the persistent cache).
     seeded: std::collections::HashMap<String, GoRun>,
     /// Record the runs made, for the persistent cache.
     persist: bool,
     /// (digest, run, the environment variables it depended on) of each run made.
-    recorded: std::sync::Mutex<Vec<RecordedRun>>,
+    recorded: std::sync::Arc<std::sync::Mutex<Vec<RecordedRun>>>,
     /// [`well_known_installs`] by environment: an editor view is derived twice in a check
     /// (before the login shell is back, to start its `go`, and after), looking in the same
     /// places both times.
@@ -565,6 +566,9 @@ impl Runs {
     pub fn ahead(&self) -> Runs {
         Runs {
             slots: std::sync::Arc::clone(&self.slots),
+            started: std::sync::Arc::clone(&self.started),
+            recorded: std::sync::Arc::clone(&self.recorded),
+            persist: self.persist,
             cancel: self.cancel.clone(),
             seeded: self.seeded.clone(),
             ahead: Some(std::sync::Mutex::default()),
@@ -580,15 +584,18 @@ impl Runs {
         };
         let given = std::mem::take(&mut *given.lock().unwrap_or_else(|e| e.into_inner()));
         given.iter().all(|(key, predicted)| {
-            let slot = self
-                .slots
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, slot)| slot.clone());
-            slot.is_some_and(|slot| super::go_predict::same_answer(predicted, &slot.wait()))
+            self.slot(key)
+                .is_some_and(|slot| super::go_predict::same_answer(predicted, &slot.wait()))
         })
+    }
+
+    /// The run with these inputs, done or going.
+    fn slot(&self, key: &RunKey) -> Option<std::sync::Arc<Slot>> {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, slot)| slot.clone())
     }
 
     /// Ahead of a run with these inputs that is still going: what it will most likely say.
@@ -602,11 +609,8 @@ impl Runs {
     ) -> Option<GoRun> {
         let given = self.ahead.as_ref()?;
         let going = self
-            .slots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|(k, slot)| k == key && slot.run.lock().is_ok_and(|r| r.is_none()));
+            .slot(key)
+            .is_some_and(|slot| slot.run.lock().is_ok_and(|r| r.is_none()));
         if !going {
             return None;
         }
