@@ -145,3 +145,30 @@ fn a_wrong_prediction_is_replaced_by_what_go_answered() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// A client that shuts the server down as soon as it has the first diagnostics — published
+/// ahead of the check's end — still leaves the probes in the persistent cache for the next
+/// start (the shutdown waits for the check to write them, as it did when the first
+/// diagnostics came at the check's end).
+///
+/// The server takes the cache's write lock before it publishes ahead of the check's end, so
+/// the shutdown this publish prompts always waits; without that it only sometimes would (the
+/// check usually ends within milliseconds), so this test can miss that fault on a given run.
+#[test]
+fn a_shutdown_right_after_the_first_diagnostics_still_keeps_the_probes() {
+    let (s, env_file) = shell_only_go();
+    let mut lsp = s.start();
+    lsp.wait_diagnostics(&env_file, has_code("gocache-off"));
+    assert!(lsp.shutdown().success());
+    let probes = s.home.join(".cache/go-env-doctor/probes");
+    let written: Vec<_> = std::fs::read_dir(&probes)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(
+        written
+            .iter()
+            .any(|p| p.extension().is_some_and(|x| x == "json")),
+        "no probe cache file in {}: {written:?}",
+        probes.display()
+    );
+}

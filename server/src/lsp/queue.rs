@@ -182,7 +182,7 @@ impl Backend {
         );
         let work = tokio::task::spawn_blocking(move || {
             // Written to the persistent cache once published: off the first diagnostics' path.
-            let mut to_save = Vec::new();
+            let mut to_save: Vec<ToSave> = Vec::new();
             // Folders whose attribution needs a traced shell: traced after publishing.
             let mut to_attribute = Vec::new();
             let results: BTreeMap<PathBuf, Checked> = opts
@@ -275,10 +275,16 @@ impl Backend {
         }
         let mut work = work;
         let mut first_published = first_published;
+        let mut early_saving = None;
         let work = tokio::select! {
             biased;
             early = &mut early_rx => {
                 if let Ok(early) = early {
+                    // The check goes on after this publish: a shutdown the client sends once
+                    // it has the diagnostics waits for the check's probe cache write.
+                    if persist {
+                        early_saving = Some(self.queue.saving.clone().lock_owned().await);
+                    }
                     first_published = self.publish_early(early, generation, &superseded, epoch).await;
                 }
                 work.await
@@ -298,12 +304,14 @@ impl Backend {
                 return;
             }
         };
-        let saving = match to_save.is_empty() {
-            true => None,
-            false => Some(self.queue.saving.clone().lock_owned().await),
+        let saving = match (to_save.is_empty(), early_saving) {
+            (true, _) => None,
+            (false, Some(held)) => Some(held),
+            (false, None) => Some(self.queue.saving.clone().lock_owned().await),
         };
         tracing::debug!(generation, millis = ?started.elapsed(), "checked");
-        let to_publish: Option<Vec<(PathBuf, Vec<Diagnostic>)>> = {
+        // `Err(closing)`: the check is dropped, the server shutting down or not.
+        let to_publish: std::result::Result<Option<ToPublish>, bool> = 'decided: {
             let mut state = self.state();
             // A newer check cancelled this one (its probes were killed, its shell side says
             // "cancelled"): that one publishes, even when both started for one generation.
@@ -312,18 +320,31 @@ impl Backend {
                 || superseded.is_cancelled()
             {
                 tracing::debug!(generation, "dropping a superseded check");
-                return;
+                break 'decided Err(state.shut_down);
             }
             state.results = results;
             state.results_epoch += 1;
             if state.docs_epoch != epoch {
                 // Buffers changed while the probes ran: re-derive from them.
-                Some(self.refresh_locked(&mut state))
+                Ok(Some(self.refresh_locked(&mut state)))
             } else if first_published.as_ref() == Some(&diagnostics) {
                 tracing::debug!(generation, "the check agrees with what was published first (from the probe cache or ahead of the shell's go)");
-                None
+                Ok(None)
             } else {
-                Some(replace_published(&mut state, diagnostics))
+                Ok(Some(replace_published(&mut state, diagnostics)))
+            }
+        };
+        let to_publish = match to_publish {
+            Ok(to_publish) => to_publish,
+            Err(closing) => {
+                // A shutdown that came after the first diagnostics were published ahead of the
+                // check's end waited for it (see `early_saving`): what it probed is kept for
+                // the next start all the same.
+                if let (true, Some(store), Some(_)) = (closing, store, &saving) {
+                    save_probes(store, to_save).await;
+                }
+                drop(saving);
+                return;
             }
         };
         // Before the diagnostics: an edit the user makes once they are shown must be seen.
@@ -346,42 +367,8 @@ impl Backend {
             *done = (*done).max(generation);
             newer
         });
-        if let (Some(store), false) = (store, to_save.is_empty()) {
-            let saved = tokio::task::spawn_blocking(move || {
-                for (o, mut shell, runs, answer) in to_save {
-                    // The cache is keyed by the files the shell read: a second, traced run
-                    // learns them, after the first diagnostics (tracing slows the shell).
-                    if let Some(side) = shell
-                        .as_mut()
-                        .filter(|s| crate::goenv::resolve::probe_ok(s))
-                    {
-                        let traces = side
-                            .probe
-                            .as_ref()
-                            .is_some_and(|r| facts::shell::traces_startup(&r.shell));
-                        let untraced = side
-                            .probe
-                            .as_ref()
-                            .is_some_and(|r| r.startup_files.is_empty());
-                        if traces && untraced {
-                            // Known already when the cached probe's files are unchanged.
-                            let known = store.load(&o).map(|hit| hit.shell_probe.0.startup_files);
-                            let Some(files) =
-                                known.or_else(|| facts::trace_startup_files(&o, side))
-                            else {
-                                continue;
-                            };
-                            if let Some(report) = side.probe.as_mut() {
-                                report.startup_files = files;
-                            }
-                        }
-                    }
-                    store.save_shell(&o, shell.as_ref(), runs, answer);
-                }
-            });
-            if let Err(e) = saved.await {
-                tracing::error!("writing the probe cache failed: {e}");
-            }
+        if let Some(store) = store {
+            save_probes(store, to_save).await;
         }
         drop(saving);
     }
@@ -618,6 +605,59 @@ impl Backend {
         tokio::spawn(async move { this.recheck(delay).await });
     }
 }
+
+/// A folder's probes for the persistent cache: its options, the shell side, the `go` runs made,
+/// and the answer a restart may publish at once.
+type ToSave = (
+    CheckOptions,
+    Option<crate::model::SideFacts>,
+    Vec<facts::go::RecordedRun>,
+    Option<facts::probe_cache::Answer>,
+);
+
+/// Write each folder's probes to the persistent cache, after a second, traced run of the login
+/// shell where the cache key needs its startup files (off the first diagnostics' path).
+async fn save_probes(store: facts::probe_cache::Store, to_save: Vec<ToSave>) {
+    if to_save.is_empty() {
+        return;
+    }
+    let saved = tokio::task::spawn_blocking(move || {
+        for (o, mut shell, runs, answer) in to_save {
+            // The cache is keyed by the files the shell read: a second, traced run
+            // learns them, after the first diagnostics (tracing slows the shell).
+            if let Some(side) = shell
+                .as_mut()
+                .filter(|s| crate::goenv::resolve::probe_ok(s))
+            {
+                let traces = side
+                    .probe
+                    .as_ref()
+                    .is_some_and(|r| facts::shell::traces_startup(&r.shell));
+                let untraced = side
+                    .probe
+                    .as_ref()
+                    .is_some_and(|r| r.startup_files.is_empty());
+                if traces && untraced {
+                    // Known already when the cached probe's files are unchanged.
+                    let known = store.load(&o).map(|hit| hit.shell_probe.0.startup_files);
+                    let Some(files) = known.or_else(|| facts::trace_startup_files(&o, side)) else {
+                        continue;
+                    };
+                    if let Some(report) = side.probe.as_mut() {
+                        report.startup_files = files;
+                    }
+                }
+            }
+            store.save_shell(&o, shell.as_ref(), runs, answer);
+        }
+    });
+    if let Err(e) = saved.await {
+        tracing::error!("writing the probe cache failed: {e}");
+    }
+}
+
+/// Each file's diagnostics to send, as [`replace_published`] lists them.
+type ToPublish = Vec<(PathBuf, Vec<Diagnostic>)>;
 
 /// A folder's first analysis and its diagnostics, published before its check ends.
 type Early = (Checked, BTreeMap<PathBuf, Vec<Diagnostic>>);
