@@ -10,9 +10,10 @@
 //!
 //! The model follows cmd/go's reading of its settings (a non-empty OS variable, else the user
 //! go env file, else `$GOROOT/go.env`, else the built-in default) and declines — `None` — for
-//! anything it does not model: GOFLAGS, GOOS or a compiler chosen anywhere, a GOENV,
-//! a telemetry mode file, a go.mod in the system temp root or a GOPATH root, another host than
-//! linux/amd64, a Go older than 1.21, a binary whose version is not its GOROOT's. `tests/cli/go_predict.rs` compares it with real `go`.
+//! anything it does not model: GOFLAGS, GOOS or a compiler chosen anywhere, a GOENV, a
+//! telemetry mode file, a go.mod in the system temp root or a GOPATH root, another host than
+//! linux/amd64, a Go older than 1.21, a binary whose version is not its GOROOT's.
+//! `tests/cli/go_predict.rs` compares it with real `go`.
 
 use super::go::{GoRun, GOTOOLCHAIN_FROM_LAYERS};
 use crate::goenv::resolve::{default_gocache, go_clean, is_go_var};
@@ -64,96 +65,31 @@ pub fn predict(
     if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
         return None;
     }
-    // GOVERSION is the binary's own version, from its build information; a GOROOT whose
-    // VERSION file says otherwise is a skew the rules report, not something to guess around.
-    let build = super::tools::read(&binary.path).ok()?;
-    let version = build.go_version;
-    let native = build.goarch.as_deref() == Some("amd64")
-        && build.goos.as_deref().is_none_or(|os| os == "linux");
-    if !native || binary.static_version.as_deref() != Some(version.as_str()) {
-        return None;
-    }
-    let minor = go_minor(&version)?;
-    if minor < 21 || version.contains(char::is_whitespace) {
-        return None;
-    }
+    let (version, minor) = own_version(binary)?;
     if env_file.is_some_and(|f| f.error.is_some()) {
         return None;
     }
     let env_file = env_file.filter(|f| f.exists);
-    // cmd/go's findGOROOT: a GOROOT set in the environment (vscode-go sets it for
-    // `go.goroot`; `go env` shows it as set) or the env file (cleaned), else the binary's own
-    // root. `shown` is what `go env` prints, `goroot` the directory.
-    let from_env = env.get("GOROOT").filter(|v| !v.is_empty()).cloned();
-    let from_file = env_file
-        .and_then(|f| f.get("GOROOT"))
-        .map(|e| e.value.clone())
-        .filter(|v| !v.is_empty())
-        .map(|v| go_clean(&v));
-    let (goroot, shown) = match from_env.or(from_file) {
-        Some(r) if r.starts_with('/') && Path::new(&r).join("pkg/tool").is_dir() => {
-            (go_clean(&r), r)
-        }
-        Some(_) => return None,
-        None => {
-            let own = binary.own_goroot.clone()?;
-            (own.clone(), own)
-        }
-    };
+    let (goroot, shown_goroot) = chosen_goroot(binary, env, env_file)?;
     let goroot_env = super::read_env_file(&Path::new(&goroot).join("go.env"));
     if goroot_env.error.is_some() || goroot_env.get("GOROOT").is_some() {
         return None;
     }
-    let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty());
-    // Names cmd/go does not know (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*)
-    // change nothing; a known one this model does not follow ends the prediction.
-    let declined = |k: &str| {
-        let modelled = AS_READ.contains(&k) || NOT_READ_BY_GO_ENV.contains(&k) || k == "GOROOT";
-        is_go_var(k) && !modelled
+    let layers = Layers {
+        env,
+        env_file,
+        goroot_env: &goroot_env,
     };
-    if env.keys().any(|k| set(k) && declined(k)) {
+    if layers.set_beyond_the_model() {
         return None;
     }
-    let files = env_file.into_iter().chain(std::iter::once(&goroot_env));
-    if files.flat_map(|f| &f.entries).any(|e| declined(&e.key)) {
-        return None;
-    }
-    // cmd/go's Getenv: a non-empty OS variable, else the user file's last line for the key,
-    // else `$GOROOT/go.env`'s first (a key read once is never read again there). An empty
-    // value found that way still hides the layers below it, but counts as unset: the
-    // built-in default applies ([`crate::goenv::resolve`] models the same layers).
-    let read = |k: &str, default: &dyn Fn() -> String| -> String {
-        let layered = match env.get(k).filter(|v| !v.is_empty()) {
-            Some(v) => Some(v.clone()),
-            None => match env_file.and_then(|f| f.get(k)) {
-                Some(e) => Some(e.value.clone()),
-                None => goroot_env
-                    .entries
-                    .iter()
-                    .find(|e| e.key == k)
-                    .map(|e| e.value.clone()),
-            },
-        };
-        layered.filter(|v| !v.is_empty()).unwrap_or_else(default)
-    };
-    let none = || String::new();
-    let home = env.get("HOME").filter(|h| h.starts_with('/'))?;
-    let config_dir = match env.get("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        Some(x) if x.starts_with('/') => x.clone(),
-        Some(_) => return None,
-        None => format!("{}/.config", home.trim_end_matches('/')),
-    };
-    if env
-        .get("XDG_CACHE_HOME")
-        .is_some_and(|x| !x.is_empty() && !x.starts_with('/'))
-    {
-        return None;
-    }
+    let (home, config_dir) = user_dirs(env)?;
 
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut put = |k: &str, v: String| {
         out.insert(k.to_string(), v);
     };
+    let none = String::new;
     for k in [
         "GOPROXY",
         "GOSUMDB",
@@ -162,13 +98,13 @@ pub fn predict(
         "GOVCS",
         "GOBIN",
     ] {
-        put(k, read(k, &none));
+        put(k, layers.read(k, &none));
     }
-    let private = read("GOPRIVATE", &none);
+    let private = layers.read("GOPRIVATE", &none);
     for k in ["GONOPROXY", "GONOSUMDB"] {
-        put(k, read(k, &|| private.clone()));
+        put(k, layers.read(k, &|| private.clone()));
     }
-    let gopath = read("GOPATH", &|| {
+    let gopath = layers.read("GOPATH", &|| {
         let p = go_clean(&format!("{home}/go"));
         if go_clean(&goroot) == p {
             String::new()
@@ -176,7 +112,7 @@ pub fn predict(
             p
         }
     });
-    let modcache = read(
+    let modcache = layers.read(
         "GOMODCACHE",
         &|| match gopath.split(':').next().unwrap_or_default() {
             "" => String::new(),
@@ -185,7 +121,7 @@ pub fn predict(
     );
     let lookup = |k: &str| env.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let default_cache = default_gocache("linux", &lookup).filter(|c| !c.is_empty())?;
-    let gocache = read("GOCACHE", &|| default_cache.clone());
+    let gocache = layers.read("GOCACHE", &|| default_cache.clone());
     // cmd/go refuses a relative one (`go env` then says `off` for GOCACHE): not modelled.
     // GOCACHE=off itself is shown as it is.
     let absolute = |v: &str| v.is_empty() || v.split(':').all(|p| p.starts_with('/'));
@@ -194,17 +130,21 @@ pub fn predict(
     {
         return None;
     }
-    put("GOPATH", gopath.clone());
+    let (gomod, gowork) = module_files(env, cwd, &goroot, &gopath)?;
+    put("GOMOD", gomod);
+    put("GOWORK", gowork);
+    put("GOPATH", gopath);
     put("GOMODCACHE", modcache);
     put("GOCACHE", gocache);
     put("GOENV", format!("{config_dir}/go/env"));
-    put("GOROOT", shown);
     put(
         "GOTOOLDIR",
         format!("{}/pkg/tool/linux_amd64", goroot.trim_end_matches('/')),
     );
+    put("GOROOT", shown_goroot);
     put("GOVERSION", version);
     put("GOTOOLCHAIN", "local".into());
+    put("CGO_ENABLED", cgo_enabled(env)?.into());
     for (k, v) in [
         ("GOHOSTOS", "linux"),
         ("GOOS", "linux"),
@@ -239,47 +179,11 @@ pub fn predict(
     };
     put("GOFIPS140", since(24, "off"));
     put("GOAUTH", since(24, "netrc"));
-    if minor >= 23 {
-        // `go telemetry on|off` writes the mode there; without it the mode is "local".
-        if Path::new(&config_dir).join("go/telemetry/mode").exists() {
-            return None;
-        }
-        put("GOTELEMETRY", "local".into());
-    } else {
-        put("GOTELEMETRY", String::new());
-    }
-    // Go 1.20+: cgo is off by default when the default C compiler is not on PATH.
-    let path = env.get("PATH").map(String::as_str).unwrap_or_default();
-    if path.split(':').any(|d| !d.starts_with('/')) {
+    // `go telemetry on|off` writes the mode there; without it the mode is "local".
+    if minor >= 23 && Path::new(&config_dir).join("go/telemetry/mode").exists() {
         return None;
     }
-    let cc_found = path
-        .split(':')
-        .any(|d| super::go::is_executable(&Path::new(d).join("gcc")));
-    put("CGO_ENABLED", if cc_found { "1" } else { "0" }.into());
-
-    let wd = working_directory(env, cwd)?;
-    if wd.starts_with(&goroot) {
-        return None;
-    }
-    let gomod = match find_upward(&wd, "go.mod") {
-        Some(m) => {
-            let dir = m.parent()?;
-            // cmd/go ignores a go.mod in the system temp root (`go` sees TMPDIR from `env`)
-            // and one in a GOPATH root.
-            let temp = env.get("TMPDIR").filter(|t| !t.is_empty());
-            let temp_root = temp.is_some_and(|t| Path::new(&go_clean(t)) == dir);
-            let gopath_root = gopath.split(':').any(|g| Path::new(g) == dir);
-            if temp_root || dir == Path::new("/tmp") || gopath_root {
-                return None;
-            }
-            m.to_string_lossy().into_owned()
-        }
-        None => "/dev/null".into(),
-    };
-    put("GOMOD", gomod);
-    let gowork = find_upward(&wd, "go.work").map(|w| w.to_string_lossy().into_owned());
-    put("GOWORK", gowork.unwrap_or_default());
+    put("GOTELEMETRY", since(23, "local"));
 
     if let Some((k, v)) = std::env::var(MISPREDICT_FOR_TESTS).ok().and_then(|kv| {
         kv.split_once('=')
@@ -297,6 +201,152 @@ pub fn predict(
             reason: GOTOOLCHAIN_FROM_LAYERS.into(),
         },
     })
+}
+
+/// The binary's version (`go1.22.10`) and minor release (22), from its build information:
+/// what `go env GOVERSION` prints. `None` for a binary not built for linux/amd64, older than
+/// Go 1.21, or whose GOROOT's VERSION file says otherwise — a skew the rules report, not
+/// something to guess around.
+fn own_version(binary: &GoBinary) -> Option<(String, u32)> {
+    let build = super::tools::read(&binary.path).ok()?;
+    let version = build.go_version;
+    let native = build.goarch.as_deref() == Some("amd64")
+        && build.goos.as_deref().is_none_or(|os| os == "linux");
+    if !native || binary.static_version.as_deref() != Some(version.as_str()) {
+        return None;
+    }
+    let minor = go_minor(&version)?;
+    (minor >= 21 && !version.contains(char::is_whitespace)).then_some((version, minor))
+}
+
+/// cmd/go's findGOROOT: a GOROOT set in the environment (vscode-go sets it for `go.goroot`;
+/// `go env` shows it as it is set) or in the env file (cleaned), else the binary's own root.
+/// The directory and what `go env` prints.
+fn chosen_goroot(
+    binary: &GoBinary,
+    env: &BTreeMap<String, String>,
+    env_file: Option<&EnvFile>,
+) -> Option<(String, String)> {
+    let from_env = env.get("GOROOT").filter(|v| !v.is_empty()).cloned();
+    let from_file = env_file
+        .and_then(|f| f.get("GOROOT"))
+        .map(|e| e.value.clone())
+        .filter(|v| !v.is_empty())
+        .map(|v| go_clean(&v));
+    match from_env.or(from_file) {
+        Some(r) if r.starts_with('/') && Path::new(&r).join("pkg/tool").is_dir() => {
+            Some((go_clean(&r), r))
+        }
+        Some(_) => None,
+        None => {
+            let own = binary.own_goroot.clone()?;
+            Some((own.clone(), own))
+        }
+    }
+}
+
+/// Where cmd/go reads its settings from, highest first.
+struct Layers<'a> {
+    env: &'a BTreeMap<String, String>,
+    env_file: Option<&'a EnvFile>,
+    goroot_env: &'a EnvFile,
+}
+
+impl Layers<'_> {
+    /// cmd/go's Getenv: a non-empty OS variable, else the user file's last line for the key,
+    /// else `$GOROOT/go.env`'s first (a key read once is never read again there). An empty
+    /// value found that way still hides the layers below it, but counts as unset: `default`
+    /// applies ([`crate::goenv::resolve`] models the same layers).
+    fn read(&self, k: &str, default: &dyn Fn() -> String) -> String {
+        let layered = match self.env.get(k).filter(|v| !v.is_empty()) {
+            Some(v) => Some(v.clone()),
+            None => match self.env_file.and_then(|f| f.get(k)) {
+                Some(e) => Some(e.value.clone()),
+                None => self
+                    .goroot_env
+                    .entries
+                    .iter()
+                    .find(|e| e.key == k)
+                    .map(|e| e.value.clone()),
+            },
+        };
+        layered.filter(|v| !v.is_empty()).unwrap_or_else(default)
+    }
+
+    /// Whether a variable or file line sets something this model does not follow. Names
+    /// cmd/go does not know (GOOGLE_APPLICATION_CREDENTIALS, our own GO_ENV_DOCTOR_*) change
+    /// nothing.
+    fn set_beyond_the_model(&self) -> bool {
+        let declined = |k: &str| {
+            let modelled = AS_READ.contains(&k) || NOT_READ_BY_GO_ENV.contains(&k) || k == "GOROOT";
+            is_go_var(k) && !modelled
+        };
+        let in_env = self.env.iter().any(|(k, v)| !v.is_empty() && declined(k));
+        let files = self
+            .env_file
+            .into_iter()
+            .chain(std::iter::once(self.goroot_env));
+        let in_files = files.flat_map(|f| &f.entries).any(|e| declined(&e.key));
+        in_env || in_files
+    }
+}
+
+/// HOME and the user configuration directory (`os.UserConfigDir`); `None` without an
+/// absolute HOME, or with a relative XDG directory (Go releases treat those differently).
+fn user_dirs(env: &BTreeMap<String, String>) -> Option<(String, String)> {
+    let home = env.get("HOME").filter(|h| h.starts_with('/'))?;
+    let config_dir = match env.get("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(x) if x.starts_with('/') => x.clone(),
+        Some(_) => return None,
+        None => format!("{}/.config", home.trim_end_matches('/')),
+    };
+    let relative_cache = env
+        .get("XDG_CACHE_HOME")
+        .is_some_and(|x| !x.is_empty() && !x.starts_with('/'));
+    (!relative_cache).then(|| (home.clone(), config_dir))
+}
+
+/// Go 1.20+: cgo is off by default when the default C compiler is not on PATH. `None` for a
+/// PATH with relative entries (looked up from where `go` runs).
+fn cgo_enabled(env: &BTreeMap<String, String>) -> Option<&'static str> {
+    let path = env.get("PATH").map(String::as_str).unwrap_or_default();
+    if path.split(':').any(|d| !d.starts_with('/')) {
+        return None;
+    }
+    let found = path
+        .split(':')
+        .any(|d| super::go::is_executable(&Path::new(d).join("gcc")));
+    Some(if found { "1" } else { "0" })
+}
+
+/// GOMOD and GOWORK as cmd/go finds them from its working directory. `None` inside GOROOT
+/// (cmd/go does not look for go.work past it) and where cmd/go ignores the go.mod it finds:
+/// in the system temp root (`go` sees TMPDIR from `env`) or a GOPATH root.
+fn module_files(
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    goroot: &str,
+    gopath: &str,
+) -> Option<(String, String)> {
+    let wd = working_directory(env, cwd)?;
+    if wd.starts_with(goroot) {
+        return None;
+    }
+    let gomod = match find_upward(&wd, "go.mod") {
+        Some(m) => {
+            let dir = m.parent()?;
+            let temp = env.get("TMPDIR").filter(|t| !t.is_empty());
+            let temp_root = temp.is_some_and(|t| Path::new(&go_clean(t)) == dir);
+            let gopath_root = gopath.split(':').any(|g| Path::new(g) == dir);
+            if temp_root || dir == Path::new("/tmp") || gopath_root {
+                return None;
+            }
+            m.to_string_lossy().into_owned()
+        }
+        None => "/dev/null".into(),
+    };
+    let gowork = find_upward(&wd, "go.work").map(|w| w.to_string_lossy().into_owned());
+    Some((gomod, gowork.unwrap_or_default()))
 }
 
 /// Whether `real` is the answer `predicted` said, up to how long `go` took.
@@ -320,6 +370,7 @@ fn go_minor(version: &str) -> Option<u32> {
 
 /// cmd/go's working directory as `os.Getwd` reports it: `$PWD` when it names the same
 /// directory, else the directory with its symbolic links resolved.
+#[cfg(unix)]
 fn working_directory(env: &BTreeMap<String, String>, cwd: &Path) -> Option<PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let here = std::fs::metadata(cwd).ok()?;
@@ -331,6 +382,12 @@ fn working_directory(env: &BTreeMap<String, String>, cwd: &Path) -> Option<PathB
         }
     }
     std::fs::canonicalize(cwd).ok()
+}
+
+/// Not modelled elsewhere ([`predict`] declines first).
+#[cfg(not(unix))]
+fn working_directory(_: &BTreeMap<String, String>, _: &Path) -> Option<PathBuf> {
+    None
 }
 
 /// The first `name` that is a file (not a directory), from `dir` up to the root.
