@@ -234,7 +234,9 @@ impl Backend {
                         if let Some(tx) = early {
                             let diagnostics =
                                 diagnostics_by_file([&checked], enc, &overrides, &versions);
-                            let _ = tx.send((checked.clone(), diagnostics));
+                            // This check writes the probe cache after it (see `early_saving`).
+                            let saves = o.probe_cache;
+                            let _ = tx.send((checked.clone(), diagnostics, saves));
                         }
                         (checked, incomplete)
                     };
@@ -279,12 +281,13 @@ impl Backend {
         let work = tokio::select! {
             biased;
             early = &mut early_rx => {
-                if let Ok(early) = early {
+                if let Ok((checked, diagnostics, saves)) = early {
                     // The check goes on after this publish: a shutdown the client sends once
                     // it has the diagnostics waits for the check's probe cache write.
-                    if persist {
+                    if saves {
                         early_saving = Some(self.queue.saving.clone().lock_owned().await);
                     }
+                    let early = (checked, diagnostics);
                     first_published = self.publish_early(early, generation, &superseded, epoch).await;
                 }
                 work.await
@@ -446,7 +449,7 @@ impl Backend {
     /// what was published, for the end of the check to compare with.
     async fn publish_early(
         &self,
-        (checked, diagnostics): Early,
+        (checked, diagnostics): (Checked, BTreeMap<PathBuf, Vec<Diagnostic>>),
         generation: u64,
         superseded: &facts::process::Cancel,
         epoch: u64,
@@ -659,8 +662,9 @@ async fn save_probes(store: facts::probe_cache::Store, to_save: Vec<ToSave>) {
 /// Each file's diagnostics to send, as [`replace_published`] lists them.
 type ToPublish = Vec<(PathBuf, Vec<Diagnostic>)>;
 
-/// A folder's first analysis and its diagnostics, published before its check ends.
-type Early = (Checked, BTreeMap<PathBuf, Vec<Diagnostic>>);
+/// A folder's first analysis and its diagnostics, published before its check ends, and whether
+/// the check writes the probe cache after it.
+type Early = (Checked, BTreeMap<PathBuf, Vec<Diagnostic>>, bool);
 
 /// What the probe cache let a server publish before its fresh probe.
 enum Cached {
