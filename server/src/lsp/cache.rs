@@ -6,7 +6,7 @@
 
 use super::watch;
 use crate::facts::{self, CheckOptions};
-use crate::model::{ProbeOutcome, ProbeReport, Snapshot};
+use crate::model::{ProbeOutcome, ProbeReport, SideFacts};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -103,12 +103,17 @@ impl ShellCache {
             .map(PathBuf::from)
     }
 
-    /// Remember the shell side of `snap`, whatever the probe's outcome — except a cancelled
+    /// Remember a check's shell side, whatever the probe's outcome — except a cancelled
     /// one, which says nothing about the shell. `key` was taken before the probe (an rc file
     /// edited meanwhile then misses next time); it is taken again when the shell reported
     /// another `$ZDOTDIR` (other rc files).
-    pub(crate) fn put(&mut self, opts: &CheckOptions, mut key: ShellKey, snap: &Snapshot) {
-        let Some(shell) = &snap.shell else {
+    pub(crate) fn put(
+        &mut self,
+        opts: &CheckOptions,
+        mut key: ShellKey,
+        shell: Option<&SideFacts>,
+    ) {
+        let Some(shell) = shell else {
             return;
         };
         match &shell.probe {
@@ -211,8 +216,8 @@ impl ShellProbes {
         self.cache().zdotdir(folder)
     }
 
-    pub(crate) fn put(&self, opts: &CheckOptions, key: ShellKey, snap: &Snapshot) {
-        self.cache().put(opts, key, snap);
+    pub(crate) fn put(&self, opts: &CheckOptions, key: ShellKey, shell: Option<&SideFacts>) {
+        self.cache().put(opts, key, shell);
     }
 
     pub(crate) fn clear(&self) {

@@ -185,6 +185,8 @@ impl Backend {
             let mut to_save: Vec<ToSave> = Vec::new();
             // Folders whose attribution needs a traced shell: traced after publishing.
             let mut to_attribute = Vec::new();
+            // Folders checked ahead of their shell's `go`, with the real shell side.
+            let mut to_adopt: Vec<(PathBuf, Box<crate::model::SideFacts>)> = Vec::new();
             let results: BTreeMap<PathBuf, Checked> = opts
                 .into_iter()
                 .zip(keys)
@@ -243,15 +245,21 @@ impl Backend {
                     let (collected, runs) = facts::collect_speculating(&o, Some(&analyse));
                     let (checked, incomplete) = match collected {
                         facts::Collected::Plain(snap) => analyse(*snap),
-                        facts::Collected::Confirmed { result: (mut checked, incomplete), shell } => {
-                            checked.adopt_shell(&shell);
-                            (checked, incomplete)
+                        facts::Collected::Confirmed { result, shell } => {
+                            // Put in place once the early analysis is no longer published
+                            // (then nothing else holds the snapshot and it is not copied).
+                            to_adopt.push((o.folder.clone(), shell));
+                            result
                         }
                     };
+                    let shell = match to_adopt.last().filter(|(f, _)| *f == o.folder) {
+                        Some((_, real)) => Some(real.as_ref()),
+                        None => checked.probed.shell.as_ref(),
+                    };
                     if !reused && !cancel.is_cancelled() {
-                        services.shell_probes.put(&o, key, &checked.probed);
+                        services.shell_probes.put(&o, key, shell);
                         if o.probe_cache {
-                            to_save.push((o.clone(), checked.probed.shell.clone(), runs, None));
+                            to_save.push((o.clone(), shell.cloned(), runs, None));
                         }
                     }
                     if let Some(save) = to_save.last_mut().filter(|s| s.0.folder == o.folder) {
@@ -269,7 +277,7 @@ impl Backend {
                 })
                 .collect();
             let diagnostics = diagnostics_by_file(results.values(), enc, &overrides, &versions);
-            (results, diagnostics, to_save, to_attribute)
+            (results, diagnostics, to_save, to_attribute, to_adopt)
         });
         // Off the probes' critical path: they have started.
         if watch_rc {
@@ -294,7 +302,7 @@ impl Backend {
             }
             done = &mut work => done,
         };
-        let (results, diagnostics, to_save, to_attribute) = match work {
+        let (results, diagnostics, to_save, to_attribute, to_adopt) = match work {
             Ok(r) => r,
             // A blocking task is cancelled only by a runtime shutting down before it started
             // (an exit right after a change): nothing went wrong.
@@ -327,6 +335,11 @@ impl Backend {
             }
             state.results = results;
             state.results_epoch += 1;
+            for (folder, shell) in to_adopt {
+                if let Some(checked) = state.results.get_mut(&folder) {
+                    checked.adopt_shell(&shell);
+                }
+            }
             if state.docs_epoch != epoch {
                 // Buffers changed while the probes ran: re-derive from them.
                 Ok(Some(self.refresh_locked(&mut state)))
