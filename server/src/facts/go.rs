@@ -498,10 +498,10 @@ pub struct Runs {
     /// [`well_known_installs`] by environment: an editor view is derived twice in a check
     /// (before the login shell is back, to start its `go`, and after), looking in the same
     /// places both times.
-    installs: std::sync::Mutex<Vec<WellKnown>>,
+    installs: std::sync::Arc<std::sync::Mutex<Vec<WellKnown>>>,
     /// Set in [`Runs::ahead`]: the predictions given for runs still going, to be confirmed.
     ahead: Option<std::sync::Mutex<Vec<(RunKey, GoRun)>>>,
-    /// [`Runs::yield_if_predicted`].
+    /// [`Runs::yielding_if_predicted`].
     yielding: bool,
 }
 
@@ -553,10 +553,14 @@ impl Runs {
         }
     }
 
-    /// A check that goes on with predicted answers ([`Runs::ahead`]): a run whose answer can
-    /// be predicted is started at a lower priority (it only confirms the prediction).
-    pub fn yield_if_predicted(&mut self) {
-        self.yielding = true;
+    /// The same runs, for work whose `go` runs a check goes on without ([`Runs::ahead`]
+    /// predicts them): a run whose answer can be predicted is started at a lower priority (it
+    /// only confirms the prediction).
+    pub fn yielding_if_predicted(&self) -> Runs {
+        Runs {
+            yielding: true,
+            ..self.shared()
+        }
     }
 
     /// The same runs, for a check that goes on before they end: a probe whose run is still
@@ -565,14 +569,23 @@ impl Runs {
     /// given was right. Runs not started yet are made as usual.
     pub fn ahead(&self) -> Runs {
         Runs {
+            ahead: Some(std::sync::Mutex::default()),
+            ..self.shared()
+        }
+    }
+
+    /// Another handle on these runs: the same slots, counts, records and installs.
+    fn shared(&self) -> Runs {
+        Runs {
             slots: std::sync::Arc::clone(&self.slots),
             started: std::sync::Arc::clone(&self.started),
             recorded: std::sync::Arc::clone(&self.recorded),
+            installs: std::sync::Arc::clone(&self.installs),
             persist: self.persist,
             cancel: self.cancel.clone(),
             seeded: self.seeded.clone(),
-            ahead: Some(std::sync::Mutex::default()),
-            ..Runs::default()
+            ahead: None,
+            yielding: false,
         }
     }
 

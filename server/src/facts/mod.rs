@@ -173,10 +173,7 @@ pub fn collect_speculating<R>(
 
     // Both sides' `go` probes, by their inputs: when the editor and the shell run the same
     // `go` with the same Go settings, `go` runs once.
-    let mut runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
-    if speculate.is_some() {
-        runs.yield_if_predicted();
-    }
+    let runs = go::Runs::seeded(opts.cancel.clone(), opts.go_runs.clone(), opts.probe_cache);
     let toolchains = go::Toolchains::default();
     let t0 = std::time::Instant::now();
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
@@ -251,8 +248,12 @@ pub fn collect_speculating<R>(
             let subst = subst.clone();
             let editor_env = editor_env.clone();
             let home = home.clone();
+            // The check runs ahead of these views' `go` when it can predict them (not of the
+            // editor's own, which it waits for before the shell has answered).
+            let yielding = speculate.map(|_| runs.yielding_if_predicted());
             let runs = &runs;
             s.spawn(move || {
+                let runs = yielding.as_ref().unwrap_or(runs);
                 let home = home.as_deref();
                 if let Some((settings, _)) =
                     vscode_view_settings(opts, &subst, home, &editor_env, os, &Overrides::new())

@@ -73,24 +73,33 @@ pub fn run(
     run_cancellable(program, args, env, cwd, timeout, &Cancel::default())
 }
 
-/// [`run`], killing the process group when `cancel` is set (then `NotRun` with [`CANCELLED`]).
-/// Lower the scheduling priority of the calling thread, and so of the processes it starts
-/// from now on (they inherit it), to let other work of the check run first on a busy machine.
-/// It cannot be raised again without privileges. Linux only (elsewhere a priority is the whole
-/// process's): nothing happens on other systems.
+/// Lower the scheduling priority of the calling thread by [`YIELDING_NICE`] (nice values
+/// stop at 19), and so of the processes it starts from now on (they inherit it), to let other
+/// work of the check run first on a busy machine. It cannot be raised again without
+/// privileges. Linux only (elsewhere a priority is the whole process's): nothing happens on
+/// other systems.
 pub fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: setpriority only changes the calling thread's nice value (on Linux
-        // PRIO_PROCESS with `who` 0 names the calling thread); no memory is touched.
-        let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, YIELDING_NICE) };
-        if done != 0 {
+        // SAFETY: getpriority/setpriority read and change the calling thread's nice value (on
+        // Linux PRIO_PROCESS with `who` 0 names the calling thread); no memory is touched.
+        // getpriority's -1 is also a valid nice value: errno tells them apart.
+        let now = unsafe {
+            *libc::__errno_location() = 0;
+            let now = libc::getpriority(libc::PRIO_PROCESS, 0);
+            (*libc::__errno_location() == 0).then_some(now)
+        };
+        let lowered = now.map(|n| (n + YIELDING_NICE).min(19));
+        // SAFETY: as above.
+        let failed =
+            lowered.is_none_or(|n| unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, n) } != 0);
+        if failed {
             tracing::debug!(error = %std::io::Error::last_os_error(), "could not lower a thread's priority");
         }
     }
 }
 
-/// The nice value of work that yields the processor to the rest of a check.
+/// How much work that yields the processor to the rest of a check lowers its priority.
 #[cfg(target_os = "linux")]
 const YIELDING_NICE: libc::c_int = 10;
 
@@ -107,6 +116,7 @@ pub fn yielding<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
     })
 }
 
+/// [`run`], killing the process group when `cancel` is set (then `NotRun` with [`CANCELLED`]).
 pub fn run_cancellable(
     program: &Path,
     args: &[&str],
